@@ -1,0 +1,222 @@
+"""The data model that flows through the pipeline.
+
+ingest -> SourceDocument -> clean -> CleanedDocument -> split -> ReportDraft
+-> structure -> Report (with Section / Paragraph) -> sitesrc (Markdown) -> render.
+
+Every class is a frozen dataclass: stages never mutate what an earlier stage
+produced, they build new values.  Nothing here knows about HTML or files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+#: Report kinds, as stored in front matter and reports.json.
+GOVERNMENT_WORK_REPORT = "government_work_report"  # 政府工作报告
+NPC_STANDING_COMMITTEE_REPORT = "npc_standing_committee_report"  # 人大常委会工作报告
+OTHER_REPORT = "other"
+
+KIND_LABELS: Mapping[str, str] = {
+    GOVERNMENT_WORK_REPORT: "政府工作报告",
+    NPC_STANDING_COMMITTEE_REPORT: "人大常委会工作报告",
+    OTHER_REPORT: "其他报告",
+}
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One document as read from disk: a whole text/HTML page, or one CSV row."""
+
+    path: str
+    """The page's path as the user named it (relative to the site folder when inside it)."""
+    index: int
+    """0 for a text or HTML page; the 1-based data row for a CSV export."""
+    format: str
+    """"text", "html" or "csv"."""
+    lines: tuple[str, ...]
+    """Decoded text lines, line endings removed, not yet normalized.  Line N is ``lines[N-1]``.
+    For HTML: one line per block element of the main content.  For CSV: the lines of the text cell."""
+    sha256: str
+    """SHA-256 (hex) of the whole file's bytes."""
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    """Page-level facts that are not body text: CSV columns other than the text column
+    (title, source_url, publish_date, ...), an HTML page's <title>, canonical URL, meta tags."""
+    start_line: int = 1
+    """The physical line in the file where ``lines[0]`` stands (CSV cells start below the header)."""
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """A line of body text after cleaning, still tied to where it stood in the source."""
+
+    number: int
+    """1-based index into ``SourceDocument.lines``."""
+    text: str
+    """The normalized text (full-width punctuation in Chinese context, stray spaces collapsed)."""
+
+
+@dataclass(frozen=True)
+class RemovedLine:
+    """A line the cleaner dropped, kept in the cleaning log."""
+
+    number: int
+    """1-based index into ``SourceDocument.lines``."""
+    text: str
+    """The line as it stood (normalized)."""
+    rule: str
+    """Name of the rule that removed it, e.g. "site-banner", "footer", "duplicate", "config:<pattern>"."""
+
+
+@dataclass(frozen=True)
+class CleanedDocument:
+    source: SourceDocument
+    lines: tuple[SourceLine, ...]
+    """Body lines kept, in order; blank lines dropped."""
+    removed: tuple[RemovedLine, ...]
+    """Everything the cleaner dropped (chrome, duplicated bodies), in source order."""
+    provenance: Mapping[str, str] = field(default_factory=dict)
+    """What the chrome said that matters: page_title, source_url, scraped_at, site_category, site."""
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who issued a report, where and when, derived from the report's own text."""
+
+    kind: str
+    """GOVERNMENT_WORK_REPORT, NPC_STANDING_COMMITTEE_REPORT or OTHER_REPORT."""
+    issuer: str
+    """The issuing body, e.g. "苏州市人民政府", "淮安市人大常委会", "国务院"."""
+    place: str
+    """The place, as fully as known, e.g. "江苏省苏州市", "内蒙古自治区呼伦贝尔市海拉尔区", "全国"."""
+    place_short: str
+    """The place's own name without its parents, e.g. "苏州市", "海拉尔区"."""
+    year: int | None
+    """The year the report was delivered."""
+    title: str
+    """The correct title, e.g. "2020年苏州市政府工作报告"."""
+    scraped_title: str
+    """What the page (or the heading above the report) called it; "" when it named nothing."""
+    title_note: str = ""
+    """Why the derived title differs from the scraped one (a sentence in Chinese); "" when they agree."""
+    delivered: str | None = None
+    """ISO date of delivery, e.g. "2018-03-07"."""
+    session: str | None = None
+    """The session it was delivered at, e.g. "海拉尔区第十五届人民代表大会第二次会议"."""
+    speaker: str | None = None
+    """Office and name, e.g. "区长 杨国宏"."""
+    evidence: tuple[str, ...] = ()
+    """Short human-readable reasons for the attribution (which sentence named the issuer, ...)."""
+
+
+@dataclass(frozen=True)
+class ReportDraft:
+    """One report cut out of a cleaned document, before structure detection."""
+
+    attribution: Attribution
+    title_lines: tuple[SourceLine, ...]
+    """The lines that form the title in the text (letter-spaced or split titles included); may be empty."""
+    preamble: tuple[SourceLine, ...]
+    """Lines between title and body: the date/session subtitle, the speaker line."""
+    body: tuple[SourceLine, ...]
+    """Everything from the salutation (各位代表) or first body line to the report's end."""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    id: str
+    """Stable anchor: "p3" before the first heading, "s2-3-p4" inside section s2-3."""
+    text: str
+    """The paragraph's full text, the document's own numbering kept."""
+    lead: str = ""
+    """A bold lead-in: a prefix of ``text`` such as "一是聚焦民生改善。" or a short topic sentence; "" if none."""
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    """Stable anchor from the position in the structure: "s2", "s2-3", "s2-3-1"."""
+    level: int
+    """1 for the top level present in this report, 2 below it, ... (at most 4)."""
+    title: str
+    """The heading text with its numbering, e.g. "一、2019年工作回顾", "（一）加快发展"."""
+    paragraphs: tuple[Paragraph, ...] = ()
+    """Paragraphs directly under this heading, before its first child section."""
+    children: tuple["Section", ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    """A structured report: what the Markdown file holds, and what a page renders."""
+
+    slug: str
+    title: str
+    kind: str
+    issuer: str
+    place: str
+    year: int | None
+    intro: tuple[Paragraph, ...]
+    """Paragraphs before the first heading (各位代表：, the opening sentence, ...)."""
+    sections: tuple[Section, ...]
+    scraped_title: str = ""
+    title_note: str = ""
+    place_short: str = ""
+    delivered: str | None = None
+    session: str | None = None
+    speaker: str | None = None
+    preamble: tuple[str, ...] = ()
+    """The subtitle/speaker lines as they stand in the text, shown under the title."""
+    source_file: str = ""
+    source_sha256: str = ""
+    source_url: str = ""
+    scraped_at: str = ""
+    site_category: str = ""
+    cleaning_log: tuple[RemovedLine, ...] = ()
+
+    def all_sections(self) -> list[Section]:
+        """Every section, depth first, in document order."""
+        out: list[Section] = []
+
+        def walk(sections: tuple[Section, ...]) -> None:
+            for section in sections:
+                out.append(section)
+                walk(section.children)
+
+        walk(self.sections)
+        return out
+
+    def all_paragraphs(self) -> list[Paragraph]:
+        """Every paragraph in document order."""
+        out = list(self.intro)
+
+        def walk(sections: tuple[Section, ...]) -> None:
+            for section in sections:
+                out.extend(section.paragraphs)
+                walk(section.children)
+
+        walk(self.sections)
+        return out
+
+
+#: Front-matter keys of a report's Markdown file, in the order they are written.
+FRONT_MATTER_KEYS: tuple[str, ...] = (
+    "title", "kind", "issuer", "place", "place_short", "year", "slug",
+    "delivered", "session", "speaker", "preamble",
+    "scraped_title", "title_note",
+    "source_file", "source_sha256", "source_url", "scraped_at", "site_category",
+    "builder_version", "body_sha256", "cleaning_log",
+)
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """A report's Markdown file in site_src/reports/ as read from disk (possibly hand-edited)."""
+
+    path: str
+    """Where it was read from, for error messages."""
+    meta: Mapping[str, object]
+    """The YAML front matter (keys: FRONT_MATTER_KEYS; cleaning_log is a list of {line, rule, text})."""
+    body: str
+    """The Markdown body after the front matter."""
+    body_line: int
+    """The 1-based line of the file where the body starts (to turn body line numbers into file line numbers)."""
