@@ -1,0 +1,75 @@
+"""The command line: thin verbs over builder.pipeline.  User errors are one line, exit 1."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .config import load_config
+from .errors import BuilderError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="builder",
+        description="Build readable, structured editions of Chinese government reports from scraped pages.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="COMMAND")
+
+    build = verbs.add_parser("build", help="ingest changed scraped pages, then render the site")
+    _common(build)
+    build.add_argument("--clean", action="store_true", help="re-ingest every scraped page, ignoring the cache")
+
+    ingest = verbs.add_parser("ingest", help="clean, split and write Markdown for the given pages only")
+    ingest.add_argument("pages", nargs="+", type=Path, metavar="PAGE")
+    _common(ingest)
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, default=None, metavar="PATH",
+                        help="the site's config.yaml (default: ./config.yaml; paths in it are relative to it)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace hand-edited report Markdown with the fresh version (a backup is kept)")
+
+
+def _build(args: argparse.Namespace) -> None:
+    from .pipeline import build_site
+
+    config = load_config(args.config)
+    summary = build_site(config, force=args.force, clean=args.clean)
+    print(f"built {summary.reports} reports, {summary.pages_written} pages written to "
+          f"{config.relative(config.output_dir)}/ in {summary.seconds:.2f} s"
+          f" ({summary.ingest.pages} scraped pages ingested)")
+
+
+def _ingest(args: argparse.Namespace) -> None:
+    from .pipeline import ingest_pages
+
+    config = load_config(args.config)
+    started = time.perf_counter()
+    missing = [p for p in args.pages if not p.is_file()]
+    if missing:
+        raise BuilderError("no such file", path=str(missing[0]))
+    summary = ingest_pages(args.pages, config, force=args.force)
+    changed = sum(1 for w in summary.written if w.status in ("created", "updated", "forced"))
+    print(f"ingested {summary.pages} pages: {len(summary.written)} reports, {changed} files written "
+          f"in {time.perf_counter() - started:.2f} s")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        {"build": _build, "ingest": _ingest}[args.verb](args)
+    except BuilderError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return 0

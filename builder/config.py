@@ -1,0 +1,199 @@
+"""config.yaml -> a frozen, typed Config.
+
+Every problem in the file is collected first and reported at once, one line each,
+as ``config.yaml:LINE: key: what is wrong``.  Paths are relative to the config file,
+so a site can live in any folder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from .errors import ConfigError
+
+DEFAULT_CONFIG_NAME = "config.yaml"
+BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    """The config file (it may not exist: then every value is a default)."""
+    root: Path
+    """The folder every relative path is taken from: the config file's folder."""
+    site_name: str
+    site_url: str
+    scraped_dir: Path
+    reports_dir: Path
+    templates_dir: Path
+    output_dir: Path
+    cache_dir: Path
+    extra_patterns: tuple[str, ...]
+
+    def relative(self, path: Path) -> str:
+        """A path as the user would name it: relative to the site folder when inside it."""
+        try:
+            return str(path.resolve().relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+
+@dataclass(frozen=True)
+class _Option:
+    key: str
+    default: Any
+    check: Callable[[Any], str | None]
+    """Returns what is wrong with a value, or None."""
+
+
+def _expect_str(value: Any) -> str | None:
+    return None if isinstance(value, str) else f"expected a string, got {_type_name(value)}"
+
+
+def _expect_patterns(value: Any) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return f"expected a list of strings (regular expressions), got {_type_name(value)}"
+    for pattern in value:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            return f"invalid regular expression {pattern!r}: {exc}"
+    return None
+
+
+def _expect_url(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return f"expected a string, got {_type_name(value)}"
+    if value and not re.match(r"^https?://[^\s/]+(/\S*)?$", value):
+        return f"expected an http(s) URL such as https://user.github.io/repo/, got {value!r}"
+    return None
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "a string", int: "a number", float: "a number",
+            bool: "true/false", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+OPTIONS: tuple[_Option, ...] = (
+    _Option("site_name", "政府工作报告读本", _expect_str),
+    _Option("site_url", "", _expect_url),
+    _Option("paths.scraped", "site_src/scraped", _expect_str),
+    _Option("paths.reports", "site_src/reports", _expect_str),
+    _Option("paths.templates", "templates", _expect_str),
+    _Option("paths.output", "public", _expect_str),
+    _Option("paths.cache", ".cache", _expect_str),
+    _Option("cleaning.extra_patterns", [], _expect_patterns),
+)
+_SECTIONS = {key.split(".")[0] for key in (o.key for o in OPTIONS) if "." in key}
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read config.yaml (or the defaults when no path is given and ./config.yaml is absent)."""
+    explicit = path is not None
+    path = (path or Path(DEFAULT_CONFIG_NAME)).resolve()
+    if not path.exists():
+        if explicit:
+            raise ConfigError("config file not found", path=str(path))
+        return _build(path, {})
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config: {exc}", path=str(path)) from None
+    return parse_config(text, path)
+
+
+def parse_config(text: str, path: Path) -> Config:
+    """Parse and validate config text; every error is collected and raised once."""
+    display = str(path)
+    try:
+        root_node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"invalid YAML: {problem}", path=display,
+                          line=mark.line + 1 if mark else None) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"expected a mapping of settings, got {_type_name(data)}", path=display, line=1)
+    lines = _key_lines(root_node)
+    errors = _validate(data, lines)
+    if errors:
+        first_line, _ = errors[0]
+        message = "; ".join(f"line {line}: {msg}" if line else msg for line, msg in errors)
+        if len(errors) == 1:
+            raise ConfigError(errors[0][1], path=display, line=first_line)
+        raise ConfigError(f"{len(errors)} problems: {message}", path=display)
+    return _build(path, data)
+
+
+def _validate(data: dict, lines: dict[str, int]) -> list[tuple[int | None, str]]:
+    errors: list[tuple[int | None, str]] = []
+    known = {o.key for o in OPTIONS}
+    for key, value in data.items():
+        if key in _SECTIONS:
+            if not isinstance(value, dict):
+                errors.append((lines.get(key), f"{key}: expected a mapping, got {_type_name(value)}"))
+                continue
+            for sub in value:
+                if f"{key}.{sub}" not in known:
+                    errors.append((lines.get(f"{key}.{sub}"), f"{key}.{sub}: unknown setting"))
+        elif key not in known:
+            errors.append((lines.get(str(key)), f"{key}: unknown setting"))
+    for option in OPTIONS:
+        found, value = _lookup(data, option.key)
+        if found:
+            problem = option.check(value)
+            if problem:
+                errors.append((lines.get(option.key), f"{option.key}: {problem}"))
+    return errors
+
+
+def _lookup(data: dict, dotted: str) -> tuple[bool, Any]:
+    node: Any = data
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False, None
+        node = node[part]
+    return True, node
+
+
+def _key_lines(node: yaml.Node | None, prefix: str = "") -> dict[str, int]:
+    """Map dotted keys to the 1-based line where each stands."""
+    out: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = f"{prefix}{key_node.value}"
+            out[key] = key_node.start_mark.line + 1
+            out.update(_key_lines(value_node, key + "."))
+    return out
+
+
+def _build(path: Path, data: dict) -> Config:
+    root = path.parent
+
+    def get(key: str) -> Any:
+        found, value = _lookup(data, key)
+        return value if found else next(o.default for o in OPTIONS if o.key == key)
+
+    templates = root / get("paths.templates")
+    if not templates.exists() and _lookup(data, "paths.templates")[0] is False:
+        templates = BUNDLED_TEMPLATES
+    return Config(
+        path=path,
+        root=root,
+        site_name=get("site_name"),
+        site_url=get("site_url"),
+        scraped_dir=root / get("paths.scraped"),
+        reports_dir=root / get("paths.reports"),
+        templates_dir=templates,
+        output_dir=root / get("paths.output"),
+        cache_dir=root / get("paths.cache"),
+        extra_patterns=tuple(get("cleaning.extra_patterns")),
+    )

@@ -1,0 +1,270 @@
+"""Run the stages: scraped pages -> report Markdown (ingest), report Markdown -> public/ (build).
+
+This is the only module that knows the order of the stages; each stage stays a pure
+function over the model, and the I/O lives here, in ingest.read_source, sitesrc and render.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from . import __version__
+from .clean import clean_document
+from .config import Config
+from .errors import BuilderError, InputError, SourceError, TextLossError
+from .ingest import read_source
+from .model import CleanedDocument, RemovedLine, Report, ReportDraft, ReportFile
+from .render import render_site
+from .sitesrc import (dump_report, is_hand_edited, parse_front_matter, parse_report_markdown,
+                      write_report)
+from .split import make_slug, split_document
+from .structure import structure_report
+from .textcheck import missing_sentences
+
+STATE_FILE = "ingest-state.json"
+Printer = Callable[[str], None]
+
+
+@dataclass
+class WrittenReport:
+    path: Path
+    report: Report
+    status: str
+    backup: Path | None = None
+
+
+@dataclass
+class IngestSummary:
+    pages: int = 0
+    skipped: int = 0
+    written: list[WrittenReport] = field(default_factory=list)
+    kept_edited: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class BuildSummary:
+    ingest: IngestSummary
+    reports: int
+    pages_written: int
+    seconds: float
+
+
+def page_files(config: Config) -> list[Path]:
+    """The scraped pages of a site: every visible file in scraped_dir, sorted."""
+    if not config.scraped_dir.is_dir():
+        raise InputError("folder of scraped pages not found", path=config.relative(config.scraped_dir))
+    return sorted(p for p in config.scraped_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+# ---------------------------------------------------------------- ingest
+
+
+def reports_from_page(path: Path, config: Config, taken: set[str]) -> list[Report]:
+    """Read, clean, split and structure one scraped page (no writing)."""
+    display = config.relative(path)
+    reports: list[Report] = []
+    for document in read_source(path, display):
+        cleaned = clean_document(document, config.extra_patterns)
+        drafts = split_document(cleaned)
+        for draft, log in zip(drafts, _cleaning_logs(cleaned, drafts)):
+            slug = make_slug(draft.attribution, taken)
+            taken.add(slug)
+            report = structure_report(draft, slug, _provenance(cleaned), log)
+            _check_report_keeps_text(draft, report, display)
+            reports.append(report)
+    return reports
+
+
+def _provenance(cleaned: CleanedDocument) -> dict[str, str]:
+    provenance = dict(cleaned.provenance)
+    provenance["source_file"] = cleaned.source.path
+    provenance["source_sha256"] = cleaned.source.sha256
+    return provenance
+
+
+def _cleaning_logs(cleaned: CleanedDocument, drafts: Sequence[ReportDraft]) -> list[tuple[RemovedLine, ...]]:
+    """Give each removed line to the report whose lines surround it (head chrome to the first)."""
+    starts = [min(line.number for line in _draft_lines(d)) for d in drafts]
+    logs: list[list[RemovedLine]] = [[] for _ in drafts]
+    for removed in cleaned.removed:
+        index = 0
+        for i, start in enumerate(starts):
+            if start <= removed.number:
+                index = i
+        logs[index].append(removed)
+    return [tuple(log) for log in logs]
+
+
+def _draft_lines(draft: ReportDraft):
+    return (*draft.title_lines, *draft.preamble, *draft.body)
+
+
+def _check_report_keeps_text(draft: ReportDraft, report: Report, display: str) -> None:
+    """Every sentence of the cut-out report must reach its Markdown, escaped and read back."""
+    markdown = dump_report(report, __version__)
+    reread = parse_report_markdown(parse_front_matter(markdown, display))
+    kept = [report.title, *reread.preamble, *(s.title for s in reread.all_sections()),
+            *(p.text for p in reread.all_paragraphs())]
+    source = [line.text for line in (*draft.preamble, *draft.body)]
+    lost = missing_sentences(source, kept)
+    if lost:
+        number = next((l.number for l in _draft_lines(draft) if lost[0] in l.text), None)
+        raise TextLossError(f"sentence lost while structuring “{lost[0][:40]}”", path=display, line=number)
+
+
+def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False,
+                 say: Printer = print) -> IngestSummary:
+    """Ingest the given pages: write one Markdown file per report, guarding hand edits."""
+    summary = IngestSummary()
+    existing = _existing_reports(config)
+    state = _load_state(config)
+    pages = list(pages)
+    for number, page in enumerate(pages, 1):
+        _progress(number, len(pages), "ingest")
+        display = config.relative(page)
+        others = {slug for slug, source in existing.items() if source != display}
+        reports = reports_from_page(page, config, set(others))
+        summary.pages += 1
+        for report in reports:
+            summary.written.append(_write(report, config, force, summary, say))
+        produced = {r.slug for r in reports}
+        summary.removed += _drop_stale(display, produced, existing, config, say)
+        state[display] = {"sha256": _sha256(page), "builder": __version__, "reports": sorted(produced)}
+    _save_state(config, state)
+    return summary
+
+
+def _write(report: Report, config: Config, force: bool, summary: IngestSummary, say: Printer) -> WrittenReport:
+    path = config.reports_dir / f"{report.slug}.md"
+    config.reports_dir.mkdir(parents=True, exist_ok=True)
+    outcome = write_report(path, report, __version__, force=force)
+    written = WrittenReport(path, report, outcome.status, outcome.backup)
+    paragraphs = len(report.all_paragraphs())
+    shown = config.relative(path)
+    say(f"{shown}\t{report.title}\t{report.issuer}\t{report.year or '?'}\t{paragraphs} paragraphs\t[{outcome.status}]")
+    if outcome.status == "kept-edited":
+        summary.kept_edited.append(path)
+        say(f"  kept your edits in {shown}; the page's fresh version was not written (use --force to "
+            f"replace it, keeping a backup)")
+    elif outcome.status == "forced" and outcome.backup:
+        say(f"  your edited version is kept as {config.relative(outcome.backup)}")
+    return written
+
+
+def _drop_stale(display: str, produced: set[str], existing: dict[str, str], config: Config,
+                say: Printer) -> list[Path]:
+    """Remove reports this page no longer yields, unless someone edited them."""
+    removed = []
+    for slug, source in sorted(existing.items()):
+        if source != display or slug in produced:
+            continue
+        path = config.reports_dir / f"{slug}.md"
+        file = _read_report_file(path, config)
+        if is_hand_edited(file):
+            say(f"  {config.relative(path)}: {display} no longer yields this report; kept because it was edited")
+            continue
+        path.unlink()
+        removed.append(path)
+        say(f"  {config.relative(path)}: removed ({display} no longer yields this report)")
+    return removed
+
+
+def _existing_reports(config: Config) -> dict[str, str]:
+    """slug -> source_file of every report Markdown already in site_src/reports/."""
+    out: dict[str, str] = {}
+    for path in report_files(config):
+        file = _read_report_file(path, config)
+        out[path.stem] = str(file.meta.get("source_file") or "")
+    return out
+
+
+def report_files(config: Config) -> list[Path]:
+    if not config.reports_dir.is_dir():
+        return []
+    return sorted(p for p in config.reports_dir.glob("*.md") if not p.name.startswith("."))
+
+
+def _read_report_file(path: Path, config: Config) -> ReportFile:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(f"cannot read report: {exc}", path=config.relative(path)) from None
+    return parse_front_matter(text, config.relative(path))
+
+
+# ---------------------------------------------------------------- state (what was ingested from what)
+
+
+def _state_path(config: Config) -> Path:
+    return config.cache_dir / STATE_FILE
+
+
+def _load_state(config: Config) -> dict:
+    try:
+        return json.loads(_state_path(config).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_state(config: Config, state: dict) -> None:
+    path = _state_path(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def changed_pages(config: Config, *, clean: bool = False) -> list[Path]:
+    """Pages whose bytes (or the builder) changed since they were last ingested, or whose reports are gone."""
+    pages = page_files(config)
+    if clean:
+        return pages
+    state = _load_state(config)
+    changed = []
+    for page in pages:
+        entry = state.get(config.relative(page))
+        if not entry or entry.get("sha256") != _sha256(page) or entry.get("builder") != __version__:
+            changed.append(page)
+        elif any(not (config.reports_dir / f"{slug}.md").exists() for slug in entry.get("reports", [])):
+            changed.append(page)
+    return changed
+
+
+# ---------------------------------------------------------------- build
+
+
+def build_site(config: Config, *, force: bool = False, clean: bool = False, say: Printer = print) -> BuildSummary:
+    """Ingest what changed, then render every report Markdown to the output folder."""
+    started = time.perf_counter()
+    summary = ingest_pages(changed_pages(config, clean=clean), config, force=force, say=say)
+    files = [_read_report_file(p, config) for p in report_files(config)]
+    if not files:
+        raise InputError("no reports to build: add a scraped page to this folder, then run `builder build`",
+                         path=config.relative(config.scraped_dir))
+    result = render_site(files, config.output_dir, site_name=config.site_name,
+                         templates_dir=config.templates_dir, base_url=config.site_url)
+    return BuildSummary(summary, len(files), result.pages_written, time.perf_counter() - started)
+
+
+def _progress(done: int, total: int, label: str) -> None:
+    """A one-line progress bar on a terminal, for long work only."""
+    if total < 10 or not sys.stderr.isatty():
+        return
+    width = 30
+    filled = width * done // total
+    sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()

@@ -1,0 +1,19 @@
+from builder.textcheck import missing_sentences, split_sentences
+
+
+def test_split_sentences_cuts_after_chinese_stops_and_drops_spaces():
+    assert split_sentences("增长6%。 一般公共预算收入2221.8亿元；好！对吗？") == [
+        "增长6%。", "一般公共预算收入2221.8亿元；", "好！", "对吗？"]
+
+
+def test_a_sentence_moved_into_a_heading_counts_as_kept():
+    assert missing_sentences(["1.经济发展增实力。预计实现地区生产总值1.93万亿元。"],
+                             ["1.经济发展增实力。", "预计实现地区生产总值1.93万亿元。"]) == []
+
+
+def test_a_dropped_sentence_is_named():
+    assert missing_sentences(["甲。乙。丙。"], ["甲。丙。"]) == ["乙。"]
+
+
+def test_whitespace_is_ignored_on_both_sides():
+    assert missing_sentences(["政 府 工 作 报 告"], ["政府工作报告"]) == []
