@@ -1,0 +1,564 @@
+"""Pure cleaning: normalize punctuation and spaces, strip site chrome, drop repeated bodies.
+
+``normalize_text`` is idempotent and never changes a CJK character or a digit's value.
+``clean_document`` removes what a content farm or government site wraps around a report
+(page title, header bar, banners, blurbs, toolbars, breadcrumbs, footers, related lists,
+scripts, repeated bodies) and logs every removed line with the name of its rule.
+The rules describe what chrome looks like on any such site; a line that might be body
+text is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Sequence
+
+from .model import CleanedDocument, RemovedLine, SourceDocument, SourceLine
+
+# ---------------------------------------------------------------- characters
+
+_IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007\U00020000-\U0003134f"
+_IDEOGRAPH_RE = re.compile(f"[{_IDEOGRAPH}]")
+
+
+def is_ideograph(char: str) -> bool:
+    """A CJK ideograph (including 〇)."""
+    return bool(_IDEOGRAPH_RE.match(char))
+
+
+def is_chinese(char: str) -> bool:
+    """A CJK ideograph or a CJK / full-width punctuation mark."""
+    if not char:
+        return False
+    code = ord(char)
+    return (is_ideograph(char) or 0x3001 <= code <= 0x303F or 0xFE30 <= code <= 0xFE4F
+            or 0xFF01 <= code <= 0xFF0F or 0xFF1A <= code <= 0xFF20 or 0xFF3B <= code <= 0xFF40
+            or 0xFF5B <= code <= 0xFF65 or char in "“”‘’—…·")
+
+
+# ---------------------------------------------------------------- normalize_text
+
+_FULLWIDTH_ALNUM = {code: code - 0xFEE0 for code in
+                    [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+_FULLWIDTH_ALNUM[ord("％")] = ord("%")
+
+_ESCAPED_CODEPOINT = re.compile(r"<U\+([0-9A-Fa-f]{4,6})>")
+_SPACES = re.compile(r"[\s\u200b\u2060\ufeff]+")
+_FULLWIDTH_DECIMAL = re.compile(r"(?<=[0-9])．(?=[0-9])")
+_FULLWIDTH_THOUSANDS = re.compile(r"(?<=[0-9])，(?=[0-9]{3}(?![0-9]))")
+_RATIO_COLON = re.compile(r"(?<=[0-9])(?: +: *| *: +)(?=[0-9])")
+_SPACE_BEFORE_PUNCT = re.compile(r" (?=[，。、；：？！）》」』】〕”’])")
+_SPACE_AFTER_PUNCT = re.compile(r"(?<=[，。、；：？！（《「『【〔“‘]) ")
+_LETTER_SPACED = re.compile(f"(?<!\\S)[{_IDEOGRAPH}](?: [{_IDEOGRAPH}]){{2,}}(?!\\S)")
+_URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[!-~]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_URL_TRAILING = ",.;:!?'\""
+_WIDE = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
+
+
+def normalize_text(text: str) -> str:
+    """Normalize widths and spaces line by line; idempotent, keeps every CJK character and digit."""
+    return "\n".join(normalize_line(line) for line in re.split(r"\r\n|\r|\n", text))
+
+
+def normalize_line(line: str) -> str:
+    """Apply one normalization step until nothing changes (which makes the result idempotent)."""
+    for _ in range(20):
+        step = _normalize_step(line)
+        if step == line:
+            break
+        line = step
+    return line
+
+
+def _normalize_step(line: str) -> str:
+    line = _ESCAPED_CODEPOINT.sub(_unescape_space, line)
+    line = line.translate(_FULLWIDTH_ALNUM)
+    line = _FULLWIDTH_DECIMAL.sub(".", line)
+    line = _FULLWIDTH_THOUSANDS.sub(",", line)
+    line = _SPACES.sub(" ", line).strip(" ")
+    line = _RATIO_COLON.sub(":", line)
+    line = _widen_punctuation(line)
+    line = _SPACE_BEFORE_PUNCT.sub("", line)
+    line = _SPACE_AFTER_PUNCT.sub("", line)
+    return _LETTER_SPACED.sub(lambda m: m.group(0).replace(" ", ""), line)
+
+
+def _unescape_space(match: re.Match[str]) -> str:
+    """R writes NBSP as the literal ``<U+00A0>``: such escapes of a space character become a space."""
+    code = int(match.group(1), 16)
+    return " " if code <= 0x10FFFF and (chr(code).isspace() or code in (0x200B, 0xFEFF)) else match.group(0)
+
+
+def _protected_spans(line: str) -> set[int]:
+    """Character positions inside URLs, domains and e-mail addresses."""
+    positions: set[int] = set()
+    for match in _URL.finditer(line):
+        end = match.end()
+        while end > match.start() and line[end - 1] in _URL_TRAILING:
+            end -= 1
+        if line[end - 1] == ")" and "(" not in line[match.start():end]:
+            end -= 1
+        positions.update(range(match.start(), end))
+    return positions
+
+
+def _neighbour(line: str, index: int, step: int) -> str:
+    """The nearest non-space character before (step -1) or after (step 1) ``index``; "" at the edge."""
+    index += step
+    while 0 <= index < len(line):
+        if line[index] != " ":
+            return line[index]
+        index += step
+    return ""
+
+
+def _widen_punctuation(line: str) -> str:
+    """Half-width , : ; ! ? ( ) to full width where the nearest neighbour is Chinese."""
+    if not any(char in _WIDE for char in line):
+        return line
+    protected = _protected_spans(line)
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for i, char in enumerate(line):
+        if i in protected:
+            continue
+        if char == "(":
+            stack.append(i)
+        elif char == ")" and stack:
+            opening = stack.pop()
+            pairs[opening], pairs[i] = i, opening
+    chars = list(line)
+    for i, char in enumerate(line):
+        if char not in _WIDE or i in protected:
+            continue
+        left, right = _neighbour(line, i, -1), _neighbour(line, i, 1)
+        if char == ":" and left.isascii() and left.isdigit() and right.isascii() and right.isdigit():
+            continue  # ratios and times: 3.6:48, 12:01:14
+        if char in "?!" and right and right in "。，、；：":
+            continue  # not a mark of its own: a character lost to "?" (前1?。)
+        chinese = is_chinese(left) or is_chinese(right)
+        if char in "()" and i in pairs:
+            partner = pairs[i]
+            chinese = chinese or is_chinese(_neighbour(line, partner, -1)) or is_chinese(_neighbour(line, partner, 1))
+        if chinese:
+            chars[i] = _WIDE[char]
+    return "".join(chars)
+
+
+# ---------------------------------------------------------------- chrome patterns
+
+_SENTENCE_PUNCT = re.compile(r"[。！？；]")
+_SALUTATION = re.compile(r"^(各位代表|各位委员|同志们|各位领导)[，：！,:!]?")
+_TOP_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}、")
+_DOMAIN = re.compile(r"(?:https?://)?((?:[A-Za-z0-9-]+\.)+(?:com|net|org|cn|gov|edu|info|cc|top|xyz|tv|me)(?:\.cn)?)\b",
+                     re.IGNORECASE)
+_DATE = re.compile(r"\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}\s*日?")
+_DATETIME_LINE = re.compile(
+    r"^\d{4}-\d{1,2}-\d{1,2}(?: \d{1,2}:\d{2}(?::\d{2})?)?$"
+    r"|^\d{4}[年/.]\d{1,2}[月/.]\d{1,2}日? ?\d{1,2}[:时：]\d{2}分?(?:[:：]\d{2}秒?)?$")
+_HEADER_LABELS = ("来源|信息来源|文章来源|稿件来源|时间|发布时间|发表时间|更新时间|发布日期|日期|阅读|阅读量|阅读数|"
+                  "阅读次数|浏览|浏览量|浏览次数|点击|点击数|点击量|访问量|访问次数|作者|发布者|发布人|字号|字体")
+_HEADER_LINE = re.compile(f"^[【\\[]?(?:{_HEADER_LABELS})：")
+_HEADER_FIELD = re.compile(f"({_HEADER_LABELS})：")
+_LABEL_ONLY = re.compile(f"^[【\\[（]?({_HEADER_LABELS}|责任编辑|编辑|责编)：?$")
+_SOURCE_LABELS = ("来源", "信息来源", "文章来源", "稿件来源")
+_TIME_LABELS = ("时间", "发布时间", "发表时间", "更新时间", "发布日期", "日期")
+_EDITOR = re.compile(r"^[（(]?(责任编辑|编辑|责编|审核|校对|终审|初审|复审|监制|值班编辑|编审)：.{0,15}[)）]?$")
+_SOURCE_NOTE = re.compile(r"^[（(]来源：.{1,20}[)）]$")
+_SOURCE_LINK = re.compile(r"^(?:本文来源|文章来源|原文链接|本文链接|原文地址|本文地址|文章地址|来源网址|转载请注明(?:出处|来源)?)"
+                          r"：?\s*(\S*)")
+_RECOMMEND = re.compile(r"^(推荐访问|推荐阅读|相关搜索|相关标签|标签|关键词|关键字|Tags?)：")
+_RELATED_MARKER = re.compile(
+    r"^(相关阅读|相关文章|相关报道|相关新闻|相关文档|相关附件|相关链接|相关推荐|相关专题|扩展阅读|延伸阅读|推荐阅读|"
+    r"热门阅读|热门文章|热门推荐|精彩推荐|精彩阅读|猜你喜欢|最新文章|最新推荐|阅读推荐|更多阅读|更多推荐|"
+    r"你可能感兴趣|您可能感兴趣|你可能还喜欢|看了本文的人还看了)(?:的文章|文章|的内容)?[：>》»]*$")
+_BREADCRUMB = re.compile(r"^(当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|现在位置)：|^首页 ?(>|»|›|→|/)")
+_BREADCRUMB_MARKER = re.compile(r"^(当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|现在位置)：$")
+_BREADCRUMB_SEPARATOR = re.compile(r"^(>|>>|»|›|→|/|\\|-)$")
+_FONT_WIDGET = re.compile(r"^【?字[体号]：?(大 ?中 ?小|小 ?中 ?大|加大 ?还原 ?减小|默认|T ?T ?T)?】?$")
+_SHARE = re.compile(r"^【?(分享|分享到|分享至|一键分享|转发到|转发至)(：.{0,20}|微信|微博|朋友圈|QQ空间|QQ)?】?$"
+                    r"|^扫一扫|^手机扫一扫|^用手机扫描二维码|E-?mail推荐|^【?(推荐给朋友|发送给朋友|收藏本页|加入收藏)】?$")
+_TOOLBAR = re.compile(r"^【?(打印本页|打印此页|打印正文|关闭窗口|关闭本页|返回顶部|返回首页|我要纠错|打印|关闭)】?$"
+                      r"|^》*点击.{0,12}(进入|查看).{0,12}《*$")
+_LINK_ID = re.compile(r"^[0-9a-f]{32}[:：]?$")
+_COMMENT_MARK = re.compile(r"^(<!--.*|.*-->)$")
+_MARKUP = re.compile(r"^</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>$")
+_SCRIPT = re.compile(r"^function\s+\w+\s*\(|document\.(write|all|getElementById|createElement)|window\.\w+"
+                     r"|^var\s+\w+\s*=|^\$\(|^jQuery\(|</?script|innerHTML|^//\s*<!\[CDATA\[")
+_PAGER_TOKEN = re.compile(r"^(上一页|下一页|上页|下页|首页|尾页|末页|第\d+页|共\d+页|\d+|…|\.\.\.|«|»|‹|›|<|>|\[\d+\])$")
+_BANNER_BRACKETED = re.compile(r"^【\s*((?:https?://)?(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\S*?)\s*(?:-{1,2}|—{1,2}|\|)?\s*([^】]*?)\s*】$")
+_BLURB_KEYWORDS = re.compile(r"小编|本站|为大家整理|为大家分享|为大家带来|为大家收集|为您整理|为你整理|精心整理|供大家参考|仅供参考|"
+                             r"欢迎阅读|欢迎参考|范文网|希望对大家有所帮助|希望对你有所帮助|希望能帮助到|欢迎大家阅读")
+_PHOTO_CAPTION = re.compile(r"(摄|摄影|供图|图片来源.*)$|。.{0,20}记者.{0,12}$|^.{1,30}(?<![合协制创运操])作(政府)?工作报告。?$")
+_DATELINE = re.compile(r"^(新华社|人民网|中新社|中新网|新华网|央视网|本报讯|本报)\S{0,12}\d{1,2}月\d{1,2}日电?(（记者.{1,20}）)?$")
+_TITLE_LIKE = re.compile(r"报告")
+
+#: Lines that carry no text of their own: removed only beside other chrome.
+_WEAK_LINES = frozenset({
+    "下载", "打印", "全屏", "收藏", "分享", "加大", "还原", "减小", "大", "中", "小", "默认", "【", "】", "[", "]",
+    "|", "｜", "×", "）", "(", ")", "（", ">", ">>", "»", "首页", "返回", "微信", "微博", "QQ", "QQ空间", "纠错",
+    "/", "-", "·", "手机版", "二维码", "字号", "字体",
+})
+
+#: Rules a weak neighbour may inherit (weak lines next to body-like removals stay).
+_CHROME_RULES = frozenset({"page-header", "site-banner", "footer", "share-bar", "toolbar", "breadcrumb", "pager",
+                           "script", "html-comment", "markup", "link-id", "related-list"})
+
+#: Rules of the page head; such lines still count when later copies of the page are matched.
+_HEAD_RULES = frozenset({"page-title", "duplicate", "photo-caption", "dateline"})
+
+LONG_LINE = 80
+"""A single line at least this long that repeats an earlier one exactly is a duplicate."""
+RUN_LINES, RUN_CHARS = 3, 200
+"""A run of at least RUN_LINES consecutive lines and RUN_CHARS characters repeating earlier lines is a duplicate."""
+
+
+# ---------------------------------------------------------------- clean_document
+
+
+@dataclass
+class _Page:
+    """Mutable working state of one cleaning pass (internal)."""
+
+    numbers: list[int]
+    texts: list[str]
+    rules: list[str | None]
+    provenance: dict[str, str] = field(default_factory=dict)
+
+    def remove(self, i: int, rule: str) -> None:
+        if self.rules[i] is None:
+            self.rules[i] = rule
+
+    def kept(self) -> list[int]:
+        return [i for i, rule in enumerate(self.rules) if rule is None]
+
+    def note(self, key: str, value: str) -> None:
+        value = value.strip(" 【】[]|")
+        if value and key not in self.provenance:
+            self.provenance[key] = value
+
+
+def clean_document(doc: SourceDocument, extra_patterns: Sequence[str] = ()) -> CleanedDocument:
+    """Normalize every line, drop blank lines and site chrome, log every removed line."""
+    page = _Page([], [], [])
+    for number, raw in enumerate(doc.lines, start=1):
+        text = normalize_line(raw)
+        if text:
+            page.numbers.append(number)
+            page.texts.append(text)
+            page.rules.append(None)
+    _remove_config_patterns(page, extra_patterns)
+    _remove_strong_chrome(page)
+    _remove_weak_neighbours(page)
+    body_start = _body_start(page)
+    _remove_head_chrome(page, body_start)
+    _remove_related_lists(page)
+    _remove_repeated_runs(page)
+    _remove_trailer_repeats(page, body_start)
+    _fill_from_metadata(page, doc.metadata)
+    lines = tuple(SourceLine(page.numbers[i], page.texts[i]) for i in page.kept())
+    removed = tuple(RemovedLine(page.numbers[i], page.texts[i], rule)
+                    for i, rule in enumerate(page.rules) if rule is not None)
+    return CleanedDocument(source=doc, lines=lines, removed=removed, provenance=dict(page.provenance))
+
+
+def _remove_config_patterns(page: _Page, patterns: Sequence[str]) -> None:
+    compiled = [(pattern, re.compile(pattern)) for pattern in patterns]
+    for i, text in enumerate(page.texts):
+        for pattern, regex in compiled:
+            if regex.search(text):
+                page.remove(i, f"config:{pattern}")
+                break
+
+
+# -- strong chrome: lines that are chrome wherever they stand
+
+
+def _remove_strong_chrome(page: _Page) -> None:
+    i = 0
+    while i < len(page.texts):
+        if page.rules[i] is None:
+            consumed = _breadcrumb_sequence(page, i) or _label_with_value(page, i)
+            if consumed:
+                i += consumed
+                continue
+            rule = _strong_rule(page, page.texts[i])
+            if rule:
+                page.remove(i, rule)
+        i += 1
+
+
+def _strong_rule(page: _Page, text: str) -> str | None:
+    """The rule that removes ``text`` wherever it stands, noting provenance; None for other lines."""
+    short = len(text) <= 100 and not _SENTENCE_PUNCT.search(text)
+    if _COMMENT_MARK.match(text) and len(_IDEOGRAPH_RE.findall(text)) < 10:
+        return "html-comment"
+    if _MARKUP.match(text):
+        return "markup"
+    if _SCRIPT.search(text) and len(_IDEOGRAPH_RE.findall(text)) < len(text) * 0.2:
+        return "script"
+    if _LINK_ID.match(text):
+        return "link-id"
+    if _is_pager(text):
+        return "pager"
+    if short and _BREADCRUMB.match(text):
+        return "breadcrumb"
+    if _FONT_WIDGET.match(text) or _TOOLBAR.match(text):
+        return "toolbar"
+    if short and _SHARE.search(text):
+        return "share-bar"
+    if _DATETIME_LINE.match(text):
+        page.note("scraped_at", text)
+        return "page-header"
+    if short and len(text) <= 80 and _HEADER_LINE.match(text):
+        _note_header_fields(page, text)
+        return "page-header"
+    link = _SOURCE_LINK.match(text)
+    if link and len(text) <= 200:
+        url = _URL.search(text)
+        if url:
+            page.note("source_url", url.group(0).rstrip(_URL_TRAILING))
+        return "footer"
+    banner = _BANNER_BRACKETED.match(text)
+    if banner:
+        page.note("site", _DOMAIN.search(banner.group(1)).group(1) if _DOMAIN.search(banner.group(1)) else banner.group(1))
+        if banner.group(2):
+            page.note("site_category", banner.group(2))
+        return "site-banner"
+    if short and _DOMAIN.search(text) and (_DATE.search(text) or "来源" in text) and len(text) <= 120:
+        page.note("site", _DOMAIN.search(text).group(1))
+        date = _DATE.search(text)
+        if date:
+            page.note("scraped_at", date.group(0))
+        if "来源：" in text:
+            _note_header_fields(page, text[text.index("来源："):])
+        return "site-banner"
+    if short and (_EDITOR.match(text) or _SOURCE_NOTE.match(text) or _RECOMMEND.match(text)):
+        return "footer"
+    if _RELATED_MARKER.match(text):
+        return "related-list"
+    if len(text) <= 400 and _BLURB_KEYWORDS.search(text):
+        return "site-blurb"
+    return None
+
+
+def _note_header_fields(page: _Page, text: str) -> None:
+    """Split a header bar like ``来源：X 时间：Y 阅读：`` into provenance fields."""
+    matches = list(_HEADER_FIELD.finditer(text))
+    for k, match in enumerate(matches):
+        end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
+        value = text[match.end():end].strip(" 【】[]|")
+        label = match.group(1)
+        if label in _SOURCE_LABELS:
+            page.note("site_category", value)
+        elif label in _TIME_LABELS:
+            page.note("scraped_at", value)
+
+
+def _is_pager(text: str) -> bool:
+    tokens = text.split(" ")
+    return (any(t in ("上一页", "下一页", "上页", "下页") or re.fullmatch(r"共\d+页", t) for t in tokens)
+            and all(_PAGER_TOKEN.match(t) for t in tokens))
+
+
+def _next_index(page: _Page, i: int) -> int | None:
+    return i + 1 if i + 1 < len(page.texts) else None
+
+
+def _is_token(text: str, limit: int = 20) -> bool:
+    """A short item of a bar (a column name, a date, a newspaper): no sentence in it."""
+    return len(text) <= limit and not re.search(r"[。，！？；]", text) and not _SALUTATION.match(text)
+
+
+def _breadcrumb_sequence(page: _Page, i: int) -> int:
+    """``当前位置：`` / ``首页`` / ``>`` / ``column`` ... spread over lines: how many lines it takes (0: none)."""
+    texts = page.texts
+    start = i
+    if _BREADCRUMB_MARKER.match(texts[i]):
+        i += 1
+        if i < len(texts) and _is_token(texts[i], 12):
+            i += 1
+    elif texts[i] == "首页" and i + 1 < len(texts) and _BREADCRUMB_SEPARATOR.match(texts[i + 1]):
+        i += 1
+    else:
+        return 0
+    while i + 1 < len(texts) and _BREADCRUMB_SEPARATOR.match(texts[i]) and _is_token(texts[i + 1], 16):
+        i += 2
+    while i < len(texts) and i > start + 1 and texts[i] == texts[i - 1]:
+        i += 1  # a column name repeated as the list heading
+    for k in range(start, i):
+        page.remove(k, "breadcrumb")
+    return i - start
+
+
+def _label_with_value(page: _Page, i: int) -> int:
+    """``来源：`` or ``责任编辑：`` alone on a line, its value on the next: both are chrome."""
+    match = _LABEL_ONLY.match(page.texts[i])
+    if not match:
+        return 0
+    label = match.group(1)
+    if label in ("字号", "字体"):
+        return 0  # the font-size widget: a toolbar
+    rule = "footer" if "编" in label else "page-header"
+    page.remove(i, rule)
+    following = _next_index(page, i)
+    if following is None or not _is_token(page.texts[following]) or _strong_rule(_Page([], [], []), page.texts[following]):
+        return 1
+    value = page.texts[following]
+    if label in _SOURCE_LABELS:
+        page.note("site_category", value)
+    elif label in _TIME_LABELS:
+        page.note("scraped_at", value)
+    page.remove(following, rule)
+    return 2
+
+
+def _remove_weak_neighbours(page: _Page) -> None:
+    """Toolbar words, lone brackets and bars go when they sit in one block with other chrome."""
+    n = len(page.texts)
+    i = 0
+    while i < n:
+        if not _chrome_or_weak(page, i):
+            i += 1
+            continue
+        j = i
+        while j < n and _chrome_or_weak(page, j):
+            j += 1
+        block = range(i, j)
+        if any(page.rules[k] in _CHROME_RULES for k in block):
+            last = next(page.rules[k] for k in block if page.rules[k] in _CHROME_RULES)
+            for k in block:
+                if page.rules[k] in _CHROME_RULES:
+                    last = page.rules[k]
+                elif page.rules[k] is None:
+                    page.remove(k, last)
+        i = j
+
+
+def _chrome_or_weak(page: _Page, i: int) -> bool:
+    return page.rules[i] in _CHROME_RULES or (page.rules[i] is None and page.texts[i] in _WEAK_LINES)
+
+
+# -- the head of the page: title bar, photo caption, dateline
+
+
+def _body_start(page: _Page) -> int:
+    """Index of the first body line: the salutation, else the first top heading, else the first long sentence."""
+    kept = page.kept()
+    for test in (lambda t: _SALUTATION.match(t), lambda t: _TOP_HEADING.match(t),
+                 lambda t: len(t) >= 50 and re.search(r"[，。]", t)):
+        for i in kept:
+            if test(page.texts[i]):
+                return i
+    return 0
+
+
+def _remove_head_chrome(page: _Page, body_start: int) -> None:
+    head = [i for i in page.kept() if i < body_start]
+    titles = [i for i in head if _is_title_like(page.texts[i])]
+    if titles and titles[0] == head[0]:
+        first = titles[0]
+        repeated = any(page.texts[k] == page.texts[first] for k in head[1:])
+        bar_follows = first + 1 < len(page.texts) and page.rules[first + 1] in _CHROME_RULES
+        if repeated or (len(titles) > 1 and bar_follows):
+            page.remove(first, "page-title")
+            page.note("page_title", page.texts[first])
+    for position, i in enumerate(head):
+        if page.rules[i] is not None:
+            continue
+        text = page.texts[i]
+        if any(page.texts[k] == text for k in head[position + 1:]):
+            page.remove(i, "duplicate")  # a title/subtitle block shown twice: keep the one next to the body
+        elif len(text) <= 80 and _PHOTO_CAPTION.search(text):
+            page.remove(i, "photo-caption")
+        elif _DATELINE.match(text):
+            page.remove(i, "dateline")
+
+
+def _is_title_like(text: str) -> bool:
+    return bool(_TITLE_LIKE.search(text)) and len(text) <= 60 and not re.search(r"[。，！？；]", text)
+
+
+# -- lists of related articles
+
+
+def _remove_related_lists(page: _Page) -> None:
+    """After a related-articles marker, the short title lines that follow are the list."""
+    n = len(page.texts)
+    i = 0
+    while i < n:
+        if page.rules[i] != "related-list" or (i > 0 and page.rules[i - 1] == "related-list"):
+            i += 1
+            continue
+        j = i + 1
+        run: list[int] = []
+        while j < n:
+            if page.rules[j] is None:
+                if not _is_related_title(page.texts[j]):
+                    break
+                run.append(j)
+            j += 1
+        if run and j < n:
+            run.pop()  # the text goes on: the last short line may head what follows
+        for k in run:
+            page.remove(k, "related-list")
+        i = j
+
+
+def _is_related_title(text: str) -> bool:
+    return len(text) <= 60 and not _SENTENCE_PUNCT.search(text) and not _SALUTATION.match(text)
+
+
+# -- repeated bodies
+
+
+def _remove_repeated_runs(page: _Page) -> None:
+    """Later copies of long runs of lines (pages that captured the body several times) go."""
+    kept = [i for i, rule in enumerate(page.rules) if rule is None or rule in _HEAD_RULES]
+    texts = [page.texts[i] for i in kept]
+    seen: dict[str, list[int]] = {}
+    p = 0
+    while p < len(texts):
+        best = 0
+        for q in seen.get(texts[p], []):
+            k = 0
+            while p + k < len(texts) and q + k < p and texts[p + k] == texts[q + k]:
+                k += 1
+            best = max(best, k)
+        run_chars = sum(len(t) for t in texts[p:p + best])
+        if best >= RUN_LINES and run_chars >= RUN_CHARS:
+            for k in range(best):
+                if page.rules[kept[p + k]] is None:
+                    page.remove(kept[p + k], "duplicate")
+            for k in range(best):
+                seen.setdefault(texts[p + k], []).append(p + k)
+            p += best
+            continue
+        if best >= 1 and len(texts[p]) >= LONG_LINE and page.rules[kept[p]] is None:
+            page.remove(kept[p], "duplicate")
+        seen.setdefault(texts[p], []).append(p)
+        p += 1
+
+
+def _remove_trailer_repeats(page: _Page, body_start: int) -> None:
+    """After the chrome that follows the body, a short tail that only repeats earlier text goes."""
+    chrome = [i for i, rule in enumerate(page.rules) if rule in _CHROME_RULES]
+    if not chrome or not any(body_start <= i < chrome[-1] for i in page.kept()):
+        return
+    tail = [i for i in page.kept() if i > chrome[-1]]
+    if not tail or sum(len(page.texts[i]) for i in tail) > 300:
+        return
+    earlier = "".join(page.texts[: chrome[-1]])
+    for i in tail:
+        text = page.texts[i]
+        if len(text) >= 6 and (text in earlier or text in page.texts[: chrome[-1]]):
+            page.remove(i, "duplicate")
+
+
+def _fill_from_metadata(page: _Page, metadata: Mapping[str, str]) -> None:
+    for source_key, key in (("title", "page_title"), ("source_url", "source_url"),
+                            ("publish_date", "publish_date"), ("site_name", "site")):
+        value = metadata.get(source_key, "")
+        if value and value.strip():
+            page.note(key, value.strip())

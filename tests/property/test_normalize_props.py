@@ -1,0 +1,80 @@
+"""Properties of normalize_text: idempotent, keeps every CJK character, digit, decimal and URL."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from builder.clean import is_ideograph, normalize_text
+
+CJK = "政府工作报告各位代表现在我代表市人民政府向大会报告工作请予审议一二三〇"
+PUNCT = ",:;!?().%，。：；！？（）、．％“”《》【】—…"
+SPACES = " \t\u00a0\u3000\u2002\u200b"
+FULLWIDTH = "０１２３４５６７８９ＡＢＣＰＭａｂｃ"
+ALPHABET = st.sampled_from(list(CJK + PUNCT + SPACES + FULLWIDTH + "0123456789abcPMG+-/@w"))
+TEXT = st.text(alphabet=ALPHABET, max_size=60) | st.text(max_size=40)
+CHINESE = st.text(alphabet=st.sampled_from(list(CJK + "，。、")), min_size=1, max_size=12)
+
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def digits(text: str) -> str:
+    return "".join(c for c in text.translate(_FULLWIDTH_DIGITS) if c in "0123456789")
+
+
+@settings(max_examples=400)
+@given(TEXT)
+@example("a,,中")
+@example("((a)中")
+@example("政 府 工 作 报 告 ——2006")
+@example("１，２３４，５６７万吨，３３，２１２万")
+def test_idempotent(text: str):
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+
+
+@settings(max_examples=400)
+@given(TEXT)
+def test_keeps_every_ideograph_in_order(text: str):
+    assert [c for c in normalize_text(text) if is_ideograph(c)] == [c for c in text if is_ideograph(c)]
+
+
+@settings(max_examples=400)
+@given(TEXT.filter(lambda t: "<U+" not in t))
+def test_keeps_the_digit_sequence(text: str):
+    assert digits(normalize_text(text)) == digits(text)
+
+
+@given(CHINESE, st.integers(0, 10**6), st.integers(0, 10**4), CHINESE)
+def test_decimals_in_chinese_text_survive(before: str, whole: int, fraction: int, after: str):
+    number = f"{whole}.{fraction}"
+    assert number in normalize_text(f"{before}{number}{after}")
+
+
+URL = st.builds(
+    lambda scheme, host, path: f"{scheme}://{host}/{path}",
+    st.sampled_from(["http", "https"]),
+    st.from_regex(r"(www\.)?[a-z][a-z0-9-]{0,10}\.(gov\.cn|com|net|org)", fullmatch=True),
+    st.from_regex(r"[A-Za-z0-9_/.,;:!?()=&%-]{0,20}[A-Za-z0-9/]", fullmatch=True),
+)
+
+
+@given(CHINESE, URL, CHINESE, st.sampled_from(["", " "]))
+def test_urls_survive(before: str, url: str, after: str, gap: str):
+    assert url in normalize_text(f"{before}{gap}{url}{gap}{after}")
+
+
+@given(CHINESE, st.from_regex(r"(www\.)?[a-z]{1,8}\.(gov\.cn|com|net)", fullmatch=True), CHINESE)
+def test_domains_and_emails_survive(before: str, domain: str, after: str):
+    assert domain in normalize_text(f"{before}{domain}{after}")
+    email = f"office@{domain.removeprefix('www.')}"
+    assert email in normalize_text(f"{before}{email}，{after}")
+
+
+def test_never_drops_anything_but_whitespace():
+    text = "　　各位代表:  现在, 我代表( 作坊 )工作 PM2.5 ,  12:01:14"
+    out = normalize_text(text)
+    assert re.sub(r"\s", "", out) .translate(str.maketrans("，：（）", ",:()")) == re.sub(r"\s", "", text).translate(
+        str.maketrans("，：（）", ",:()"))

@@ -1,0 +1,181 @@
+"""builder.clean: normalization cases, chrome-removal fixtures, and the real corpus."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fixture_file import Case, fixture_params
+
+from builder.clean import clean_document, normalize_text
+from builder.ingest import parse_source, read_source
+from builder.model import SourceDocument
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "corpus"
+BUNDLED_PAGE = ROOT / "site_src" / "scraped" / "000_8b8113f56c6b1839.txt"
+
+
+def document(lines: list[str], metadata: dict[str, str] | None = None) -> SourceDocument:
+    return SourceDocument(path="page.txt", index=0, format="text", lines=tuple(lines), sha256="0" * 64,
+                          metadata=metadata or {})
+
+
+def sections(expected: str) -> dict[str, list[str]]:
+    """Split an expected block into kept lines, ---removed--- and ---provenance--- parts."""
+    parts: dict[str, list[str]] = {"kept": [], "removed": [], "provenance": []}
+    current = "kept"
+    for line in expected.split("\n"):
+        marker = re.fullmatch(r"---(removed|provenance)---", line)
+        if marker:
+            current = marker.group(1)
+        elif line or current == "kept":
+            parts[current].append(line)
+    return parts
+
+
+@pytest.mark.parametrize("case", fixture_params(FIXTURES / "normalize.md"))
+def test_normalize_fixture(case: Case):
+    got = [normalize_text(line) for line in case.input.split("\n")]
+    assert got == case.expected.split("\n")
+
+
+@pytest.mark.parametrize("case", fixture_params(FIXTURES / "clean.md"))
+def test_clean_fixture(case: Case):
+    expected = sections(case.expected)
+    cleaned = clean_document(document(case.input.split("\n")))
+    assert [line.text for line in cleaned.lines] == expected["kept"]
+    if expected["removed"] or "---removed---" in case.expected:
+        assert [f"{r.rule}\t{r.text}" for r in cleaned.removed] == expected["removed"]
+    else:
+        assert cleaned.removed == ()
+    for item in expected["provenance"]:
+        key, value = item.split("\t", 1)
+        assert cleaned.provenance.get(key) == value, key
+
+
+def test_removed_lines_keep_their_source_numbers():
+    lines = ["2020年某市政府工作报告", "", "来源:社会实践报告 时间:2020-06-04 12:01:14 阅读:", "",
+             "2020年某市政府工作报告", "各位代表：", "现在，我代表市人民政府向大会报告工作。"]
+    cleaned = clean_document(document(lines))
+    assert [(r.number, r.rule) for r in cleaned.removed] == [(1, "page-title"), (3, "page-header")]
+    assert [line.number for line in cleaned.lines] == [5, 6, 7]
+
+
+def test_extra_patterns_remove_lines_with_a_config_rule():
+    lines = ["各位代表：", "现在，我代表市人民政府向大会报告工作。", "更多精彩请关注公众号XYZ"]
+    cleaned = clean_document(document(lines), extra_patterns=["公众号", r"^不存在$"])
+    assert [(r.number, r.rule, r.text) for r in cleaned.removed] == [(3, "config:公众号", "更多精彩请关注公众号XYZ")]
+
+
+def test_metadata_fills_provenance():
+    lines = ["各位代表：", "现在，我代表市人民政府向大会报告工作。"]
+    metadata = {"title": "2026年某省政府工作报告", "source_url": "https://example.gov.cn/a.html",
+                "publish_date": "2026-02-02", "province": "某省"}
+    cleaned = clean_document(document(lines, metadata))
+    assert cleaned.provenance == {"page_title": "2026年某省政府工作报告", "source_url": "https://example.gov.cn/a.html",
+                                  "publish_date": "2026-02-02"}
+
+
+def test_never_removes_body_lines_that_resemble_chrome():
+    lines = ["各位代表：", "持续筑牢生态安全屏障，全面打印出台政策清单。", "来源于人民的力量是无穷的，我们要依靠人民。",
+             "时间就是生命，效率就是金钱。", "第一，稳增长。", "首页设计要简洁。"]
+    cleaned = clean_document(document(lines))
+    assert cleaned.removed == ()
+
+
+def test_bundled_page_keeps_the_three_reports_and_drops_the_chrome():
+    [doc] = read_source(BUNDLED_PAGE)
+    cleaned = clean_document(doc)
+    kept = [line.text for line in cleaned.lines]
+    assert kept.count("2020年苏州市人大常委会工作报告") == 3
+    assert kept.count("我受市人大常委会委托，向大会报告工作，请予审议。") == 2
+    assert kept[0] == "2020年苏州市人大常委会工作报告" and cleaned.lines[0].number == 9
+    assert kept[-1].startswith("让我们更加紧密地团结在以习近平同志为核心的党中央周围")
+    assert {r.rule for r in cleaned.removed} == {"page-title", "page-header", "site-banner", "site-blurb", "footer",
+                                                "related-list"}
+    assert cleaned.provenance == {
+        "page_title": "2020年苏州市人大常委会工作报告", "site_category": "社会实践报告",
+        "scraped_at": "2020-06-04 12:01:14", "site": "www.bbjkw.net",
+        "source_url": "https://www.bbjkw.net/fanwen476504/"}
+    text = "\n".join(kept)
+    for token in ("bbjkw", "本站", "推荐访问", "扩展阅读", "热门阅读", "本文来源", "阅读："):
+        assert token not in text
+
+
+# ---------------------------------------------------------------- the shared corpus
+
+CHROME_TOKENS = [
+    r"^(下载|打印|全屏|收藏|加大|还原|减小|大|中|小|分享|分享到.*|打印本页|关闭窗口|相关报道|相关链接.*|相关附件.*|相关文档.*)[:：]?$",
+    r"^【?字[号体][:：]", r"^(来源|时间|发表时间|阅读量|责任编辑|编辑)[:：]", r"^(当前位置|您的位置)[:：]",
+    r"扫一扫在手机打开当前页", r"^[0-9a-f]{32}", r"function\s*\w*\(", r"^<!--|^-->$", r"上一页.*下一页",
+    r"中央政府门户网站", r"^首页\s*>", r"^[【】|×>）]$", r"E-mail推荐", r"^（来源：", r"记者.{0,10}摄$",
+]
+
+
+def corpus_files() -> list[Path]:
+    return sorted(p for p in CORPUS.glob("*") if p.suffix in (".txt", ".csv")) if CORPUS.is_dir() else []
+
+
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not here ({CORPUS})")
+
+
+def body_lines(path: Path) -> list[str]:
+    return [line.text for doc in read_source(path) for line in clean_document(doc).lines]
+
+
+def raw_texts(path: Path) -> list[str]:
+    return [normalize_text(line) for doc in read_source(path) for line in doc.lines if line.strip()]
+
+
+@needs_corpus
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name)
+def test_corpus_chrome_is_removed(path: Path):
+    leftovers = [t for t in body_lines(path) if any(re.search(p, t) for p in CHROME_TOKENS)]
+    assert leftovers == []
+
+
+@needs_corpus
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name)
+def test_corpus_keeps_first_and_last_body_sentences(path: Path):
+    kept = body_lines(path)
+    raw = raw_texts(path)
+    first = next(t for t in raw if t.startswith("各位代表") or t.startswith("现在，我代表"))
+    assert first in kept
+    closing = [t for t in raw if t.startswith("各位代表") and len(t) > 20 and ("让我们" in t or "团结" in t)]
+    if closing:
+        assert closing[-1] in kept
+    assert len(kept) >= 30
+
+
+@needs_corpus
+@pytest.mark.parametrize("year", ["1954", "1980", "2006"])
+def test_corpus_repeated_body_appears_once(year: str):
+    [path] = CORPUS.glob(f"{year}-*.txt")
+    kept = body_lines(path)
+    long_lines = [t for t in kept if len(t) >= 40]
+    assert len(long_lines) == len(set(long_lines))
+    assert sum(t == "各位代表：" for t in kept) == 1
+    assert not any(t.endswith("国务院政府工作报告") for t in kept)
+
+
+@needs_corpus
+def test_corpus_keeps_every_body_line_of_clean_files():
+    """Pages without chrome (Hailar, Guangdong, Hainan) lose nothing but blank lines."""
+    for pattern in ("201*-neimenggu-*.txt", "2026-guangdong-*.csv", "2026-hainan-*.csv"):
+        for path in CORPUS.glob(pattern):
+            docs = read_source(path)
+            for doc in docs:
+                assert clean_document(doc).removed == (), path.name
+
+
+def test_cleaning_an_html_page():
+    html = ("<html><head><title>2020年某市政府工作报告</title></head><body><div class='nav'>首页 新闻</div>"
+            "<div id='content'><p>各位代表：</p><p>现在，我代表市人民政府向大会报告工作，请予审议。</p>"
+            "<p>分享到：</p></div></body></html>").encode()
+    [doc] = parse_source(html, "page.html")
+    cleaned = clean_document(doc)
+    assert [line.text for line in cleaned.lines] == ["各位代表：", "现在，我代表市人民政府向大会报告工作，请予审议。"]
+    assert cleaned.provenance["page_title"] == "2020年某市政府工作报告"
