@@ -1,0 +1,489 @@
+"""Render report Markdown files (site_src/reports/*.md) into a static site.
+
+``render_site`` renders every page to memory first (Markdown -> HTML with the anchors
+plugin, then Jinja2 with autoescape on), validates each page (``check_text_kept``), and
+only then writes: into a temporary folder next to the output folder, swapped in by two
+renames.  A failed build leaves the previous output untouched.
+
+Layout of the output (every internal URL is relative, so the site works at a domain root,
+under a sub-path and from ``file://``)::
+
+    index.html                  every report, by year, place, title
+    reports/<slug>.html         one page per report
+    assets/style.css            the stylesheet (everything in templates/static/)
+    data/reports.json           machine-readable index
+
+Output is deterministic: two renders of the same input give identical bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import re
+import shutil
+import tempfile
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+from bs4 import BeautifulSoup
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from builder.errors import OutputError, SourceError, TextLossError
+from builder.mdit.anchors import anchors_plugin, plain_text
+from builder.mdit.attrs import configure
+from builder.model import KIND_LABELS, OTHER_REPORT, ReportFile
+
+#: Ids the page templates use themselves; a report body never gets them.
+PAGE_IDS = ("page-main", "page-toc", "page-toc-heading", "page-provenance", "page-provenance-heading",
+            "page-title", "page-title-note", "page-body")
+
+SLUG_RE = re.compile(r"[a-z0-9-]+")
+SUMMARY_LENGTH = 80
+
+INDEX_TEMPLATE = "index.html"
+REPORT_TEMPLATE = "report.html"
+STATIC_DIR = "static"
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    """One rendered report page."""
+
+    slug: str
+    url: str
+    """Relative to the site root, e.g. "reports/2020-suzhou-gwr.html"."""
+    title: str
+    source: str
+    """The Markdown file it was rendered from."""
+    paragraph_count: int
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    out_dir: Path
+    files: tuple[str, ...]
+    """Every file written, relative to ``out_dir`` with "/" separators, sorted."""
+    reports: tuple[ReportPage, ...]
+    """Report pages in index order."""
+
+    @property
+    def pages_written(self) -> int:
+        """HTML pages written (the index and one per report)."""
+        return sum(1 for name in self.files if name.endswith(".html"))
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+@lru_cache(maxsize=1)
+def _markdown_parser() -> MarkdownIt:
+    """The Markdown parser for pages: exactly ``sitesrc.markdown_parser()`` (CommonMark, no raw
+    HTML, ``{#id}`` block attributes limited to id/class, bold lead-ins) plus the anchors plugin.
+
+    The one seam to ``builder.sitesrc``; a separate instance, so the shared parser is not changed.
+    """
+    return configure(MarkdownIt("commonmark", {"html": False})).use(anchors_plugin, reserved_ids=PAGE_IDS)
+
+
+@dataclass(frozen=True)
+class _Body:
+    html: str
+    toc: list[dict[str, object]]
+    paragraph_count: int
+    summary: str
+
+
+def render_markdown(body: str) -> _Body:
+    """A report body -> its HTML, TOC, paragraph count and one-line summary."""
+    md = _markdown_parser()
+    env: dict[str, object] = {}
+    tokens = md.parse(body, env)
+    html = md.renderer.render(tokens, md.options, env)
+    paragraphs = [
+        plain_text(tokens[i + 1])
+        for i, token in enumerate(tokens)
+        if token.type == "paragraph_open" and i + 1 < len(tokens) and tokens[i + 1].type == "inline"
+    ]
+    return _Body(
+        html=html,
+        toc=list(env.get("toc", [])),  # type: ignore[arg-type]
+        paragraph_count=int(env.get("paragraph_count", 0)),  # type: ignore[arg-type]
+        summary=summarize(paragraphs),
+    )
+
+
+#: Paragraphs that open a report without saying anything about it.
+_BOILERPLATE = ("请予审议", "请予以审议", "提出意见", "向大会报告", "作工作报告")
+
+
+def summarize(paragraphs: Sequence[str], length: int = SUMMARY_LENGTH) -> str:
+    """The first sentence of the first substantial paragraph (not the salutation, not the
+    "I report on behalf of ..." formula), at most ``length`` characters."""
+    chosen = ""
+    for text in paragraphs:
+        text = re.sub(r"\s+", " ", text.replace("¶", "").replace("**", "")).strip()
+        if (len(text) < 12 or text.endswith(("：", ":")) or text.startswith(("—", "-"))
+                or any(b in text for b in _BOILERPLATE)):
+            continue
+        chosen = text
+        break
+    if not chosen:
+        chosen = next((t.replace("¶", "").strip() for t in paragraphs if t.strip()), "")
+    match = re.match(r".+?[。！？；]", chosen)
+    sentence = match.group(0) if match else chosen
+    if len(sentence) > length:
+        sentence = sentence[: length - 1].rstrip() + "…"
+    return sentence
+
+
+def toc_tree(toc: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
+    """A flat TOC (id, title, level) -> nested nodes with ``children``; a level jump nests
+    under the nearest shallower heading."""
+    root: list[dict[str, object]] = []
+    stack: list[tuple[int, list[dict[str, object]]]] = [(0, root)]
+    for item in toc:
+        level = int(item["level"])  # type: ignore[arg-type]
+        node = {"id": item["id"], "title": item["title"], "level": level, "children": []}
+        while stack[-1][0] >= level:
+            stack.pop()
+        stack[-1][1].append(node)
+        stack.append((level, node["children"]))  # type: ignore[arg-type]
+    return root
+
+
+# --------------------------------------------------------------------------- text-loss check
+
+_ATTRS_LINE = re.compile(r"^\s*\{[^{}]*\}\s*$")
+_SKIP_LINE = re.compile(r"^\s{0,3}(=+|-+|(\*\s*){3,}|(-\s*){3,}|(_\s*){3,}|`{3,}.*|~{3,}.*)\s*$")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}(?=\s|$)")
+_HEADING_CLOSE = re.compile(r"\s+#+\s*$")
+_CONTAINER = re.compile(r"^\s*(?:>\s?|[-+*]\s+|\d{1,9}[.)]\s+)+")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^\s<>]*)>", re.IGNORECASE)
+#: A backslash escape or a character reference, read left to right in one pass
+#: (``\&amp;`` is a literal "&amp;", ``&#92;*`` a backslash and a star).
+_ESCAPE_OR_ENTITY = re.compile(r"\\([!-/:-@\[-`{-~])|(&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});)")
+_SENTENCE_END = re.compile(r"(?<=[。！？；])")
+#: Characters ignored on both sides: whitespace and emphasis/code markers (which CommonMark
+#: may or may not turn into tags, e.g. ``**…。**`` before a CJK character stays literal).
+_IGNORED = re.compile(r"[\s*_`]+")
+
+
+def body_sentences(body: str) -> list[tuple[int, str]]:
+    """The sentences of a Markdown body, Markdown syntax stripped: (0-based body line, text).
+
+    Sentences end at 。！？； and at line ends; whitespace and emphasis markers are dropped.
+    """
+    import html as _html
+
+    out: list[tuple[int, str]] = []
+    for index, line in enumerate(re.split(r"\r\n|\r|\n", body)):
+        if _ATTRS_LINE.match(line) or _SKIP_LINE.match(line):
+            continue
+        if _HEADING.match(line):
+            line = _HEADING_CLOSE.sub("", _HEADING.sub("", line))
+        line = _CONTAINER.sub("", line)
+        line = _LINK.sub(r"\1", line)
+        line = _AUTOLINK.sub(r"\1", line)
+        line = _ESCAPE_OR_ENTITY.sub(lambda m: m.group(1) or _html.unescape(m.group(2)), line)
+        if line.endswith("\\"):
+            line = line[:-1]  # a hard line break
+        for piece in _SENTENCE_END.split(line):
+            sentence = _IGNORED.sub("", piece)
+            if sentence and re.search(r"\w", sentence):
+                out.append((index, sentence))
+    return out
+
+
+def check_text_kept(report: ReportFile, html: str) -> None:
+    """Raise TextLossError unless every sentence of the report's body is in the page's body.
+
+    The page's body is ``<article>``'s ``.report-body`` element (the whole ``<article>`` when
+    there is none), compared with whitespace and emphasis markers removed.
+    """
+    soup = BeautifulSoup(html, "html.parser")
+    scope = soup.select_one("article .report-body") or soup.find("article")
+    text = _IGNORED.sub("", scope.get_text("")) if scope is not None else ""
+    for index, sentence in body_sentences(report.body):
+        if sentence not in text:
+            raise TextLossError(
+                f"sentence lost in rendering: “{sentence[:40]}…”",
+                path=report.path,
+                line=report.body_line + index,
+            )
+
+
+# --------------------------------------------------------------------------- front matter
+
+
+def _text(value: object) -> str:
+    """A front-matter value shown as text (YAML may hand back dates, numbers or null)."""
+    if value is None:
+        return ""
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _lines(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [_text(v) for v in value if _text(v).strip()]
+    return [line for line in _text(value).splitlines() if line.strip()]
+
+
+def validate_reports(reports: Sequence[ReportFile]) -> None:
+    """SourceError for a missing/non-string title or slug, a slug that is not [a-z0-9-]+,
+    a year that is not a whole number, or two reports with the same slug."""
+    seen: dict[str, ReportFile] = {}
+    for report in reports:
+        meta = report.meta
+        for key in ("title", "slug"):
+            value = meta.get(key)
+            if not isinstance(value, str) or not value.strip():
+                got = "nothing" if value is None else f"{type(value).__name__} {value!r}"
+                raise SourceError(f"front matter: {key}: expected a non-empty string, got {got}",
+                                  path=report.path)
+        slug = str(meta["slug"])
+        if not SLUG_RE.fullmatch(slug):
+            raise SourceError(f"front matter: slug: {slug!r} is not made of a-z, 0-9 and '-'",
+                              path=report.path, hint="it becomes the page's URL")
+        year = meta.get("year")
+        if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+            raise SourceError(f"front matter: year: expected a whole number or null, got {year!r}",
+                              path=report.path)
+        if slug in seen:
+            raise SourceError(f"duplicate slug {slug!r}, also used by {seen[slug].path}",
+                              path=report.path)
+        seen[slug] = report
+
+
+def _sort_key(report: ReportFile) -> tuple[object, ...]:
+    year = report.meta.get("year")
+    return (year is None, year if isinstance(year, int) else 0,
+            _text(report.meta.get("place")), _text(report.meta.get("title")), _text(report.meta.get("slug")))
+
+
+def _is_web_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def _format_date(value: str) -> str:
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
+    if not match:
+        return value
+    return f"{int(match[1])}年{int(match[2])}月{int(match[3])}日"
+
+
+def _cleaning_log(value: object) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    if isinstance(value, (list, tuple)):
+        for entry in value:
+            if isinstance(entry, Mapping):
+                rows.append({"line": _text(entry.get("line")), "rule": _text(entry.get("rule")),
+                             "text": _text(entry.get("text"))})
+            else:
+                rows.append({"line": "", "rule": "", "text": _text(entry)})
+    return rows
+
+
+def page_context(report: ReportFile, body: _Body) -> dict[str, object]:
+    """The ``report`` variable of report.html (every value a plain str/int/list)."""
+    meta = report.meta
+    slug = str(meta["slug"])
+    kind = _text(meta.get("kind")) or OTHER_REPORT
+    title = str(meta["title"])
+    scraped_title = _text(meta.get("scraped_title"))
+    title_note = _text(meta.get("title_note"))
+    source_url = _text(meta.get("source_url"))
+    delivered = _text(meta.get("delivered"))
+    year = meta.get("year")
+    return {
+        "slug": slug,
+        "url": f"reports/{slug}.html",
+        "title": title,
+        "kind": kind,
+        "kind_label": KIND_LABELS.get(kind, KIND_LABELS[OTHER_REPORT]),
+        "issuer": _text(meta.get("issuer")),
+        "place": _text(meta.get("place")),
+        "place_short": _text(meta.get("place_short")),
+        "year": year if isinstance(year, int) else None,
+        "delivered": delivered,
+        "delivered_label": _format_date(delivered),
+        "session": _text(meta.get("session")),
+        "speaker": _text(meta.get("speaker")),
+        "preamble": _lines(meta.get("preamble")),
+        "scraped_title": scraped_title,
+        "title_note": title_note,
+        "title_changed": bool(title_note) or bool(scraped_title and scraped_title != title),
+        "source_file": _text(meta.get("source_file")),
+        "source_sha256": _text(meta.get("source_sha256")),
+        "source_url": source_url,
+        "source_url_is_link": _is_web_url(source_url),
+        "scraped_at": _text(meta.get("scraped_at")),
+        "site_category": _text(meta.get("site_category")),
+        "builder_version": _text(meta.get("builder_version")),
+        "cleaning_log": _cleaning_log(meta.get("cleaning_log")),
+        "summary": body.summary,
+        "paragraph_count": body.paragraph_count,
+        "sections": body.toc,
+    }
+
+
+def _json_entry(page: Mapping[str, object]) -> dict[str, object]:
+    keys = ("slug", "url", "title", "kind", "issuer", "place", "year", "scraped_title",
+            "source_url", "scraped_at", "paragraph_count", "sections")
+    entry = {key: page[key] for key in keys}
+    entry["id"] = page["slug"]
+    return entry
+
+
+# --------------------------------------------------------------------------- site
+
+
+def _environment(templates_dir: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _render_template(env: jinja2.Environment, name: str, templates_dir: Path, **context: object) -> str:
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as error:
+        raise SourceError(f"template error: {error.message}", path=error.filename or str(templates_dir / name),
+                          line=error.lineno) from None
+    except jinja2.TemplateNotFound as error:
+        raise SourceError(f"template not found: {error.name}", path=str(templates_dir)) from None
+    except jinja2.TemplateError as error:
+        raise SourceError(f"template error: {error}", path=str(templates_dir / name)) from None
+
+
+def build_pages(
+    reports: Sequence[ReportFile], *, site_name: str, templates_dir: Path, base_url: str = ""
+) -> tuple[dict[str, bytes], list[ReportPage]]:
+    """Render the whole site to memory: {relative path: bytes}, and the report pages.
+
+    Validates front matter first and runs ``check_text_kept`` on every report page.
+    """
+    validate_reports(reports)
+    env = _environment(templates_dir)
+    base = base_url.rstrip("/") + "/" if base_url else ""
+    files: dict[str, bytes] = {}
+    pages: list[ReportPage] = []
+    entries: list[dict[str, object]] = []
+
+    for report in sorted(reports, key=_sort_key):
+        body = render_markdown(report.body)
+        page = page_context(report, body)
+        html = _render_template(
+            env, REPORT_TEMPLATE, templates_dir,
+            site_name=site_name, root="../", report=page,
+            body_html=Markup(body.html), toc=toc_tree(body.toc),
+            canonical_url=base + str(page["url"]) if base else "",
+        )
+        check_text_kept(report, html)
+        files[str(page["url"])] = html.encode("utf-8")
+        entries.append(page)
+        pages.append(ReportPage(slug=str(page["slug"]), url=str(page["url"]), title=str(page["title"]),
+                                source=report.path, paragraph_count=body.paragraph_count))
+
+    index = _render_template(
+        env, INDEX_TEMPLATE, templates_dir,
+        site_name=site_name, root="", reports=entries, canonical_url=base if base else "",
+    )
+    files["index.html"] = index.encode("utf-8")
+    data = json.dumps([_json_entry(e) for e in entries], ensure_ascii=False, indent=2, sort_keys=True)
+    files["data/reports.json"] = (data + "\n").encode("utf-8")
+
+    static = templates_dir / STATIC_DIR
+    if not (static / "style.css").is_file():
+        raise SourceError("stylesheet missing (expected static/style.css)", path=str(templates_dir))
+    for path in sorted(p for p in static.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        files["assets/" + path.relative_to(static).as_posix()] = path.read_bytes()
+    return files, pages
+
+
+def render_site(
+    reports: Sequence[ReportFile],
+    out_dir: Path,
+    *,
+    site_name: str,
+    templates_dir: Path,
+    base_url: str = "",
+) -> RenderResult:
+    """Render every report, the index, reports.json and the assets into ``out_dir``.
+
+    Everything is rendered and checked in memory, written to a temporary folder next to
+    ``out_dir`` and swapped in; on any error the previous ``out_dir`` is left as it was.
+    ``base_url`` (optional, e.g. "https://example.org/reports/") only feeds
+    ``<link rel="canonical">``; internal links are always relative.
+    """
+    files, pages = build_pages(reports, site_name=site_name, templates_dir=templates_dir, base_url=base_url)
+    write_atomically(files, Path(out_dir))
+    return RenderResult(out_dir=Path(out_dir), files=tuple(sorted(files)), reports=tuple(pages))
+
+
+def _output_error(out_dir: Path, error: OSError) -> OutputError:
+    reason = error.strerror or str(error)
+    where = f" ({error.filename})" if error.filename and str(error.filename) != str(out_dir) else ""
+    return OutputError(f"cannot write output: {reason}{where}", path=str(out_dir))
+
+
+def write_atomically(files: Mapping[str, bytes], out_dir: Path) -> None:
+    """Write ``files`` into a fresh folder next to ``out_dir``, then swap it in.
+
+    The old folder is renamed aside, the new one renamed into place, the old one deleted.
+    Raises OutputError (one line) when the folder cannot be written; then nothing changed.
+    """
+    out_dir = Path(out_dir)
+    shown = out_dir
+    if out_dir.is_symlink():
+        out_dir = out_dir.resolve()  # swap the folder it points to, keep the link
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError("cannot write output: it exists and is not a folder", path=str(shown))
+    parent = out_dir.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=parent))
+    except OSError as error:
+        raise _output_error(shown, error) from None
+    try:
+        for name, data in sorted(files.items()):
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        os.chmod(staging, 0o755)  # mkdtemp makes it 0700; a served site must be readable
+        old: Path | None = None
+        if out_dir.exists():
+            old = parent / f".{out_dir.name}.old-{uuid.uuid4().hex[:12]}"
+            os.rename(out_dir, old)
+        try:
+            os.rename(staging, out_dir)
+        except OSError:
+            if old is not None:
+                os.rename(old, out_dir)
+            raise
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _output_error(shown, error) from None
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
