@@ -1,0 +1,534 @@
+"""Report <-> Markdown with YAML front matter: the editable source of truth in site_src/reports/.
+
+The file format::
+
+    ---
+    title: 2020年苏州市政府工作报告
+    ...                      (FRONT_MATTER_KEYS, in that order)
+    body_sha256: <sha256 of everything after the closing --- line>
+    cleaning_log: [{line, rule, text}, ...]
+    ---
+
+    {#p1}
+    各位代表：
+
+    {#s1}
+    ## 一、2019年工作回顾
+
+    {#s1-1}
+    ### 1.经济发展增实力。
+
+    {#s1-1-p1}
+    **创新驱动发展战略深入实施。**全社会研究…
+
+Every heading and paragraph is preceded by its ``{#id}`` (mdit-py-plugins block
+attributes); section level N is written with N+1 ``#``; a paragraph's lead-in is
+``**…**`` at its start.  All other CommonMark syntax in the text is escaped, so
+scraped text renders verbatim and can never become HTML or a link.
+
+``body_sha256`` lets :func:`write_report` tell a file nobody touched (safe to
+regenerate) from one edited by hand (kept unless forced).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .errors import OutputError, SourceError
+from .mdit.attrs import configure
+from .model import FRONT_MATTER_KEYS, Paragraph, RemovedLine, Report, ReportFile, Section
+
+REQUIRED_KEYS = ("title", "slug")
+_STR_KEYS = (
+    "title", "kind", "issuer", "place", "place_short", "slug", "scraped_title", "title_note",
+    "source_file", "source_sha256", "source_url", "scraped_at", "site_category",
+    "builder_version", "body_sha256",
+)
+_OPTIONAL_STR_KEYS = ("delivered", "session", "speaker")
+FORGOT_DASHES = "Did you forget the `---` lines?"
+
+
+# --- Markdown ---------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def markdown_parser() -> MarkdownIt:
+    """The one configured parser for report bodies (CommonMark, no raw HTML, block ids, leads)."""
+    return configure(MarkdownIt("commonmark", {"html": False}))
+
+
+_ALWAYS_ESCAPE = frozenset("\\`*_[]<>#!|~{}&")
+_LIST_START = re.compile(r"^(\d{1,9})([.)])(?=[ \t]|$)")
+
+
+def _char_ref(ch: str) -> str:
+    return f"&#{ord(ch)};"
+
+
+def escape_text(text: str, *, line_start: bool = True, at_start: bool = True, at_end: bool = True) -> str:
+    """``text`` as CommonMark inline source that renders exactly as ``text``.
+
+    ``line_start``: the text starts a line, so list/heading/quote openers are escaped.
+    ``at_start`` / ``at_end``: the text touches the block's edge, where CommonMark strips
+    whitespace, so edge whitespace is written as character references.
+    """
+    head = tail = ""
+    start, end = 0, len(text)
+    if at_start:
+        while start < end and text[start].isspace():
+            start += 1
+        head = "".join(_char_ref(c) for c in text[:start])
+    if at_end:
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        tail = "".join(_char_ref(c) for c in text[end:])
+    core = text[start:end]
+    out = []
+    for ch in core:
+        out.append("\\" + ch if ch in _ALWAYS_ESCAPE else ch)
+    escaped = "".join(out)
+    if line_start and not head:
+        if escaped[:1] in ("+", "-", "="):
+            escaped = "\\" + escaped
+        else:
+            escaped = _LIST_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escaped, count=1)
+    return head + escaped + tail
+
+
+def _paragraph_md(p: Paragraph) -> str:
+    lead = p.lead if p.lead and p.text.startswith(p.lead) else ""
+    if not lead:
+        return escape_text(p.text)
+    rest = p.text[len(lead):]
+    return (
+        "**" + escape_text(lead, line_start=False, at_end=not rest) + "**"
+        + escape_text(rest, line_start=False, at_start=False)
+    )
+
+
+def _blocks(report: Report) -> Iterable[str]:
+    def paragraphs(ps: Sequence[Paragraph]) -> Iterable[str]:
+        for p in ps:
+            if p.text:  # an empty paragraph has no Markdown form
+                yield f"{{#{p.id}}}\n{_paragraph_md(p)}"
+
+    def sections(ss: Sequence[Section]) -> Iterable[str]:
+        for s in ss:
+            hashes = "#" * (min(max(s.level, 1), 4) + 1)
+            title = escape_text(s.title, line_start=False)
+            yield f"{{#{s.id}}}\n{hashes} {title}".rstrip(" ")
+            yield from paragraphs(s.paragraphs)
+            yield from sections(s.children)
+
+    yield from paragraphs(report.intro)
+    yield from sections(report.sections)
+
+
+def body_sha256(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def dump_body(report: Report) -> str:
+    """The Markdown body (what follows the closing ``---`` line)."""
+    return "\n" + "\n\n".join(_blocks(report)) + "\n"
+
+
+_YAML_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that double-quotes strings holding NEL/LS/PS, which plain styles would fold."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = '"' if _YAML_LINE_BREAKS.search(value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_report(report: Report, builder_version: str) -> str:
+    """The whole file: front matter then body."""
+    body = dump_body(report)
+    values: dict[str, Any] = {
+        "title": report.title,
+        "kind": report.kind,
+        "issuer": report.issuer,
+        "place": report.place,
+        "place_short": report.place_short,
+        "year": report.year,
+        "slug": report.slug,
+        "delivered": report.delivered,
+        "session": report.session,
+        "speaker": report.speaker,
+        "preamble": list(report.preamble),
+        "scraped_title": report.scraped_title,
+        "title_note": report.title_note,
+        "source_file": report.source_file,
+        "source_sha256": report.source_sha256,
+        "source_url": report.source_url,
+        "scraped_at": report.scraped_at,
+        "site_category": report.site_category,
+        "builder_version": builder_version,
+        "body_sha256": body_sha256(body),
+        "cleaning_log": [{"line": r.number, "rule": r.rule, "text": r.text} for r in report.cleaning_log],
+    }
+    meta = {key: values[key] for key in FRONT_MATTER_KEYS}
+    front = yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000_000)
+    return "---\n" + front + "---\n" + body
+
+
+# --- front matter -----------------------------------------------------------------
+
+
+def _key_lines(yaml_lines: Sequence[str]) -> dict[str, int]:
+    """Top-level key -> file line (the front matter starts on file line 2)."""
+    out: dict[str, int] = {}
+    for i, line in enumerate(yaml_lines):
+        m = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        if m and m.group(1) not in out:
+            out[m.group(1)] = i + 2
+    return out
+
+
+def _type_name(value: object) -> str:
+    return {list: "a list", dict: "a mapping", bool: "true/false", type(None): "nothing"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _check_meta(meta: dict[str, Any], path: str, key_lines: Mapping[str, int]) -> dict[str, Any]:
+    def fail(key: str, message: str) -> SourceError:
+        return SourceError(f"front matter: {key}: {message}", path=path, line=key_lines.get(key, 1))
+
+    out = dict(meta)
+    for key in REQUIRED_KEYS:
+        value = meta.get(key)
+        if key not in meta:
+            raise SourceError(f"front matter: missing required key '{key}'", path=path, line=1)
+        if not isinstance(value, str) or not value.strip():
+            raise fail(key, f"expected a non-empty string, got {_type_name(value) if not isinstance(value, str) else 'an empty string'}")
+    for key in _STR_KEYS + _OPTIONAL_STR_KEYS:
+        if key not in meta:
+            continue
+        value = meta[key]
+        if isinstance(value, (_dt.date, _dt.datetime)):
+            out[key] = value.isoformat()
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[key] = str(value)
+        elif value is None:
+            out[key] = None if key in _OPTIONAL_STR_KEYS else ""
+        elif not isinstance(value, str):
+            raise fail(key, f"expected a string, got {_type_name(value)}")
+    if "year" in meta:
+        year = meta["year"]
+        if isinstance(year, str) and year.strip().isdigit():
+            out["year"] = int(year)
+        elif year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+            raise fail("year", f"expected a year such as 2020 or null, got {_type_name(year)}")
+    if "preamble" in meta:
+        pre = meta["preamble"]
+        if pre is None:
+            out["preamble"] = []
+        elif isinstance(pre, str):
+            out["preamble"] = [pre]
+        elif not isinstance(pre, list) or not all(isinstance(x, str) for x in pre):
+            raise fail("preamble", "expected a list of lines")
+    if "cleaning_log" in meta:
+        log = meta["cleaning_log"] or []
+        if not isinstance(log, list):
+            raise fail("cleaning_log", f"expected a list of {{line, rule, text}}, got {_type_name(log)}")
+        for n, entry in enumerate(log, 1):
+            if (
+                not isinstance(entry, dict)
+                or not isinstance(entry.get("line"), int)
+                or not isinstance(entry.get("rule"), str)
+                or not isinstance(entry.get("text"), str)
+            ):
+                raise fail("cleaning_log", f"entry {n}: expected {{line: <number>, rule: <text>, text: <text>}}")
+        out["cleaning_log"] = log
+    return out
+
+
+def parse_front_matter(text: str, path: str) -> ReportFile:
+    """Split a report file into front matter and body; raise SourceError naming path and line."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        raise SourceError("no front matter at the top of the file", path=path, line=1, hint=FORGOT_DASHES)
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if close is None:
+        raise SourceError("front matter has no closing `---` line", path=path, line=1, hint=FORGOT_DASHES)
+    yaml_lines = lines[1:close]
+    try:
+        meta = yaml.safe_load("\n".join(yaml_lines))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SourceError(f"front matter is not valid YAML: {problem}", path=path, line=line) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise SourceError(
+            f"front matter must be `key: value` lines, got {_type_name(meta)}", path=path, line=2, hint=FORGOT_DASHES
+        )
+    meta = _check_meta(meta, path, _key_lines(yaml_lines))
+    return ReportFile(path=path, meta=meta, body="\n".join(lines[close + 1:]), body_line=close + 2)
+
+
+def read_report_file(path: Path) -> ReportFile:
+    """Read and split a report's Markdown file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"not UTF-8 text (byte {exc.start})", path=str(path)) from None
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror}", path=str(path)) from None
+    return parse_front_matter(text, str(path))
+
+
+def is_hand_edited(file: ReportFile) -> bool:
+    """True when the body no longer matches the ``body_sha256`` it was written with."""
+    recorded = file.meta.get("body_sha256")
+    return not isinstance(recorded, str) or recorded != body_sha256(file.body)
+
+
+# --- Markdown -> Report -----------------------------------------------------------
+
+
+def _flatten(tokens: Sequence[Token]) -> str:
+    out = []
+    for t in tokens:
+        if t.type in ("text", "text_special", "code_inline"):
+            out.append(t.content)
+        elif t.children:
+            out.append(_flatten(t.children))
+    return "".join(out)
+
+
+def _inline(token: Token | None) -> tuple[str, str]:
+    """(text, lead) of an inline token; the lead is a leading strong span."""
+    children = (token.children or []) if token is not None else []
+    if children and children[0].type == "strong_open":
+        depth = 0
+        for j, child in enumerate(children):
+            if child.type == "strong_open":
+                depth += 1
+            elif child.type == "strong_close":
+                depth -= 1
+                if depth == 0:
+                    lead = _flatten(children[1:j])
+                    return lead + _flatten(children[j + 1:]), lead
+    return _flatten(children), ""
+
+
+class _SecB:
+    def __init__(self, explicit: str | None, level: int, title: str):
+        self.explicit, self.level, self.title = explicit, level, title
+        self.paragraphs: list[tuple[str | None, str, str]] = []
+        self.children: list[_SecB] = []
+
+
+def _body_blocks(body: str) -> tuple[list[tuple[str | None, str, str]], list[_SecB]]:
+    tokens = markdown_parser().parse(body)
+    intro: list[tuple[str | None, str, str]] = []
+    roots: list[_SecB] = []
+    stack: list[_SecB] = []
+    for i, t in enumerate(tokens):
+        ident = t.attrs.get("id") if t.attrs else None
+        ident = str(ident) if ident else None
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if t.type == "heading_open":
+            level = min(max(int(t.tag[1:]) - 1, 1), 4)
+            node = _SecB(ident, level, _inline(nxt)[0])
+            while stack and stack[-1].level >= level:
+                stack.pop()
+            (stack[-1].children if stack else roots).append(node)
+            stack.append(node)
+            continue
+        if t.type == "paragraph_open":
+            text, lead = _inline(nxt)
+        elif t.type in ("code_block", "fence"):
+            text, lead = t.content.rstrip("\n"), ""
+        else:
+            continue
+        (stack[-1].paragraphs if stack else intro).append((ident, text, lead))
+    return intro, roots
+
+
+def _assign_ids(intro, roots) -> tuple[tuple[Paragraph, ...], tuple[Section, ...]]:
+    explicit: set[str] = set()
+
+    def collect(items, secs):
+        for ident, _, _ in items:
+            if ident:
+                explicit.add(ident)
+        for s in secs:
+            if s.explicit:
+                explicit.add(s.explicit)
+            collect(s.paragraphs, s.children)
+
+    collect(intro, roots)
+    used: set[str] = set()
+
+    def pick(ident: str | None, positional: str) -> str:
+        if ident and ident not in used:
+            used.add(ident)
+            return ident
+        candidate, n = positional, 1
+        while candidate in used or (candidate in explicit and candidate != ident):
+            n += 1
+            candidate = f"{positional}-{n}"
+        used.add(candidate)
+        return candidate
+
+    def paragraphs(items, prefix: str) -> tuple[Paragraph, ...]:
+        return tuple(
+            Paragraph(id=pick(ident, f"{prefix}p{n}"), text=text, lead=lead)
+            for n, (ident, text, lead) in enumerate(items, 1)
+        )
+
+    def sections(secs, parent: str) -> tuple[Section, ...]:
+        out = []
+        for n, s in enumerate(secs, 1):
+            sid = pick(s.explicit, f"{parent}-{n}" if parent else f"s{n}")
+            out.append(Section(sid, s.level, s.title, paragraphs(s.paragraphs, f"{sid}-"), sections(s.children, sid)))
+        return tuple(out)
+
+    # Document order: intro first, then sections depth first (paragraphs before children).
+    intro_out = paragraphs(intro, "")
+    return intro_out, sections(roots, "")
+
+
+def _str(meta: Mapping[str, object], key: str) -> str:
+    value = meta.get(key)
+    return "" if value is None else str(value)
+
+
+def _opt(meta: Mapping[str, object], key: str) -> str | None:
+    value = meta.get(key)
+    return None if value is None else str(value)
+
+
+def parse_report_markdown(file: ReportFile) -> Report:
+    """The Report a (possibly hand-edited) Markdown file describes."""
+    meta = file.meta
+    intro, sections = _assign_ids(*_body_blocks(file.body))
+    year = meta.get("year")
+    log = meta.get("cleaning_log") or []
+    return Report(
+        slug=_str(meta, "slug"),
+        title=_str(meta, "title"),
+        kind=_str(meta, "kind"),
+        issuer=_str(meta, "issuer"),
+        place=_str(meta, "place"),
+        year=year if isinstance(year, int) and not isinstance(year, bool) else None,
+        intro=intro,
+        sections=sections,
+        scraped_title=_str(meta, "scraped_title"),
+        title_note=_str(meta, "title_note"),
+        place_short=_str(meta, "place_short"),
+        delivered=_opt(meta, "delivered"),
+        session=_opt(meta, "session"),
+        speaker=_opt(meta, "speaker"),
+        preamble=tuple(str(x) for x in (meta.get("preamble") or ())),
+        source_file=_str(meta, "source_file"),
+        source_sha256=_str(meta, "source_sha256"),
+        source_url=_str(meta, "source_url"),
+        scraped_at=_str(meta, "scraped_at"),
+        site_category=_str(meta, "site_category"),
+        cleaning_log=tuple(
+            RemovedLine(number=int(e["line"]), text=str(e["text"]), rule=str(e["rule"])) for e in log
+        ),
+    )
+
+
+def load_report(text: str, path: str) -> Report:
+    """parse_front_matter + parse_report_markdown."""
+    return parse_report_markdown(parse_front_matter(text, path))
+
+
+# --- writing with the hand-edit guard ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    status: str
+    """"created", "updated", "unchanged", "kept-edited" or "forced"."""
+    path: Path
+    """The report file."""
+    backup: Path | None = None
+    """Where the hand-edited file was copied before it was overwritten ("forced")."""
+    fresh_path: Path | None = None
+    """Where the fresh version was written (the report file), None when nothing was written."""
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror or exc}", path=str(path)) from None
+
+
+def _backup_path(path: Path) -> Path:
+    candidate = path.with_name(path.name + ".bak")
+    n = 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.bak.{n}")
+        n += 1
+    return candidate
+
+
+def write_report(path: Path, report: Report, builder_version: str, force: bool = False) -> WriteOutcome:
+    """Write ``report`` to ``path`` unless that would destroy a hand edit (see module doc)."""
+    fresh = dump_report(report, builder_version)
+    if not path.exists():
+        _atomic_write(path, fresh.encode("utf-8"))
+        return WriteOutcome("created", path, fresh_path=path)
+    try:
+        old_bytes = path.read_bytes()
+    except OSError as exc:
+        raise OutputError(f"cannot read: {exc.strerror}", path=str(path)) from None
+    if old_bytes == fresh.encode("utf-8"):
+        return WriteOutcome("unchanged", path)
+    try:
+        edited = is_hand_edited(parse_front_matter(old_bytes.decode("utf-8"), str(path)))
+    except (SourceError, UnicodeDecodeError):
+        edited = True
+    if not edited:
+        _atomic_write(path, fresh.encode("utf-8"))
+        return WriteOutcome("updated", path, fresh_path=path)
+    if not force:
+        return WriteOutcome("kept-edited", path)
+    backup = _backup_path(path)
+    _atomic_write(backup, old_bytes)
+    _atomic_write(path, fresh.encode("utf-8"))
+    return WriteOutcome("forced", path, backup=backup, fresh_path=path)
