@@ -1,0 +1,109 @@
+"""The gazetteer: loading, resolving, finding and romanizing place names."""
+
+from __future__ import annotations
+
+import pytest
+
+from builder import places
+
+
+def test_table_loads_without_placeholders() -> None:
+    table = places.divisions()
+    assert len(table) > 3000
+    names = {d.name for d in table.values()}
+    assert "市辖区" not in names and "县" not in names and "省直辖县级行政区划" not in names
+    assert table["150702"].name == "海拉尔区" and table["150702"].level == 3
+    assert places.divisions() is table  # cached
+
+
+@pytest.mark.parametrize(
+    "name, path",
+    [
+        ("海拉尔区", "内蒙古自治区呼伦贝尔市海拉尔区"),
+        ("苏州市", "江苏省苏州市"),
+        ("北京市", "北京市"),
+        ("四川省", "四川省"),
+        ("淮安", "江苏省淮安市"),  # short form: the city, not 淮安区
+        ("呼伦贝尔市海拉尔区", "内蒙古自治区呼伦贝尔市海拉尔区"),
+        ("北京市朝阳区", "北京市朝阳区"),
+        ("长春市朝阳区", "吉林省长春市朝阳区"),
+        ("仙桃市", "湖北省仙桃市"),  # directly under the province
+        ("宁夏回族自治区", "宁夏回族自治区"),
+        ("全国", "全国"),
+    ],
+)
+def test_full_path(name: str, path: str) -> None:
+    assert places.full_path(name) == path
+
+
+def test_unknown_name() -> None:
+    assert places.full_path("不存在市") is None
+    assert places.resolve("") is None
+
+
+def test_duplicates_resolved_by_context() -> None:
+    assert places.full_path("朝阳区", "长春市南关区、宽城区和朝阳区") == "吉林省长春市朝阳区"
+    assert places.full_path("朝阳区", "北京市海淀区、朝阳区") == "北京市朝阳区"
+    assert places.full_path("鼓楼区", "南京市玄武区、鼓楼区") == "江苏省南京市鼓楼区"
+    assert places.full_path("吉林") == "吉林省"  # higher level wins a tie
+
+
+@pytest.mark.parametrize(
+    "name, short",
+    [
+        ("苏州市", "苏州"), ("内蒙古自治区", "内蒙古"), ("宁夏回族自治区", "宁夏"), ("广西壮族自治区", "广西"),
+        ("新疆维吾尔自治区", "新疆"), ("香港特别行政区", "香港"), ("延边朝鲜族自治州", "延边"),
+        ("海拉尔区", "海拉尔"), ("城区", "城区"), ("四川省", "四川"),
+    ],
+)
+def test_short_name(name: str, short: str) -> None:
+    assert places.short_name(name) == short
+
+
+@pytest.mark.parametrize(
+    "name, slug",
+    [
+        ("苏州市", "suzhou"), ("淮安市", "huaian"), ("内蒙古自治区", "neimenggu"), ("呼伦贝尔市海拉尔区", "hailaer"),
+        ("海拉尔区", "hailaer"), ("北京市", "beijing"), ("重庆市", "chongqing"), ("朝阳区", "chaoyang"),
+        ("全国", "quanguo"), ("绿春县", "lvchun"),
+    ],
+)
+def test_place_pinyin(name: str, slug: str) -> None:
+    assert places.place_pinyin(name) == slug
+
+
+def _found(text: str) -> list[tuple[str, bool]]:
+    return [(m.text, m.is_short) for m in places.find_places(text)]
+
+
+def test_find_full_and_short_names() -> None:
+    text = "制定《淮安市住宅物业管理条例》，打造淮安人大工作品牌；长江苏州段，呼伦贝尔市海拉尔区"
+    assert _found(text) == [
+        ("淮安市", False), ("淮安", True), ("苏州", True), ("呼伦贝尔市", False), ("海拉尔区", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "新兴产业和新兴市场加快发展",
+        "资源节约，合作共赢",
+        "城区面貌明显改善，老城区改造",
+        "长寿之乡，东方明珠",
+        "和平发展，平安建设",
+    ],
+)
+def test_common_words_are_not_places(text: str) -> None:
+    assert _found(text) == []
+
+
+def test_generic_names_need_their_parent() -> None:
+    assert _found("西安市新城区") == [("西安市", False), ("新城区", False)]
+    mention = places.find_places("西安市新城区")[1]
+    assert [d.code for d in mention.candidates] == ["610102"]
+
+
+def test_mention_offsets() -> None:
+    text = "在苏州市工作"
+    (mention,) = places.find_places(text)
+    assert text[mention.start: mention.end] == "苏州市"
