@@ -183,8 +183,8 @@ def _build(path: Path, data: dict) -> Config:
         return value if found else next(o.default for o in OPTIONS if o.key == key)
 
     templates = root / get("paths.templates")
-    if not templates.exists() and _lookup(data, "paths.templates")[0] is False:
-        templates = BUNDLED_TEMPLATES
+    if not templates.exists() and get("paths.templates") == "templates":
+        templates = BUNDLED_TEMPLATES  # a site without its own templates uses the builder's
     return Config(
         path=path,
         root=root,

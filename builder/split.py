@@ -657,7 +657,7 @@ def _title_note(a: Attribution, facts: _Facts, choice: _PlaceChoice, body_text: 
     if scraped_kind and scraped_kind != a.kind:
         label = KIND_LABELS[a.kind]
         if facts.delegation:
-            clauses.append(f'报告人称"{facts.delegation}"，应为{label}')
+            clauses.append(f"报告人称“{facts.delegation}”，应为{label}")
         else:
             clauses.append(f"正文显示应为{label}")
     scraped_places = [m for m in places.find_places(scraped)]
@@ -677,15 +677,15 @@ def _title_note(a: Attribution, facts: _Facts, choice: _PlaceChoice, body_text: 
     if scraped_year and a.year and int(scraped_year.group(1)) != a.year:
         clauses.append(f"{year_reason.removeprefix('年份：').removeprefix('日期：')}，年份应为{a.year}年")
     if clauses:
-        return f'页面标题为"{scraped}"，但' + "；".join(clauses) + "。"
+        return f"页面标题为“{scraped}”，但" + "；".join(clauses) + "。"
     missing = []
     if not scraped_year and a.year:
         missing.append("年份")
     if not scraped_divs and a.place:
         missing.append("地名")
     if missing:
-        return f'页面标题为"{scraped}"，未写明{"和".join(missing)}，据正文补全为"{a.title}"。'
-    return f'页面标题为"{scraped}"，按统一格式改为"{a.title}"。'
+        return f"页面标题为“{scraped}”，未写明{'和'.join(missing)}，据正文补全为“{a.title}”。"
+    return f"页面标题为“{scraped}”，按统一格式改为“{a.title}”。"
 
 
 # --------------------------------------------------------------------------- slugs

@@ -25,8 +25,8 @@ def reports_json(site: Path) -> list[dict]:
 
 def page_text(site: Path, report: dict) -> str:
     html = (site / "public" / report["url"]).read_text(encoding="utf-8")
-    article = re.search(r"<article.*?</article>", html, re.S).group(0)
-    return re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", article))
+    body = re.search(r'<div class="report-body".*?</div>\s*<aside', html, re.S).group(0)
+    return re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", body))
 
 
 def test_bundled_page_becomes_three_correctly_attributed_reports(site: Path, capsys):

@@ -185,11 +185,11 @@ def test_bundled_page_notes_and_evidence() -> None:
     drafts = split_document(_bundled(clean_chrome=True))
     gov, npc, huaian = (d.attribution for d in drafts)
     assert gov.title_note == (
-        '页面标题为"2020年苏州市人大常委会工作报告"，但报告人称"我代表苏州市人民政府，向大会报告工作"，应为政府工作报告。'
+        '页面标题为“2020年苏州市人大常委会工作报告”，但报告人称“我代表苏州市人民政府，向大会报告工作”，应为政府工作报告。'
     )
     assert npc.title_note == ""
     assert huaian.title_note == (
-        '页面标题为"2020年苏州市人大常委会工作报告"，但正文所引地方法规和地名均指淮安市'
+        '页面标题为“2020年苏州市人大常委会工作报告”，但正文所引地方法规和地名均指淮安市'
         "（《淮安市古淮河保护条例》等），未提及苏州。"
     )
     assert any("我代表苏州市人民政府" in e for e in gov.evidence)
