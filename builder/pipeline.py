@@ -6,6 +6,7 @@ function over the model, and the I/O lives here, in ingest.read_source, sitesrc 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -137,7 +138,7 @@ def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False,
             summary.written.append(_write(report, config, force, summary, say))
         produced = {r.slug for r in reports}
         summary.removed += _drop_stale(display, produced, existing, config, say)
-        state[display] = {"sha256": _sha256(page), "builder": __version__, "reports": sorted(produced)}
+        state[display] = {"sha256": _sha256(page), "builder": builder_fingerprint(), "reports": sorted(produced)}
     _save_state(config, state)
     return summary
 
@@ -226,6 +227,17 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
+def builder_fingerprint() -> str:
+    """A hash of the builder's own code and data: a page is cut again whenever the builder changes."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".tsv") and p.is_file()):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def changed_pages(config: Config, *, clean: bool = False) -> list[Path]:
     """Pages whose bytes (or the builder) changed since they were last ingested, or whose reports are gone."""
     pages = page_files(config)
@@ -235,7 +247,7 @@ def changed_pages(config: Config, *, clean: bool = False) -> list[Path]:
     changed = []
     for page in pages:
         entry = state.get(config.relative(page))
-        if not entry or entry.get("sha256") != _sha256(page) or entry.get("builder") != __version__:
+        if not entry or entry.get("sha256") != _sha256(page) or entry.get("builder") != builder_fingerprint():
             changed.append(page)
         elif any(not (config.reports_dir / f"{slug}.md").exists() for slug in entry.get("reports", [])):
             changed.append(page)

@@ -47,7 +47,7 @@ _GENERIC_CHARS = frozenset("东西南北中新老城郊矿市上下前后")
 #: Text that, right after a short form, marks it as a place (淮安人大, 苏州籍).
 _SHORT_CONTEXT_RE = re.compile(r"(?:人大|人民政府|政府|市委|区委|县委|省委|籍|段|全境|境内|地区|城区|老城)")
 #: Readings pypinyin gets wrong for place names.
-_PINYIN_OVERRIDES = {"朝阳": "chaoyang", "长治": "changzhi", "曾都": "zengdu", "乐亭": "laoting", "全国": "quanguo"}
+_PINYIN_OVERRIDES = {"陕西": "shaanxi", "朝阳": "chaoyang", "长治": "changzhi", "曾都": "zengdu", "乐亭": "laoting", "全国": "quanguo"}
 _PLACE_TAGS = frozenset({"ns", "nr", "nrt"})
 
 

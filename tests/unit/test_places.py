@@ -66,6 +66,8 @@ def test_short_name(name: str, short: str) -> None:
         ("苏州市", "suzhou"), ("淮安市", "huaian"), ("内蒙古自治区", "neimenggu"), ("呼伦贝尔市海拉尔区", "hailaer"),
         ("海拉尔区", "hailaer"), ("北京市", "beijing"), ("重庆市", "chongqing"), ("朝阳区", "chaoyang"),
         ("全国", "quanguo"), ("绿春县", "lvchun"),
+        # 陕西 and 山西 are both Shānxī in plain pinyin; the official romanization tells them apart.
+        ("陕西省", "shaanxi"), ("山西省", "shanxi"),
     ],
 )
 def test_place_pinyin(name: str, slug: str) -> None:
