@@ -1,0 +1,119 @@
+"""One shared, lazily loaded jieba word segmenter for the whole process.
+
+jieba builds its prefix dictionary (about a second) the first time it cuts a word, then
+caches it in a file.  Every module that needs Chinese word boundaries (``places``,
+``glossary``) goes through here, so the dictionary is loaded once per process, its cache
+file lives in the build's cache folder (``paths.cache``) rather than the system's
+temporary folder, and jieba's "Building prefix dict…" log lines never reach the terminal.
+
+* :func:`use_cache_dir` — where the cache file goes; the build calls it with
+  ``config.cache_dir`` before anything is segmented.  Without it, the cache goes to
+  ``$XDG_CACHE_HOME/gov-report-builder`` (``~/.cache/gov-report-builder``).
+* :func:`tokenizer` — jieba's default tokenizer, initialized once.
+* :func:`tokenizer_with` — a separate tokenizer that shares the loaded dictionary and
+  adds extra words (the glossary's terms), so adding them never changes how ``places``
+  cuts text.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:  # pragma: no cover
+    import jieba
+
+CACHE_FILE = "jieba.cache"
+#: What jieba cuts as one block (its ``re_han_default``): text between two blocks never
+#: affects how a block is cut.
+HAN_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
+
+_lock = threading.Lock()
+_cache_dir: Path | None = None
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "gov-report-builder"
+
+
+def use_cache_dir(path: Path) -> None:
+    """Keep jieba's dictionary cache in ``path`` (only effective before the first load)."""
+    global _cache_dir
+    _cache_dir = Path(path)
+
+
+def _quiet() -> None:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.default_logger.setLevel(logging.WARNING)
+
+
+def tokenizer() -> "jieba.Tokenizer":
+    """jieba's default tokenizer (``jieba.dt``), its dictionary loaded once, quietly."""
+    import jieba
+
+    _quiet()
+    dt = jieba.dt
+    if not dt.initialized:
+        with _lock:
+            if not dt.initialized:
+                folder = _cache_dir or default_cache_dir()
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    dt.tmp_dir = str(folder)
+                    dt.cache_file = CACHE_FILE
+                except OSError:
+                    pass  # an unwritable cache folder only costs speed: jieba rebuilds in memory
+                dt.initialize()
+    return dt
+
+
+@lru_cache(maxsize=8)
+def tokenizer_with(words: frozenset[str]) -> "jieba.Tokenizer":
+    """A tokenizer sharing the default dictionary plus ``words``.
+
+    Each word gets jieba's suggested frequency (just enough for it to be cut out on its
+    own), shorter words first, so a longer dictionary word around it still wins and of
+    two nested extra words (意识, 四个意识) the longer one is kept.  The dictionary is
+    copied (a dict copy, milliseconds), not reloaded from disk.
+    """
+    import jieba
+
+    base = tokenizer()
+    own = jieba.Tokenizer()
+    own.FREQ = dict(base.FREQ)
+    own.total = base.total
+    own.initialized = True
+    for word in sorted(words, key=lambda w: (len(w), w)):
+        own.add_word(word)
+    return own
+
+
+def cut_block(block: str, words: frozenset[str]) -> list[str]:
+    """Cut one :data:`HAN_BLOCK` run the way ``cut`` would (jieba's DAG and best route, no
+    HMM), without jieba's per-call overhead: the glossary cuts many short runs."""
+    tk = tokenizer_with(words)
+    dag = tk.get_DAG(block)
+    route: dict[int, tuple[float, int]] = {}
+    tk.calc(block, dag, route)
+    out = []
+    i = 0
+    while i < len(block):
+        j = route[i][1] + 1
+        out.append(block[i:j])
+        i = j
+    return out
+
+
+def cut(text: str, words: Iterable[str] = ()) -> list[str]:
+    """Cut ``text`` into words (no HMM guessing of unknown words); extra ``words`` optional."""
+    extra = frozenset(words)
+    tk = tokenizer_with(extra) if extra else tokenizer()
+    return tk.lcut(text, HMM=False)
