@@ -1,0 +1,102 @@
+"""Unit tests of builder.indicators: fixture cases (tests/fixtures/indicators.md) and helpers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fixture_file import fixture_params
+
+from builder.indicators import (Context, Indicator, extract_paragraph, group_by_section, key_indicators,
+                                targets_vs_results, to_csv, to_row)
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "indicators.md"
+
+
+def _fmt(value) -> str:
+    return "-" if value is None else str(value)
+
+
+def describe(item: Indicator) -> str:
+    normalized = "-" if item.value is None else f"{item.value_normalized} {item.unit_normalized}"
+    change = "-" if item.change is None else f"{item.change} {item.change_unit}"
+    return " | ".join([item.label, _fmt(item.value), normalized, change, _fmt(item.qualifier),
+                       f"{item.kind} {item.year}", item.span])
+
+
+def _run(text: str) -> list[Indicator]:
+    lines = text.splitlines()
+    sections: tuple[str, ...] = ()
+    if lines and lines[0].startswith("§ "):
+        sections = (lines[0][2:],)
+        lines = lines[1:]
+    paragraph = "\n".join(lines)
+    items = extract_paragraph(paragraph, "p1", Context(sections=sections, report_year=2020, report="r"))
+    for item in items:  # the span is the exact source text at its offsets
+        assert paragraph[item.start:item.end] == item.span
+    return items
+
+
+@pytest.mark.parametrize("case", fixture_params(FIXTURES))
+def test_fixture(case):
+    got = "\n".join(describe(i) for i in _run(case.input))
+    assert got == case.expected.strip()
+
+
+def test_indicator_ids_and_data_values():
+    [item] = extract_paragraph("进出口总额达到3141亿美元。", "s1-p2", Context(report_year=2020))
+    assert item.id == "i-s1-p2-7"
+    assert item.data_value == "314100000000"
+    [change] = extract_paragraph("旅游总收入增长8%。", "s1-p3", Context(report_year=2020))
+    assert change.data_value == "8"
+
+
+def test_rows_csv_and_json_are_deterministic():
+    items = extract_paragraph("一般公共预算收入2221.8亿元，增长4.8%。", "s1-1-p1",
+                              Context(sections=("一、2019年工作回顾",), report_year=2020, report="r"))
+    row = to_row(items[0], "reports/r.html")
+    assert row["url"] == "reports/r.html#s1-1-p1"
+    assert row["value_normalized"] == 222180000000 and row["change"] == 4.8
+    assert list(row) == ["report", "label", "value", "value_normalized", "unit_normalized", "change",
+                         "change_unit", "qualifier", "kind", "year", "anchor", "span", "url"]
+    data = to_csv([row])
+    assert data.startswith("\ufeff".encode("utf-8"))
+    assert "一般公共预算收入,2221.8亿元,222180000000,元,4.8,%" in data.decode("utf-8")
+    assert json.dumps(row, ensure_ascii=False)
+
+
+def test_key_indicators_prefer_opening_results_and_targets():
+    ctx = Context(sections=("一、2019年工作回顾",), report_year=2020)
+    opening = extract_paragraph("地区生产总值1.93万亿元。一般公共预算收入2221.8亿元。进出口总额3141亿美元。", "a", ctx)
+    later = extract_paragraph("新增医联体26个，专科专病联盟20个。", "b", ctx)
+    targets = extract_paragraph("主要预期目标是：地区生产总值增长6%左右，一般公共预算收入增长4%左右，"
+                                "城镇登记失业率控制在3%以内。", "c",
+                                Context(sections=("二、2020年主要任务",), report_year=2020))
+    chosen = key_indicators([*opening, *later, *targets], 6)
+    assert [i.anchor for i in chosen] == ["a", "a", "a", "c", "c", "c"]
+    assert key_indicators(opening, 0) == []
+    groups = group_by_section(chosen)
+    assert [g["section"] for g in groups] == ["一、2019年工作回顾", "二、2020年主要任务"]
+
+
+def test_targets_vs_results_pairs_same_label_and_year():
+    rows = [
+        {"label": "新增就业", "year": 2020, "kind": "target", "value": "13万人"},
+        {"label": "新增就业", "year": 2020, "kind": "actual", "value": "14万人"},
+        {"label": "新增就业", "year": 2019, "kind": "actual", "value": "17.3万人"},
+    ]
+    [pair] = targets_vs_results(rows)
+    assert pair["label"] == "新增就业" and pair["year"] == 2020
+    assert pair["actual"]["value"] == "14万人"
+
+
+def test_config_sidebar_count():
+    from builder.config import parse_config
+    from builder.errors import ConfigError
+
+    assert parse_config("", Path("config.yaml")).indicator_count == 12
+    assert parse_config("indicators:\n  sidebar_count: 5\n", Path("config.yaml")).indicator_count == 5
+    with pytest.raises(ConfigError) as info:
+        parse_config("indicators:\n  sidebar_count: many\n", Path("config.yaml"))
+    assert "indicators.sidebar_count: expected a whole number (0 or more), got a string" in str(info.value)

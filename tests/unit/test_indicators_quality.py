@@ -1,0 +1,129 @@
+"""Precision and recall of indicator extraction against the hand-labelled gold set.
+
+The gold set (tests/fixtures/indicators_gold.yaml) labels every figure of some paragraphs
+of the bundled page.  Over those paragraphs:
+
+* an extracted indicator *matches* a gold one when both have the same report and anchor and
+  the same value string, or, when the gold value is null, the same change number;
+* precision = matched extracted / all extracted; recall = matched gold / all gold.
+
+Each gold row is matched at most once.  The figures are printed and added to the terminal
+summary (see tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from builder.config import load_config
+from builder.indicators import extract_report
+from builder.pipeline import reports_from_page
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = ROOT / "site_src" / "scraped" / "000_8b8113f56c6b1839.txt"
+GOLD = ROOT / "tests" / "fixtures" / "indicators_gold.yaml"
+HELDOUT = ROOT / "tests" / "fixtures" / "indicators_heldout.yaml"
+CORPUS = ROOT.parent / "shared" / "corpus"
+#: The held-out set (reports the extractor was not developed on) guards against regressions.
+MIN_HELDOUT = 0.85
+MIN_PRECISION = 0.9
+MIN_RECALL = 0.85
+
+
+def _gold(path: Path = GOLD) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["reports"]
+
+
+def _same(gold_row: list, item) -> bool:
+    anchor, _label, value, change, _kind = gold_row
+    if anchor != item.anchor:
+        return False
+    if value is not None:
+        return item.value == str(value)
+    return item.value is None and item.change is not None and float(item.change) == float(change)
+
+
+def measure(path: Path = GOLD) -> dict[str, object]:
+    gold = _gold(path)
+    config = load_config(ROOT / "config.yaml")
+    pages = {PAGE} if path == GOLD else {CORPUS / str(e["source"]) for e in gold.values()}
+    reports = {r.slug: r for page in sorted(pages) for r in reports_from_page(page, config, set())}
+    extracted_total = matched_extracted = 0
+    gold_total = matched_gold = 0
+    misses: list[str] = []
+    extras: list[str] = []
+    kind_agree = 0
+    for slug, entry in gold.items():
+        paragraphs = set(entry["paragraphs"])
+        rows = [list(r) for r in entry["indicators"]]
+        items = [i for i in extract_report(reports[slug]) if i.anchor in paragraphs]
+        used: set[int] = set()
+        for item in items:
+            extracted_total += 1
+            hit = next((n for n, row in enumerate(rows) if n not in used and _same(row, item)), None)
+            if hit is None:
+                extras.append(f"{slug}#{item.anchor} {item.label} {item.span}")
+            else:
+                used.add(hit)
+                matched_extracted += 1
+                kind_agree += rows[hit][4] == item.kind
+        gold_total += len(rows)
+        matched_gold += len(used)
+        misses += [f"{slug}#{row[0]} {row[1]} {row[2] or row[3]}" for n, row in enumerate(rows) if n not in used]
+    return {
+        "precision": matched_extracted / extracted_total if extracted_total else 0.0,
+        "recall": matched_gold / gold_total if gold_total else 0.0,
+        "kind_accuracy": kind_agree / matched_extracted if matched_extracted else 0.0,
+        "gold": gold_total, "extracted": extracted_total, "misses": misses, "extras": extras,
+    }
+
+
+def _summary(request, line: str) -> None:
+    """Add a line to pytest's terminal summary (printed by tests/conftest.py)."""
+    lines = getattr(request.config, "_indicator_quality", [])
+    request.config._indicator_quality = [*lines, line]
+
+
+def test_gold_set_is_big_enough_and_has_all_kinds():
+    gold = _gold()
+    rows = [row for entry in gold.values() for row in entry["indicators"]]
+    assert len(rows) >= 50
+    kinds = {row[4] for row in rows}
+    assert {"actual", "target"} <= kinds
+    assert any(row[2] is None for row in rows)  # change-only statements
+    assert any(str(row[2]).endswith(("家", "个", "件", "人", "名")) for row in rows)  # counts
+
+
+def test_precision_and_recall(request, capsys):
+    result = measure()
+    line = (f"indicator extraction: precision {result['precision']:.3f}, recall {result['recall']:.3f} "
+            f"({result['gold']} gold, {result['extracted']} extracted; kind agrees on "
+            f"{result['kind_accuracy']:.0%} of matches)")
+    _summary(request, line)
+    with capsys.disabled():
+        print("\n" + line)
+        for miss in result["misses"]:
+            print("  missed:", miss)
+        for extra in result["extras"]:
+            print("  extra: ", extra)
+    assert result["precision"] >= MIN_PRECISION, line
+    assert result["recall"] >= MIN_RECALL, line
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not here ({CORPUS})")
+def test_precision_and_recall_on_held_out_reports(request, capsys):
+    result = measure(HELDOUT)
+    line = (f"indicator extraction, held-out corpus reports: precision {result['precision']:.3f}, "
+            f"recall {result['recall']:.3f} ({result['gold']} gold, {result['extracted']} extracted)")
+    _summary(request, line)
+    with capsys.disabled():
+        print("\n" + line)
+        for miss in result["misses"]:
+            print("  missed:", miss)
+        for extra in result["extras"]:
+            print("  extra: ", extra)
+    assert result["precision"] >= MIN_HELDOUT, line
+    assert result["recall"] >= MIN_HELDOUT, line

@@ -1,0 +1,104 @@
+"""The indicators markdown-it plugin and the indicator parts of a built site."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from markdown_it import MarkdownIt
+
+from builder.mdit.anchors import anchors_plugin
+from builder.mdit.attrs import configure
+from builder.mdit.indicators import indicators_plugin
+from builder.render import build_pages
+from builder.sitesrc import parse_front_matter
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+BODY = """{#s1}
+## 一、2019年工作回顾
+
+{#s1-p1}
+**经济发展。**预计实现地区生产总值1.93万亿元，增长6%。开通“12345”热线<b>。
+
+{#s2}
+## 二、2020年主要任务
+
+{#s2-p1}
+主要预期目标是：地区生产总值增长6%左右，城镇登记失业率控制在3%以内。
+"""
+
+
+def _md() -> MarkdownIt:
+    return configure(MarkdownIt("commonmark", {"html": False})).use(anchors_plugin).use(indicators_plugin)
+
+
+def test_figures_are_wrapped_and_reported_through_env():
+    env = {"report_year": 2020, "report": "r"}
+    html = _md().render(BODY, env)
+    soup = BeautifulSoup(html, "html.parser")
+    data = soup.select("data.indicator")
+    assert [(d["value"], d.get_text()) for d in data] == [
+        ("1930000000000", "1.93万亿元"), ("6", "增长6%左右"), ("3", "3%以内")]
+    assert data[0].find_parent("p")["id"] == "s1-p1"
+    assert [i.kind for i in env["indicators"]] == ["actual", "target", "target"]
+    assert [i.year for i in env["indicators"]] == [2019, 2020, 2020]
+    # nothing of the text is lost, scraped text stays escaped
+    text = soup.get_text()
+    assert "预计实现地区生产总值1.93万亿元，增长6%。" in text
+    assert "&lt;b&gt;" in html and "<b>" not in html
+    assert "12345" not in "".join(d.get_text() for d in data)
+
+
+def test_built_site_sidebar_links_land_on_wrapped_figures():
+    meta = (
+        "---\ntitle: 2020年苏州市政府工作报告\nkind: government_work_report\nissuer: 苏州市人民政府\n"
+        "place: 江苏省苏州市\nyear: 2020\nslug: r\n---\n"
+    )
+    report = parse_front_matter(meta + BODY, "site_src/reports/r.md")
+    files, _ = build_pages([report], site_name="x", templates_dir=TEMPLATES, indicator_count=2)
+    again, _ = build_pages([report], site_name="x", templates_dir=TEMPLATES, indicator_count=2)
+    assert files == again  # deterministic
+    page = BeautifulSoup(files["reports/r.html"].decode("utf-8"), "html.parser")
+    links = page.select("#page-indicators tbody th a")
+    assert len(links) == 2
+    for link in links:
+        target = page.find(id=link["href"][1:])
+        assert target is not None and target.name == "data"
+    rows = json.loads(files["data/indicators.json"])
+    assert rows[0]["url"] == "reports/r.html#s1-p1" and rows[0]["value"] == "1.93万亿元"
+    table = list(csv.DictReader(io.StringIO(files["data/indicators.csv"].decode("utf-8-sig"))))
+    assert [r["span"] for r in table] == [r["span"] for r in rows]
+    index = BeautifulSoup(files["indicators/index.html"].decode("utf-8"), "html.parser")
+    assert len(index.select("#indicator-table tbody tr")) == 3
+    assert {tr["data-kind"] for tr in index.select("#indicator-table tbody tr")} == {"actual", "target"}
+
+
+def test_sidebar_count_zero_hides_the_sidebar():
+    meta = "---\ntitle: t\nkind: other\nyear: 2020\nslug: r\n---\n"
+    report = parse_front_matter(meta + BODY, "site_src/reports/r.md")
+    files, _ = build_pages([report], site_name="x", templates_dir=TEMPLATES, indicator_count=0)
+    assert b'id="page-indicators"' not in files["reports/r.html"]
+    assert b"<data " in files["reports/r.html"]
+
+
+def test_growth_chart_on_government_work_reports_only():
+    meta = ("---\ntitle: 2020年苏州市政府工作报告\nkind: government_work_report\nyear: 2020\nslug: r\n---\n")
+    report = parse_front_matter(meta + BODY, "site_src/reports/r.md")
+    files, _ = build_pages([report], site_name="x", templates_dir=TEMPLATES)
+    page = BeautifulSoup(files["reports/r.html"].decode("utf-8"), "html.parser")
+    figure = page.find(id="page-growth-chart")
+    svg = figure.find("svg")
+    assert svg["role"] == "img" and svg["aria-labelledby"] == "page-growth-chart-caption"
+    assert [t.get_text() for t in svg.select("text.label")] == ["地区生产总值"]
+    rows = [tr.get_text("|", strip=True) for tr in figure.select("tbody tr")]
+    assert rows == ["地区生产总值|6%|（2019年）|6%左右|（2020年）"]
+    ids = {tag["id"] for tag in page.find_all(id=True)}
+    assert all(a["href"][1:] in ids for a in figure.select("a[href^='#']"))
+    other = parse_front_matter(meta.replace("government_work_report", "npc_standing_committee_report") + BODY,
+                               "site_src/reports/r.md")
+    files, _ = build_pages([other], site_name="x", templates_dir=TEMPLATES)
+    assert b"page-growth-chart" not in files["reports/r.html"]
