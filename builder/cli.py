@@ -28,6 +28,16 @@ def _parser() -> argparse.ArgumentParser:
     ingest = verbs.add_parser("ingest", help="clean, split and write Markdown for the given pages only")
     ingest.add_argument("pages", nargs="+", type=Path, metavar="PAGE")
     _common(ingest)
+
+    # --- glossary (issue 3)
+    glossary = verbs.add_parser("glossary", help="work on the glossary (site_src/glossary.yaml)")
+    actions = glossary.add_subparsers(dest="action", required=True, metavar="ACTION")
+    suggest = actions.add_parser("suggest", help="list shorthand found in the reports but absent from the glossary")
+    suggest.add_argument("--config", type=Path, default=None, metavar="PATH",
+                         help="the site's config.yaml (default: ./config.yaml)")
+    suggest.add_argument("--yaml", action="store_true", help="print YAML stubs ready to paste into the glossary")
+    suggest.add_argument("--limit", type=int, default=0, metavar="N", help="show only the N most frequent")
+    # --- end glossary
     return parser
 
 
@@ -62,10 +72,26 @@ def _ingest(args: argparse.Namespace) -> None:
           f"in {time.perf_counter() - started:.2f} s")
 
 
+def _glossary(args: argparse.Namespace) -> None:  # glossary (issue 3)
+    from .glossary import suggestions_yaml
+    from .glossary_suggest import suggest
+
+    config = load_config(args.config)
+    found, taken = suggest(config)
+    if args.limit > 0:
+        found = found[: args.limit]
+    if args.yaml:
+        print(suggestions_yaml(found, taken), end="")
+        return
+    for s in found:
+        print(f"{s.count}\t{s.term}\t{s.report}#{s.anchor}\t{s.example}")
+    print(f"{len(found)} candidate terms absent from the glossary", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        {"build": _build, "ingest": _ingest}[args.verb](args)
+        {"build": _build, "ingest": _ingest, "glossary": _glossary}[args.verb](args)
     except BuilderError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

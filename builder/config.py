@@ -34,6 +34,14 @@ class Config:
     output_dir: Path
     cache_dir: Path
     extra_patterns: tuple[str, ...]
+    # --- glossary (issue 3)
+    glossary_path: Path | None = None
+    """The glossary YAML (``paths.glossary``); a missing file means no glossary."""
+    glossary_link: str = "first-per-section"
+    """Which occurrences of a term are linked: first-per-section | first-per-page | every."""
+    # --- end glossary
+    indicator_count: int = 12
+    """How many key indicators a report page's sidebar shows (``indicators.sidebar_count``)."""
 
     def relative(self, path: Path) -> str:
         """A path as the user would name it: relative to the site folder when inside it."""
@@ -74,6 +82,20 @@ def _expect_url(value: Any) -> str | None:
     return None
 
 
+def _expect_count(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return f"expected a whole number (0 or more), got {value!r}" if isinstance(value, (int, float)) \
+            and not isinstance(value, bool) else f"expected a whole number (0 or more), got {_type_name(value)}"
+    return None
+
+
+def _expect_link_policy(value: Any) -> str | None:  # glossary (issue 3)
+    policies = ("first-per-section", "first-per-page", "every")
+    if value not in policies:
+        return f"expected one of {', '.join(policies)}, got {value!r}"
+    return None
+
+
 def _type_name(value: Any) -> str:
     return {dict: "a mapping", list: "a list", str: "a string", int: "a number", float: "a number",
             bool: "true/false", type(None): "nothing"}.get(type(value), type(value).__name__)
@@ -88,6 +110,9 @@ OPTIONS: tuple[_Option, ...] = (
     _Option("paths.output", "public", _expect_str),
     _Option("paths.cache", ".cache", _expect_str),
     _Option("cleaning.extra_patterns", [], _expect_patterns),
+    _Option("paths.glossary", "site_src/glossary.yaml", _expect_str),  # glossary (issue 3)
+    _Option("glossary.link", "first-per-section", _expect_link_policy),  # glossary (issue 3)
+    _Option("indicators.sidebar_count", 12, _expect_count),
 )
 _SECTIONS = {key.split(".")[0] for key in (o.key for o in OPTIONS) if "." in key}
 
@@ -196,4 +221,7 @@ def _build(path: Path, data: dict) -> Config:
         output_dir=root / get("paths.output"),
         cache_dir=root / get("paths.cache"),
         extra_patterns=tuple(get("cleaning.extra_patterns")),
+        glossary_path=root / get("paths.glossary"),  # glossary (issue 3)
+        glossary_link=get("glossary.link"),  # glossary (issue 3)
+        indicator_count=get("indicators.sidebar_count"),
     )

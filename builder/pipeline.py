@@ -28,6 +28,8 @@ from .sitesrc import (dump_report, is_hand_edited, parse_front_matter, parse_rep
 from .split import make_slug, split_document
 from .structure import structure_report
 from .textcheck import missing_sentences
+from .glossary import Glossary, load_glossary  # glossary (issue 3)
+from .segment import use_cache_dir  # glossary (issue 3): jieba's cache in the build cache
 
 STATE_FILE = "ingest-state.json"
 Printer = Callable[[str], None]
@@ -124,6 +126,7 @@ def _check_report_keeps_text(draft: ReportDraft, report: Report, display: str) -
 def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False,
                  say: Printer = print) -> IngestSummary:
     """Ingest the given pages: write one Markdown file per report, guarding hand edits."""
+    use_cache_dir(config.cache_dir)  # glossary (issue 3)
     summary = IngestSummary()
     existing = _existing_reports(config)
     state = _load_state(config)
@@ -260,14 +263,25 @@ def changed_pages(config: Config, *, clean: bool = False) -> list[Path]:
 def build_site(config: Config, *, force: bool = False, clean: bool = False, say: Printer = print) -> BuildSummary:
     """Ingest what changed, then render every report Markdown to the output folder."""
     started = time.perf_counter()
+    glossary = site_glossary(config)  # glossary (issue 3): a broken glossary fails before anything is written
     summary = ingest_pages(changed_pages(config, clean=clean), config, force=force, say=say)
     files = [_read_report_file(p, config) for p in report_files(config)]
     if not files:
         raise InputError("no reports to build: add a scraped page to this folder, then run `builder build`",
                          path=config.relative(config.scraped_dir))
     result = render_site(files, config.output_dir, site_name=config.site_name,
-                         templates_dir=config.templates_dir, base_url=config.site_url)
+                         templates_dir=config.templates_dir, base_url=config.site_url,
+                         indicator_count=config.indicator_count,
+                         glossary=glossary, glossary_link=config.glossary_link)  # glossary (issue 3)
     return BuildSummary(summary, len(files), result.pages_written, time.perf_counter() - started)
+
+
+def site_glossary(config: Config) -> Glossary | None:  # glossary (issue 3)
+    """The site's validated glossary (``paths.glossary``); None when the file does not exist."""
+    use_cache_dir(config.cache_dir)
+    if config.glossary_path is None:
+        return None
+    return load_glossary(config.glossary_path, config.relative(config.glossary_path))
 
 
 def _progress(done: int, total: int, label: str) -> None:

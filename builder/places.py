@@ -173,6 +173,9 @@ def is_within(div: Division, outer: Division) -> bool:
 def _word_tags() -> dict[str, str]:
     import jieba.posseg
 
+    from .segment import tokenizer
+
+    tokenizer()  # loads the shared dictionary once, quietly, with its cache in the build cache
     dt = jieba.posseg.dt
     if not dt.word_tag_tab:  # older jieba: load lazily
         dt.load_word_tag(dt.tokenizer.get_dict_file())
@@ -180,11 +183,11 @@ def _word_tags() -> dict[str, str]:
 
 
 def _tokens(text: str) -> list[tuple[int, str]]:
-    import jieba
+    from .segment import cut
 
     out = []
     pos = 0
-    for token in jieba.lcut(text, HMM=False):
+    for token in cut(text):
         out.append((pos, token))
         pos += len(token)
     return out

@@ -39,18 +39,26 @@ from markupsafe import Markup
 from builder.errors import OutputError, SourceError, TextLossError
 from builder.mdit.anchors import anchors_plugin, plain_text
 from builder.mdit.attrs import configure
+from builder.mdit.indicators import indicators_plugin  # indicators (issue 4)
+from builder import indicators as _ind  # indicators (issue 4)
 from builder.model import KIND_LABELS, OTHER_REPORT, ReportFile
+from builder import glossary_site as _gls  # glossary (issue 3)
+from builder.glossary import Glossary  # glossary (issue 3)
+from builder.mdit.glossary_links import DEFAULT_POLICY, glossary_links_plugin  # glossary (issue 3)
 
 #: Ids the page templates use themselves; a report body never gets them.
 PAGE_IDS = ("page-main", "page-toc", "page-toc-heading", "page-provenance", "page-provenance-heading",
-            "page-title", "page-title-note", "page-body")
+            "page-title", "page-title-note", "page-body",
+            "page-glossary", "page-glossary-heading")  # the last two: glossary (issue 3)
 
 SLUG_RE = re.compile(r"[a-z0-9-]+")
 SUMMARY_LENGTH = 80
 
 INDEX_TEMPLATE = "index.html"
 REPORT_TEMPLATE = "report.html"
+INDICATORS_TEMPLATE = "indicators.html"
 STATIC_DIR = "static"
+_BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 @dataclass(frozen=True)
@@ -76,7 +84,7 @@ class RenderResult:
 
     @property
     def pages_written(self) -> int:
-        """HTML pages written (the index and one per report)."""
+        """HTML pages written (the index, the indicators page and one per report)."""
         return sum(1 for name in self.files if name.endswith(".html"))
 
 
@@ -90,7 +98,8 @@ def _markdown_parser() -> MarkdownIt:
 
     The one seam to ``builder.sitesrc``; a separate instance, so the shared parser is not changed.
     """
-    return configure(MarkdownIt("commonmark", {"html": False})).use(anchors_plugin, reserved_ids=PAGE_IDS)
+    return (configure(MarkdownIt("commonmark", {"html": False})).use(anchors_plugin, reserved_ids=PAGE_IDS)
+            .use(indicators_plugin))
 
 
 @dataclass(frozen=True)
@@ -99,12 +108,26 @@ class _Body:
     toc: list[dict[str, object]]
     paragraph_count: int
     summary: str
+    indicators: tuple = ()
+    """The figures the indicators plugin wrapped in ``<data>`` (builder.indicators.Indicator)."""
+    glossary_occurrences: tuple = ()
+    """Every glossary term occurrence: {"term", "anchor", "linked"} (glossary, issue 3)."""
+    glossary_terms: tuple = ()
+    """Ids of the glossary terms the body uses, in order of first use (glossary, issue 3)."""
 
 
-def render_markdown(body: str) -> _Body:
-    """A report body -> its HTML, TOC, paragraph count and one-line summary."""
-    md = _markdown_parser()
-    env: dict[str, object] = {}
+@lru_cache(maxsize=4)
+def _glossary_parser(glossary: Glossary, policy: str) -> MarkdownIt:  # glossary (issue 3)
+    """``_markdown_parser()`` plus the glossary linker (term links point to ../glossary/)."""
+    return _markdown_parser.__wrapped__().use(
+        glossary_links_plugin, glossary=glossary, policy=policy, href="../" + _gls.GLOSSARY_PAGE)
+
+
+def render_markdown(body: str, *, report_year: int | None = None, report: str = "",
+                    glossary: Glossary | None = None, glossary_link: str = DEFAULT_POLICY) -> _Body:
+    """A report body -> its HTML, TOC, paragraph count, one-line summary and indicators."""
+    md = _glossary_parser(glossary, glossary_link) if glossary is not None else _markdown_parser()
+    env: dict[str, object] = {"report_year": report_year, "report": report}
     tokens = md.parse(body, env)
     html = md.renderer.render(tokens, md.options, env)
     paragraphs = [
@@ -117,6 +140,9 @@ def render_markdown(body: str) -> _Body:
         toc=list(env.get("toc", [])),  # type: ignore[arg-type]
         paragraph_count=int(env.get("paragraph_count", 0)),  # type: ignore[arg-type]
         summary=summarize(paragraphs),
+        indicators=tuple(env.get("indicators", ())),  # type: ignore[arg-type]
+        glossary_occurrences=tuple(env.get("glossary_occurrences", ())),  # type: ignore[arg-type]
+        glossary_terms=tuple(env.get("glossary_terms", ())),  # type: ignore[arg-type]
     )
 
 
@@ -356,7 +382,10 @@ def _json_entry(page: Mapping[str, object]) -> dict[str, object]:
 
 def _environment(templates_dir: Path) -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        # a site's own templates first; templates it lacks (e.g. indicators.html) from the bundled ones
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(templates_dir)), jinja2.FunctionLoader(
+            lambda name: (_BUNDLED_TEMPLATES / name).read_text(encoding="utf-8")
+            if name in (INDICATORS_TEMPLATE, *_gls.TEMPLATES) else None)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -378,7 +407,9 @@ def _render_template(env: jinja2.Environment, name: str, templates_dir: Path, **
 
 
 def build_pages(
-    reports: Sequence[ReportFile], *, site_name: str, templates_dir: Path, base_url: str = ""
+    reports: Sequence[ReportFile], *, site_name: str, templates_dir: Path, base_url: str = "",
+    indicator_count: int = 12,
+    glossary: Glossary | None = None, glossary_link: str = DEFAULT_POLICY,  # glossary (issue 3)
 ) -> tuple[dict[str, bytes], list[ReportPage]]:
     """Render the whole site to memory: {relative path: bytes}, and the report pages.
 
@@ -390,10 +421,29 @@ def build_pages(
     files: dict[str, bytes] = {}
     pages: list[ReportPage] = []
     entries: list[dict[str, object]] = []
+    indicator_rows: list[dict[str, object]] = []  # indicators (issue 4)
+    term_places: dict[str, list[dict[str, str]]] = {}  # glossary (issue 3): term id -> [{report, anchor}]
 
     for report in sorted(reports, key=_sort_key):
-        body = render_markdown(report.body)
+        year = report.meta.get("year")
+        body = render_markdown(report.body, report_year=year if isinstance(year, int) else None,
+                               report=str(report.meta["slug"]),
+                               glossary=glossary, glossary_link=glossary_link)  # glossary (issue 3)
         page = page_context(report, body)
+        # --- glossary (issue 3): the terms this report uses, and where each occurs
+        page["glossary_terms"] = _gls.report_terms(glossary, body.glossary_terms) if glossary else []
+        for occurrence in body.glossary_occurrences:
+            term_places.setdefault(str(occurrence["term"]), []).append(
+                {"report": str(page["slug"]), "anchor": str(occurrence["anchor"])})
+        # --- end glossary
+        # --- indicators (issue 4): sidebar groups and open-data rows
+        key = _ind.key_indicators(body.indicators, indicator_count)
+        page["indicator_groups"] = _ind.group_by_section(key)
+        page["indicator_count"] = len(body.indicators)
+        page["growth_chart"] = (_ind.growth_chart(body.indicators)
+                                if page["kind"] == "government_work_report" else None)
+        indicator_rows += [_ind.to_row(item, str(page["url"])) for item in body.indicators]
+        # --- end indicators
         html = _render_template(
             env, REPORT_TEMPLATE, templates_dir,
             site_name=site_name, root="../", report=page,
@@ -413,6 +463,27 @@ def build_pages(
     files["index.html"] = index.encode("utf-8")
     data = json.dumps([_json_entry(e) for e in entries], ensure_ascii=False, indent=2, sort_keys=True)
     files["data/reports.json"] = (data + "\n").encode("utf-8")
+    # --- indicators (issue 4): open data and the indicators page
+    titles = {str(e["slug"]): str(e["title"]) for e in entries}
+    files["data/indicators.json"] = (json.dumps(indicator_rows, ensure_ascii=False, indent=2)
+                                     + "\n").encode("utf-8")
+    files["data/indicators.csv"] = _ind.to_csv(indicator_rows)
+    files["indicators/index.html"] = _render_template(
+        env, INDICATORS_TEMPLATE, templates_dir, site_name=site_name, root="../", canonical_url="",
+        rows=indicator_rows, reports=entries, titles=titles, kind_labels=_ind.KIND_NAMES,
+        pairs=_ind.targets_vs_results(indicator_rows),
+    ).encode("utf-8")
+    # --- end indicators
+
+    # --- glossary (issue 3): glossary/index.html and data/glossary.json
+    if glossary is not None:
+        files.update(_gls.glossary_files(
+            glossary, term_places,
+            titles={str(e["slug"]): str(e["title"]) for e in entries},
+            urls={str(e["slug"]): str(e["url"]) for e in entries},
+            render=lambda name, **context: _render_template(env, name, templates_dir, site_name=site_name,
+                                                            **context)))
+    # --- end glossary
 
     static = templates_dir / STATIC_DIR
     if not (static / "style.css").is_file():
@@ -429,6 +500,8 @@ def render_site(
     site_name: str,
     templates_dir: Path,
     base_url: str = "",
+    indicator_count: int = 12,
+    glossary: Glossary | None = None, glossary_link: str = DEFAULT_POLICY,  # glossary (issue 3)
 ) -> RenderResult:
     """Render every report, the index, reports.json and the assets into ``out_dir``.
 
@@ -437,7 +510,9 @@ def render_site(
     ``base_url`` (optional, e.g. "https://example.org/reports/") only feeds
     ``<link rel="canonical">``; internal links are always relative.
     """
-    files, pages = build_pages(reports, site_name=site_name, templates_dir=templates_dir, base_url=base_url)
+    files, pages = build_pages(reports, site_name=site_name, templates_dir=templates_dir, base_url=base_url,
+                               indicator_count=indicator_count,
+                               glossary=glossary, glossary_link=glossary_link)  # glossary (issue 3)
     write_atomically(files, Path(out_dir))
     return RenderResult(out_dir=Path(out_dir), files=tuple(sorted(files)), reports=tuple(pages))
 

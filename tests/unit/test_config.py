@@ -73,3 +73,22 @@ def test_implicit_missing_config_uses_defaults(tmp_path: Path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     config = load_config(None)
     assert config.root == tmp_path.resolve()
+
+
+# --- glossary (issue 3)
+def test_glossary_settings(tmp_path) -> None:
+    from builder.config import parse_config
+    from builder.errors import ConfigError
+
+    config = parse_config("paths:\n  glossary: terms.yaml\nglossary:\n  link: every\n", tmp_path / "config.yaml")
+    assert (config.glossary_path, config.glossary_link) == (tmp_path / "terms.yaml", "every")
+    default = parse_config("", tmp_path / "config.yaml")
+    assert default.glossary_path == tmp_path / "site_src" / "glossary.yaml"
+    assert default.glossary_link == "first-per-section"
+    try:
+        parse_config("glossary:\n  link: sometimes\n", tmp_path / "config.yaml")
+    except ConfigError as error:
+        assert str(error) == (f"{tmp_path / 'config.yaml'}:2: glossary.link: expected one of first-per-section, "
+                              "first-per-page, every, got 'sometimes'")
+    else:
+        raise AssertionError("no error")

@@ -95,9 +95,10 @@ def read_tree(root: Path) -> dict[str, bytes]:
 def test_site_layout_and_result(tmp_path):
     out = tmp_path / "public"
     result = render_site([report()], out, site_name="文库", templates_dir=TEMPLATES)
-    assert sorted(read_tree(out)) == ["assets/style.css", "data/reports.json", "index.html",
+    assert sorted(read_tree(out)) == ["assets/style.css", "data/indicators.csv", "data/indicators.json",
+                                      "data/reports.json", "index.html", "indicators/index.html",
                                       "reports/2020-suzhou-gwr.html"]
-    assert result.pages_written == 2
+    assert result.pages_written == 3  # index, indicators page, report
     assert [(p.slug, p.url, p.title) for p in result.reports] == [
         ("2020-suzhou-gwr", "reports/2020-suzhou-gwr.html", "2020年苏州市政府工作报告")]
     assert result.reports[0].paragraph_count == 5
@@ -305,8 +306,8 @@ def test_text_loss_leaves_previous_output(tmp_path, monkeypatch):
     out, before = _snapshot(tmp_path)
     real = render.render_markdown
 
-    def lossy(body):
-        rendered = real(body)
+    def lossy(body, **kwargs):
+        rendered = real(body, **kwargs)
         return render._Body(html=rendered.html.replace("今年是全面建成小康社会收官之年。", ""), toc=rendered.toc,
                             paragraph_count=rendered.paragraph_count, summary=rendered.summary)
 
