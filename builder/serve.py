@@ -1,0 +1,256 @@
+"""``builder serve``: build, serve the output folder with live reload, rebuild on every change.
+
+* Serves ``paths.output`` on 127.0.0.1:8000 (``--host``, ``--port``) with the livereload
+  package's websocket (``/livereload``) and script injection; opens no browser.
+* Watches itself (a polling thread, so it rebuilds whether or not a browser is connected:
+  livereload's own watcher only runs while one is): ``site_src/`` (scraped pages, report
+  Markdown, glossary), the templates and static assets, and config.yaml.
+* Debounced: a change only marks the site dirty; the build runs once the files have been
+  quiet for :data:`QUIET` seconds, so a burst of saves is one rebuild.  Then browsers reload.
+* Incremental: the build cache stays in memory between builds (builder.buildcache).
+* A broken edit prints one line (``error: …``) and every HTML request gets an error page
+  naming it; the server keeps running and the next good save recovers.
+* ``--base-path /my-repo/`` serves the site under that sub-path, as GitHub Pages serves a
+  project site; ``/`` redirects there, anything else outside it is a 404.
+* ``GET /__builder/status`` returns JSON ``{"generation", "error", "base_path"}`` (for tests
+  and scripts): ``generation`` counts finished builds.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from .config import Config, load_config
+from .errors import BuilderError
+
+POLL = 0.1
+"""Seconds between two looks at the watched files."""
+QUIET = 0.15
+"""Seconds without a change before a rebuild starts (collapses a burst of saves)."""
+
+ERROR_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>Build error</title>
+<style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem;max-width:60rem}}
+pre{{background:#fee;border-left:4px solid #c00;padding:1rem;white-space:pre-wrap}}</style>
+</head><body><h1>The site could not be built</h1>
+<pre id="builder-error">{message}</pre>
+<p>Fix the file and save it: this page reloads when the build succeeds.</p></body></html>
+"""
+
+
+def normalize_base_path(value: str) -> str:
+    """"my-repo" / "/my-repo" / "/my-repo/" -> "/my-repo/"; "" or "/" -> "/"."""
+    value = value.strip().strip("/")
+    return f"/{value}/" if value else "/"
+
+
+class Watcher:
+    """Snapshots (path -> mtime, size) of the watched files; ``changed()`` compares with the last one."""
+
+    def __init__(self, roots: list[Path], ignore: list[Path]):
+        self.roots = roots
+        self.ignore = [p.resolve() for p in ignore]
+        self.snapshot = self.scan()
+
+    def _ignored(self, path: Path) -> bool:
+        return any(path == ig or ig in path.parents for ig in self.ignore)
+
+    def scan(self) -> dict[str, tuple[int, int]]:
+        seen: dict[str, tuple[int, int]] = {}
+        for root in self.roots:
+            if root.is_file():
+                st = root.stat()
+                seen[str(root)] = (st.st_mtime_ns, st.st_size)
+                continue
+            if not root.is_dir():
+                continue
+            for folder, dirs, names in os.walk(root):
+                here = Path(folder)
+                dirs[:] = [d for d in dirs if not d.startswith(".") and not self._ignored((here / d).resolve())]
+                for name in names:
+                    if name.startswith(".") or name.endswith((".tmp", "~", ".swp")):
+                        continue
+                    try:
+                        st = os.stat(here / name)
+                    except OSError:
+                        continue
+                    seen[str(here / name)] = (st.st_mtime_ns, st.st_size)
+        return seen
+
+    def changed(self) -> list[str]:
+        now = self.scan()
+        diff = sorted(k for k in set(now) | set(self.snapshot) if now.get(k) != self.snapshot.get(k))
+        self.snapshot = now
+        return diff
+
+
+class SiteServer:
+    """The build loop and its state, shared by the HTTP handlers."""
+
+    def __init__(self, config_path: Path | None, *, base_path: str = "/", say: Callable[[str], None] = print):
+        self.config_path = config_path
+        self.base_path = normalize_base_path(base_path)
+        self.say = say
+        self.config: Config | None = None
+        self.cache = None
+        self.error = ""
+        self.generation = 0
+        self.dirty_since: float | None = None
+        self.stop = threading.Event()
+        self.on_built: Callable[[], None] = lambda: None
+        self._load_config()
+
+    def _load_config(self) -> None:
+        self.config = load_config(self.config_path)  # a broken config at start-up is a plain error
+
+    @property
+    def out_dir(self) -> Path:
+        assert self.config is not None
+        return self.config.output_dir
+
+    def watched(self) -> list[Path]:
+        config = self.config
+        assert config is not None
+        roots = [config.scraped_dir, config.reports_dir, config.templates_dir, config.root / "site_src"]
+        if config.glossary_path is not None:
+            roots.append(config.glossary_path)
+        roots.append(self.config_path.resolve() if self.config_path else config.root / "config.yaml")
+        unique: list[Path] = []
+        for root in roots:
+            if root not in unique:
+                unique.append(root)
+        return unique
+
+    def build(self) -> None:
+        """One build; on a user error remember it (error page) and print one line."""
+        from .buildcache import BuildCache
+        from .pipeline import build_site
+
+        started = time.perf_counter()
+        try:
+            config = load_config(self.config_path)
+            if config != self.config or self.cache is None:
+                self.config = config
+                self.cache = BuildCache(config)
+            summary = build_site(config, say=lambda line: None, cache=self.cache)
+        except BuilderError as error:
+            self.error = str(error)
+            self.say(f"error: {error}")
+        else:
+            was_broken = bool(self.error)
+            self.error = ""
+            self.say(f"rebuilt in {time.perf_counter() - started:.3f} s: {summary.pages_written} pages written"
+                     + (" (recovered)" if was_broken else ""))
+        self.generation += 1
+        self.on_built()
+
+    def loop(self, watcher: Watcher) -> None:
+        """Poll the files; after QUIET seconds without a further change, rebuild once."""
+        while not self.stop.wait(POLL):
+            if watcher.changed():
+                self.dirty_since = time.monotonic()
+                continue
+            if self.dirty_since is not None and time.monotonic() - self.dirty_since >= QUIET:
+                self.dirty_since = None
+                self.build()
+                watcher.changed()  # what the build itself wrote (Markdown of new pages) is not a change
+
+
+def _handlers(site: SiteServer):
+    from tornado import web
+
+    class SiteHandler(web.StaticFileHandler):
+        """The output folder under the base path, never cached; the error page while broken."""
+
+        def set_extra_headers(self, path: str) -> None:
+            self.set_header("Cache-Control", "no-store, no-cache, must-revalidate, max-age=0")
+            self.set_header("Pragma", "no-cache")
+            self.set_header("Expires", "0")
+
+        def should_return_304(self) -> bool:
+            return False
+
+        def compute_etag(self):  # type: ignore[override]
+            return None
+
+        async def get(self, path: str, include_body: bool = True) -> None:
+            base = site.base_path
+            request = "/" + path
+            if site.error and (request.endswith((".html", "/")) or "." not in request.rsplit("/", 1)[-1]):
+                self.set_status(500)
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.set_header("Cache-Control", "no-store")
+                self.finish(ERROR_PAGE.format(message=html.escape(site.error)))
+                return
+            if not request.startswith(base):
+                if request == "/" or request + "/" == base:
+                    self.redirect(base)
+                    return
+                raise web.HTTPError(404)
+            await super().get(request[len(base):], include_body)
+
+        def write_error(self, status_code: int, **kwargs) -> None:
+            page = site.out_dir / "404.html"
+            if status_code == 404 and page.is_file():
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.finish(page.read_bytes())
+            else:
+                super().write_error(status_code, **kwargs)
+
+    class StatusHandler(web.RequestHandler):
+        def get(self) -> None:
+            self.set_header("Cache-Control", "no-store")
+            self.write({"generation": site.generation, "error": site.error, "base_path": site.base_path})
+
+    return SiteHandler, StatusHandler
+
+
+def serve(config_path: Path | None, *, host: str = "127.0.0.1", port: int = 8000, base_path: str = "/",
+          say: Callable[[str], None] = print) -> None:
+    """Build, serve and rebuild until interrupted."""
+    from livereload import Server
+    from livereload.handlers import LiveReloadHandler
+    from tornado.ioloop import IOLoop
+
+    site = SiteServer(config_path, base_path=base_path, say=say)
+    site.build()
+    SiteHandler, StatusHandler = _handlers(site)
+
+    class _Server(Server):
+        def get_web_handlers(self, script):
+            return [(r"/__builder/status", StatusHandler),
+                    (r"/(.*)", SiteHandler, {"path": str(site.out_dir), "default_filename": "index.html"})]
+
+    server = _Server()
+    try:
+        server.application(port, host, live_css=False)  # not server.serve(): its watcher stays idle
+    except OSError as error:
+        raise BuilderError(f"cannot listen on {host}:{port}: {error.strerror or error}",
+                           hint="another server may be running; try --port") from None
+    loop = IOLoop.current()
+
+    def reload_browsers() -> None:
+        LiveReloadHandler._last_reload_time = time.time()
+        LiveReloadHandler.reload_waiters(path="*")
+
+    site.on_built = lambda: loop.add_callback(reload_browsers)
+    watcher = Watcher(site.watched(), ignore=[site.out_dir, site.config.cache_dir])  # type: ignore[union-attr]
+    thread = threading.Thread(target=site.loop, args=(watcher,), name="builder-watch", daemon=True)
+    thread.start()
+    shown = f"http://{host}:{port}{site.base_path}"
+    say(f"serving {site.config.relative(site.out_dir)}/ at {shown} (Ctrl+C to stop)")  # type: ignore[union-attr]
+    sys.stdout.flush()
+    try:
+        loop.start()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        site.stop.set()
+        say("stopped")

@@ -1,0 +1,67 @@
+"""rjieba (the fast backend) gives jieba's (the reference) tokens where they decide something (issue 5)."""
+
+from pathlib import Path
+
+import pytest
+
+from builder import segment
+from builder.glossary import load_glossary
+from builder.ingest import read_source
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+pytest.importorskip("rjieba")
+
+
+def texts() -> list[str]:
+    paths = [ROOT / "site_src/scraped/000_8b8113f56c6b1839.txt"]
+    if CORPUS.is_dir():
+        paths += sorted(CORPUS.glob("*.txt"))
+    out = []
+    for path in paths:
+        out += ["\n".join(doc.lines) for doc in read_source(path, path.name)]
+    return out
+
+
+def test_rjieba_is_the_backend_when_installed():
+    assert segment.backend() == "rjieba"
+
+
+def test_rjieba_cuts_every_page_like_jieba():
+    for text in texts():
+        assert segment.cut(text) == segment.cut(text, reference=True)
+
+
+def test_places_agree_with_either_backend(monkeypatch):
+    from builder import places
+
+    for text in texts()[:6]:
+        fast = places._find_places(text)
+        monkeypatch.setattr(segment, "_rjieba", lambda: None)
+        reference = places._find_places(text)
+        monkeypatch.undo()
+        assert fast == reference
+
+
+def test_glossary_words_cut_out_alike():
+    glossary = load_glossary(ROOT / "site_src/glossary.yaml")
+    words = glossary._words
+    checked = 0
+    for text in texts():
+        for block in segment.HAN_BLOCK.finditer(text):
+            block = block.group()
+            if not glossary._word_re.search(block):
+                continue
+            checked += 1
+
+            def spans(tokens):
+                out, pos = [], 0
+                for token in tokens:
+                    if token in words:
+                        out.append((pos, token))
+                    pos += len(token)
+                return out
+
+            assert spans(segment.cut_block(block, words)) == spans(segment.cut_block(block, words, reference=True))
+    assert checked > 50
