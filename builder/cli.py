@@ -24,6 +24,19 @@ def _parser() -> argparse.ArgumentParser:
     build = verbs.add_parser("build", help="ingest changed scraped pages, then render the site")
     _common(build)
     build.add_argument("--clean", action="store_true", help="re-ingest every scraped page, ignoring the cache")
+    build.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="worker processes for large sites (default: the CPUs available; 1: serial)")
+
+    # --- serve (issue 5)
+    serve = verbs.add_parser("serve", help="build, serve the site with live reload, rebuild on every change")
+    serve.add_argument("--config", type=Path, default=None, metavar="PATH",
+                       help="the site's config.yaml (default: ./config.yaml)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--base-path", default="/", metavar="PATH",
+                       help="serve the site under this sub-path, as GitHub Pages does for a project site "
+                            "(e.g. /my-repo/)")
+    # --- end serve
 
     ingest = verbs.add_parser("ingest", help="clean, split and write Markdown for the given pages only")
     ingest.add_argument("pages", nargs="+", type=Path, metavar="PAGE")
@@ -38,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     suggest.add_argument("--yaml", action="store_true", help="print YAML stubs ready to paste into the glossary")
     suggest.add_argument("--limit", type=int, default=0, metavar="N", help="show only the N most frequent")
     # --- end glossary
+
+    pdf = verbs.add_parser("pdf", help="print report pages to A4 PDFs (public/pdf/<slug>.pdf) with headless Chromium")
+    pdf.add_argument("slugs", nargs="*", metavar="SLUG", help="the reports to print (default: all)")
+    pdf.add_argument("--config", type=Path, default=None, metavar="PATH",
+                     help="the site's config.yaml (default: ./config.yaml)")
     return parser
 
 
@@ -52,7 +70,7 @@ def _build(args: argparse.Namespace) -> None:
     from .pipeline import build_site
 
     config = load_config(args.config)
-    summary = build_site(config, force=args.force, clean=args.clean)
+    summary = build_site(config, force=args.force, clean=args.clean, jobs=args.jobs)
     print(f"built {summary.reports} reports, {summary.pages_written} pages written to "
           f"{config.relative(config.output_dir)}/ in {summary.seconds:.2f} s"
           f" ({summary.ingest.pages} scraped pages ingested)")
@@ -88,10 +106,33 @@ def _glossary(args: argparse.Namespace) -> None:  # glossary (issue 3)
     print(f"{len(found)} candidate terms absent from the glossary", file=sys.stderr)
 
 
+def _pdf(args: argparse.Namespace) -> None:  # publishing (issue 6)
+    from .pdf import find_chromium, make_pdfs
+    from .pipeline import build_site
+
+    config = load_config(args.config)
+    chromium = find_chromium()  # before building: a missing Chromium is a one-line error
+    quiet = lambda *_args, **_kwargs: None  # noqa: E731
+    build_site(config, say=quiet)  # the pages to print are the current ones
+    started = time.perf_counter()
+    written = make_pdfs(config.output_dir, args.slugs, chromium=chromium)
+    build_site(config, say=quiet)  # now every report page links to its PDF
+    print(f"wrote {len(written)} PDFs to {config.relative(config.output_dir)}/pdf/ "
+          f"in {time.perf_counter() - started:.2f} s")
+
+
+def _serve(args: argparse.Namespace) -> None:  # issue 5
+    from .serve import serve
+
+    serve(args.config, host=args.host, port=args.port, base_path=args.base_path,
+          say=lambda line: print(line, flush=True))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        {"build": _build, "ingest": _ingest, "glossary": _glossary}[args.verb](args)
+        {"build": _build, "ingest": _ingest, "glossary": _glossary, "pdf": _pdf,
+         "serve": _serve}[args.verb](args)
     except BuilderError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

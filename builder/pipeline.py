@@ -123,19 +123,48 @@ def _check_report_keeps_text(draft: ReportDraft, report: Report, display: str) -
         raise TextLossError(f"sentence lost while structuring “{lost[0][:40]}”", path=display, line=number)
 
 
+def _cut_page(args: tuple[Path, Config, set[str]]):
+    """reports_from_page in a worker process (issue 5); a user error comes back as its parts."""
+    page, config, taken = args
+    try:
+        return True, reports_from_page(page, config, taken)
+    except BuilderError as error:
+        return False, (type(error), error.message, error.path, error.line, error.hint)
+
+
 def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False,
-                 say: Printer = print) -> IngestSummary:
-    """Ingest the given pages: write one Markdown file per report, guarding hand edits."""
+                 say: Printer = print, jobs: int = 1) -> IngestSummary:
+    """Ingest the given pages: write one Markdown file per report, guarding hand edits.
+
+    Each page is cut knowing only the slugs of reports already on disk from other pages, so
+    pages are independent: with ``jobs`` > 1 and many pages they are cut in a process pool
+    (issue 5), then written in order, exactly as a serial run would.
+    """
+    from .buildcache import PARALLEL_MIN, pool_map  # issue 5
+
     use_cache_dir(config.cache_dir)  # glossary (issue 3)
     summary = IngestSummary()
     existing = _existing_reports(config)
     state = _load_state(config)
     pages = list(pages)
+
+    def taken_for(page: Path) -> set[str]:
+        display = config.relative(page)
+        return {slug for slug, source in existing.items() if source != display}
+
+    cut: list | None = None
+    if jobs > 1 and len(pages) >= PARALLEL_MIN:
+        cut = pool_map(_cut_page, None, (), [(page, config, taken_for(page)) for page in pages], jobs)
     for number, page in enumerate(pages, 1):
         _progress(number, len(pages), "ingest")
         display = config.relative(page)
-        others = {slug for slug, source in existing.items() if source != display}
-        reports = reports_from_page(page, config, set(others))
+        if cut is None:
+            reports = reports_from_page(page, config, taken_for(page))
+        else:
+            ok, reports = cut[number - 1]
+            if not ok:
+                cls, message, path, line, hint = reports
+                raise cls(message, path=path, line=line, hint=hint)
         summary.pages += 1
         for report in reports:
             summary.written.append(_write(report, config, force, summary, say))
@@ -260,20 +289,55 @@ def changed_pages(config: Config, *, clean: bool = False) -> list[Path]:
 # ---------------------------------------------------------------- build
 
 
-def build_site(config: Config, *, force: bool = False, clean: bool = False, say: Printer = print) -> BuildSummary:
-    """Ingest what changed, then render every report Markdown to the output folder."""
+def build_site(config: Config, *, force: bool = False, clean: bool = False, say: Printer = print,
+               jobs: int | None = None, cache: "BuildCache | None" = None) -> BuildSummary:
+    """Ingest what changed, then render what changed to the output folder (see builder.buildcache).
+
+    With nothing changed since the last build (same site key, output intact) this parses
+    nothing and writes nothing.  ``clean`` ignores the cache: every page is ingested and
+    rendered again and the output folder swapped in whole.  ``cache`` lets ``builder serve``
+    keep the cache in memory between builds.
+    """
+    from .buildcache import BuildCache, site_key  # issue 5
+
     started = time.perf_counter()
+    use_cache_dir(config.cache_dir)
+    if cache is None or clean:
+        cache = BuildCache(config, jobs=jobs, fresh=clean)
+    elif jobs is not None:
+        cache.jobs = jobs
+    changed = changed_pages(config, clean=clean)
+    if not changed and not clean:
+        paths = report_files(config)
+        if paths and cache.up_to_date(site_key(config, paths, builder_fingerprint())):
+            return BuildSummary(IngestSummary(), len(paths), 0, time.perf_counter() - started)
     glossary = site_glossary(config)  # glossary (issue 3): a broken glossary fails before anything is written
-    summary = ingest_pages(changed_pages(config, clean=clean), config, force=force, say=say)
-    files = [_read_report_file(p, config) for p in report_files(config)]
+    summary = (ingest_pages(changed, config, force=force, say=say, jobs=cache.jobs) if changed
+               else IngestSummary())
+    paths = report_files(config)
+    files = [cache.report_file(p, p.read_bytes(), config.relative(p), _parse_report_bytes) for p in paths]
+    cache.forget_files(config.relative(p) for p in paths)
     if not files:
         raise InputError("no reports to build: add a scraped page to this folder, then run `builder build`",
                          path=config.relative(config.scraped_dir))
-    result = render_site(files, config.output_dir, site_name=config.site_name,
-                         templates_dir=config.templates_dir, base_url=config.site_url,
-                         indicator_count=config.indicator_count,
-                         glossary=glossary, glossary_link=config.glossary_link)  # glossary (issue 3)
-    return BuildSummary(summary, len(files), result.pages_written, time.perf_counter() - started)
+    key = site_key(config, paths, builder_fingerprint())
+    written: list[str] = []
+    render_site(files, config.output_dir, site_name=config.site_name,
+                templates_dir=config.templates_dir, base_url=config.site_url,
+                indicator_count=config.indicator_count,
+                glossary=glossary, glossary_link=config.glossary_link,  # glossary (issue 3)
+                renderer=cache.renderer,  # issue 5: cached pages, parallel rendering
+                writer=lambda out: written.extend(cache.write(out, key, clean=clean)))
+    pages = sum(1 for name in written if name.endswith(".html"))
+    return BuildSummary(summary, len(files), pages, time.perf_counter() - started)
+
+
+def _parse_report_bytes(data: bytes, display: str) -> ReportFile:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"cannot read report: {exc}", path=display) from None
+    return parse_front_matter(text, display)
 
 
 def site_glossary(config: Config) -> Glossary | None:  # glossary (issue 3)

@@ -32,7 +32,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
-from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -57,6 +56,8 @@ SUMMARY_LENGTH = 80
 INDEX_TEMPLATE = "index.html"
 REPORT_TEMPLATE = "report.html"
 INDICATORS_TEMPLATE = "indicators.html"
+NOT_FOUND_TEMPLATE = "404.html"  # publishing (issue 6)
+PDF_DIR = "pdf"  # publishing (issue 6): public/pdf/<slug>.pdf, written by `builder pdf`, kept across builds
 STATIC_DIR = "static"
 _BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -234,7 +235,80 @@ def check_text_kept(report: ReportFile, html: str) -> None:
 
     The page's body is ``<article>``'s ``.report-body`` element (the whole ``<article>`` when
     there is none), compared with whitespace and emphasis markers removed.
+
+    Fast path (issue 5): the scope is found and its tags stripped with regular expressions
+    (:func:`fast_body_text`); only when that cannot find the scope, or misses a sentence, is
+    the page parsed with BeautifulSoup (:func:`_check_text_kept_parsed`), which decides and
+    names the lost sentence.  So a failure is always confirmed by the parser.
     """
+    text = fast_body_text(html)
+    if text is not None:
+        text = _IGNORED.sub("", text)
+        if all(sentence in text for _, sentence in body_sentences(report.body)):
+            return
+    _check_text_kept_parsed(report, html)
+
+
+#: A start, end, comment or declaration tag (quoted attribute values may hold ">").
+_ANY_TAG = re.compile(r"<[a-zA-Z/!?](?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
+_HIDDEN = re.compile(r"<!--.*?-->|<(script|style|template)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+_NAMED_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_CLASS_ATTR = re.compile(r"""(?:^|\s)class\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+
+def _element_end(html: str, name: str, start: int) -> int | None:
+    """Where the element opened just before ``start`` closes (the index of its end tag)."""
+    depth = 1
+    for match in _NAMED_TAG.finditer(html, start):
+        if match.group(2).lower() != name:
+            continue
+        if match.group(1):
+            depth -= 1
+            if depth == 0:
+                return match.start()
+        elif not match.group(3).rstrip().endswith("/"):
+            depth += 1
+    return None
+
+
+def fast_body_text(html: str) -> str | None:
+    """The text of ``article .report-body`` (else the first ``<article>``), tags stripped and
+    character references decoded, without parsing the page; None when the scope cannot be told
+    this way (no article, no report-body in the first one, an unclosed element)."""
+    import html as _html
+
+    article = next((m for m in _NAMED_TAG.finditer(html) if not m.group(1) and m.group(2).lower() == "article"),
+                   None)
+    if article is None:
+        return None
+    article_end = _element_end(html, "article", article.end())
+    if article_end is None:
+        return None
+    start, end = article.end(), article_end
+    for match in _NAMED_TAG.finditer(html, article.end(), article_end):
+        if match.group(1):
+            continue
+        classes = _CLASS_ATTR.search(match.group(3))
+        if classes and "report-body" in next(g for g in classes.groups() if g is not None).split():
+            name = match.group(2).lower()
+            if name in _VOID or match.group(3).rstrip().endswith("/"):
+                return None
+            end = _element_end(html, name, match.end())
+            if end is None or end > article_end:
+                return None
+            start = match.end()
+            break
+    else:
+        if "report-body" in html[article_end:]:
+            return None  # a .report-body in a later article: leave it to the parser
+    return _html.unescape(_ANY_TAG.sub("", _HIDDEN.sub("", html[start:end])))
+
+
+def _check_text_kept_parsed(report: ReportFile, html: str) -> None:
+    """:func:`check_text_kept` with the page parsed by BeautifulSoup (the reference)."""
+    from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(html, "html.parser")
     scope = soup.select_one("article .report-body") or soup.find("article")
     text = _IGNORED.sub("", scope.get_text("")) if scope is not None else ""
@@ -385,7 +459,7 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
         # a site's own templates first; templates it lacks (e.g. indicators.html) from the bundled ones
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(templates_dir)), jinja2.FunctionLoader(
             lambda name: (_BUNDLED_TEMPLATES / name).read_text(encoding="utf-8")
-            if name in (INDICATORS_TEMPLATE, *_gls.TEMPLATES) else None)]),
+            if name in (INDICATORS_TEMPLATE, NOT_FOUND_TEMPLATE, *_gls.TEMPLATES) else None)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -406,10 +480,103 @@ def _render_template(env: jinja2.Environment, name: str, templates_dir: Path, **
         raise SourceError(f"template error: {error}", path=str(templates_dir / name)) from None
 
 
+# --------------------------------------------------------------------------- one report page (issue 5)
+
+
+@dataclass(frozen=True)
+class PageSettings:
+    """Everything a report page depends on besides its own Markdown and its neighbours."""
+
+    templates_dir: Path
+    site_name: str
+    base: str
+    indicator_count: int
+    glossary: Glossary | None
+    glossary_link: str
+    env_globals: tuple
+    """The template globals ``build_pages`` sets (name, value) pairs, so a worker's environment matches."""
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One report page to render: the report and what else its page shows."""
+
+    report: ReportFile
+    prev_report: dict | None
+    next_report: dict | None
+    has_pdf: bool
+
+
+@dataclass
+class RenderedReport:
+    """A rendered report page and what the site-wide pages need of it."""
+
+    url: str
+    html: bytes | None
+    """The page; None when it is unchanged and already in the output folder (taken from the cache)."""
+    page: dict
+    """The ``report`` template variable (index, indicators page and reports.json use it too)."""
+    rows: list
+    """Its indicators as open-data rows."""
+    occurrences: list
+    """(term id, anchor) of every glossary term occurrence."""
+    report_page: ReportPage
+
+
+def _own_globals(env: jinja2.Environment, templates_dir: Path) -> tuple:
+    plain = _environment(templates_dir).globals
+    return tuple(sorted((k, v) for k, v in env.globals.items() if k not in plain or plain[k] is not v))
+
+
+@lru_cache(maxsize=4)
+def _settings_env(settings: PageSettings) -> jinja2.Environment:
+    env = _environment(settings.templates_dir)
+    env.globals.update(dict(settings.env_globals))
+    return env
+
+
+def render_report(settings: PageSettings, job: ReportJob, env: jinja2.Environment | None = None) -> RenderedReport:
+    """Render one report page (checked with ``check_text_kept``); pure but for reading templates."""
+    env = env if env is not None else _settings_env(settings)
+    report, templates_dir, glossary = job.report, settings.templates_dir, settings.glossary
+    year = report.meta.get("year")
+    body = render_markdown(report.body, report_year=year if isinstance(year, int) else None,
+                           report=str(report.meta["slug"]),
+                           glossary=glossary, glossary_link=settings.glossary_link)  # glossary (issue 3)
+    page = page_context(report, body)
+    # --- glossary (issue 3): the terms this report uses, and where each occurs
+    page["glossary_terms"] = _gls.report_terms(glossary, body.glossary_terms) if glossary else []
+    occurrences = [(str(o["term"]), str(o["anchor"])) for o in body.glossary_occurrences]
+    # --- indicators (issue 4): sidebar groups and open-data rows
+    key = _ind.key_indicators(body.indicators, settings.indicator_count)
+    page["indicator_groups"] = _ind.group_by_section(key)
+    page["indicator_count"] = len(body.indicators)
+    page["growth_chart"] = (_ind.growth_chart(body.indicators)
+                            if page["kind"] == "government_work_report" else None)
+    rows = [_ind.to_row(item, str(page["url"])) for item in body.indicators]
+    base = settings.base
+    html = _render_template(
+        env, REPORT_TEMPLATE, templates_dir,
+        site_name=settings.site_name, root="../", report=page,
+        body_html=Markup(body.html), toc=toc_tree(body.toc),
+        canonical_url=base + str(page["url"]) if base else "",
+        # publishing (issue 6): previous/next report, the PDF when `builder pdf` made one
+        prev_report=job.prev_report, next_report=job.next_report,
+        pdf_url=f"../{PDF_DIR}/{page['slug']}.pdf" if job.has_pdf else "",
+    )
+    check_text_kept(report, html)
+    return RenderedReport(
+        url=str(page["url"]), html=html.encode("utf-8"), page=page, rows=rows, occurrences=occurrences,
+        report_page=ReportPage(slug=str(page["slug"]), url=str(page["url"]), title=str(page["title"]),
+                               source=report.path, paragraph_count=body.paragraph_count))
+
+
 def build_pages(
     reports: Sequence[ReportFile], *, site_name: str, templates_dir: Path, base_url: str = "",
     indicator_count: int = 12,
     glossary: Glossary | None = None, glossary_link: str = DEFAULT_POLICY,  # glossary (issue 3)
+    pdfs: Mapping[str, bytes] | None = None,  # publishing (issue 6): slug -> PDF bytes to keep
+    renderer=None,  # issue 5: (PageSettings, [ReportJob]) -> [RenderedReport] in order (builder.buildcache)
 ) -> tuple[dict[str, bytes], list[ReportPage]]:
     """Render the whole site to memory: {relative path: bytes}, and the report pages.
 
@@ -418,43 +585,37 @@ def build_pages(
     validate_reports(reports)
     env = _environment(templates_dir)
     base = base_url.rstrip("/") + "/" if base_url else ""
+    env.globals.update(has_glossary=glossary is not None, nav_current="")  # publishing (issue 6): header nav
+    pdfs = pdfs or {}
+    ordered = sorted(reports, key=_sort_key)  # publishing (issue 6): previous/next links
+    neighbours = [{"title": str(r.meta["title"]), "url": f"{r.meta['slug']}.html"} for r in ordered]
     files: dict[str, bytes] = {}
     pages: list[ReportPage] = []
     entries: list[dict[str, object]] = []
     indicator_rows: list[dict[str, object]] = []  # indicators (issue 4)
     term_places: dict[str, list[dict[str, str]]] = {}  # glossary (issue 3): term id -> [{report, anchor}]
 
-    for report in sorted(reports, key=_sort_key):
-        year = report.meta.get("year")
-        body = render_markdown(report.body, report_year=year if isinstance(year, int) else None,
-                               report=str(report.meta["slug"]),
-                               glossary=glossary, glossary_link=glossary_link)  # glossary (issue 3)
-        page = page_context(report, body)
-        # --- glossary (issue 3): the terms this report uses, and where each occurs
-        page["glossary_terms"] = _gls.report_terms(glossary, body.glossary_terms) if glossary else []
-        for occurrence in body.glossary_occurrences:
-            term_places.setdefault(str(occurrence["term"]), []).append(
-                {"report": str(page["slug"]), "anchor": str(occurrence["anchor"])})
-        # --- end glossary
-        # --- indicators (issue 4): sidebar groups and open-data rows
-        key = _ind.key_indicators(body.indicators, indicator_count)
-        page["indicator_groups"] = _ind.group_by_section(key)
-        page["indicator_count"] = len(body.indicators)
-        page["growth_chart"] = (_ind.growth_chart(body.indicators)
-                                if page["kind"] == "government_work_report" else None)
-        indicator_rows += [_ind.to_row(item, str(page["url"])) for item in body.indicators]
-        # --- end indicators
-        html = _render_template(
-            env, REPORT_TEMPLATE, templates_dir,
-            site_name=site_name, root="../", report=page,
-            body_html=Markup(body.html), toc=toc_tree(body.toc),
-            canonical_url=base + str(page["url"]) if base else "",
-        )
-        check_text_kept(report, html)
-        files[str(page["url"])] = html.encode("utf-8")
+    # --- incremental and parallel builds (issue 5): each report page is one job; ``renderer``
+    # (builder.buildcache) may take pages from the cache or render them in worker processes
+    settings = PageSettings(templates_dir=Path(templates_dir), site_name=site_name, base=base,
+                            indicator_count=indicator_count, glossary=glossary, glossary_link=glossary_link,
+                            env_globals=_own_globals(env, templates_dir))
+    jobs = [ReportJob(report, neighbours[position - 1] if position > 0 else None,
+                      neighbours[position + 1] if position + 1 < len(neighbours) else None,
+                      str(report.meta["slug"]) in pdfs)
+            for position, report in enumerate(ordered)]
+    rendered = renderer(settings, jobs) if renderer is not None else [
+        render_report(settings, job, env) for job in jobs]
+    for item in rendered:
+        page = item.page
+        for term, anchor in item.occurrences:  # glossary (issue 3)
+            term_places.setdefault(term, []).append({"report": str(page["slug"]), "anchor": anchor})
+        indicator_rows += item.rows  # indicators (issue 4)
+        if item.html is not None:
+            files[item.url] = item.html
         entries.append(page)
-        pages.append(ReportPage(slug=str(page["slug"]), url=str(page["url"]), title=str(page["title"]),
-                                source=report.path, paragraph_count=body.paragraph_count))
+        pages.append(item.report_page)
+    # --- end incremental
 
     index = _render_template(
         env, INDEX_TEMPLATE, templates_dir,
@@ -469,7 +630,8 @@ def build_pages(
                                      + "\n").encode("utf-8")
     files["data/indicators.csv"] = _ind.to_csv(indicator_rows)
     files["indicators/index.html"] = _render_template(
-        env, INDICATORS_TEMPLATE, templates_dir, site_name=site_name, root="../", canonical_url="",
+        env, INDICATORS_TEMPLATE, templates_dir, site_name=site_name, root="../",
+        canonical_url=base + "indicators/index.html" if base else "",
         rows=indicator_rows, reports=entries, titles=titles, kind_labels=_ind.KIND_NAMES,
         pairs=_ind.targets_vs_results(indicator_rows),
     ).encode("utf-8")
@@ -482,7 +644,8 @@ def build_pages(
             titles={str(e["slug"]): str(e["title"]) for e in entries},
             urls={str(e["slug"]): str(e["url"]) for e in entries},
             render=lambda name, **context: _render_template(env, name, templates_dir, site_name=site_name,
-                                                            **context)))
+                                                            **{**context, "canonical_url": (  # issue 6
+                                                                base + "glossary/index.html" if base else "")})))
     # --- end glossary
 
     static = templates_dir / STATIC_DIR
@@ -490,7 +653,59 @@ def build_pages(
         raise SourceError("stylesheet missing (expected static/style.css)", path=str(templates_dir))
     for path in sorted(p for p in static.rglob("*") if p.is_file() and not p.name.startswith(".")):
         files["assets/" + path.relative_to(static).as_posix()] = path.read_bytes()
+    files.update(publishing_files(env, templates_dir, site_name=site_name, base=base, pages=pages,
+                                  has_glossary=glossary is not None,
+                                  stylesheet=(static / "style.css").read_text(encoding="utf-8")))
+    for page_ in pages:  # issue 6: PDFs made by `builder pdf` survive the build (reports that still exist)
+        if page_.slug in pdfs:
+            files[f"{PDF_DIR}/{page_.slug}.pdf"] = pdfs[page_.slug]
     return files, pages
+
+
+# --------------------------------------------------------------------------- publishing (issue 6)
+
+
+def site_root_path(base: str) -> str:
+    """The path part of ``site_url`` ("https://user.github.io/repo" -> "/repo/"), "/" for none."""
+    path = urlsplit(base).path if base else ""
+    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+
+def publishing_files(env: jinja2.Environment, templates_dir: Path, *, site_name: str, base: str,
+                     pages: Sequence[ReportPage], has_glossary: bool, stylesheet: str) -> dict[str, bytes]:
+    """What GitHub Pages needs beside the pages: ``.nojekyll``, ``404.html`` and, with a
+    ``site_url``, ``sitemap.xml``.
+
+    GitHub Pages serves ``404.html`` for a missing URL at any depth, so relative links cannot
+    work there: this one page takes absolute paths from ``site_url`` (``/repo/assets/style.css``).
+    Without a ``site_url`` the stylesheet is inlined and home is ``/``.
+    """
+    files = {".nojekyll": b""}
+    root = site_root_path(base)
+    files["404.html"] = _render_template(
+        env, NOT_FOUND_TEMPLATE, templates_dir, site_name=site_name, root=root, canonical_url="",
+        inline_css=Markup(stylesheet.replace("</", "<\\/")) if not base else "",
+    ).encode("utf-8")
+    if base:
+        from xml.sax.saxutils import escape
+
+        urls = ["", *(p.url for p in pages), "indicators/index.html"]
+        if has_glossary:
+            urls.append(_gls.GLOSSARY_PAGE)
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+                 *(f"<url><loc>{escape(base + url)}</loc></url>" for url in urls), "</urlset>", ""]
+        files["sitemap.xml"] = "\n".join(lines).encode("utf-8")
+    return files
+
+
+def existing_pdfs(out_dir: Path) -> dict[str, bytes]:
+    """The PDFs ``builder pdf`` wrote into ``out_dir/pdf/`` (slug -> bytes), to carry into a new build."""
+    folder = Path(out_dir) / PDF_DIR
+    if not folder.is_dir():
+        return {}
+    return {p.stem: p.read_bytes() for p in sorted(folder.glob("*.pdf"))
+            if p.is_file() and SLUG_RE.fullmatch(p.stem)}
 
 
 def render_site(
@@ -502,6 +717,7 @@ def render_site(
     base_url: str = "",
     indicator_count: int = 12,
     glossary: Glossary | None = None, glossary_link: str = DEFAULT_POLICY,  # glossary (issue 3)
+    renderer=None, writer=None,  # issue 5: the build cache's page renderer and incremental writer
 ) -> RenderResult:
     """Render every report, the index, reports.json and the assets into ``out_dir``.
 
@@ -512,8 +728,13 @@ def render_site(
     """
     files, pages = build_pages(reports, site_name=site_name, templates_dir=templates_dir, base_url=base_url,
                                indicator_count=indicator_count,
-                               glossary=glossary, glossary_link=glossary_link)  # glossary (issue 3)
-    write_atomically(files, Path(out_dir))
+                               glossary=glossary, glossary_link=glossary_link,  # glossary (issue 3)
+                               pdfs=existing_pdfs(Path(out_dir)),  # publishing (issue 6)
+                               renderer=renderer)  # issue 5
+    if writer is not None:  # issue 5: write only what changed (builder.buildcache)
+        writer(files)
+    else:
+        write_atomically(files, Path(out_dir))
     return RenderResult(out_dir=Path(out_dir), files=tuple(sorted(files)), reports=tuple(pages))
 
 

@@ -95,10 +95,11 @@ def read_tree(root: Path) -> dict[str, bytes]:
 def test_site_layout_and_result(tmp_path):
     out = tmp_path / "public"
     result = render_site([report()], out, site_name="文库", templates_dir=TEMPLATES)
-    assert sorted(read_tree(out)) == ["assets/style.css", "data/indicators.csv", "data/indicators.json",
+    assert sorted(read_tree(out)) == [".nojekyll", "404.html", "assets/report.js", "assets/style.css",
+                                      "data/indicators.csv", "data/indicators.json",
                                       "data/reports.json", "index.html", "indicators/index.html",
                                       "reports/2020-suzhou-gwr.html"]
-    assert result.pages_written == 3  # index, indicators page, report
+    assert result.pages_written == 4  # index, indicators page, report, 404 page (issue 6)
     assert [(p.slug, p.url, p.title) for p in result.reports] == [
         ("2020-suzhou-gwr", "reports/2020-suzhou-gwr.html", "2020年苏州市政府工作报告")]
     assert result.reports[0].paragraph_count == 5
@@ -199,7 +200,7 @@ def test_untrusted_text_is_escaped(tmp_path):
     out = build(tmp_path, [r])
     for name in ("index.html", "reports/2020-suzhou-gwr.html"):
         html = (out / name).read_text("utf-8")
-        assert "<script" not in html
+        assert "<script>alert" not in html  # the page's own scripts (issue 6) are not the report's text
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
         assert '"引号"' not in html.replace('content="', "")  # quotes only inside attributes, escaped
     data = json.loads((out / "data/reports.json").read_text("utf-8"))
@@ -385,6 +386,51 @@ def test_check_text_kept_strips_markdown_syntax():
             "<em>强调</em>文字。<a href='http://x.cn'>链接文字</a>后文。&amp;实体。</p><blockquote><p>引文。</p>"
             "</blockquote><ul><li>列表项。</li></ul><ol><li>编号项。</li></ol></div></article>")
     check_text_kept(r, html)
+
+
+
+def _parsed_scope_text(html):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    scope = soup.select_one("article .report-body") or soup.find("article")
+    return scope.get_text("") if scope is not None else None
+
+
+@pytest.mark.parametrize("html", [
+    page_with("<p>第一句。 第二句！</p><h2>标题¶</h2><p>第三句；\n第四句</p>"),
+    "<article><p>A &amp; B &lt;c&gt; &#20013;&#x6587;</p><!-- 注释。 --><div><div>嵌套。</div></div></article>",
+    "<nav>外。</nav><article data-x='a>b'><header>页头。</header><section class=\"x report-body y\"><div>一"
+    "<div>二。</div></div>三。</section><footer>页脚。</footer></article><p>后。</p>",
+    "<article><div class=report-body><img src='x'><br/>正文。</div></article>",
+])
+def test_fast_body_text_matches_the_parser(html):
+    from builder.render import fast_body_text
+
+    assert fast_body_text(html) == _parsed_scope_text(html)
+
+
+def test_fast_body_text_matches_the_parser_on_a_rendered_page(tmp_path):
+    from builder.render import fast_body_text
+
+    html = (build(tmp_path, [report()]) / "reports/2020-suzhou-gwr.html").read_text("utf-8")
+    assert fast_body_text(html) == _parsed_scope_text(html)
+
+
+@pytest.mark.parametrize("html", ["<p>无文章。</p>", "<article><div class='report-body'>未闭合。</article>",
+                                  "<article>一</article><article><div class='report-body'>二</div></article>"])
+def test_fast_body_text_leaves_unclear_pages_to_the_parser(html):
+    from builder.render import fast_body_text
+
+    assert fast_body_text(html) is None
+
+
+def test_check_text_kept_failure_is_the_parsers_verdict():
+    r = report(body="正文一句。\n")
+    with pytest.raises(TextLossError, match="正文一句"):
+        check_text_kept(r, "<article><!-- 正文一句。 --><div class='report-body'></div></article>")
+    with pytest.raises(TextLossError, match="正文一句"):
+        check_text_kept(r, "<p>正文一句。</p>")
 
 
 # ----------------------------------------------------------------- front matter
