@@ -56,10 +56,24 @@ def seed_report() -> list[str]:
     return kept
 
 
-def variant(lines: list[str], i: int) -> tuple[str, str, list[str]]:
+def places_for_variants() -> list[str]:
+    """PLACES, then every other prefecture-level city whose short name means only it: with 26
+    years, enough distinct (place, year) pairs, hence report slugs, for N up to several thousand
+    (with only PLACES, pages beyond 286 would yield the same slugs and overwrite each other)."""
+    sys.path.insert(0, str(ROOT))
+    from builder import places
+
+    extra = sorted((d.code, d.short) for d in places.divisions().values()
+                   if d.level == 2 and d.name.endswith("市") and d.short and d.short not in PLACES
+                   and len(places.lookup(d.short)) == 1 and len(places.lookup(d.name)) == 1)
+    return PLACES + [short for _, short in extra]
+
+
+def variant(lines: list[str], i: int, names: list[str] | None = None) -> tuple[str, str, list[str]]:
     rng = random.Random(i)
-    place = PLACES[i % len(PLACES)]
-    year = 2000 + i % 26
+    names = names or PLACES
+    place = names[i % len(names)]
+    year = 2000 + (i // len(names)) % 26
     def numbers(m):
         value = m.group(0)
         return str(max(1, int(value) + rng.randint(-3, 3))) if len(value) < 4 else value
@@ -97,8 +111,9 @@ def generate(folder: Path, n: int) -> None:
     (mk / "mkdocs.yml").write_text("site_name: bench\nuse_directory_urls: false\n", encoding="utf-8")
     (mk / "docs/index.md").write_text("# bench\n", encoding="utf-8")
     chars = 0
+    names = places_for_variants()
     for i in range(n):
-        title, place, body = variant(lines, i)
+        title, place, body = variant(lines, i, names)
         text = title + "\n" + "\n".join(body) + "\n"
         chars += len(text)
         (ours / f"site_src/scraped/{i:05d}.txt").write_text(text, encoding="utf-8")

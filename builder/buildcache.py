@@ -49,7 +49,7 @@ from .errors import BuilderError, OutputError
 
 MANIFEST_FILE = "build-manifest.json"
 PAGES_FILE = "render-cache.pickle"
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: RenderedReport carries its indicators.json/.csv parts (issue 5)
 #: Below this many pages to render (or ingest), a process pool costs more than it saves.
 PARALLEL_MIN = 40
 
@@ -166,9 +166,21 @@ def pool_map(function, initializer, initargs, items: Sequence, jobs: int) -> lis
         return pool.map(function, items, chunksize=chunk)
 
 
+def warm_render(settings: render.PageSettings) -> None:
+    """Compile the report template and build the Markdown parser (and glossary segmenter) once,
+    in the parent, so forked workers inherit them instead of each building its own (issue 5).
+    A failure here is left for the real render to report."""
+    try:
+        render._settings_env(settings).get_template(render.REPORT_TEMPLATE)
+        render.render_markdown("预热。", glossary=settings.glossary, glossary_link=settings.glossary_link)
+    except Exception:  # noqa: BLE001 - rendering reports it properly
+        pass
+
+
 def render_reports(settings: render.PageSettings, jobs: Sequence[render.ReportJob], workers: int) -> list:
     """Render report pages, in a process pool when there are many; same bytes either way."""
     if workers > 1 and len(jobs) >= PARALLEL_MIN:
+        warm_render(settings)
         results = pool_map(_render_one, _init_worker, (settings,), list(jobs), workers)
     else:
         results = []

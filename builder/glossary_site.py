@@ -9,12 +9,12 @@ recorded to template contexts and JSON; :mod:`builder.render` renders and writes
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Callable
 
+from . import jsonout
 from .glossary import Glossary, Term, glossary_json
 
 GLOSSARY_TEMPLATE = "glossary.html"
@@ -92,7 +92,7 @@ def glossary_files(glossary: Glossary, occurrences: Mapping[str, Sequence[Mappin
     """``glossary/index.html`` (via ``render(template name, **context)``) and ``data/glossary.json``."""
     context = glossary_context(glossary, occurrences, titles, urls)
     page = render(GLOSSARY_TEMPLATE, root="../", canonical_url="", **context)
-    data = json.dumps(glossary_json(glossary, occurrences), ensure_ascii=False, indent=2)
+    data = jsonout.dumps(glossary_json(glossary, occurrences), indent=2)  # = json.dumps, faster (issue 5)
     return {GLOSSARY_PAGE: page.encode("utf-8"), GLOSSARY_DATA: (data + "\n").encode("utf-8")}
 
 

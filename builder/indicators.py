@@ -26,7 +26,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Iterable, Sequence
 
@@ -565,21 +565,33 @@ ROW_FIELDS = ("report", "label", "value", "value_normalized", "unit_normalized",
 
 def to_row(item: Indicator, page_url: str) -> dict[str, object]:
     """One open-data row; ``page_url`` is the report page's URL relative to the site root."""
-    data = asdict(item)
-    row = {key: data.get(key) for key in ROW_FIELDS if key != "url"}
+    # every field is a str, a number or None: read them directly (``asdict`` deep-copies, 15x slower)
+    row = {key: getattr(item, key, None) for key in ROW_FIELDS if key != "url"}
     row["url"] = f"{page_url}#{item.anchor}"
-    return {key: row[key] for key in ROW_FIELDS}
+    return row
 
 
 def to_csv(rows: Sequence[dict[str, object]]) -> bytes:
     """Rows as CSV, UTF-8 with a BOM (so spreadsheet programs read the Chinese right)."""
+    return csv_file([csv_lines(rows)])
+
+
+def csv_lines(rows: Sequence[dict[str, object]]) -> str:
+    """The CSV lines of ``rows`` (no header): each report's part of indicators.csv (issue 5)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=ROW_FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("" if v is None else _format_number(v) if isinstance(v, float) else v)
-                         for k, v in row.items()})
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows([("" if v is None else _format_number(v) if isinstance(v, float) else v)
+                      for v in (row.get(k) for k in ROW_FIELDS)] for row in rows)
+    return buffer.getvalue()
+
+
+def csv_file(parts: Iterable[str | bytes]) -> bytes:
+    """indicators.csv from the :func:`csv_lines` of each report (text or UTF-8), in order: BOM,
+    header, lines."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(ROW_FIELDS)
+    head = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return head + b"".join(p if isinstance(p, bytes) else p.encode("utf-8") for p in parts)
 
 
 def targets_vs_results(rows: Sequence[dict[str, object]]) -> list[dict[str, object]]:
@@ -597,7 +609,7 @@ def targets_vs_results(rows: Sequence[dict[str, object]]) -> list[dict[str, obje
 
 
 __all__ = ["Context", "Indicator", "extract_paragraph", "extract_report", "key_indicators",
-           "group_by_section", "to_row", "to_csv", "targets_vs_results", "ROW_FIELDS", "field"]
+           "group_by_section", "to_row", "to_csv", "csv_lines", "csv_file", "targets_vs_results", "ROW_FIELDS", "field"]
 
 #: Display names of the kinds (pages, sidebar).
 KIND_NAMES = {ACTUAL: "实绩", TARGET: "目标", OTHER: "其他"}

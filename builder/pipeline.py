@@ -72,8 +72,13 @@ def page_files(config: Config) -> list[Path]:
 
 def reports_from_page(path: Path, config: Config, taken: set[str]) -> list[Report]:
     """Read, clean, split and structure one scraped page (no writing)."""
+    return [report for report, _ in _cut_reports(path, config, taken)]
+
+
+def _cut_reports(path: Path, config: Config, taken: set[str]) -> list[tuple[Report, str]]:
+    """``reports_from_page`` with each report's Markdown, dumped once for the check and the write."""
     display = config.relative(path)
-    reports: list[Report] = []
+    reports: list[tuple[Report, str]] = []
     for document in read_source(path, display):
         cleaned = clean_document(document, config.extra_patterns)
         drafts = split_document(cleaned)
@@ -81,8 +86,7 @@ def reports_from_page(path: Path, config: Config, taken: set[str]) -> list[Repor
             slug = make_slug(draft.attribution, taken)
             taken.add(slug)
             report = structure_report(draft, slug, _provenance(cleaned), log)
-            _check_report_keeps_text(draft, report, display)
-            reports.append(report)
+            reports.append((report, _check_report_keeps_text(draft, report, display)))
     return reports
 
 
@@ -110,8 +114,10 @@ def _draft_lines(draft: ReportDraft):
     return (*draft.title_lines, *draft.preamble, *draft.body)
 
 
-def _check_report_keeps_text(draft: ReportDraft, report: Report, display: str) -> None:
-    """Every sentence of the cut-out report must reach its Markdown, escaped and read back."""
+def _check_report_keeps_text(draft: ReportDraft, report: Report, display: str) -> str:
+    """Every sentence of the cut-out report must reach its Markdown, escaped and read back.
+
+    Returns that Markdown (what ``write_report`` writes, so it is not dumped twice)."""
     markdown = dump_report(report, __version__)
     reread = parse_report_markdown(parse_front_matter(markdown, display))
     kept = [report.title, *reread.preamble, *(s.title for s in reread.all_sections()),
@@ -121,13 +127,14 @@ def _check_report_keeps_text(draft: ReportDraft, report: Report, display: str) -
     if lost:
         number = next((l.number for l in _draft_lines(draft) if lost[0] in l.text), None)
         raise TextLossError(f"sentence lost while structuring “{lost[0][:40]}”", path=display, line=number)
+    return markdown
 
 
 def _cut_page(args: tuple[Path, Config, set[str]]):
     """reports_from_page in a worker process (issue 5); a user error comes back as its parts."""
     page, config, taken = args
     try:
-        return True, reports_from_page(page, config, taken)
+        return True, _cut_reports(page, config, taken)
     except BuilderError as error:
         return False, (type(error), error.message, error.path, error.line, error.hint)
 
@@ -154,31 +161,42 @@ def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False,
 
     cut: list | None = None
     if jobs > 1 and len(pages) >= PARALLEL_MIN:
+        _warm_ingest()
         cut = pool_map(_cut_page, None, (), [(page, config, taken_for(page)) for page in pages], jobs)
     for number, page in enumerate(pages, 1):
         _progress(number, len(pages), "ingest")
         display = config.relative(page)
         if cut is None:
-            reports = reports_from_page(page, config, taken_for(page))
+            reports = _cut_reports(page, config, taken_for(page))
         else:
             ok, reports = cut[number - 1]
             if not ok:
                 cls, message, path, line, hint = reports
                 raise cls(message, path=path, line=line, hint=hint)
         summary.pages += 1
-        for report in reports:
-            summary.written.append(_write(report, config, force, summary, say))
-        produced = {r.slug for r in reports}
+        for report, markdown in reports:
+            summary.written.append(_write(report, config, force, summary, say, markdown))
+        produced = {r.slug for r, _ in reports}
         summary.removed += _drop_stale(display, produced, existing, config, say)
         state[display] = {"sha256": _sha256(page), "builder": builder_fingerprint(), "reports": sorted(produced)}
     _save_state(config, state)
     return summary
 
 
-def _write(report: Report, config: Config, force: bool, summary: IngestSummary, say: Printer) -> WrittenReport:
+def _warm_ingest() -> None:
+    """Load the gazetteer and the segmenter's dictionary once, before forking workers (issue 5)."""
+    from . import places
+    from .segment import cut
+
+    places._indexes(), places._name_starts(), places._short_tags()
+    cut("江苏省苏州市")
+
+
+def _write(report: Report, config: Config, force: bool, summary: IngestSummary, say: Printer,
+           markdown: str | None = None) -> WrittenReport:
     path = config.reports_dir / f"{report.slug}.md"
     config.reports_dir.mkdir(parents=True, exist_ok=True)
-    outcome = write_report(path, report, __version__, force=force)
+    outcome = write_report(path, report, __version__, force=force, fresh=markdown)
     written = WrittenReport(path, report, outcome.status, outcome.backup)
     paragraphs = len(report.all_paragraphs())
     shown = config.relative(path)

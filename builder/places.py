@@ -182,6 +182,37 @@ def _word_tags() -> dict[str, str]:
     return dt.word_tag_tab
 
 
+@lru_cache(maxsize=1)
+def _short_tags() -> dict[str, str]:
+    """jieba's dictionary tag of each short form it knows (``data/short_tags.tsv``).
+
+    The only tags :func:`_find_places` reads; shipped as data so a build never loads jieba's
+    part-of-speech table (half a second) nor, with rjieba, jieba's dictionary (a second).
+    ``tests/unit/test_places.py`` checks the file against jieba's own table.
+    """
+    text = resources.files("builder").joinpath("data/short_tags.tsv").read_text(encoding="utf-8")
+    table: dict[str, str] = {}
+    for row in text.splitlines():
+        if row and not row.startswith("#"):
+            word, _, tag = row.partition("\t")
+            table[word] = tag.strip()
+    return table
+
+
+@lru_cache(maxsize=1)
+def _full_prefixes() -> frozenset[str]:
+    """Every prefix of every full name: a run of tokens that is not one can never grow into a name."""
+    full, _, _ = _indexes()
+    return frozenset(name[:k] for name in full for k in range(1, len(name) + 1))
+
+
+@lru_cache(maxsize=1)
+def _name_starts() -> frozenset[str]:
+    """Tokens a mention can start with: short forms and prefixes of full names."""
+    _, short, _ = _indexes()
+    return _full_prefixes() | frozenset(short)
+
+
 def _tokens(text: str) -> list[tuple[int, str]]:
     from .segment import cut
 
@@ -194,6 +225,17 @@ def _tokens(text: str) -> list[tuple[int, str]]:
 
 
 def find_places(text: str) -> list[PlaceMention]:
+    """Place names mentioned in ``text`` (see :func:`_find_places`); the last few texts are
+    remembered, since attribution asks about the same body several times."""
+    return list(_find_places_cached(text))
+
+
+@lru_cache(maxsize=32)
+def _find_places_cached(text: str) -> tuple[PlaceMention, ...]:
+    return tuple(_find_places(text))
+
+
+def _find_places(text: str) -> list[PlaceMention]:
     """Place names mentioned in ``text``, in order, without overlaps.
 
     Full names are matched on jieba token boundaries (so 新兴市场 does not yield 新兴市, nor
@@ -203,19 +245,24 @@ def find_places(text: str) -> list[PlaceMention]:
     suffix or institution word follows them (淮安人大); forms that are common words (新兴, 资源,
     合作) need that context.
     """
-    full, short, longest = _indexes()
+    full, short, _ = _indexes()
+    prefixes = _full_prefixes()
     tokens = _tokens(text)
-    tags = _word_tags()
+    tags = _short_tags()
     mentions: list[PlaceMention] = []
     i = 0
+    starts = _name_starts()
     while i < len(tokens):
         start, token = tokens[i]
+        if token not in starts:  # neither a short form nor the start of a full name (issue 5)
+            i += 1
+            continue
         found = None
         # Longest full name made of tokens i..j.
         combined = ""
         for j in range(i, min(len(tokens), i + 8)):
             combined += tokens[j][1]
-            if len(combined) > longest:
+            if combined not in prefixes:  # no longer run can be a name either (issue 5)
                 break
             if combined in full:
                 found = (j, combined)

@@ -40,6 +40,7 @@ from builder.mdit.anchors import anchors_plugin, plain_text
 from builder.mdit.attrs import configure
 from builder.mdit.indicators import indicators_plugin  # indicators (issue 4)
 from builder import indicators as _ind  # indicators (issue 4)
+from builder import jsonout as _jsonout  # issue 5: json.dumps(indent=...) without the slow path
 from builder.model import KIND_LABELS, OTHER_REPORT, ReportFile
 from builder import glossary_site as _gls  # glossary (issue 3)
 from builder.glossary import Glossary  # glossary (issue 3)
@@ -469,8 +470,33 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
 
 
 def _render_template(env: jinja2.Environment, name: str, templates_dir: Path, **context: object) -> str:
+    return _render(env, name, templates_dir, False, context)  # type: ignore[return-value]
+
+
+def _render_template_bytes(env: jinja2.Environment, name: str, templates_dir: Path, **context: object) -> bytes:
+    """``_render_template(...).encode("utf-8")`` encoded as it is generated (issue 5): a page of
+    every indicator has millions of small pieces, and holding them all before joining them
+    costs several times the page's size in memory."""
+    return _render(env, name, templates_dir, True, context)  # type: ignore[return-value]
+
+
+def _encoded(pieces) -> bytes:
+    out: list[bytes] = []
+    batch: list[str] = []
+    for piece in pieces:
+        batch.append(piece)
+        if len(batch) >= 8192:
+            out.append("".join(batch).encode("utf-8"))
+            batch.clear()
+    out.append("".join(batch).encode("utf-8"))
+    return b"".join(out)
+
+
+def _render(env: jinja2.Environment, name: str, templates_dir: Path, as_bytes: bool,
+            context: Mapping[str, object]) -> str | bytes:
     try:
-        return env.get_template(name).render(**context)
+        template = env.get_template(name)
+        return _encoded(template.generate(**context)) if as_bytes else template.render(**context)
     except jinja2.TemplateSyntaxError as error:
         raise SourceError(f"template error: {error.message}", path=error.filename or str(templates_dir / name),
                           line=error.lineno) from None
@@ -521,6 +547,11 @@ class RenderedReport:
     occurrences: list
     """(term id, anchor) of every glossary term occurrence."""
     report_page: ReportPage
+    rows_json: bytes = b""
+    """Its rows as they appear in data/indicators.json, between the brackets (issue 5: made by the
+    worker, kept in the cache, so the parent only joins them)."""
+    rows_csv: bytes = b""
+    """Its rows as lines of data/indicators.csv (issue 5)."""
 
 
 def _own_globals(env: jinja2.Environment, templates_dir: Path) -> tuple:
@@ -567,6 +598,8 @@ def render_report(settings: PageSettings, job: ReportJob, env: jinja2.Environmen
     check_text_kept(report, html)
     return RenderedReport(
         url=str(page["url"]), html=html.encode("utf-8"), page=page, rows=rows, occurrences=occurrences,
+        rows_json=_jsonout.dumps(rows, indent=2)[1:-2].encode("utf-8") if rows else b"",
+        rows_csv=_ind.csv_lines(rows).encode("utf-8"),
         report_page=ReportPage(slug=str(page["slug"]), url=str(page["url"]), title=str(page["title"]),
                                source=report.path, paragraph_count=body.paragraph_count))
 
@@ -593,6 +626,8 @@ def build_pages(
     pages: list[ReportPage] = []
     entries: list[dict[str, object]] = []
     indicator_rows: list[dict[str, object]] = []  # indicators (issue 4)
+    rows_json: list[bytes] = []  # issue 5
+    rows_csv: list[bytes] = []  # issue 5
     term_places: dict[str, list[dict[str, str]]] = {}  # glossary (issue 3): term id -> [{report, anchor}]
 
     # --- incremental and parallel builds (issue 5): each report page is one job; ``renderer``
@@ -611,6 +646,9 @@ def build_pages(
         for term, anchor in item.occurrences:  # glossary (issue 3)
             term_places.setdefault(term, []).append({"report": str(page["slug"]), "anchor": anchor})
         indicator_rows += item.rows  # indicators (issue 4)
+        if item.rows:  # issue 5: the data files are joined from each report's part
+            rows_json.append(item.rows_json)
+            rows_csv.append(item.rows_csv)
         if item.html is not None:
             files[item.url] = item.html
         entries.append(page)
@@ -622,19 +660,19 @@ def build_pages(
         site_name=site_name, root="", reports=entries, canonical_url=base if base else "",
     )
     files["index.html"] = index.encode("utf-8")
-    data = json.dumps([_json_entry(e) for e in entries], ensure_ascii=False, indent=2, sort_keys=True)
+    data = _jsonout.dumps([_json_entry(e) for e in entries], indent=2, sort_keys=True)  # = json.dumps (issue 5)
     files["data/reports.json"] = (data + "\n").encode("utf-8")
     # --- indicators (issue 4): open data and the indicators page
     titles = {str(e["slug"]): str(e["title"]) for e in entries}
-    files["data/indicators.json"] = (json.dumps(indicator_rows, ensure_ascii=False, indent=2)
-                                     + "\n").encode("utf-8")
-    files["data/indicators.csv"] = _ind.to_csv(indicator_rows)
-    files["indicators/index.html"] = _render_template(
+    # = json.dumps(indicator_rows, ensure_ascii=False, indent=2) and to_csv(indicator_rows) (tested)
+    files["data/indicators.json"] = (b"[" + b",".join(rows_json) + b"\n]\n") if rows_json else b"[]\n"
+    files["data/indicators.csv"] = _ind.csv_file(rows_csv)
+    files["indicators/index.html"] = _render_template_bytes(
         env, INDICATORS_TEMPLATE, templates_dir, site_name=site_name, root="../",
         canonical_url=base + "indicators/index.html" if base else "",
         rows=indicator_rows, reports=entries, titles=titles, kind_labels=_ind.KIND_NAMES,
         pairs=_ind.targets_vs_results(indicator_rows),
-    ).encode("utf-8")
+    )
     # --- end indicators
 
     # --- glossary (issue 3): glossary/index.html and data/glossary.json

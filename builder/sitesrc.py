@@ -518,9 +518,13 @@ def _backup_path(path: Path) -> Path:
     return candidate
 
 
-def write_report(path: Path, report: Report, builder_version: str, force: bool = False) -> WriteOutcome:
-    """Write ``report`` to ``path`` unless that would destroy a hand edit (see module doc)."""
-    fresh = dump_report(report, builder_version)
+def write_report(path: Path, report: Report, builder_version: str, force: bool = False,
+                 fresh: str | None = None) -> WriteOutcome:
+    """Write ``report`` to ``path`` unless that would destroy a hand edit (see module doc).
+
+    ``fresh``: ``dump_report(report, builder_version)`` when the caller has it already."""
+    if fresh is None:
+        fresh = dump_report(report, builder_version)
     if not path.exists():
         _atomic_write(path, fresh.encode("utf-8"))
         return WriteOutcome("created", path, fresh_path=path)

@@ -62,7 +62,7 @@ def test_second_build_parses_nothing_and_writes_nothing(full_site, monkeypatch):
         raise AssertionError("a no-op build must not parse, segment or render")
 
     for target, name in [(pipeline, "parse_front_matter"), (pipeline, "_parse_report_bytes"),
-                         (pipeline, "reports_from_page"), (render, "render_markdown"),
+                         (pipeline, "reports_from_page"), (pipeline, "_cut_reports"), (render, "render_markdown"),
                          (render, "render_report"), (pipeline, "load_glossary")]:
         monkeypatch.setattr(target, name, forbidden)
     from builder import segment

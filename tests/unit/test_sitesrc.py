@@ -275,3 +275,15 @@ def test_edited_front_matter_only_is_not_a_hand_edit_of_the_body(tmp_path: Path)
     write_report(path, sample_report(), VERSION)
     path.write_text(path.read_text(encoding="utf-8").replace("builder_version: 0.1.0", "builder_version: 0.0.9"), encoding="utf-8")
     assert write_report(path, sample_report(), VERSION).status == "updated"
+
+
+def test_write_report_takes_the_markdown_already_dumped(tmp_path: Path) -> None:
+    """The pipeline passes the Markdown its text check dumped (issue 5): the same file results."""
+    from builder.sitesrc import dump_report
+
+    fresh = dump_report(sample_report(), VERSION)
+    a, b = tmp_path / "a.md", tmp_path / "b.md"
+    assert write_report(a, sample_report(), VERSION, fresh=fresh).status == "created"
+    write_report(b, sample_report(), VERSION)
+    assert a.read_bytes() == b.read_bytes()
+    assert write_report(a, sample_report(), VERSION, fresh=fresh).status == "unchanged"
