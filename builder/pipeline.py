@@ -12,7 +12,7 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -174,13 +174,39 @@ def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False,
                 cls, message, path, line, hint = reports
                 raise cls(message, path=path, line=line, hint=hint)
         summary.pages += 1
+        reports = _claim_slugs(reports, display, existing)
         for report, markdown in reports:
             summary.written.append(_write(report, config, force, summary, say, markdown))
         produced = {r.slug for r, _ in reports}
         summary.removed += _drop_stale(display, produced, existing, config, say)
+        existing.update(dict.fromkeys(produced, display))
         state[display] = {"sha256": _sha256(page), "builder": builder_fingerprint(), "reports": sorted(produced)}
     _save_state(config, state)
     return summary
+
+
+def _claim_slugs(reports: list, display: str, claimed: dict[str, str]) -> list:
+    """Give a report a free slug when another page already claimed its own in this run.
+
+    Pages are cut independently (possibly in parallel), each knowing only the slugs on disk,
+    so two new pages can propose the same slug; the later page's report then takes the next
+    free ``-2``, ``-3``… (as make_slug would have), and its Markdown is dumped again.
+    """
+    mine = {report.slug for report, _ in reports}
+
+    def free(slug: str) -> bool:
+        return claimed.get(slug, display) == display and slug not in mine
+
+    out = []
+    for report, markdown in reports:
+        if claimed.get(report.slug, display) != display:
+            number = 2
+            while not free(f"{report.slug}-{number}"):
+                number += 1
+            report, markdown = replace(report, slug=f"{report.slug}-{number}"), None
+            mine.add(report.slug)
+        out.append((report, markdown))
+    return out
 
 
 def _warm_ingest() -> None:

@@ -152,3 +152,25 @@ def test_all_urls_are_relative(site: Path):
         for url in re.findall(r'(?:href|src)="([^"]*)"', html):
             assert not url.startswith("/"), (page, url)
             assert not url.startswith(("http:", "https:")) or "bbjkw" in url, (page, url)
+
+
+def test_two_new_pages_with_the_same_report_keep_both(site: Path, capsys):
+    """Pages are cut independently; the second page's report must not overwrite the first's."""
+    scraped = site / "site_src" / "scraped"
+    original = (scraped / "000_8b8113f56c6b1839.txt").read_text(encoding="utf-8")
+    (scraped / "001_copy.txt").write_text(original, encoding="utf-8")
+    assert build(site) == 0
+    slugs = sorted(r["slug"] for r in reports_json(site))
+    assert slugs == sorted(["2020-suzhou-zfgzbg", "2020-suzhou-rdcwhgzbg", "2020-huaian-rdcwhgzbg",
+                            "2020-suzhou-zfgzbg-2", "2020-suzhou-rdcwhgzbg-2", "2020-huaian-rdcwhgzbg-2"])
+    sources = {}
+    for path in (site / "site_src" / "reports").glob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        sources[path.stem] = "001_copy.txt" in text
+        assert f"slug: {path.stem}\n" in text
+    assert sum(sources.values()) == 3
+    # A rebuild with nothing changed keeps every slug where it is.
+    capsys.readouterr()
+    assert build(site, "--clean") == 0
+    assert sorted(r["slug"] for r in reports_json(site)) == slugs
+    assert "[unchanged]" in capsys.readouterr().out
