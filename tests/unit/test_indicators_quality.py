@@ -99,12 +99,8 @@ def test_gold_set_is_big_enough_and_has_all_kinds():
     assert any(str(row[2]).endswith(("家", "个", "件", "人", "名")) for row in rows)  # counts
 
 
-@pytest.mark.parametrize("path, name", [(GOLD, "gold set"), (BLIND, "blind set")], ids=["gold", "blind"])
-def test_precision_and_recall(request, capsys, path: Path, name: str):
-    result = measure(path)
-    line = (f"indicator extraction, bundled page, {name}: precision {result['precision']:.3f}, recall {result['recall']:.3f} "
-            f"({result['gold']} gold, {result['extracted']} extracted; kind agrees on "
-            f"{result['kind_accuracy']:.0%} of matches)")
+def _check(request, capsys, result: dict, line: str, minimum_precision: float, minimum_recall: float) -> None:
+    """Print the figures (and every miss and extra), add them to the summary, then assert them."""
     _summary(request, line)
     with capsys.disabled():
         print("\n" + line)
@@ -112,8 +108,17 @@ def test_precision_and_recall(request, capsys, path: Path, name: str):
             print("  missed:", miss)
         for extra in result["extras"]:
             print("  extra: ", extra)
-    assert result["precision"] >= MIN_PRECISION, line
-    assert result["recall"] >= MIN_RECALL, line
+    assert result["precision"] >= minimum_precision, line
+    assert result["recall"] >= minimum_recall, line
+
+
+@pytest.mark.parametrize("path, name", [(GOLD, "gold set"), (BLIND, "blind set")], ids=["gold", "blind"])
+def test_precision_and_recall(request, capsys, path: Path, name: str):
+    result = measure(path)
+    line = (f"indicator extraction, bundled page, {name}: precision {result['precision']:.3f}, "
+            f"recall {result['recall']:.3f} ({result['gold']} gold, {result['extracted']} extracted; "
+            f"kind agrees on {result['kind_accuracy']:.0%} of matches)")
+    _check(request, capsys, result, line, MIN_PRECISION, MIN_RECALL)
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not here ({CORPUS})")
@@ -121,12 +126,4 @@ def test_precision_and_recall_on_held_out_reports(request, capsys):
     result = measure(HELDOUT)
     line = (f"indicator extraction, held-out corpus reports: precision {result['precision']:.3f}, "
             f"recall {result['recall']:.3f} ({result['gold']} gold, {result['extracted']} extracted)")
-    _summary(request, line)
-    with capsys.disabled():
-        print("\n" + line)
-        for miss in result["misses"]:
-            print("  missed:", miss)
-        for extra in result["extras"]:
-            print("  extra: ", extra)
-    assert result["precision"] >= MIN_HELDOUT, line
-    assert result["recall"] >= MIN_HELDOUT, line
+    _check(request, capsys, result, line, MIN_HELDOUT, MIN_HELDOUT)
