@@ -144,7 +144,7 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
     return seconds, peak / 2**20
 
 
-def bench(n: int, rounds: int, workdir: Path) -> dict[str, float]:
+def bench(n: int, rounds: int, workdir: Path, ours_only: bool = False) -> dict[str, float]:
     folder = workdir / f"n{n}"
     shutil.rmtree(folder, ignore_errors=True)
     generate(folder, n)
@@ -165,11 +165,11 @@ def bench(n: int, rounds: int, workdir: Path) -> dict[str, float]:
         template = ours / "templates/index.html"
         template.write_text(template.read_text(encoding="utf-8") + f"\n{{# edit {r} #}}\n", encoding="utf-8")
         add("ours edit template", run(builder, ours)[0])
-        if shutil.which("hugo"):
+        if shutil.which("hugo") and not ours_only:
             shutil.rmtree(hugo / "public", ignore_errors=True)
             seconds, mib = run(["hugo", "--quiet"], hugo)
             add("hugo cold", seconds); add("hugo peak MiB", mib)
-        if MKDOCS.exists():
+        if MKDOCS.exists() and not ours_only:
             seconds, mib = run([str(MKDOCS), "build", "-q"], mk)
             add("mkdocs cold", seconds); add("mkdocs peak MiB", mib)
     med = {k: statistics.median(v) for k, v in results.items()}
@@ -188,9 +188,10 @@ def main() -> None:
     parser.add_argument("--n", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--workdir", type=Path, default=HERE / "work")
+    parser.add_argument("--ours-only", action="store_true", help="skip Hugo and MkDocs")
     args = parser.parse_args()
     for n in args.n:
-        bench(n, args.rounds, args.workdir)
+        bench(n, args.rounds, args.workdir, args.ours_only)
 
 
 if __name__ == "__main__":

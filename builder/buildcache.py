@@ -8,7 +8,8 @@ Two files in ``paths.cache`` (default ``.cache/``):
   file of the output folder, its SHA-256, size and mtime.  When the site key is unchanged and
   every output file still has the size and mtime recorded, ``builder build`` stops there: no
   parsing, no segmentation, no file written.
-* ``render-cache.pickle`` — per report page: the key it was rendered under (the report's
+* ``render-cache.pickle`` — per report page (each entry pickled on its own, so saving the cache
+  copies the bytes of unchanged entries): the key it was rendered under (the report's
   bytes, its path, its neighbours' titles, whether it has a PDF, and the hash of everything
   the page's templates, the config and the glossary contribute) and what the site-wide pages
   need of it (index entry, indicator rows, glossary occurrences); plus every report file
@@ -19,11 +20,12 @@ all.  The site-wide pages (index, indicators, glossary, data files) are rendered
 the cached entries whenever anything changed (milliseconds), and only the output files whose
 bytes changed are written.
 
-Writing: everything is rendered and checked in memory first, so a build that fails leaves
-the output folder untouched.  Then, when the folder and its manifest exist, each changed file
-is written to a temporary file beside it and renamed over the old one (``os.replace``), and
-files the site no longer has are deleted; otherwise (first build, ``--clean``) the whole folder
-is written aside and swapped in (``render.write_atomically``).
+Writing: every page is written, as soon as it is rendered, into a staging folder beside the
+output folder (report pages by the worker that rendered them; see ``render.render_site``), so a
+build that fails leaves the output folder untouched.  Then, when the folder and its manifest
+exist, each staged file whose bytes differ is renamed over its target (``os.replace``) and files
+the site no longer has are deleted; otherwise (first build, ``--clean``) the staging folder is
+swapped in whole.
 
 Parallel: when at least :data:`PARALLEL_MIN` report pages need rendering and more than one
 CPU is available, they are rendered in a pool of processes; results come back in order, so
@@ -41,15 +43,27 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-import jinja2
-from jinja2 import meta as jinja_meta
-
-from . import render
 from .errors import BuilderError, OutputError
+
+
+class _LazyRender:
+    """``builder.render``, imported on first use: a no-op build (the site key matches) never
+    loads Jinja2 or markdown-it (issue 5)."""
+
+    def __getattr__(self, name: str):
+        from . import render as module
+
+        return getattr(module, name)
+
+
+render = _LazyRender()
+#: = render._BUNDLED_TEMPLATES and render.PDF_DIR (tested), without importing render
+BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+PDF_DIR = "pdf"
 
 MANIFEST_FILE = "build-manifest.json"
 PAGES_FILE = "render-cache.pickle"
-CACHE_VERSION = 2  # 2: RenderedReport carries its indicators.json/.csv parts (issue 5)
+CACHE_VERSION = 4  # 2: RenderedReport carries its indicators.json/.csv parts (issue 5); 3: its indicators page; 4: entries pickled one by one
 #: Below this many pages to render (or ingest), a process pool costs more than it saves.
 PARALLEL_MIN = 40
 
@@ -87,14 +101,14 @@ def site_key(config, report_paths: Sequence[Path], fingerprint: str) -> str:
     digest.update(config.path.read_bytes() if config.path.is_file() else b"no-config")
     digest.update(str(config.root).encode())
     _files_digest(digest, config.templates_dir, "templates")
-    if config.templates_dir.resolve() != render._BUNDLED_TEMPLATES.resolve():
-        _files_digest(digest, render._BUNDLED_TEMPLATES, "bundled")
+    if config.templates_dir.resolve() != BUNDLED_TEMPLATES.resolve():
+        _files_digest(digest, BUNDLED_TEMPLATES, "bundled")
     glossary = config.glossary_path
     digest.update(glossary.read_bytes() if glossary is not None and glossary.is_file() else b"no-glossary")
     for path in report_paths:
         digest.update(f"\nreport:{path.name}\n".encode())
         digest.update(path.read_bytes())
-    pdf = config.output_dir / render.PDF_DIR if hasattr(render, "PDF_DIR") else None
+    pdf = config.output_dir / PDF_DIR
     if pdf is not None and pdf.is_dir():
         for path in sorted(pdf.glob("*.pdf")):
             st = path.stat()
@@ -102,8 +116,11 @@ def site_key(config, report_paths: Sequence[Path], fingerprint: str) -> str:
     return digest.hexdigest()
 
 
-def template_digest(env: jinja2.Environment, name: str) -> str:
+def template_digest(env: "jinja2.Environment", name: str) -> str:
     """A hash of template ``name`` and every template it extends, includes or imports."""
+    import jinja2
+    from jinja2 import meta as jinja_meta
+
     seen: dict[str, str] = {}
 
     def visit(current: str) -> bool:
@@ -136,16 +153,19 @@ def template_digest(env: jinja2.Environment, name: str) -> str:
 # --------------------------------------------------------------------------- parallel rendering
 
 _worker_settings: render.PageSettings | None = None
+_worker_stage: Path | None = None
 
 
-def _init_worker(settings: render.PageSettings) -> None:
-    global _worker_settings
-    _worker_settings = settings
+def _init_worker(settings: render.PageSettings, stage: Path | None = None) -> None:
+    global _worker_settings, _worker_stage
+    _worker_settings, _worker_stage = settings, stage
 
 
 def _render_one(job: render.ReportJob):
     try:
-        return True, render.render_report(_worker_settings, job)  # type: ignore[arg-type]
+        item = render.render_report(_worker_settings, job)  # type: ignore[arg-type]
+        # the worker writes its pages into the staging folder itself: they never cross to the parent
+        return True, render.stage_report(item, _worker_stage) if _worker_stage is not None else item
     except BuilderError as error:  # sent back as (class, message parts): exceptions with keyword
         return False, (type(error), error.message, error.path, error.line, error.hint)  # args don't pickle
 
@@ -166,6 +186,18 @@ def pool_map(function, initializer, initargs, items: Sequence, jobs: int) -> lis
         return pool.map(function, items, chunksize=chunk)
 
 
+def pool_imap(function, initializer, initargs, items: Sequence, jobs: int):
+    """``pool_map`` as a generator: results in order as they come, so the caller can use and
+    drop each one instead of holding all of them (issue 5: ingest)."""
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    context = multiprocessing.get_context(method)
+    chunk = max(1, min(8, len(items) // (jobs * 4)))
+    with context.Pool(jobs, initializer=initializer, initargs=initargs) as pool:
+        yield from pool.imap(function, items, chunksize=chunk)
+
+
 def warm_render(settings: render.PageSettings) -> None:
     """Compile the report template and build the Markdown parser (and glossary segmenter) once,
     in the parent, so forked workers inherit them instead of each building its own (issue 5).
@@ -173,19 +205,26 @@ def warm_render(settings: render.PageSettings) -> None:
     try:
         render._settings_env(settings).get_template(render.REPORT_TEMPLATE)
         render.render_markdown("预热。", glossary=settings.glossary, glossary_link=settings.glossary_link)
+        if settings.glossary is not None:  # the glossary's pinyin sort keys, once for every worker
+            from .glossary_site import sort_key
+
+            sorted(settings.glossary.terms, key=sort_key)
     except Exception:  # noqa: BLE001 - rendering reports it properly
         pass
 
 
-def render_reports(settings: render.PageSettings, jobs: Sequence[render.ReportJob], workers: int) -> list:
-    """Render report pages, in a process pool when there are many; same bytes either way."""
+def render_reports(settings: render.PageSettings, jobs: Sequence[render.ReportJob], workers: int,
+                   stage: Path | None = None) -> list:
+    """Render report pages, in a process pool when there are many; same bytes either way.
+    With ``stage``, each page is written into that folder as soon as it is rendered."""
     if workers > 1 and len(jobs) >= PARALLEL_MIN:
         warm_render(settings)
-        results = pool_map(_render_one, _init_worker, (settings,), list(jobs), workers)
+        results = pool_map(_render_one, _init_worker, (settings, stage), list(jobs), workers)
     else:
         results = []
         for job in jobs:  # serial: errors are raised as they happen
-            results.append((True, render.render_report(settings, job)))
+            item = render.render_report(settings, job)
+            results.append((True, render.stage_report(item, stage) if stage is not None else item))
     out = []
     for ok, value in results:
         if not ok:
@@ -234,12 +273,18 @@ class BuildCache:
                     raise ValueError
             except Exception:  # a missing, old or damaged cache is only slower
                 data = {"version": CACHE_VERSION, "reports": {}, "files": {}}
+            from .glossary_site import remember_pinyin
+
+            remember_pinyin(data.get("pinyin"))  # the glossary's sort keys, without loading pypinyin
             self._pages = data
         return self._pages
 
     def _save(self, key: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.manifest["site_key"] = key
+        from .glossary_site import known_pinyin
+
+        self.pages["pinyin"] = known_pinyin()
         tmp = self.folder / (PAGES_FILE + ".tmp")
         with open(tmp, "wb") as handle:
             pickle.dump(self.pages, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -285,10 +330,13 @@ class BuildCache:
 
     # ---- rendering (the ``renderer`` hook of render.build_pages)
 
-    def renderer(self, settings: render.PageSettings, jobs: Sequence[render.ReportJob]) -> list:
+    def renderer(self, settings: render.PageSettings, jobs: Sequence[render.ReportJob],
+                 stage: Path | None = None) -> list:
         env = render._settings_env(settings)
         base = hashlib.sha256()
-        for part in (render.REPORT_TEMPLATE, template_digest(env, render.REPORT_TEMPLATE), settings.site_name,
+        for part in (render.REPORT_TEMPLATE, template_digest(env, render.REPORT_TEMPLATE),
+                     template_digest(env, render.INDICATORS_REPORT_TEMPLATE), settings.full_table_max,
+                     settings.site_name,
                      settings.base, settings.indicator_count, settings.glossary_link, repr(settings.env_globals),
                      str(settings.templates_dir), self.config.path.read_bytes() if self.config.path.is_file() else b"",
                      self._glossary_bytes(), self._fingerprint()):
@@ -309,17 +357,22 @@ class BuildCache:
             keys[i] = key
             url = f"reports/{report.meta['slug']}.html"
             entry = entries.get(url)
-            if entry is not None and entry[0] == key and self._intact(url) \
-                    and self.manifest["outputs"][url][0] == entry[1]:
-                out[i] = entry[2]
-                self.kept[url] = self.manifest["outputs"][url]
+            if entry is not None and entry[0] == key and all(
+                    self._intact(name) and self.manifest["outputs"][name][0] == digest
+                    for name, digest in entry[1].items()):
+                out[i] = pickle.loads(entry[2])
+                for name in entry[1]:
+                    self.kept[name] = self.manifest["outputs"][name]
             else:
                 misses.append(i)
-        fresh = render_reports(settings, [jobs[i] for i in misses], self.jobs)
+        fresh = render_reports(settings, [jobs[i] for i in misses], self.jobs, stage)
         self.rendered_count = len(fresh)
         for i, item in zip(misses, fresh):
             out[i] = item
-            entries[item.url] = (keys[i], sha256(item.html), replace(item, html=None))
+            digests = dict(item.staged) if item.staged else {name: sha256(data) for name, data in item.outputs}
+            # pickled on its own: saving the cache then copies bytes for unchanged reports
+            entries[item.url] = (keys[i], digests,
+                                 pickle.dumps(replace(item, outputs=(), staged=()), protocol=pickle.HIGHEST_PROTOCOL))
         live = {item.url for item in out}
         for url in [u for u in entries if u not in live]:
             del entries[url]
@@ -337,29 +390,40 @@ class BuildCache:
 
     # ---- writing
 
-    def write(self, files: Mapping[str, bytes], key: str, *, clean: bool = False) -> list[str]:
-        """Bring the output folder to ``files`` plus the kept pages; return the names written."""
+    def write(self, staged: "render.StagedFiles", key: str, *, clean: bool = False) -> list[str]:
+        """Bring the output folder to the staged files plus the kept pages; return the names written.
+
+        ``staged`` is the complete new output (but the kept pages) in a staging folder beside the
+        output folder.  First build, ``--clean`` or no manifest: the staging folder is swapped in
+        whole.  Otherwise each staged file whose bytes differ from the output's is moved over its
+        target (``os.replace``), files the site no longer has are deleted, and the staging folder
+        (holding the unchanged files) is left for the caller to delete.
+        """
         out = self.out_dir
         outputs = self.manifest["outputs"]
+        digests = staged.digests
         if clean or not outputs or not out.is_dir() or out.is_symlink():
-            render.write_atomically(files, out)
-            written = sorted(files)
+            render.swap_in(staged.folder, out)
+            written = sorted(digests)
             self.manifest["outputs"] = {}
+            outputs = {}
         else:
             written = []
             try:
-                for name, data in sorted(files.items()):
+                made: set[Path] = set()
+                for name, digest in sorted(digests.items()):
                     entry = outputs.get(name)
-                    if entry and entry[0] == sha256(data) and self._intact(name):
+                    if entry and entry[0] == digest and self._intact(name):
                         continue
                     target = out / name
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
-                    tmp.write_bytes(data)
-                    os.chmod(tmp, 0o644)
-                    os.replace(tmp, target)
+                    if target.parent not in made:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        made.add(target.parent)
+                    source = staged.folder / name
+                    os.chmod(source, 0o644)
+                    os.replace(source, target)
                     written.append(name)
-                wanted = set(files) | set(self.kept)
+                wanted = set(digests) | set(self.kept)
                 for path in sorted(out.rglob("*"), reverse=True):
                     name = path.relative_to(out).as_posix()
                     if path.is_dir():
@@ -371,13 +435,14 @@ class BuildCache:
             except OSError as error:
                 raise OutputError(f"cannot write output: {error.strerror or error}", path=str(out)) from None
         new_outputs = {}
-        for name in sorted(set(files) | set(self.kept)):
-            if name in self.kept and name not in files:
+        written_set = set(written)
+        for name in sorted(set(digests) | set(self.kept)):
+            if name in self.kept and name not in digests:
                 new_outputs[name] = self.kept[name]
                 continue
-            if name in written or name not in outputs:
+            if name in written_set or name not in outputs:
                 st = (out / name).stat()
-                new_outputs[name] = [sha256(files[name]), st.st_size, st.st_mtime_ns]
+                new_outputs[name] = [digests[name], st.st_size, st.st_mtime_ns]
             else:
                 new_outputs[name] = outputs[name]
         self.manifest["outputs"] = new_outputs

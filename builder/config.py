@@ -8,6 +8,7 @@ so a site can live in any folder.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -42,13 +43,28 @@ class Config:
     # --- end glossary
     indicator_count: int = 12
     """How many key indicators a report page's sidebar shows (``indicators.sidebar_count``)."""
+    indicators_full_table_max: int = 3000
+    """Up to this many indicators in the whole site, indicators/index.html also carries the full
+    table of every indicator (``indicators.full_table_max``); above it, only per-report pages do."""
+    glossary_backlinks_max: int = 60
+    """A glossary entry with more occurrences than this lists per-report counts and the first few
+    anchors instead of every occurrence (``glossary.backlinks_max``)."""
 
     def relative(self, path: Path) -> str:
         """A path as the user would name it: relative to the site folder when inside it."""
+        path = Path(path)
         try:
+            if path.is_absolute() and path.name not in ("", ".", "..") and not path.is_symlink():
+                # = path.resolve(), resolving the folder once for all its files (issue 5)
+                return str((_resolved_folder(str(path.parent)) / path.name).relative_to(self.root))
             return str(path.resolve().relative_to(self.root))
         except ValueError:
             return str(path)
+
+
+@lru_cache(maxsize=64)
+def _resolved_folder(folder: str) -> Path:
+    return Path(folder).resolve()
 
 
 @dataclass(frozen=True)
@@ -113,6 +129,8 @@ OPTIONS: tuple[_Option, ...] = (
     _Option("paths.glossary", "site_src/glossary.yaml", _expect_str),  # glossary (issue 3)
     _Option("glossary.link", "first-per-section", _expect_link_policy),  # glossary (issue 3)
     _Option("indicators.sidebar_count", 12, _expect_count),
+    _Option("indicators.full_table_max", 3000, _expect_count),
+    _Option("glossary.backlinks_max", 60, _expect_count),
 )
 _SECTIONS = {key.split(".")[0] for key in (o.key for o in OPTIONS) if "." in key}
 
@@ -224,4 +242,6 @@ def _build(path: Path, data: dict) -> Config:
         glossary_path=root / get("paths.glossary"),  # glossary (issue 3)
         glossary_link=get("glossary.link"),  # glossary (issue 3)
         indicator_count=get("indicators.sidebar_count"),
+        indicators_full_table_max=get("indicators.full_table_max"),
+        glossary_backlinks_max=get("glossary.backlinks_max"),
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from typing import Callable
 
 from . import jsonout
@@ -23,16 +22,52 @@ TERMS_PARTIAL = "_glossary_terms.html"
 TEMPLATES = (GLOSSARY_TEMPLATE, TERMS_PARTIAL)
 GLOSSARY_PAGE = "glossary/index.html"
 GLOSSARY_DATA = "data/glossary.json"
+#: Default of ``glossary.backlinks_max``: an entry with more occurrences than this lists, instead
+#: of every occurrence, its reports (most occurrences first, at most :data:`REPORTS_SHOWN`) with a
+#: count each and links to the first :data:`FIRST_ANCHORS` occurrences; the complete list stays in
+#: data/glossary.json.  So the page is bounded by the glossary's size, not the site's.
+BACKLINKS_MAX = 60
+REPORTS_SHOWN = 20
+FIRST_ANCHORS = 3
 #: The heading letter of terms that do not start with a Chinese character or a Latin letter.
 OTHER_LETTER = "#"
 
 
-@lru_cache(maxsize=4096)
+#: text -> pinyin_key(text); the build cache saves and restores it (issue 5), so a rebuild
+#: need not load pypinyin's dictionaries (about 0.3 s) just to sort the glossary again.
+_PINYIN: dict[str, str] = {}
+
+
 def pinyin_key(text: str) -> str:
     """Toneless pinyin of ``text`` for sorting: 放管服 -> "fang guan fu"; other characters kept."""
-    from pypinyin import lazy_pinyin
+    hit = _PINYIN.get(text)
+    if hit is None:
+        from pypinyin import lazy_pinyin
 
-    return " ".join(p.lower() for p in lazy_pinyin(text))
+        hit = _PINYIN[text] = " ".join(p.lower() for p in lazy_pinyin(text))
+    return hit
+
+
+def pinyin_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pypinyin")
+    except PackageNotFoundError:  # pragma: no cover
+        return "?"
+
+
+def known_pinyin() -> tuple[str, dict[str, str]]:
+    """(pypinyin's version, the keys computed so far), for the build cache."""
+    return pinyin_version(), dict(_PINYIN)
+
+
+def remember_pinyin(saved: object) -> None:
+    """Restore what :func:`known_pinyin` returned, unless pypinyin changed since."""
+    if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == pinyin_version() \
+            and isinstance(saved[1], dict):
+        for text, key in saved[1].items():
+            _PINYIN.setdefault(text, key)
 
 
 def letter(term: Term) -> str:
@@ -54,28 +89,44 @@ def report_terms(glossary: Glossary, used: Sequence[str]) -> list[dict[str, str]
 
 
 def glossary_context(glossary: Glossary, occurrences: Mapping[str, Sequence[Mapping[str, str]]],
-                     titles: Mapping[str, str], urls: Mapping[str, str]) -> dict[str, object]:
+                     titles: Mapping[str, str], urls: Mapping[str, str],
+                     backlinks_max: int = BACKLINKS_MAX) -> dict[str, object]:
     """The variables of glossary.html.
 
-    ``occurrences``: term id -> [{report, anchor}] in document order; ``titles`` and
-    ``urls``: report slug -> its title and its URL relative to the site root.
+    ``occurrences``: term id -> [{report, anchor}] (or (report, anchor) tuples) in document order; ``titles`` and
+    ``urls``: report slug -> its title and its URL relative to the site root.  An entry with
+    at most ``backlinks_max`` occurrences lists them all, grouped by report (``full``); a more
+    frequent one lists its :data:`REPORTS_SHOWN` reports with the most occurrences (site order
+    among equals), each with its ``count`` and first :data:`FIRST_ANCHORS` anchors, and
+    ``more_reports`` / ``more_count`` for the rest.
     """
     entries = []
     for term in sorted(glossary.terms, key=sort_key):
-        found = list(occurrences.get(term.id, ()))
+        found = occurrences.get(term.id, ())
+        full = len(found) <= backlinks_max
         reports: dict[str, dict[str, object]] = {}
         for occurrence in found:
-            slug = str(occurrence["report"])
-            group = reports.setdefault(slug, {"slug": slug, "title": titles.get(slug, slug), "anchors": []})
+            slug, anchor = occurrence if type(occurrence) is tuple else (occurrence["report"], occurrence["anchor"])
+            slug, anchor = str(slug), str(anchor)
+            group = reports.get(slug)
+            if group is None:
+                group = reports[slug] = {"slug": slug, "title": titles.get(slug, slug), "anchors": [], "count": 0}
+            group["count"] += 1  # type: ignore[operator]
             anchors: list[dict[str, str]] = group["anchors"]  # type: ignore[assignment]
-            anchor = str(occurrence["anchor"])
-            anchors.append({"anchor": anchor, "url": f"../{urls.get(slug, slug)}#{anchor}" if anchor
-                            else f"../{urls.get(slug, slug)}"})
+            if full or len(anchors) < FIRST_ANCHORS:
+                anchors.append({"anchor": anchor, "url": f"../{urls.get(slug, slug)}#{anchor}" if anchor
+                                else f"../{urls.get(slug, slug)}"})
+        shown = list(reports.values())
+        if len(found) > backlinks_max:
+            order = {slug: i for i, slug in enumerate(reports)}
+            shown = sorted(shown, key=lambda g: (-int(g["count"]), order[str(g["slug"])]))[:REPORTS_SHOWN]  # type: ignore[call-overload]
         entries.append({
             "id": term.id, "term": term.term, "aliases": list(term.aliases), "definition": term.definition,
             "gloss": term.gloss, "category": term.category, "letter": letter(term),
             "see_also": [{"id": i, "term": glossary.by_id[i].term} for i in term.see_also if i in glossary.by_id],
-            "count": len(found), "reports": list(reports.values()),
+            "count": len(found), "full": len(found) <= backlinks_max,
+            "reports": shown, "more_reports": len(reports) - len(shown),
+            "more_count": len(found) - sum(int(g["count"]) for g in shown),  # type: ignore[call-overload]
         })
     groups: list[dict[str, object]] = []
     for entry in entries:
@@ -88,12 +139,44 @@ def glossary_context(glossary: Glossary, occurrences: Mapping[str, Sequence[Mapp
 
 def glossary_files(glossary: Glossary, occurrences: Mapping[str, Sequence[Mapping[str, str]]],
                    titles: Mapping[str, str], urls: Mapping[str, str],
-                   render: Callable[..., str]) -> dict[str, bytes]:
-    """``glossary/index.html`` (via ``render(template name, **context)``) and ``data/glossary.json``."""
-    context = glossary_context(glossary, occurrences, titles, urls)
+                   render: Callable[..., str], backlinks_max: int = BACKLINKS_MAX) -> dict[str, bytes]:
+    """``glossary/index.html`` (via ``render(template name, **context)``) and ``data/glossary.json``
+    (every occurrence, whatever ``backlinks_max``)."""
+    context = glossary_context(glossary, occurrences, titles, urls, backlinks_max)
     page = render(GLOSSARY_TEMPLATE, root="../", canonical_url="", **context)
-    data = jsonout.dumps(glossary_json(glossary, occurrences), indent=2)  # = json.dumps, faster (issue 5)
+    data = glossary_json_text(glossary, occurrences)  # = json.dumps(glossary_json(...)), faster (issue 5)
     return {GLOSSARY_PAGE: page.encode("utf-8"), GLOSSARY_DATA: (data + "\n").encode("utf-8")}
+
+
+def glossary_json_text(glossary: Glossary, occurrences: Mapping[str, Sequence[object]]) -> str:
+    """``json.dumps(glossary_json(glossary, occurrences), ensure_ascii=False, indent=2)``, with the
+    long ``occurrences`` lists (hundreds of thousands of items on a large site) written by a
+    format string instead of token by token.  ``occurrences``' items: {report, anchor} or tuples."""
+    from json.encoder import encode_basestring as quote
+
+    pairs = {term: [o if type(o) is tuple else (o["report"], o["anchor"]) for o in found]  # type: ignore[index]
+             for term, found in occurrences.items()}
+    shallow = glossary_json(glossary, {})
+    lists: list[str] = []
+    for entry in shallow:
+        found = pairs.get(str(entry["id"]), [])
+        if not all(type(r) is str and type(a) is str for r, a in found):
+            return jsonout.dumps(glossary_json(glossary, {t: [{"report": r, "anchor": a} for r, a in f]
+                                                          for t, f in pairs.items()}), indent=2)
+        lists.append("[]" if not found else "[\n      " + ",\n      ".join(
+            f'{{\n        "report": {quote(r)},\n        "anchor": {quote(a)}\n      }}' for r, a in found)
+            + "\n    ]")
+        entry["occurrences"] = len(lists) - 1  # type: ignore[index]
+    text = jsonout.dumps(shallow, indent=2)
+    # each "occurrences": <index> (a number, so it cannot be confused with text) becomes its list
+    pieces = re.split(r'(\n    "occurrences": )(\d+)(?=\n  \})', text)
+    if len(pieces) != 3 * len(lists) + 1:  # "occurrences" not last: the generic writer
+        return jsonout.dumps(glossary_json(glossary, {t: [{"report": r, "anchor": a} for r, a in f]
+                                                      for t, f in pairs.items()}), indent=2)
+    out = [pieces[0]]
+    for i in range(1, len(pieces), 3):
+        out += [pieces[i], lists[int(pieces[i + 1])], pieces[i + 2]]
+    return "".join(out)
 
 
 def letter_id(value: str) -> str:

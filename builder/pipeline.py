@@ -20,9 +20,7 @@ from . import __version__
 from .clean import clean_document
 from .config import Config
 from .errors import BuilderError, InputError, SourceError, TextLossError
-from .ingest import read_source
 from .model import CleanedDocument, RemovedLine, Report, ReportDraft, ReportFile
-from .render import render_site
 from .sitesrc import (dump_report, is_hand_edited, parse_front_matter, parse_report_markdown,
                       write_report)
 from .split import make_slug, split_document
@@ -77,6 +75,8 @@ def reports_from_page(path: Path, config: Config, taken: set[str]) -> list[Repor
 
 def _cut_reports(path: Path, config: Config, taken: set[str]) -> list[tuple[Report, str]]:
     """``reports_from_page`` with each report's Markdown, dumped once for the check and the write."""
+    from .ingest import read_source  # imported when needed: a no-op build never loads BeautifulSoup
+
     display = config.relative(path)
     reports: list[tuple[Report, str]] = []
     for document in read_source(path, display):
@@ -147,7 +147,7 @@ def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False,
     pages are independent: with ``jobs`` > 1 and many pages they are cut in a process pool
     (issue 5), then written in order, exactly as a serial run would.
     """
-    from .buildcache import PARALLEL_MIN, pool_map  # issue 5
+    from .buildcache import PARALLEL_MIN, pool_imap  # issue 5
 
     use_cache_dir(config.cache_dir)  # glossary (issue 3)
     summary = IngestSummary()
@@ -159,28 +159,33 @@ def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False,
         display = config.relative(page)
         return {slug for slug, source in existing.items() if source != display}
 
-    cut: list | None = None
+    cut = None
     if jobs > 1 and len(pages) >= PARALLEL_MIN:
         _warm_ingest()
-        cut = pool_map(_cut_page, None, (), [(page, config, taken_for(page)) for page in pages], jobs)
-    for number, page in enumerate(pages, 1):
-        _progress(number, len(pages), "ingest")
-        display = config.relative(page)
-        if cut is None:
-            reports = _cut_reports(page, config, taken_for(page))
-        else:
-            ok, reports = cut[number - 1]
-            if not ok:
-                cls, message, path, line, hint = reports
-                raise cls(message, path=path, line=line, hint=hint)
-        summary.pages += 1
-        reports = _claim_slugs(reports, display, existing)
-        for report, markdown in reports:
-            summary.written.append(_write(report, config, force, summary, say, markdown))
-        produced = {r.slug for r, _ in reports}
-        summary.removed += _drop_stale(display, produced, existing, config, say)
-        existing.update(dict.fromkeys(produced, display))
-        state[display] = {"sha256": _sha256(page), "builder": builder_fingerprint(), "reports": sorted(produced)}
+        # results in order as they come: each page's reports are written, then dropped
+        cut = pool_imap(_cut_page, None, (), [(page, config, taken_for(page)) for page in pages], jobs)
+    try:
+        for number, page in enumerate(pages, 1):
+            _progress(number, len(pages), "ingest")
+            display = config.relative(page)
+            if cut is None:
+                reports = _cut_reports(page, config, taken_for(page))
+            else:
+                ok, reports = next(cut)
+                if not ok:
+                    cls, message, path, line, hint = reports
+                    raise cls(message, path=path, line=line, hint=hint)
+            summary.pages += 1
+            reports = _claim_slugs(reports, display, existing)
+            for report, markdown in reports:
+                summary.written.append(_write(report, config, force, summary, say, markdown))
+            produced = {r.slug for r, _ in reports}
+            summary.removed += _drop_stale(display, produced, existing, config, say)
+            existing.update(dict.fromkeys(produced, display))
+            state[display] = {"sha256": _sha256(page), "builder": builder_fingerprint(), "reports": sorted(produced)}
+    finally:
+        if cut is not None:
+            cut.close()  # stops the pool when a page failed
     _save_state(config, state)
     return summary
 
@@ -343,9 +348,11 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
     keep the cache in memory between builds.
     """
     from .buildcache import BuildCache, site_key  # issue 5
+    from .render import render_site, use_bytecode_cache  # imported when needed: not for a no-op build
 
     started = time.perf_counter()
     use_cache_dir(config.cache_dir)
+    use_bytecode_cache(config.cache_dir / "jinja")  # compiled templates (issue 5)
     if cache is None or clean:
         cache = BuildCache(config, jobs=jobs, fresh=clean)
     elif jobs is not None:
@@ -369,7 +376,9 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
     render_site(files, config.output_dir, site_name=config.site_name,
                 templates_dir=config.templates_dir, base_url=config.site_url,
                 indicator_count=config.indicator_count,
+                full_table_max=config.indicators_full_table_max,
                 glossary=glossary, glossary_link=config.glossary_link,  # glossary (issue 3)
+                backlinks_max=config.glossary_backlinks_max,
                 renderer=cache.renderer,  # issue 5: cached pages, parallel rendering
                 writer=lambda out: written.extend(cache.write(out, key, clean=clean)))
     pages = sum(1 for name in written if name.endswith(".html"))

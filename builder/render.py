@@ -1,9 +1,10 @@
 """Render report Markdown files (site_src/reports/*.md) into a static site.
 
-``render_site`` renders every page to memory first (Markdown -> HTML with the anchors
-plugin, then Jinja2 with autoescape on), validates each page (``check_text_kept``), and
-only then writes: into a temporary folder next to the output folder, swapped in by two
-renames.  A failed build leaves the previous output untouched.
+``render_site`` renders every page (Markdown -> HTML with the anchors plugin, then Jinja2
+with autoescape on), validates each page (``check_text_kept``) and writes it at once into a
+temporary folder next to the output folder; only when every page succeeded is that folder
+swapped in by two renames (or, incremental, its changed files moved over).  A failed build
+leaves the previous output untouched.
 
 Layout of the output (every internal URL is relative, so the site works at a domain root,
 under a sub-path and from ``file://``)::
@@ -12,6 +13,8 @@ under a sub-path and from ``file://``)::
     reports/<slug>.html         one page per report
     assets/style.css            the stylesheet (everything in templates/static/)
     data/reports.json           machine-readable index
+    indicators/index.html       targets vs results, reports with their counts (all rows on small sites)
+    indicators/<slug>.html      one report's indicators
 
 Output is deterministic: two renders of the same input give identical bytes.
 """
@@ -26,7 +29,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -57,6 +60,12 @@ SUMMARY_LENGTH = 80
 INDEX_TEMPLATE = "index.html"
 REPORT_TEMPLATE = "report.html"
 INDICATORS_TEMPLATE = "indicators.html"
+INDICATORS_REPORT_TEMPLATE = "indicators_report.html"  # one report's indicators: indicators/<slug>.html
+INDICATOR_TABLE_PARTIAL = "_indicator_table.html"
+INDICATOR_ROWS_PARTIAL = "_indicator_rows.html"
+#: Default of ``indicators.full_table_max``: up to this many indicators site-wide, the indicators
+#: page also lists every one of them; above, only each report's own indicators page does.
+FULL_TABLE_MAX = 3000
 NOT_FOUND_TEMPLATE = "404.html"  # publishing (issue 6)
 PDF_DIR = "pdf"  # publishing (issue 6): public/pdf/<slug>.pdf, written by `builder pdf`, kept across builds
 STATIC_DIR = "static"
@@ -455,12 +464,47 @@ def _json_entry(page: Mapping[str, object]) -> dict[str, object]:
 # --------------------------------------------------------------------------- site
 
 
+_BYTECODE: list = [None]  # issue 5: a jinja2.FileSystemBytecodeCache in the build cache, when set
+
+
+def use_bytecode_cache(folder: Path | None) -> None:
+    """Keep compiled templates in ``folder`` (keyed by each template's source, so never stale):
+    a rebuild then compiles no template it compiled before."""
+    if folder is None:
+        _BYTECODE[0] = None
+        return
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        _BYTECODE[0] = _QuietBytecodeCache(str(folder))
+    except OSError:  # only slower
+        _BYTECODE[0] = None
+
+
+class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """A bytecode cache whose failures (folder gone, disk full) only make rendering slower."""
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError:
+            pass
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 def _environment(templates_dir: Path) -> jinja2.Environment:
     return jinja2.Environment(
+        bytecode_cache=_BYTECODE[0],
         # a site's own templates first; templates it lacks (e.g. indicators.html) from the bundled ones
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(templates_dir)), jinja2.FunctionLoader(
             lambda name: (_BUNDLED_TEMPLATES / name).read_text(encoding="utf-8")
-            if name in (INDICATORS_TEMPLATE, NOT_FOUND_TEMPLATE, *_gls.TEMPLATES) else None)]),
+            if name in (INDICATORS_TEMPLATE, INDICATORS_REPORT_TEMPLATE, INDICATOR_TABLE_PARTIAL,
+                        INDICATOR_ROWS_PARTIAL,
+                        NOT_FOUND_TEMPLATE, *_gls.TEMPLATES) else None)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -521,6 +565,8 @@ class PageSettings:
     glossary_link: str
     env_globals: tuple
     """The template globals ``build_pages`` sets (name, value) pairs, so a worker's environment matches."""
+    full_table_max: int = FULL_TABLE_MAX
+    """A report keeps its rows for the site-wide full table only when it has at most this many."""
 
 
 @dataclass(frozen=True)
@@ -535,23 +581,81 @@ class ReportJob:
 
 @dataclass
 class RenderedReport:
-    """A rendered report page and what the site-wide pages need of it."""
+    """A rendered report page (and its indicators page) and what the site-wide pages need of it."""
 
     url: str
-    html: bytes | None
-    """The page; None when it is unchanged and already in the output folder (taken from the cache)."""
     page: dict
     """The ``report`` template variable (index, indicators page and reports.json use it too)."""
-    rows: list
-    """Its indicators as open-data rows."""
     occurrences: list
     """(term id, anchor) of every glossary term occurrence."""
     report_page: ReportPage
+    outputs: tuple = ()
+    """(name, bytes) of its pages, rendered and not yet written: the report page and
+    ``indicators/<slug>.html``.  Empty once they were staged (written by the worker) or when the
+    pages were taken from the cache."""
+    staged: tuple = ()
+    """(name, sha256) of the pages the worker already wrote into the staging folder."""
     rows_json: bytes = b""
     """Its rows as they appear in data/indicators.json, between the brackets (issue 5: made by the
     worker, kept in the cache, so the parent only joins them)."""
     rows_csv: bytes = b""
     """Its rows as lines of data/indicators.csv (issue 5)."""
+    counts: tuple = ()
+    """(kind, number of indicators) in the order of ``indicators.KIND_NAMES``."""
+    pair_rows: tuple = ()
+    """Its first target and first result row of each (label, year): all the targets-vs-results
+    table needs of it."""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The output files of this report: its page and its indicators page."""
+        return (self.url, indicators_page_url(str(self.page["slug"])))
+
+
+def indicators_page_url(slug: str) -> str:
+    """A report's indicators page, relative to the site root."""
+    return f"indicators/{slug}.html"
+
+
+def _pair_rows(rows: Sequence[Mapping[str, object]]) -> tuple:
+    """The first target and the first result of each (label, year), in order (see targets_vs_results),
+    as tuples (kind, label, year, span, url): cheap to keep in the cache."""
+    seen: set = set()
+    out = []
+    for row in rows:
+        if row["kind"] in (_ind.TARGET, _ind.ACTUAL):
+            key = (row["kind"], row["label"], row["year"])
+            if key not in seen:
+                seen.add(key)
+                out.append(tuple(row[k] for k in _PAIR_FIELDS))
+    return tuple(out)
+
+
+_PAIR_FIELDS = ("kind", "label", "year", "span", "url")
+
+
+def _targets_vs_results(pair_rows: Sequence[tuple]) -> list[dict[str, object]]:
+    """``indicators.targets_vs_results`` over the (kind, label, year, span, url) tuples of
+    :func:`_pair_rows`: only the first target and result of each (label, year) become dicts."""
+    first: dict[tuple, tuple] = {}
+    for pair in pair_rows:
+        first.setdefault((pair[0], pair[1], pair[2]), pair)
+    rows = [dict(zip(_PAIR_FIELDS, pair)) for pair in first.values()]
+    return _ind.targets_vs_results(rows)
+
+
+def stage_report(item: RenderedReport, stage: Path) -> RenderedReport:
+    """Write a rendered report's pages into the staging folder; the copy returned holds only
+    their hashes (issue 5: workers write their own pages, the parent never holds them)."""
+    import hashlib
+
+    staged = []
+    for name, data in item.outputs:
+        target = Path(stage) / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        staged.append((name, hashlib.sha256(data).hexdigest()))
+    return replace(item, outputs=(), staged=tuple(staged))
 
 
 def _own_globals(env: jinja2.Environment, templates_dir: Path) -> tuple:
@@ -585,6 +689,9 @@ def render_report(settings: PageSettings, job: ReportJob, env: jinja2.Environmen
     page["growth_chart"] = (_ind.growth_chart(body.indicators)
                             if page["kind"] == "government_work_report" else None)
     rows = [_ind.to_row(item, str(page["url"])) for item in body.indicators]
+    counts = {kind: 0 for kind in _ind.KIND_NAMES}
+    for row in rows:
+        counts[str(row["kind"])] = counts.get(str(row["kind"]), 0) + 1
     base = settings.base
     html = _render_template(
         env, REPORT_TEMPLATE, templates_dir,
@@ -596,24 +703,39 @@ def render_report(settings: PageSettings, job: ReportJob, env: jinja2.Environmen
         pdf_url=f"../{PDF_DIR}/{page['slug']}.pdf" if job.has_pdf else "",
     )
     check_text_kept(report, html)
+    indicators_url = indicators_page_url(str(page["slug"]))
+    own_rows = _render_template(env, INDICATOR_ROWS_PARTIAL, templates_dir, rows=rows, root="../",
+                                kind_labels=_ind.KIND_NAMES, show_report=False, titles={})
+    indicators_html = _render_template_bytes(
+        env, INDICATORS_REPORT_TEMPLATE, templates_dir, site_name=settings.site_name, root="../",
+        canonical_url=base + indicators_url if base else "", report=page, rows=rows,
+        rows_html=Markup(own_rows), counts=counts, kind_labels=_ind.KIND_NAMES)
+
     return RenderedReport(
-        url=str(page["url"]), html=html.encode("utf-8"), page=page, rows=rows, occurrences=occurrences,
+        url=str(page["url"]), page=page, occurrences=occurrences,
+        outputs=((str(page["url"]), html.encode("utf-8")), (indicators_url, indicators_html)),
         rows_json=_jsonout.dumps(rows, indent=2)[1:-2].encode("utf-8") if rows else b"",
         rows_csv=_ind.csv_lines(rows).encode("utf-8"),
+        counts=tuple(counts.items()), pair_rows=_pair_rows(rows),
+
         report_page=ReportPage(slug=str(page["slug"]), url=str(page["url"]), title=str(page["title"]),
                                source=report.path, paragraph_count=body.paragraph_count))
 
 
 def build_pages(
     reports: Sequence[ReportFile], *, site_name: str, templates_dir: Path, base_url: str = "",
-    indicator_count: int = 12,
+    indicator_count: int = 12, full_table_max: int = FULL_TABLE_MAX,
     glossary: Glossary | None = None, glossary_link: str = DEFAULT_POLICY,  # glossary (issue 3)
+    backlinks_max: int = _gls.BACKLINKS_MAX,  # glossary: bound on the backlinks an entry lists in full
     pdfs: Mapping[str, bytes] | None = None,  # publishing (issue 6): slug -> PDF bytes to keep
-    renderer=None,  # issue 5: (PageSettings, [ReportJob]) -> [RenderedReport] in order (builder.buildcache)
+    renderer=None,  # issue 5: (PageSettings, [ReportJob], stage) -> [RenderedReport] in order (builder.buildcache)
+    sink: "StagedFiles | None" = None,  # issue 5: write each page into a staging folder as it is rendered
 ) -> tuple[dict[str, bytes], list[ReportPage]]:
-    """Render the whole site to memory: {relative path: bytes}, and the report pages.
+    """Render the whole site: {relative path: bytes} (or ``sink``, when given), and the report pages.
 
-    Validates front matter first and runs ``check_text_kept`` on every report page.
+    Validates front matter first and runs ``check_text_kept`` on every report page.  With a
+    ``sink`` every page goes to the staging folder as soon as it is rendered (report pages by
+    the worker that rendered them), so the whole site is never in memory at once.
     """
     validate_reports(reports)
     env = _environment(templates_dir)
@@ -622,37 +744,50 @@ def build_pages(
     pdfs = pdfs or {}
     ordered = sorted(reports, key=_sort_key)  # publishing (issue 6): previous/next links
     neighbours = [{"title": str(r.meta["title"]), "url": f"{r.meta['slug']}.html"} for r in ordered]
-    files: dict[str, bytes] = {}
+    files = sink if sink is not None else {}
+    stage = sink.folder if sink is not None else None
     pages: list[ReportPage] = []
     entries: list[dict[str, object]] = []
-    indicator_rows: list[dict[str, object]] = []  # indicators (issue 4)
     rows_json: list[bytes] = []  # issue 5
     rows_csv: list[bytes] = []  # issue 5
-    term_places: dict[str, list[dict[str, str]]] = {}  # glossary (issue 3): term id -> [{report, anchor}]
+    pair_rows: list[dict[str, object]] = []  # indicators: what the targets-vs-results table needs
+    report_counts: list[dict[str, object]] = []  # indicators: the index's list of reports
+    term_places: dict[str, list[tuple[str, str]]] = {}  # glossary (issue 3): term id -> [(report, anchor)]
 
     # --- incremental and parallel builds (issue 5): each report page is one job; ``renderer``
     # (builder.buildcache) may take pages from the cache or render them in worker processes
     settings = PageSettings(templates_dir=Path(templates_dir), site_name=site_name, base=base,
                             indicator_count=indicator_count, glossary=glossary, glossary_link=glossary_link,
-                            env_globals=_own_globals(env, templates_dir))
+                            env_globals=_own_globals(env, templates_dir), full_table_max=full_table_max)
     jobs = [ReportJob(report, neighbours[position - 1] if position > 0 else None,
                       neighbours[position + 1] if position + 1 < len(neighbours) else None,
                       str(report.meta["slug"]) in pdfs)
             for position, report in enumerate(ordered)]
-    rendered = renderer(settings, jobs) if renderer is not None else [
-        render_report(settings, job, env) for job in jobs]
+    if renderer is not None:
+        rendered = renderer(settings, jobs, stage)
+    else:
+        rendered = []
+        for job in jobs:
+            item = render_report(settings, job, env)
+            rendered.append(stage_report(item, stage) if stage is not None else item)
     for item in rendered:
         page = item.page
         for term, anchor in item.occurrences:  # glossary (issue 3)
-            term_places.setdefault(term, []).append({"report": str(page["slug"]), "anchor": anchor})
-        indicator_rows += item.rows  # indicators (issue 4)
-        if item.rows:  # issue 5: the data files are joined from each report's part
+            term_places.setdefault(term, []).append((str(page["slug"]), anchor))
+        if item.rows_json:  # issue 5: the data files are joined from each report's part
             rows_json.append(item.rows_json)
             rows_csv.append(item.rows_csv)
-        if item.html is not None:
-            files[item.url] = item.html
+        pair_rows.extend(item.pair_rows)
+        counts = dict(item.counts)
+        report_counts.append({"slug": page["slug"], "title": page["title"], "counts": counts,
+                              "total": sum(counts.values()), "page": f"{page['slug']}.html"})
+        for name, data in item.outputs:
+            files[name] = data
+        for name, digest in item.staged:
+            files.add_staged(name, digest)  # type: ignore[union-attr]
         entries.append(page)
         pages.append(item.report_page)
+    del rendered
     # --- end incremental
 
     index = _render_template(
@@ -665,14 +800,27 @@ def build_pages(
     # --- indicators (issue 4): open data and the indicators page
     titles = {str(e["slug"]): str(e["title"]) for e in entries}
     # = json.dumps(indicator_rows, ensure_ascii=False, indent=2) and to_csv(indicator_rows) (tested)
-    files["data/indicators.json"] = (b"[" + b",".join(rows_json) + b"\n]\n") if rows_json else b"[]\n"
-    files["data/indicators.csv"] = _ind.csv_file(rows_csv)
+    _write_parts(files, "data/indicators.json",
+                 [b"[", *_joined(rows_json, b","), b"\n]\n"] if rows_json else [b"[]\n"])
+    _write_parts(files, "data/indicators.csv", [_ind.csv_file(()), *rows_csv])
+    del rows_csv
+    total = sum(int(r["total"]) for r in report_counts)
+    full_table = total <= full_table_max
+    # a small site's page also lists every indicator: the rows are read back from each report's
+    # part of indicators.json (so neither the cache nor a worker keeps them for this)
+    rows_html = _render_template(
+        env, INDICATOR_ROWS_PARTIAL, templates_dir, rows=json.loads(b"[" + b",".join(rows_json) + b"]"),
+        root="../", kind_labels=_ind.KIND_NAMES, show_report=True, titles=titles) if full_table else ""
+    del rows_json
     files["indicators/index.html"] = _render_template_bytes(
         env, INDICATORS_TEMPLATE, templates_dir, site_name=site_name, root="../",
         canonical_url=base + "indicators/index.html" if base else "",
-        rows=indicator_rows, reports=entries, titles=titles, kind_labels=_ind.KIND_NAMES,
-        pairs=_ind.targets_vs_results(indicator_rows),
+        rows_html=Markup(rows_html),
+        full_table=full_table, full_table_max=full_table_max, total=total,
+        reports=entries, titles=titles, kind_labels=_ind.KIND_NAMES, report_counts=report_counts,
+        pairs=_targets_vs_results(pair_rows),
     )
+    del pair_rows
     # --- end indicators
 
     # --- glossary (issue 3): glossary/index.html and data/glossary.json
@@ -683,7 +831,8 @@ def build_pages(
             urls={str(e["slug"]): str(e["url"]) for e in entries},
             render=lambda name, **context: _render_template(env, name, templates_dir, site_name=site_name,
                                                             **{**context, "canonical_url": (  # issue 6
-                                                                base + "glossary/index.html" if base else "")})))
+                                                                base + "glossary/index.html" if base else "")}),
+            backlinks_max=backlinks_max))
     # --- end glossary
 
     static = templates_dir / STATIC_DIR
@@ -697,7 +846,64 @@ def build_pages(
     for page_ in pages:  # issue 6: PDFs made by `builder pdf` survive the build (reports that still exist)
         if page_.slug in pdfs:
             files[f"{PDF_DIR}/{page_.slug}.pdf"] = pdfs[page_.slug]
-    return files, pages
+    return files, pages  # type: ignore[return-value]
+
+
+def _joined(parts: Sequence[bytes], separator: bytes):
+    """``separator.join(parts)`` as a sequence of pieces (nothing copied)."""
+    for i, part in enumerate(parts):
+        if i:
+            yield separator
+        yield part
+
+
+def _write_parts(files, name: str, parts) -> None:
+    """``files[name] = b"".join(parts)``, streamed into the file when ``files`` is a staging folder."""
+    if isinstance(files, StagedFiles):
+        files.write_parts(name, parts)
+    else:
+        files[name] = b"".join(parts)
+
+
+class StagedFiles:
+    """The output being built, in a staging folder: pages are written as they are rendered and
+    only their SHA-256 is kept (issue 5).  Supports what ``build_pages`` does with a dict."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.digests: dict[str, str] = {}
+
+    def __setitem__(self, name: str, data: bytes) -> None:
+        self.write_parts(name, (data,))
+
+    def update(self, files: Mapping[str, bytes]) -> None:
+        for name, data in files.items():
+            self[name] = data
+
+    def write_parts(self, name: str, parts) -> None:
+        import hashlib
+
+        target = self.folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        with open(target, "wb") as handle:
+            for part in parts:
+                digest.update(part)
+                handle.write(part)
+        self.digests[name] = digest.hexdigest()
+
+    def add_staged(self, name: str, digest: str) -> None:
+        """A file a worker wrote into the folder itself."""
+        self.digests[name] = digest
+
+    def __iter__(self):
+        return iter(self.digests)
+
+    def __len__(self) -> int:
+        return len(self.digests)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.digests
 
 
 # --------------------------------------------------------------------------- publishing (issue 6)
@@ -727,7 +933,8 @@ def publishing_files(env: jinja2.Environment, templates_dir: Path, *, site_name:
     if base:
         from xml.sax.saxutils import escape
 
-        urls = ["", *(p.url for p in pages), "indicators/index.html"]
+        urls = ["", *(p.url for p in pages), "indicators/index.html",
+                *(indicators_page_url(p.slug) for p in pages)]
         if has_glossary:
             urls.append(_gls.GLOSSARY_PAGE)
         lines = ['<?xml version="1.0" encoding="UTF-8"?>',
@@ -754,26 +961,40 @@ def render_site(
     templates_dir: Path,
     base_url: str = "",
     indicator_count: int = 12,
+    full_table_max: int = FULL_TABLE_MAX,
     glossary: Glossary | None = None, glossary_link: str = DEFAULT_POLICY,  # glossary (issue 3)
+    backlinks_max: int = _gls.BACKLINKS_MAX,
     renderer=None, writer=None,  # issue 5: the build cache's page renderer and incremental writer
 ) -> RenderResult:
     """Render every report, the index, reports.json and the assets into ``out_dir``.
 
-    Everything is rendered and checked in memory, written to a temporary folder next to
-    ``out_dir`` and swapped in; on any error the previous ``out_dir`` is left as it was.
+    Every page is written, as soon as it is rendered and checked, into a staging folder next to
+    ``out_dir``; then the folder is swapped in whole (or, with ``writer``, the build cache moves
+    over only the files that changed).  On any error the staging folder is deleted and the
+    previous ``out_dir`` is left as it was.
     ``base_url`` (optional, e.g. "https://example.org/reports/") only feeds
     ``<link rel="canonical">``; internal links are always relative.
     """
-    files, pages = build_pages(reports, site_name=site_name, templates_dir=templates_dir, base_url=base_url,
-                               indicator_count=indicator_count,
+    out_dir = Path(out_dir)
+    pdfs = existing_pdfs(out_dir)  # publishing (issue 6)
+    staging = new_staging(out_dir)
+    try:
+        sink = StagedFiles(staging)
+        _, pages = build_pages(reports, site_name=site_name, templates_dir=templates_dir, base_url=base_url,
+                               indicator_count=indicator_count, full_table_max=full_table_max,
                                glossary=glossary, glossary_link=glossary_link,  # glossary (issue 3)
-                               pdfs=existing_pdfs(Path(out_dir)),  # publishing (issue 6)
-                               renderer=renderer)  # issue 5
-    if writer is not None:  # issue 5: write only what changed (builder.buildcache)
-        writer(files)
-    else:
-        write_atomically(files, Path(out_dir))
-    return RenderResult(out_dir=Path(out_dir), files=tuple(sorted(files)), reports=tuple(pages))
+                               backlinks_max=backlinks_max, pdfs=pdfs,
+                               renderer=renderer, sink=sink)  # issue 5
+        if writer is not None:  # issue 5: move over only what changed (builder.buildcache)
+            writer(sink)
+        else:
+            swap_in(staging, out_dir)
+    except OSError as error:  # staging a page failed (disk full, permissions)
+        raise _output_error(out_dir, error) from None
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return RenderResult(out_dir=out_dir, files=tuple(sorted(sink.digests)), reports=tuple(pages))
 
 
 def _output_error(out_dir: Path, error: OSError) -> OutputError:
@@ -782,29 +1003,32 @@ def _output_error(out_dir: Path, error: OSError) -> OutputError:
     return OutputError(f"cannot write output: {reason}{where}", path=str(out_dir))
 
 
-def write_atomically(files: Mapping[str, bytes], out_dir: Path) -> None:
-    """Write ``files`` into a fresh folder next to ``out_dir``, then swap it in.
-
-    The old folder is renamed aside, the new one renamed into place, the old one deleted.
-    Raises OutputError (one line) when the folder cannot be written; then nothing changed.
-    """
+def _target_folder(out_dir: Path) -> tuple[Path, Path]:
     out_dir = Path(out_dir)
     shown = out_dir
     if out_dir.is_symlink():
         out_dir = out_dir.resolve()  # swap the folder it points to, keep the link
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError("cannot write output: it exists and is not a folder", path=str(shown))
-    parent = out_dir.parent
+    return out_dir, shown
+
+
+def new_staging(out_dir: Path) -> Path:
+    """A fresh, empty folder next to ``out_dir`` (same file system, so it can be renamed into place)."""
+    out_dir, shown = _target_folder(out_dir)
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=parent))
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     except OSError as error:
         raise _output_error(shown, error) from None
+
+
+def swap_in(staging: Path, out_dir: Path) -> None:
+    """Rename the complete ``staging`` folder into place as ``out_dir`` (the old one renamed
+    aside, then deleted).  Raises OutputError (one line); then ``out_dir`` is unchanged."""
+    out_dir, shown = _target_folder(out_dir)
+    parent = out_dir.parent
     try:
-        for name, data in sorted(files.items()):
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
         os.chmod(staging, 0o755)  # mkdtemp makes it 0700; a served site must be readable
         old: Path | None = None
         if out_dir.exists():
@@ -821,3 +1045,21 @@ def write_atomically(files: Mapping[str, bytes], out_dir: Path) -> None:
         raise _output_error(shown, error) from None
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def write_atomically(files: Mapping[str, bytes], out_dir: Path) -> None:
+    """Write ``files`` into a fresh folder next to ``out_dir``, then swap it in.
+
+    The old folder is renamed aside, the new one renamed into place, the old one deleted.
+    Raises OutputError (one line) when the folder cannot be written; then nothing changed.
+    """
+    staging = new_staging(out_dir)
+    try:
+        for name, data in sorted(files.items()):
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _output_error(Path(out_dir), error) from None
+    swap_in(staging, out_dir)

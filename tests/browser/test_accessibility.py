@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", ["index.html", "reports/2020-suzhou-zfgzbg.html", "glossary/index.html",
-                                  "indicators/index.html"])
+                                  "indicators/index.html", "indicators/2020-suzhou-zfgzbg.html"])
 def test_axe_no_serious_violations(open_page, server, name, color_scheme):
     require(AXE.is_file(), f"axe-core ({AXE.relative_to(AXE.parents[2])})")
     page = open_page(server + name, color_scheme=color_scheme).page

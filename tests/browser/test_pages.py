@@ -140,3 +140,18 @@ def test_screenshots(open_page, server, artifacts):
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(27, 26, 24)"
     page = open_page(server + "index.html", width=1280, height=900).page
     page.screenshot(path=str(artifacts / "index-desktop.png"))
+
+
+def test_indicator_page_filters_by_kind(open_page, server):
+    """A report's own indicators page (issue 4): the kind filter hides the other rows."""
+    page = open_page(server + "indicators/2020-suzhou-zfgzbg.html").page
+    rows = page.locator("#indicator-table tbody tr")
+    total = rows.count()
+    assert total > 0
+    assert page.locator("#indicator-filter select[name=report]").count() == 0
+    page.select_option("#indicator-filter select[name=kind]", "target")
+    visible = page.locator("#indicator-table tbody tr:not([hidden])")
+    shown = visible.count()
+    assert 0 < shown < total
+    assert all(visible.nth(i).get_attribute("data-kind") == "target" for i in range(shown))
+    assert page.locator("#indicator-filter output").inner_text() == f"{shown} 项"

@@ -230,3 +230,23 @@ def test_parallel_build_is_byte_identical_to_serial(full_site, tmp_path, monkeyp
     assert tree(full_site / "site_src/reports") == tree(other / "site_src/reports")
     build(full_site, jobs=2, clean=True)  # deterministic: the same bytes again
     assert tree(full_site / "public") == tree(other / "public")
+
+
+def test_edited_report_rewrites_only_its_own_indicator_page(full_site, rendered):
+    """Issue 4/5: per-report indicator pages; an edit touches its own and the small index only."""
+    build(full_site)
+    before = snapshot(full_site / "public")
+    slugs = sorted(p.stem for p in (full_site / "site_src/reports").glob("*.md"))
+    assert {f"indicators/{s}.html" for s in slugs} <= set(before)
+    path = full_site / "site_src/reports/2020-huaian-rdcwhgzbg.md"
+    text = path.read_text(encoding="utf-8")
+    marker = next(line for line in text.splitlines() if "%" in line and not line.startswith(("{", "#")))
+    path.write_text(text.replace(marker, marker.replace("%", "%（新增说明12家企业）", 1), 1), encoding="utf-8")
+    build(full_site)
+    after = snapshot(full_site / "public")
+    names = changed(before, after)
+    assert {n for n in names if n.startswith("indicators/")} <= {"indicators/index.html",
+                                                                  "indicators/2020-huaian-rdcwhgzbg.html"}
+    assert "indicators/2020-huaian-rdcwhgzbg.html" in names
+    assert not {n for n in names if n.startswith("reports/")} - {"reports/2020-huaian-rdcwhgzbg.html"}
+    assert not list(full_site.glob(".public.new-*"))  # the staging folder is gone

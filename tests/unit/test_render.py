@@ -97,9 +97,9 @@ def test_site_layout_and_result(tmp_path):
     result = render_site([report()], out, site_name="文库", templates_dir=TEMPLATES)
     assert sorted(read_tree(out)) == [".nojekyll", "404.html", "assets/report.js", "assets/style.css",
                                       "data/indicators.csv", "data/indicators.json",
-                                      "data/reports.json", "index.html", "indicators/index.html",
-                                      "reports/2020-suzhou-gwr.html"]
-    assert result.pages_written == 4  # index, indicators page, report, 404 page (issue 6)
+                                      "data/reports.json", "index.html", "indicators/2020-suzhou-gwr.html",
+                                      "indicators/index.html", "reports/2020-suzhou-gwr.html"]
+    assert result.pages_written == 5  # index, indicators page and the report's, report, 404 page (issue 6)
     assert [(p.slug, p.url, p.title) for p in result.reports] == [
         ("2020-suzhou-gwr", "reports/2020-suzhou-gwr.html", "2020年苏州市政府工作报告")]
     assert result.reports[0].paragraph_count == 5
