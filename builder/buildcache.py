@@ -1,4 +1,4 @@
-"""The build cache: incremental and parallel builds (issue 5).
+"""The build cache: incremental and parallel builds.
 
 Two files in ``paths.cache`` (default ``.cache/``):
 
@@ -48,7 +48,7 @@ from .errors import BuilderError, OutputError
 
 class _LazyRender:
     """``builder.render``, imported on first use: a no-op build (the site key matches) never
-    loads Jinja2 or markdown-it (issue 5)."""
+    loads Jinja2 or markdown-it."""
 
     def __getattr__(self, name: str):
         from . import render as module
@@ -63,7 +63,7 @@ PDF_DIR = "pdf"
 
 MANIFEST_FILE = "build-manifest.json"
 PAGES_FILE = "render-cache.pickle"
-CACHE_VERSION = 4  # 2: RenderedReport carries its indicators.json/.csv parts (issue 5); 3: its indicators page; 4: entries pickled one by one
+CACHE_VERSION = 4  # 2: RenderedReport carries its indicators.json/.csv parts; 3: its indicators page; 4: entries pickled one by one
 #: Below this many pages to render (or ingest), a process pool costs more than it saves.
 PARALLEL_MIN = 40
 
@@ -188,7 +188,7 @@ def pool_map(function, initializer, initargs, items: Sequence, jobs: int) -> lis
 
 def pool_imap(function, initializer, initargs, items: Sequence, jobs: int):
     """``pool_map`` as a generator: results in order as they come, so the caller can use and
-    drop each one instead of holding all of them (issue 5: ingest)."""
+    drop each one instead of holding all of them (ingest)."""
     import multiprocessing
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
@@ -200,7 +200,7 @@ def pool_imap(function, initializer, initargs, items: Sequence, jobs: int):
 
 def warm_render(settings: render.PageSettings) -> None:
     """Compile the report template and build the Markdown parser (and glossary segmenter) once,
-    in the parent, so forked workers inherit them instead of each building its own (issue 5).
+    in the parent, so forked workers inherit them instead of each building its own.
     A failure here is left for the real render to report."""
     try:
         render._settings_env(settings).get_template(render.REPORT_TEMPLATE)

@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", type=int, default=None, metavar="N",
                        help="worker processes for large sites (default: the CPUs available; 1: serial)")
 
-    # --- serve (issue 5)
+    # --- serve
     serve = verbs.add_parser("serve", help="build, serve the site with live reload, rebuild on every change")
     serve.add_argument("--config", type=Path, default=None, metavar="PATH",
                        help="the site's config.yaml (default: ./config.yaml)")
@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("pages", nargs="+", type=Path, metavar="PAGE")
     _common(ingest)
 
-    # --- glossary (issue 3)
+    # --- glossary
     glossary = verbs.add_parser("glossary", help="work on the glossary (site_src/glossary.yaml)")
     actions = glossary.add_subparsers(dest="action", required=True, metavar="ACTION")
     suggest = actions.add_parser("suggest", help="list shorthand found in the reports but absent from the glossary")
@@ -90,7 +90,7 @@ def _ingest(args: argparse.Namespace) -> None:
           f"in {time.perf_counter() - started:.2f} s")
 
 
-def _glossary(args: argparse.Namespace) -> None:  # glossary (issue 3)
+def _glossary(args: argparse.Namespace) -> None:
     from .glossary import suggestions_yaml
     from .glossary_suggest import suggest
 
@@ -106,7 +106,7 @@ def _glossary(args: argparse.Namespace) -> None:  # glossary (issue 3)
     print(f"{len(found)} candidate terms absent from the glossary", file=sys.stderr)
 
 
-def _pdf(args: argparse.Namespace) -> None:  # publishing (issue 6)
+def _pdf(args: argparse.Namespace) -> None:
     from .pdf import find_chromium, make_pdfs
     from .pipeline import build_site
 
@@ -121,7 +121,7 @@ def _pdf(args: argparse.Namespace) -> None:  # publishing (issue 6)
           f"in {time.perf_counter() - started:.2f} s")
 
 
-def _serve(args: argparse.Namespace) -> None:  # issue 5
+def _serve(args: argparse.Namespace) -> None:
     from .serve import serve
 
     serve(args.config, host=args.host, port=args.port, base_path=args.base_path,

@@ -35,7 +35,7 @@ class Config:
     output_dir: Path
     cache_dir: Path
     extra_patterns: tuple[str, ...]
-    # --- glossary (issue 3)
+    # --- glossary
     glossary_path: Path | None = None
     """The glossary YAML (``paths.glossary``); a missing file means no glossary."""
     glossary_link: str = "first-per-section"
@@ -55,7 +55,7 @@ class Config:
         path = Path(path)
         try:
             if path.is_absolute() and path.name not in ("", ".", "..") and not path.is_symlink():
-                # = path.resolve(), resolving the folder once for all its files (issue 5)
+                # = path.resolve(), resolving the folder once for all its files
                 return str((_resolved_folder(str(path.parent)) / path.name).relative_to(self.root))
             return str(path.resolve().relative_to(self.root))
         except ValueError:
@@ -105,7 +105,7 @@ def _expect_count(value: Any) -> str | None:
     return None
 
 
-def _expect_link_policy(value: Any) -> str | None:  # glossary (issue 3)
+def _expect_link_policy(value: Any) -> str | None:
     policies = ("first-per-section", "first-per-page", "every")
     if value not in policies:
         return f"expected one of {', '.join(policies)}, got {value!r}"
@@ -126,8 +126,8 @@ OPTIONS: tuple[_Option, ...] = (
     _Option("paths.output", "public", _expect_str),
     _Option("paths.cache", ".cache", _expect_str),
     _Option("cleaning.extra_patterns", [], _expect_patterns),
-    _Option("paths.glossary", "site_src/glossary.yaml", _expect_str),  # glossary (issue 3)
-    _Option("glossary.link", "first-per-section", _expect_link_policy),  # glossary (issue 3)
+    _Option("paths.glossary", "site_src/glossary.yaml", _expect_str),
+    _Option("glossary.link", "first-per-section", _expect_link_policy),
     _Option("indicators.sidebar_count", 12, _expect_count),
     _Option("indicators.full_table_max", 3000, _expect_count),
     _Option("glossary.backlinks_max", 60, _expect_count),
@@ -239,8 +239,8 @@ def _build(path: Path, data: dict) -> Config:
         output_dir=root / get("paths.output"),
         cache_dir=root / get("paths.cache"),
         extra_patterns=tuple(get("cleaning.extra_patterns")),
-        glossary_path=root / get("paths.glossary"),  # glossary (issue 3)
-        glossary_link=get("glossary.link"),  # glossary (issue 3)
+        glossary_path=root / get("paths.glossary"),
+        glossary_link=get("glossary.link"),
         indicator_count=get("indicators.sidebar_count"),
         indicators_full_table_max=get("indicators.full_table_max"),
         glossary_backlinks_max=get("glossary.backlinks_max"),

@@ -33,7 +33,7 @@ FIRST_ANCHORS = 3
 OTHER_LETTER = "#"
 
 
-#: text -> pinyin_key(text); the build cache saves and restores it (issue 5), so a rebuild
+#: text -> pinyin_key(text); the build cache saves and restores it, so a rebuild
 #: need not load pypinyin's dictionaries (about 0.3 s) just to sort the glossary again.
 _PINYIN: dict[str, str] = {}
 
@@ -144,7 +144,7 @@ def glossary_files(glossary: Glossary, occurrences: Mapping[str, Sequence[Mappin
     (every occurrence, whatever ``backlinks_max``)."""
     context = glossary_context(glossary, occurrences, titles, urls, backlinks_max)
     page = render(GLOSSARY_TEMPLATE, root="../", canonical_url="", **context)
-    data = glossary_json_text(glossary, occurrences)  # = json.dumps(glossary_json(...)), faster (issue 5)
+    data = glossary_json_text(glossary, occurrences)  # = json.dumps(glossary_json(...)), faster
     return {GLOSSARY_PAGE: page.encode("utf-8"), GLOSSARY_DATA: (data + "\n").encode("utf-8")}
 
 

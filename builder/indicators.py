@@ -577,7 +577,7 @@ def to_csv(rows: Sequence[dict[str, object]]) -> bytes:
 
 
 def csv_lines(rows: Sequence[dict[str, object]]) -> str:
-    """The CSV lines of ``rows`` (no header): each report's part of indicators.csv (issue 5)."""
+    """The CSV lines of ``rows`` (no header): each report's part of indicators.csv."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerows([("" if v is None else _format_number(v) if isinstance(v, float) else v)

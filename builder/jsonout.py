@@ -1,4 +1,4 @@
-"""``json.dumps(obj, ensure_ascii=False, indent=n, sort_keys=...)``, the same text, faster (issue 5).
+"""``json.dumps(obj, ensure_ascii=False, indent=n, sort_keys=...)``, the same text, faster.
 
 With ``indent`` the standard library gives up its C encoder and walks the data with Python
 generators, token by token; the site's data files (indicators.json grows by about 160 rows a

@@ -26,8 +26,8 @@ from .sitesrc import (dump_report, is_hand_edited, parse_front_matter, parse_rep
 from .split import make_slug, split_document
 from .structure import structure_report
 from .textcheck import missing_sentences
-from .glossary import Glossary, load_glossary  # glossary (issue 3)
-from .segment import use_cache_dir  # glossary (issue 3): jieba's cache in the build cache
+from .glossary import Glossary, load_glossary
+from .segment import use_cache_dir  # glossary: jieba's cache in the build cache
 
 STATE_FILE = "ingest-state.json"
 Printer = Callable[[str], None]
@@ -131,7 +131,7 @@ def _check_report_keeps_text(draft: ReportDraft, report: Report, display: str) -
 
 
 def _cut_page(args: tuple[Path, Config, set[str]]):
-    """reports_from_page in a worker process (issue 5); a user error comes back as its parts."""
+    """reports_from_page in a worker process; a user error comes back as its parts."""
     page, config, taken = args
     try:
         return True, _cut_reports(page, config, taken)
@@ -145,11 +145,11 @@ def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False,
 
     Each page is cut knowing only the slugs of reports already on disk from other pages, so
     pages are independent: with ``jobs`` > 1 and many pages they are cut in a process pool
-    (issue 5), then written in order, exactly as a serial run would.
+   , then written in order, exactly as a serial run would.
     """
-    from .buildcache import PARALLEL_MIN, pool_imap  # issue 5
+    from .buildcache import PARALLEL_MIN, pool_imap
 
-    use_cache_dir(config.cache_dir)  # glossary (issue 3)
+    use_cache_dir(config.cache_dir)
     summary = IngestSummary()
     existing = _existing_reports(config)
     state = _load_state(config)
@@ -215,7 +215,7 @@ def _claim_slugs(reports: list, display: str, claimed: dict[str, str]) -> list:
 
 
 def _warm_ingest() -> None:
-    """Load the gazetteer and the segmenter's dictionary once, before forking workers (issue 5)."""
+    """Load the gazetteer and the segmenter's dictionary once, before forking workers."""
     from . import places
     from .segment import cut
 
@@ -347,12 +347,12 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
     rendered again and the output folder swapped in whole.  ``cache`` lets ``builder serve``
     keep the cache in memory between builds.
     """
-    from .buildcache import BuildCache, site_key  # issue 5
+    from .buildcache import BuildCache, site_key
     from .render import render_site, use_bytecode_cache  # imported when needed: not for a no-op build
 
     started = time.perf_counter()
     use_cache_dir(config.cache_dir)
-    use_bytecode_cache(config.cache_dir / "jinja")  # compiled templates (issue 5)
+    use_bytecode_cache(config.cache_dir / "jinja")  # compiled templates
     if cache is None or clean:
         cache = BuildCache(config, jobs=jobs, fresh=clean)
     elif jobs is not None:
@@ -362,7 +362,7 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
         paths = report_files(config)
         if paths and cache.up_to_date(site_key(config, paths, builder_fingerprint())):
             return BuildSummary(IngestSummary(), len(paths), 0, time.perf_counter() - started)
-    glossary = site_glossary(config)  # glossary (issue 3): a broken glossary fails before anything is written
+    glossary = site_glossary(config)  # glossary: a broken glossary fails before anything is written
     summary = (ingest_pages(changed, config, force=force, say=say, jobs=cache.jobs) if changed
                else IngestSummary())
     paths = report_files(config)
@@ -377,9 +377,9 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
                 templates_dir=config.templates_dir, base_url=config.site_url,
                 indicator_count=config.indicator_count,
                 full_table_max=config.indicators_full_table_max,
-                glossary=glossary, glossary_link=config.glossary_link,  # glossary (issue 3)
+                glossary=glossary, glossary_link=config.glossary_link,
                 backlinks_max=config.glossary_backlinks_max,
-                renderer=cache.renderer,  # issue 5: cached pages, parallel rendering
+                renderer=cache.renderer,  # cached pages, parallel rendering
                 writer=lambda out: written.extend(cache.write(out, key, clean=clean)))
     pages = sum(1 for name in written if name.endswith(".html"))
     return BuildSummary(summary, len(files), pages, time.perf_counter() - started)
@@ -393,7 +393,7 @@ def _parse_report_bytes(data: bytes, display: str) -> ReportFile:
     return parse_front_matter(text, display)
 
 
-def site_glossary(config: Config) -> Glossary | None:  # glossary (issue 3)
+def site_glossary(config: Config) -> Glossary | None:
     """The site's validated glossary (``paths.glossary``); None when the file does not exist."""
     use_cache_dir(config.cache_dir)
     if config.glossary_path is None:

@@ -254,7 +254,7 @@ def _find_places(text: str) -> list[PlaceMention]:
     starts = _name_starts()
     while i < len(tokens):
         start, token = tokens[i]
-        if token not in starts:  # neither a short form nor the start of a full name (issue 5)
+        if token not in starts:  # neither a short form nor the start of a full name
             i += 1
             continue
         found = None
@@ -262,7 +262,7 @@ def _find_places(text: str) -> list[PlaceMention]:
         combined = ""
         for j in range(i, min(len(tokens), i + 8)):
             combined += tokens[j][1]
-            if combined not in prefixes:  # no longer run can be a name either (issue 5)
+            if combined not in prefixes:  # no longer run can be a name either
                 break
             if combined in full:
                 found = (j, combined)

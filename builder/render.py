@@ -41,18 +41,18 @@ from markupsafe import Markup
 from builder.errors import OutputError, SourceError, TextLossError
 from builder.mdit.anchors import anchors_plugin, plain_text
 from builder.mdit.attrs import configure
-from builder.mdit.indicators import indicators_plugin  # indicators (issue 4)
-from builder import indicators as _ind  # indicators (issue 4)
-from builder import jsonout as _jsonout  # issue 5: json.dumps(indent=...) without the slow path
+from builder.mdit.indicators import indicators_plugin
+from builder import indicators as _ind
+from builder import jsonout as _jsonout  # json.dumps(indent=...) without the slow path
 from builder.model import KIND_LABELS, OTHER_REPORT, ReportFile
-from builder import glossary_site as _gls  # glossary (issue 3)
-from builder.glossary import Glossary  # glossary (issue 3)
-from builder.mdit.glossary_links import DEFAULT_POLICY, glossary_links_plugin  # glossary (issue 3)
+from builder import glossary_site as _gls
+from builder.glossary import Glossary
+from builder.mdit.glossary_links import DEFAULT_POLICY, glossary_links_plugin
 
 #: Ids the page templates use themselves; a report body never gets them.
 PAGE_IDS = ("page-main", "page-toc", "page-toc-heading", "page-provenance", "page-provenance-heading",
             "page-title", "page-title-note", "page-body",
-            "page-glossary", "page-glossary-heading")  # the last two: glossary (issue 3)
+            "page-glossary", "page-glossary-heading")  # the last two: glossary
 
 SLUG_RE = re.compile(r"[a-z0-9-]+")
 SUMMARY_LENGTH = 80
@@ -66,8 +66,8 @@ INDICATOR_ROWS_PARTIAL = "_indicator_rows.html"
 #: Default of ``indicators.full_table_max``: up to this many indicators site-wide, the indicators
 #: page also lists every one of them; above, only each report's own indicators page does.
 FULL_TABLE_MAX = 3000
-NOT_FOUND_TEMPLATE = "404.html"  # publishing (issue 6)
-PDF_DIR = "pdf"  # publishing (issue 6): public/pdf/<slug>.pdf, written by `builder pdf`, kept across builds
+NOT_FOUND_TEMPLATE = "404.html"
+PDF_DIR = "pdf"  # publishing: public/pdf/<slug>.pdf, written by `builder pdf`, kept across builds
 STATIC_DIR = "static"
 _BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -122,13 +122,13 @@ class _Body:
     indicators: tuple = ()
     """The figures the indicators plugin wrapped in ``<data>`` (builder.indicators.Indicator)."""
     glossary_occurrences: tuple = ()
-    """Every glossary term occurrence: {"term", "anchor", "linked"} (glossary, issue 3)."""
+    """Every glossary term occurrence: {"term", "anchor", "linked"}."""
     glossary_terms: tuple = ()
-    """Ids of the glossary terms the body uses, in order of first use (glossary, issue 3)."""
+    """Ids of the glossary terms the body uses, in order of first use."""
 
 
 @lru_cache(maxsize=4)
-def _glossary_parser(glossary: Glossary, policy: str) -> MarkdownIt:  # glossary (issue 3)
+def _glossary_parser(glossary: Glossary, policy: str) -> MarkdownIt:
     """``_markdown_parser()`` plus the glossary linker (term links point to ../glossary/)."""
     return _markdown_parser.__wrapped__().use(
         glossary_links_plugin, glossary=glossary, policy=policy, href="../" + _gls.GLOSSARY_PAGE)
@@ -246,7 +246,7 @@ def check_text_kept(report: ReportFile, html: str) -> None:
     The page's body is ``<article>``'s ``.report-body`` element (the whole ``<article>`` when
     there is none), compared with whitespace and emphasis markers removed.
 
-    Fast path (issue 5): the scope is found and its tags stripped with regular expressions
+    Fast path: the scope is found and its tags stripped with regular expressions
     (:func:`fast_body_text`); only when that cannot find the scope, or misses a sentence, is
     the page parsed with BeautifulSoup (:func:`_check_text_kept_parsed`), which decides and
     names the lost sentence.  So a failure is always confirmed by the parser.
@@ -464,7 +464,7 @@ def _json_entry(page: Mapping[str, object]) -> dict[str, object]:
 # --------------------------------------------------------------------------- site
 
 
-_BYTECODE: list = [None]  # issue 5: a jinja2.FileSystemBytecodeCache in the build cache, when set
+_BYTECODE: list = [None]  # a jinja2.FileSystemBytecodeCache in the build cache, when set
 
 
 def use_bytecode_cache(folder: Path | None) -> None:
@@ -518,7 +518,7 @@ def _render_template(env: jinja2.Environment, name: str, templates_dir: Path, **
 
 
 def _render_template_bytes(env: jinja2.Environment, name: str, templates_dir: Path, **context: object) -> bytes:
-    """``_render_template(...).encode("utf-8")`` encoded as it is generated (issue 5): a page of
+    """``_render_template(...).encode("utf-8")`` encoded as it is generated: a page of
     every indicator has millions of small pieces, and holding them all before joining them
     costs several times the page's size in memory."""
     return _render(env, name, templates_dir, True, context)  # type: ignore[return-value]
@@ -550,7 +550,7 @@ def _render(env: jinja2.Environment, name: str, templates_dir: Path, as_bytes: b
         raise SourceError(f"template error: {error}", path=str(templates_dir / name)) from None
 
 
-# --------------------------------------------------------------------------- one report page (issue 5)
+# --------------------------------------------------------------------------- one report page
 
 
 @dataclass(frozen=True)
@@ -596,10 +596,10 @@ class RenderedReport:
     staged: tuple = ()
     """(name, sha256) of the pages the worker already wrote into the staging folder."""
     rows_json: bytes = b""
-    """Its rows as they appear in data/indicators.json, between the brackets (issue 5: made by the
+    """Its rows as they appear in data/indicators.json, between the brackets (made by the
     worker, kept in the cache, so the parent only joins them)."""
     rows_csv: bytes = b""
-    """Its rows as lines of data/indicators.csv (issue 5)."""
+    """Its rows as lines of data/indicators.csv."""
     counts: tuple = ()
     """(kind, number of indicators) in the order of ``indicators.KIND_NAMES``."""
     pair_rows: tuple = ()
@@ -646,7 +646,7 @@ def _targets_vs_results(pair_rows: Sequence[tuple]) -> list[dict[str, object]]:
 
 def stage_report(item: RenderedReport, stage: Path) -> RenderedReport:
     """Write a rendered report's pages into the staging folder; the copy returned holds only
-    their hashes (issue 5: workers write their own pages, the parent never holds them)."""
+    their hashes (workers write their own pages, the parent never holds them)."""
     import hashlib
 
     staged = []
@@ -677,12 +677,12 @@ def render_report(settings: PageSettings, job: ReportJob, env: jinja2.Environmen
     year = report.meta.get("year")
     body = render_markdown(report.body, report_year=year if isinstance(year, int) else None,
                            report=str(report.meta["slug"]),
-                           glossary=glossary, glossary_link=settings.glossary_link)  # glossary (issue 3)
+                           glossary=glossary, glossary_link=settings.glossary_link)
     page = page_context(report, body)
-    # --- glossary (issue 3): the terms this report uses, and where each occurs
+    # --- glossary: the terms this report uses, and where each occurs
     page["glossary_terms"] = _gls.report_terms(glossary, body.glossary_terms) if glossary else []
     occurrences = [(str(o["term"]), str(o["anchor"])) for o in body.glossary_occurrences]
-    # --- indicators (issue 4): sidebar groups and open-data rows
+    # --- indicators: sidebar groups and open-data rows
     key = _ind.key_indicators(body.indicators, settings.indicator_count)
     page["indicator_groups"] = _ind.group_by_section(key)
     page["indicator_count"] = len(body.indicators)
@@ -698,7 +698,7 @@ def render_report(settings: PageSettings, job: ReportJob, env: jinja2.Environmen
         site_name=settings.site_name, root="../", report=page,
         body_html=Markup(body.html), toc=toc_tree(body.toc),
         canonical_url=base + str(page["url"]) if base else "",
-        # publishing (issue 6): previous/next report, the PDF when `builder pdf` made one
+        # publishing: previous/next report, the PDF when `builder pdf` made one
         prev_report=job.prev_report, next_report=job.next_report,
         pdf_url=f"../{PDF_DIR}/{page['slug']}.pdf" if job.has_pdf else "",
     )
@@ -725,11 +725,11 @@ def render_report(settings: PageSettings, job: ReportJob, env: jinja2.Environmen
 def build_pages(
     reports: Sequence[ReportFile], *, site_name: str, templates_dir: Path, base_url: str = "",
     indicator_count: int = 12, full_table_max: int = FULL_TABLE_MAX,
-    glossary: Glossary | None = None, glossary_link: str = DEFAULT_POLICY,  # glossary (issue 3)
+    glossary: Glossary | None = None, glossary_link: str = DEFAULT_POLICY,
     backlinks_max: int = _gls.BACKLINKS_MAX,  # glossary: bound on the backlinks an entry lists in full
-    pdfs: Mapping[str, bytes] | None = None,  # publishing (issue 6): slug -> PDF bytes to keep
-    renderer=None,  # issue 5: (PageSettings, [ReportJob], stage) -> [RenderedReport] in order (builder.buildcache)
-    sink: "StagedFiles | None" = None,  # issue 5: write each page into a staging folder as it is rendered
+    pdfs: Mapping[str, bytes] | None = None,  # publishing: slug -> PDF bytes to keep
+    renderer=None,  # (PageSettings, [ReportJob], stage) -> [RenderedReport] in order (builder.buildcache)
+    sink: "StagedFiles | None" = None,  # write each page into a staging folder as it is rendered
 ) -> tuple[dict[str, bytes], list[ReportPage]]:
     """Render the whole site: {relative path: bytes} (or ``sink``, when given), and the report pages.
 
@@ -740,21 +740,21 @@ def build_pages(
     validate_reports(reports)
     env = _environment(templates_dir)
     base = base_url.rstrip("/") + "/" if base_url else ""
-    env.globals.update(has_glossary=glossary is not None, nav_current="")  # publishing (issue 6): header nav
+    env.globals.update(has_glossary=glossary is not None, nav_current="")  # publishing: header nav
     pdfs = pdfs or {}
-    ordered = sorted(reports, key=_sort_key)  # publishing (issue 6): previous/next links
+    ordered = sorted(reports, key=_sort_key)  # publishing: previous/next links
     neighbours = [{"title": str(r.meta["title"]), "url": f"{r.meta['slug']}.html"} for r in ordered]
     files = sink if sink is not None else {}
     stage = sink.folder if sink is not None else None
     pages: list[ReportPage] = []
     entries: list[dict[str, object]] = []
-    rows_json: list[bytes] = []  # issue 5
-    rows_csv: list[bytes] = []  # issue 5
+    rows_json: list[bytes] = []
+    rows_csv: list[bytes] = []
     pair_rows: list[dict[str, object]] = []  # indicators: what the targets-vs-results table needs
     report_counts: list[dict[str, object]] = []  # indicators: the index's list of reports
-    term_places: dict[str, list[tuple[str, str]]] = {}  # glossary (issue 3): term id -> [(report, anchor)]
+    term_places: dict[str, list[tuple[str, str]]] = {}  # glossary: term id -> [(report, anchor)]
 
-    # --- incremental and parallel builds (issue 5): each report page is one job; ``renderer``
+    # --- incremental and parallel builds: each report page is one job; ``renderer``
     # (builder.buildcache) may take pages from the cache or render them in worker processes
     settings = PageSettings(templates_dir=Path(templates_dir), site_name=site_name, base=base,
                             indicator_count=indicator_count, glossary=glossary, glossary_link=glossary_link,
@@ -772,9 +772,9 @@ def build_pages(
             rendered.append(stage_report(item, stage) if stage is not None else item)
     for item in rendered:
         page = item.page
-        for term, anchor in item.occurrences:  # glossary (issue 3)
+        for term, anchor in item.occurrences:
             term_places.setdefault(term, []).append((str(page["slug"]), anchor))
-        if item.rows_json:  # issue 5: the data files are joined from each report's part
+        if item.rows_json:  # the data files are joined from each report's part
             rows_json.append(item.rows_json)
             rows_csv.append(item.rows_csv)
         pair_rows.extend(item.pair_rows)
@@ -795,9 +795,9 @@ def build_pages(
         site_name=site_name, root="", reports=entries, canonical_url=base if base else "",
     )
     files["index.html"] = index.encode("utf-8")
-    data = _jsonout.dumps([_json_entry(e) for e in entries], indent=2, sort_keys=True)  # = json.dumps (issue 5)
+    data = _jsonout.dumps([_json_entry(e) for e in entries], indent=2, sort_keys=True)  # = json.dumps
     files["data/reports.json"] = (data + "\n").encode("utf-8")
-    # --- indicators (issue 4): open data and the indicators page
+    # --- indicators: open data and the indicators page
     titles = {str(e["slug"]): str(e["title"]) for e in entries}
     # = json.dumps(indicator_rows, ensure_ascii=False, indent=2) and to_csv(indicator_rows) (tested)
     _write_parts(files, "data/indicators.json",
@@ -823,14 +823,14 @@ def build_pages(
     del pair_rows
     # --- end indicators
 
-    # --- glossary (issue 3): glossary/index.html and data/glossary.json
+    # --- glossary: glossary/index.html and data/glossary.json
     if glossary is not None:
         files.update(_gls.glossary_files(
             glossary, term_places,
             titles={str(e["slug"]): str(e["title"]) for e in entries},
             urls={str(e["slug"]): str(e["url"]) for e in entries},
             render=lambda name, **context: _render_template(env, name, templates_dir, site_name=site_name,
-                                                            **{**context, "canonical_url": (  # issue 6
+                                                            **{**context, "canonical_url": (
                                                                 base + "glossary/index.html" if base else "")}),
             backlinks_max=backlinks_max))
     # --- end glossary
@@ -843,7 +843,7 @@ def build_pages(
     files.update(publishing_files(env, templates_dir, site_name=site_name, base=base, pages=pages,
                                   has_glossary=glossary is not None,
                                   stylesheet=(static / "style.css").read_text(encoding="utf-8")))
-    for page_ in pages:  # issue 6: PDFs made by `builder pdf` survive the build (reports that still exist)
+    for page_ in pages:  # PDFs made by `builder pdf` survive the build (reports that still exist)
         if page_.slug in pdfs:
             files[f"{PDF_DIR}/{page_.slug}.pdf"] = pdfs[page_.slug]
     return files, pages  # type: ignore[return-value]
@@ -867,7 +867,7 @@ def _write_parts(files, name: str, parts) -> None:
 
 class StagedFiles:
     """The output being built, in a staging folder: pages are written as they are rendered and
-    only their SHA-256 is kept (issue 5).  Supports what ``build_pages`` does with a dict."""
+    only their SHA-256 is kept.  Supports what ``build_pages`` does with a dict."""
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
@@ -906,7 +906,7 @@ class StagedFiles:
         return name in self.digests
 
 
-# --------------------------------------------------------------------------- publishing (issue 6)
+# --------------------------------------------------------------------------- publishing
 
 
 def site_root_path(base: str) -> str:
@@ -962,9 +962,9 @@ def render_site(
     base_url: str = "",
     indicator_count: int = 12,
     full_table_max: int = FULL_TABLE_MAX,
-    glossary: Glossary | None = None, glossary_link: str = DEFAULT_POLICY,  # glossary (issue 3)
+    glossary: Glossary | None = None, glossary_link: str = DEFAULT_POLICY,
     backlinks_max: int = _gls.BACKLINKS_MAX,
-    renderer=None, writer=None,  # issue 5: the build cache's page renderer and incremental writer
+    renderer=None, writer=None,  # the build cache's page renderer and incremental writer
 ) -> RenderResult:
     """Render every report, the index, reports.json and the assets into ``out_dir``.
 
@@ -976,16 +976,16 @@ def render_site(
     ``<link rel="canonical">``; internal links are always relative.
     """
     out_dir = Path(out_dir)
-    pdfs = existing_pdfs(out_dir)  # publishing (issue 6)
+    pdfs = existing_pdfs(out_dir)
     staging = new_staging(out_dir)
     try:
         sink = StagedFiles(staging)
         _, pages = build_pages(reports, site_name=site_name, templates_dir=templates_dir, base_url=base_url,
                                indicator_count=indicator_count, full_table_max=full_table_max,
-                               glossary=glossary, glossary_link=glossary_link,  # glossary (issue 3)
+                               glossary=glossary, glossary_link=glossary_link,
                                backlinks_max=backlinks_max, pdfs=pdfs,
-                               renderer=renderer, sink=sink)  # issue 5
-        if writer is not None:  # issue 5: move over only what changed (builder.buildcache)
+                               renderer=renderer, sink=sink)
+        if writer is not None:  # move over only what changed (builder.buildcache)
             writer(sink)
         else:
             swap_in(staging, out_dir)
