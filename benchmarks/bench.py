@@ -5,10 +5,13 @@
 Generates N scraped pages (one report each, from the bundled page's government work report
 with varied place, year and numbers, about 10,000 characters), then, taking turns in each
 round so that ratios are paired, times: our cold build (no cache, no Markdown yet), a no-op
-rebuild, a rebuild after editing one report's Markdown, one after editing one template, our
-peak memory (the whole process tree); MkDocs (`mkdocs build`, from benchmarks/.venv) and Hugo
-(Debian's `hugo`, with a minimal layout written here) on the same text.  Prints every figure
-(median over rounds) and the ratios ours / theirs.  Needs psutil; skips a tool not installed.
+rebuild, a rebuild after editing one report's wording, one after changing one of its figures
+(its indicators change, so do the data files), one after editing one template; our peak memory
+(the whole process tree, as RSS and as PSS: see ``_tree_memory``); inside `builder serve`, the
+rebuild time it reports for the same three kinds of edit and the latency from save to rebuilt
+site; MkDocs (`mkdocs build`, from benchmarks/.venv) and Hugo (Debian's `hugo`, with a minimal
+layout written here) on the same text.  Prints every figure (median over rounds) and the
+ratios ours / theirs.  Needs psutil; skips a tool not installed.
 """
 
 from __future__ import annotations
@@ -123,28 +126,127 @@ def generate(folder: Path, n: int) -> None:
     print(f"generated {n} pages, {chars // n} characters each on average")
 
 
-def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
-    """Seconds and peak MiB (resident memory of the whole process tree, sampled every 10 ms)."""
+def _tree_memory(ps) -> tuple[int, int]:
+    """(RSS, PSS) of a process and its children, in bytes.
+
+    RSS counts a page once per process that maps it, so forked workers sharing their parent's
+    copy-on-write pages are counted several times; PSS shares each page among the processes
+    that map it, so its sum over the tree is the memory the tree really occupies."""
+    import psutil
+
+    rss = pss = 0
+    for proc in (ps, *ps.children(recursive=True)):
+        try:
+            info = proc.memory_full_info()
+        except psutil.Error:
+            continue
+        rss += info.rss
+        pss += getattr(info, "pss", info.rss)
+    return rss, pss
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Seconds, and peak MiB of the whole process tree as RSS and as PSS (sampled every 20 ms)."""
     import psutil
 
     started = time.perf_counter()
     process = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
+    peak_rss = peak_pss = 0
     ps = psutil.Process(process.pid)
     while process.poll() is None:
         try:
-            total = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
-            peak = max(peak, total)
+            rss, pss = _tree_memory(ps)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
         except psutil.Error:
             pass
-        time.sleep(0.01)
+        time.sleep(0.02)
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed: {process.stderr.read().decode()[-2000:]}")
-    return seconds, peak / 2**20
+    return seconds, peak_rss / 2**20, peak_pss / 2**20
 
 
-def bench(n: int, rounds: int, workdir: Path, ours_only: bool = False) -> dict[str, float]:
+def edit_wording(report: Path, r: int) -> None:
+    """Add words to one paragraph (no figure changes)."""
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("。\n", f"。（第{r}次修改）\n", 1), encoding="utf-8")
+
+
+def edit_figure(report: Path, r: int) -> None:
+    """Change one growth figure (the report's indicators change: its indicator page and the data files)."""
+    text = report.read_text(encoding="utf-8")
+    new, count = re.subn(r"增长(\d+(?:\.\d+)?)%", lambda m: f"增长{float(m.group(1)) + 0.1 * (r + 1):.1f}%", text, count=1)
+    if not count:
+        raise SystemExit(f"{report}: no growth figure to edit")
+    report.write_text(new, encoding="utf-8")
+
+
+def serve_edits(ours: Path, reports: list[Path], rounds: int) -> dict[str, list[float]]:
+    """Inside `builder serve`: the rebuild time it reports after a wording edit, a figure edit and a
+    template edit, and the latency from saving the file to the rebuilt site (which includes the
+    watcher's polling and its quiet period)."""
+    import json
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "builder", "serve", "--port", str(port)], cwd=ours,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+
+    def status() -> dict:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/__builder/status", timeout=5) as response:
+            return json.load(response)
+
+    def wait_generation(above: int, timeout: float = 120) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                generation = status()["generation"]
+                if generation > above:
+                    return generation
+            except OSError:
+                pass
+            time.sleep(0.005)
+        raise SystemExit("builder serve did not rebuild in time")
+
+    import threading
+
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
+    out: dict[str, list[float]] = {}
+    try:
+        generation = wait_generation(0)
+        template = ours / "templates/index.html"
+        edits = [("wording", lambda r: edit_wording(reports[1], 10 + r)),
+                 ("figure", lambda r: edit_figure(reports[2], 10 + r)),
+                 ("template", lambda r: template.write_text(
+                     template.read_text(encoding="utf-8") + f"\n{{# serve edit {r} #}}\n", encoding="utf-8"))]
+        for r in range(rounds):
+            for name, edit in edits:
+                time.sleep(0.4)  # let the watcher settle
+                before = len([l for l in lines if l.startswith("rebuilt in")])
+                saved = time.perf_counter()
+                edit(r)
+                generation = wait_generation(generation)
+                latency = time.perf_counter() - saved
+                deadline = time.monotonic() + 5
+                while len([l for l in lines if l.startswith("rebuilt in")]) <= before and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                rebuilt = [l for l in lines if l.startswith("rebuilt in")][before:]
+                if not rebuilt:
+                    raise SystemExit(f"builder serve printed no rebuild line: {lines[-3:]}")
+                out.setdefault(f"serve {name} rebuild", []).append(float(rebuilt[0].split()[2]))
+                out.setdefault(f"serve {name} latency", []).append(latency)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    return out
+
+
+def bench(n: int, rounds: int, workdir: Path, ours_only: bool = False, serve: bool = True) -> dict[str, float]:
     folder = workdir / f"n{n}"
     shutil.rmtree(folder, ignore_errors=True)
     generate(folder, n)
@@ -155,27 +257,31 @@ def bench(n: int, rounds: int, workdir: Path, ours_only: bool = False) -> dict[s
     for r in range(rounds):
         for name in ("public", ".cache", "site_src/reports"):
             shutil.rmtree(ours / name, ignore_errors=True)
-        seconds, mib = run(builder, ours)
-        add("ours cold", seconds); add("ours peak MiB", mib)
+        seconds, rss, pss = run(builder, ours)
+        add("ours cold", seconds); add("ours peak MiB RSS", rss); add("ours peak MiB PSS", pss)
         add("ours no-op", run(builder, ours)[0])
-        report = sorted((ours / "site_src/reports").glob("*.md"))[n // 2]
-        text = report.read_text(encoding="utf-8")
-        report.write_text(text.replace("。\n", f"。（第{r}次修改）\n", 1), encoding="utf-8")
-        add("ours edit report", run(builder, ours)[0])
+        reports = sorted((ours / "site_src/reports").glob("*.md"))
+        edit_wording(reports[n // 2], r)
+        add("ours edit wording", run(builder, ours)[0])
+        edit_figure(reports[n // 3], r)
+        add("ours edit figure", run(builder, ours)[0])
         template = ours / "templates/index.html"
         template.write_text(template.read_text(encoding="utf-8") + f"\n{{# edit {r} #}}\n", encoding="utf-8")
         add("ours edit template", run(builder, ours)[0])
+        if serve:
+            for key, values in serve_edits(ours, [reports[n // 2], reports[n // 4], reports[n // 5]], 3).items():
+                add(key, statistics.median(values))
         if shutil.which("hugo") and not ours_only:
             shutil.rmtree(hugo / "public", ignore_errors=True)
-            seconds, mib = run(["hugo", "--quiet"], hugo)
-            add("hugo cold", seconds); add("hugo peak MiB", mib)
+            seconds, rss, pss = run(["hugo", "--quiet"], hugo)
+            add("hugo cold", seconds); add("hugo peak MiB RSS", rss); add("hugo peak MiB PSS", pss)
         if MKDOCS.exists() and not ours_only:
-            seconds, mib = run([str(MKDOCS), "build", "-q"], mk)
-            add("mkdocs cold", seconds); add("mkdocs peak MiB", mib)
+            seconds, rss, pss = run([str(MKDOCS), "build", "-q"], mk)
+            add("mkdocs cold", seconds); add("mkdocs peak MiB RSS", rss); add("mkdocs peak MiB PSS", pss)
     med = {k: statistics.median(v) for k, v in results.items()}
     print(f"\nN={n} ({rounds} rounds, {os.cpu_count()} CPUs), median:")
     for key, value in med.items():
-        print(f"  {key:20s} {value:8.3f}")
+        print(f"  {key:26s} {value:8.3f}")
     for other in ("hugo", "mkdocs"):
         if f"{other} cold" in med:
             ratios = [a / b for a, b in zip(results["ours cold"], results[f"{other} cold"])]
@@ -189,9 +295,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--workdir", type=Path, default=HERE / "work")
     parser.add_argument("--ours-only", action="store_true", help="skip Hugo and MkDocs")
+    parser.add_argument("--no-serve", action="store_true", help="skip the edits timed inside `builder serve`")
     args = parser.parse_args()
     for n in args.n:
-        bench(n, args.rounds, args.workdir, args.ours_only)
+        bench(n, args.rounds, args.workdir, args.ours_only, not args.no_serve)
 
 
 if __name__ == "__main__":
