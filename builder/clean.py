@@ -42,11 +42,14 @@ def is_chinese(char: str) -> bool:
 _FULLWIDTH_ALNUM = {code: code - 0xFEE0 for code in
                     [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
 _FULLWIDTH_ALNUM[ord("％")] = ord("%")
+#: Any character ``_FULLWIDTH_ALNUM`` maps (``str.translate`` costs a dict lookup per character
+#: of a non-ASCII line, so it only runs on lines that hold one).
+_FULLWIDTH_ALNUM_CHAR = re.compile("[０-９Ａ-Ｚａ-ｚ％]")
 
 _ESCAPED_CODEPOINT = re.compile(r"<U\+([0-9A-Fa-f]{4,6})>")
 _SPACES = re.compile(r"[\s\u200b\u2060\ufeff]+")
 _FULLWIDTH_DECIMAL = re.compile(r"(?<=[0-9])．(?=[0-9])")
-_FULLWIDTH_THOUSANDS = re.compile(r"(?<=[0-9])，(?=[0-9]{3}(?![0-9]))")
+_FULLWIDTH_THOUSANDS = re.compile(r"，(?<=[0-9]，)(?=[0-9]{3}(?![0-9]))")  # "，" first: found fast
 _RATIO_COLON = re.compile(r"(?<=[0-9])(?: +: *| *: +)(?=[0-9])")
 _SPACE_BEFORE_PUNCT = re.compile(r" (?=[，。、；：？！）》」』】〕”’])")
 _SPACE_AFTER_PUNCT = re.compile(r"(?<=[，。、；：？！（《「『【〔“‘]) ")
@@ -54,6 +57,8 @@ _LETTER_SPACED = re.compile(f"(?<!\\S)[{_IDEOGRAPH}](?: [{_IDEOGRAPH}]){{2,}}(?!
 _URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[!-~]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _URL_TRAILING = ",.;:!?'\""
 _WIDE = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
+_WIDE_CHAR = re.compile(r"[,:;!?()]")
+_PAREN = re.compile(r"[()]")
 
 
 def normalize_text(text: str) -> str:
@@ -72,16 +77,30 @@ def normalize_line(line: str) -> str:
 
 
 def _normalize_step(line: str) -> str:
+    # Each rewrite runs only on lines holding a character it needs (a regex starting with a
+    # lookbehind tries every position of a line; most lines have nothing to rewrite).
     line = _ESCAPED_CODEPOINT.sub(_unescape_space, line)
-    line = line.translate(_FULLWIDTH_ALNUM)
-    line = _FULLWIDTH_DECIMAL.sub(".", line)
+    if _FULLWIDTH_ALNUM_CHAR.search(line):
+        line = line.translate(_FULLWIDTH_ALNUM)
+    if "．" in line:
+        line = _FULLWIDTH_DECIMAL.sub(".", line)
     line = _FULLWIDTH_THOUSANDS.sub(",", line)
-    line = _SPACES.sub(" ", line).strip(" ")
-    line = _RATIO_COLON.sub(":", line)
+    if _may_have_spaces_to_fold(line):
+        line = _SPACES.sub(" ", line).strip(" ")
+    if ":" in line:
+        line = _RATIO_COLON.sub(":", line)
     line = _widen_punctuation(line)
-    line = _SPACE_BEFORE_PUNCT.sub("", line)
-    line = _SPACE_AFTER_PUNCT.sub("", line)
-    return _LETTER_SPACED.sub(lambda m: m.group(0).replace(" ", ""), line)
+    if " " in line:
+        line = _SPACE_BEFORE_PUNCT.sub("", line)
+        line = _SPACE_AFTER_PUNCT.sub("", line)
+        line = _LETTER_SPACED.sub(lambda m: m.group(0).replace(" ", ""), line)
+    return line
+
+
+def _may_have_spaces_to_fold(line: str) -> bool:
+    """False when ``_SPACES.sub(" ", line).strip(" ")`` is ``line`` itself: its only spaces
+    are single ASCII spaces inside it (every other ``_SPACES`` character is unprintable)."""
+    return not line.isprintable() or "  " in line or line[:1] == " " or line[-1:] == " "
 
 
 def _unescape_space(match: re.Match[str]) -> str:
@@ -115,23 +134,16 @@ def _neighbour(line: str, index: int, step: int) -> str:
 
 def _widen_punctuation(line: str) -> str:
     """Half-width , : ; ! ? ( ) to full width where the nearest neighbour is Chinese."""
-    if not any(char in _WIDE for char in line):
+    candidates = [match.start() for match in _WIDE_CHAR.finditer(line)]
+    if not candidates:
         return line
     protected = _protected_spans(line)
-    pairs: dict[int, int] = {}
-    stack: list[int] = []
-    for i, char in enumerate(line):
+    pairs = _paren_pairs(line, protected)
+    chars = list(line)
+    for i in candidates:
         if i in protected:
             continue
-        if char == "(":
-            stack.append(i)
-        elif char == ")" and stack:
-            opening = stack.pop()
-            pairs[opening], pairs[i] = i, opening
-    chars = list(line)
-    for i, char in enumerate(line):
-        if char not in _WIDE or i in protected:
-            continue
+        char = line[i]
         left, right = _neighbour(line, i, -1), _neighbour(line, i, 1)
         if char == ":" and left.isascii() and left.isdigit() and right.isascii() and right.isdigit():
             continue  # ratios and times: 3.6:48, 12:01:14
@@ -144,6 +156,22 @@ def _widen_punctuation(line: str) -> str:
         if chinese:
             chars[i] = _WIDE[char]
     return "".join(chars)
+
+
+def _paren_pairs(line: str, protected: set[int]) -> dict[int, int]:
+    """Matching half-width parentheses outside URLs: the position of each one's partner."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for match in _PAREN.finditer(line):
+        i = match.start()
+        if i in protected:
+            continue
+        if line[i] == "(":
+            stack.append(i)
+        elif stack:
+            opening = stack.pop()
+            pairs[opening], pairs[i] = i, opening
+    return pairs
 
 
 # ---------------------------------------------------------------- chrome patterns
@@ -184,8 +212,10 @@ _TOOLBAR = re.compile(r"^【?(打印本页|打印此页|打印正文|关闭窗�
 _LINK_ID = re.compile(r"^[0-9a-f]{32}[:：]?$")
 _COMMENT_MARK = re.compile(r"^(<!--.*|.*-->)$")
 _MARKUP = re.compile(r"^</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>$")
-_SCRIPT = re.compile(r"^function\s+\w+\s*\(|document\.(write|all|getElementById|createElement)|window\.\w+"
-                     r"|^var\s+\w+\s*=|^\$\(|^jQuery\(|</?script|innerHTML|^//\s*<!\[CDATA\[")
+#: Script code: what starts a line of it, and what stands anywhere in one (two patterns, so the
+#: second is searched for by its first characters instead of trying every alternative everywhere).
+_SCRIPT_START = re.compile(r"function\s+\w+\s*\(|var\s+\w+\s*=|\$\(|jQuery\(|//\s*<!\[CDATA\[")
+_SCRIPT_ANYWHERE = re.compile(r"document\.(?:write|all|getElementById|createElement)|window\.\w+|</?script|innerHTML")
 _PAGER_TOKEN = re.compile(r"^(上一页|下一页|上页|下页|首页|尾页|末页|第\d+页|共\d+页|\d+|…|\.\.\.|«|»|‹|›|<|>|\[\d+\])$")
 _BANNER_BRACKETED = re.compile(r"^【\s*((?:https?://)?(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\S*?)\s*(?:-{1,2}|—{1,2}|\|)?\s*([^】]*?)\s*】$")
 _BLURB_KEYWORDS = re.compile(r"小编|本站|为大家整理|为大家分享|为大家带来|为大家收集|为您整理|为你整理|精心整理|供大家参考|仅供参考|"
@@ -296,7 +326,7 @@ def _strong_rule(page: _Page, text: str) -> str | None:
         return "html-comment"
     if _MARKUP.match(text):
         return "markup"
-    if _SCRIPT.search(text) and len(_IDEOGRAPH_RE.findall(text)) < len(text) * 0.2:
+    if _is_script_like(text) and len(_IDEOGRAPH_RE.findall(text)) < len(text) * 0.2:
         return "script"
     if _LINK_ID.match(text):
         return "link-id"
@@ -341,6 +371,10 @@ def _strong_rule(page: _Page, text: str) -> str | None:
     if len(text) <= 400 and _BLURB_KEYWORDS.search(text):
         return "site-blurb"
     return None
+
+
+def _is_script_like(text: str) -> bool:
+    return bool(_SCRIPT_START.match(text) or _SCRIPT_ANYWHERE.search(text))
 
 
 def _note_header_fields(page: _Page, text: str) -> None:

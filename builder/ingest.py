@@ -12,12 +12,13 @@ import hashlib
 import io
 import re
 from pathlib import Path
-from typing import Iterator, Sequence
-
-from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction, Tag
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from .errors import InputError
 from .model import SourceDocument
+
+if TYPE_CHECKING:  # pragma: no cover - BeautifulSoup is imported for HTML pages only
+    from bs4 import BeautifulSoup, Tag
 
 HTML_EXTENSIONS = (".html", ".htm", ".xhtml", ".shtml")
 CSV_EXTENSIONS = (".csv",)
@@ -26,6 +27,9 @@ CSV_EXTENSIONS = (".csv",)
 TEXT_COLUMNS = ("full_text", "text", "content", "body", "正文", "全文", "内容")
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: Every byte but the control characters that do not belong in text (all below 0x20 except
+#: tab, LF, FF, CR and ESC): deleting these from a sample leaves its control characters.
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if b >= 0x20 or b in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -83,8 +87,7 @@ def looks_binary(data: bytes, sample_size: int = 8192) -> bool:
     sample = data[:sample_size]
     if b"\x00" in sample:
         return True
-    controls = sum(1 for byte in sample if byte < 0x20 and byte not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
-    controls += sample.count(0x7F)
+    controls = len(sample.translate(None, _NOT_CONTROL_BYTES)) + sample.count(0x7F)
     return controls > len(sample) * 0.10
 
 
@@ -138,6 +141,8 @@ _PUBLISH_META = ("article:published_time", "publishdate", "pubdate", "publish_da
 
 def html_to_lines(text: str) -> tuple[list[str], dict[str, str]]:
     """The main content of an HTML page as one line per block element, and the page's metadata."""
+    from bs4 import BeautifulSoup  # imported when needed: text pages never load it
+
     soup = BeautifulSoup(text, "lxml")
     metadata = html_metadata(soup)
     body = soup.body or soup
@@ -214,6 +219,8 @@ def _main_content(body: Tag) -> Tag:
 
 def _densest_block(body: Tag) -> Tag:
     """The element whose direct text-bearing children hold the most CJK characters."""
+    from bs4 import Comment, Doctype, ProcessingInstruction
+
     scores: dict[int, tuple[int, Tag]] = {}
     for string in body.find_all(string=True):
         if isinstance(string, (Comment, Doctype, ProcessingInstruction)):
@@ -242,6 +249,8 @@ def _heading_before(main: Tag) -> str:
 
 def _block_lines(root: Tag) -> Iterator[str]:
     """Walk the tree: a block element or <br> ends a line; inline text joins the current one."""
+    from bs4 import Comment, Doctype, NavigableString, ProcessingInstruction
+
     buffer: list[str] = []
 
     def flush() -> Iterator[str]:

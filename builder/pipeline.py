@@ -215,12 +215,16 @@ def _claim_slugs(reports: list, display: str, claimed: dict[str, str]) -> list:
 
 
 def _warm_ingest() -> None:
-    """Load the gazetteer and the segmenter's dictionary once, before forking workers."""
-    from . import places
+    """Load what cutting a page needs once, before forking workers: the reader (not
+    BeautifulSoup, which only HTML pages load), the gazetteer and its indexes, the
+    segmenter's dictionary, the slugs' pinyin table and the Markdown parser."""
+    from . import ingest, places  # noqa: F401 - ingest: imported to be loaded
     from .segment import cut
+    from .sitesrc import markdown_parser
 
-    places._indexes(), places._name_starts(), places._short_tags()
+    places._indexes(), places._name_starts(), places._names(), places._short_tags(), places._pinyin_table()
     cut("江苏省苏州市")
+    markdown_parser()
 
 
 def _write(report: Report, config: Config, force: bool, summary: IngestSummary, say: Printer,

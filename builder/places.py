@@ -15,7 +15,10 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate, compress
 from typing import Iterable, Sequence
+
+from .segment import cut
 
 #: The pseudo-place for national reports (国务院, 全国人大常委会).
 NATIONAL = "全国"
@@ -213,20 +216,22 @@ def _name_starts() -> frozenset[str]:
     return _full_prefixes() | frozenset(short)
 
 
-def _tokens(text: str) -> list[tuple[int, str]]:
-    from .segment import cut
+@lru_cache(maxsize=1)
+def _names() -> frozenset[str]:
+    """Full names and short forms."""
+    full, short, _ = _indexes()
+    return frozenset(full) | frozenset(short)
 
-    out = []
-    pos = 0
-    for token in cut(text):
-        out.append((pos, token))
-        pos += len(token)
-    return out
+
+def _tokens(text: str) -> list[tuple[int, str]]:
+    """jieba's tokens of ``text``, each with its offset."""
+    tokens = cut(text)
+    return list(zip(accumulate(map(len, tokens), initial=0), tokens))
 
 
 def find_places(text: str) -> list[PlaceMention]:
     """Place names mentioned in ``text`` (see :func:`_find_places`); the last few texts are
-    remembered, since attribution asks about the same body several times."""
+    remembered, since attribution asks about the same title (and preamble) more than once."""
     return list(_find_places_cached(text))
 
 
@@ -244,45 +249,74 @@ def _find_places(text: str) -> list[PlaceMention]:
     they are a token of their own that jieba tags as a place or person name, or when a place
     suffix or institution word follows them (淮安人大); forms that are common words (新兴, 资源,
     合作) need that context.
+
+    jieba never cuts across a line break and no name, nor the text it is judged by, spans one:
+    the mentions in two texts joined by a line break are those of each text.
+
+    Only tokens where a name can start are looked at (:func:`_possible_starts`, about one in
+    fifty); the others are skipped in C.
     """
-    full, short, _ = _indexes()
-    prefixes = _full_prefixes()
-    tokens = _tokens(text)
-    tags = _short_tags()
+    tokens = cut(text)
     mentions: list[PlaceMention] = []
-    i = 0
-    starts = _name_starts()
-    while i < len(tokens):
-        start, token = tokens[i]
-        if token not in starts:  # neither a short form nor the start of a full name
-            i += 1
+    resume = 0  # tokens before this one are part of a full name already found
+    start, counted = 0, 0  # the offset of token ``counted``
+    for i in _possible_starts(tokens):
+        if i < resume:
             continue
-        found = None
-        # Longest full name made of tokens i..j.
-        combined = ""
-        for j in range(i, min(len(tokens), i + 8)):
-            combined += tokens[j][1]
-            if combined not in prefixes:  # no longer run can be a name either
-                break
-            if combined in full:
-                found = (j, combined)
+        start += sum(map(len, tokens[counted:i]))
+        counted = i
+        found = _full_name_at(tokens, i)
         if found:
-            j, name = found
-            candidates = full[name]
-            if _is_generic(name):
-                candidates = _with_parent_before(candidates, text, start)
-            if candidates:
-                mentions.append(PlaceMention(start, start + len(name), name, candidates, False))
-            i = j + 1
-            continue
-        if token in short:
-            after = text[start + len(token): start + len(token) + 2]
-            has_context = bool(_SHORT_CONTEXT_RE.match(after))
-            standalone = token not in _COMMON_WORD_SHORTS and tags.get(token, "ns") in _PLACE_TAGS
-            if has_context or standalone:
-                mentions.append(PlaceMention(start, start + len(token), token, short[token], True))
-        i += 1
+            resume, name = found
+            candidates, is_short = _full_name_candidates(name, text, start), False
+        else:
+            name = tokens[i]
+            candidates, is_short = _short_form_candidates(name, text, start), True
+        if candidates:
+            mentions.append(PlaceMention(start, start + len(name), name, candidates, is_short))
     return mentions
+
+
+def _possible_starts(tokens: Sequence[str]) -> list[int]:
+    """Indexes of the tokens a mention may start at, in order: a name (full or short form) on
+    its own, or the start of a full name that goes on into the next token."""
+    names, prefixes = _names(), _full_prefixes()
+    last = len(tokens) - 1
+    return [i for i in compress(range(len(tokens)), map(_name_starts().__contains__, tokens))
+            if tokens[i] in names or (i < last and tokens[i] + tokens[i + 1] in prefixes)]
+
+
+def _full_name_at(tokens: Sequence[str], i: int) -> tuple[int, str] | None:
+    """(index after its last token, name) of the longest full name made of tokens i, i+1, ...
+    (at most 8 of them); None when they make none."""
+    full, _, _ = _indexes()
+    prefixes = _full_prefixes()
+    found = None
+    combined = ""
+    for j in range(i, min(len(tokens), i + 8)):
+        combined += tokens[j]
+        if combined not in prefixes:  # no longer run can be a name either
+            break
+        if combined in full:
+            found = (j + 1, combined)
+    return found
+
+
+def _full_name_candidates(name: str, text: str, start: int) -> tuple[Division, ...]:
+    """The divisions full name ``name`` at ``start`` may mean; none for a generic name without its parent."""
+    candidates = _indexes()[0][name]
+    return _with_parent_before(candidates, text, start) if _is_generic(name) else candidates
+
+
+def _short_form_candidates(token: str, text: str, start: int) -> tuple[Division, ...]:
+    """The divisions token ``token`` at ``start`` means when it is a short form standing as a place."""
+    candidates = _indexes()[1].get(token, ())
+    if not candidates:
+        return ()
+    after = text[start + len(token): start + len(token) + 2]
+    has_context = bool(_SHORT_CONTEXT_RE.match(after))
+    standalone = token not in _COMMON_WORD_SHORTS and _short_tags().get(token, "ns") in _PLACE_TAGS
+    return candidates if has_context or standalone else ()
 
 
 def _with_parent_before(candidates: tuple[Division, ...], text: str, start: int) -> tuple[Division, ...]:
@@ -395,13 +429,31 @@ def place_pinyin(name: str) -> str:
 
     Only ASCII letters and digits are kept.
     """
-    from pypinyin import lazy_pinyin
-
     parts = split_chain(name)
     own = parts[-1] if parts else name
+    known = _pinyin_table().get(own)
+    return known if known is not None else romanize(own)
+
+
+@lru_cache(maxsize=1)
+def _pinyin_table() -> dict[str, str]:
+    """:func:`romanize` of every division's name (``data/place_pinyin.tsv``).
+
+    Shipped as data so a build never imports pypinyin (a quarter of a second) for a known
+    name; ``tests/unit/test_places.py`` checks the file against pypinyin.
+    """
+    text = resources.files("builder").joinpath("data/place_pinyin.tsv").read_text(encoding="utf-8")
+    rows = (row.partition("\t") for row in text.splitlines() if row and not row.startswith("#"))
+    return {name: slug.strip() for name, _, slug in rows}
+
+
+def romanize(own: str) -> str:
+    """:func:`place_pinyin` of one name (not a chain), by pypinyin."""
     short = short_name(own)
     if short in _PINYIN_OVERRIDES:
         return _PINYIN_OVERRIDES[short]
+    from pypinyin import lazy_pinyin
+
     # The full name gives pypinyin more context (朝阳区 -> chaoyang); keep the short form's syllables.
     syllables = lazy_pinyin(own) if own.startswith(short) and len(lazy_pinyin(own)) == len(own) else []
     romanized = "".join(syllables[: len(short)] if syllables else lazy_pinyin(short)).lower()

@@ -70,6 +70,7 @@ def markdown_parser() -> MarkdownIt:
 
 
 _ALWAYS_ESCAPE = frozenset("\\`*_[]<>#!|~{}&")
+_ALWAYS_ESCAPE_RE = re.compile("[" + re.escape("".join(sorted(_ALWAYS_ESCAPE))) + "]")
 _LIST_START = re.compile(r"^(\d{1,9})([.)])(?=[ \t]|$)")
 
 
@@ -94,11 +95,7 @@ def escape_text(text: str, *, line_start: bool = True, at_start: bool = True, at
         while end > start and text[end - 1].isspace():
             end -= 1
         tail = "".join(_char_ref(c) for c in text[end:])
-    core = text[start:end]
-    out = []
-    for ch in core:
-        out.append("\\" + ch if ch in _ALWAYS_ESCAPE else ch)
-    escaped = "".join(out)
+    escaped = _ALWAYS_ESCAPE_RE.sub(r"\\\g<0>", text[start:end])
     if line_start and not head:
         if escaped[:1] in ("+", "-", "="):
             escaped = "\\" + escaped

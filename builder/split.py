@@ -36,6 +36,8 @@ NO_REPORT_MESSAGE = (
 )
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_FULLWIDTH_DIGIT_RE = re.compile("[０-９]")
+_WHITESPACE_RE = re.compile(r"[\s\u3000\u00a0]+")
 _CN_DIGITS = {"〇": 0, "○": 0, "Ｏ": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -71,10 +73,13 @@ _VERB_REPORT_RE = re.compile(r"(?<!工)作(?:政府)?(?:工作)?报告")
 _YEAR_ONLY_RE = re.compile(r"^\d{4}年度?$")
 _LAW_RE = re.compile(r"《(?P<law>(?P<place>[\u4e00-\u9fff]{2,12}?(?:自治区|自治州|自治县|省|市|区|县))"
                      r"[^《》]{1,30}?(?:条例|办法|规定|决定))》")
+# Phrases naming a year: "年" first, found fast, its four digits looked at behind it (a match
+# starts at the year: ``match.start(1)``).  No match holds a digit after its 年, so the
+# matches are those of the plain ``(\d{4})年…`` patterns.
 _PLAN_YEAR_RE = re.compile(
-    r"(\d{4})年(?:的)?(?:政府)?(?:工作)?(?:的)?(?:主要|重点)?(?:工作)?(?:任务|安排|目标|打算|重点工作)"
+    r"年(?<=(\d{4})年)(?:的)?(?:政府)?(?:工作)?(?:的)?(?:主要|重点)?(?:工作)?(?:任务|安排|目标|打算|重点工作)"
 )
-_YEAR_IS_RE = re.compile(r"(\d{4})年是")
+_YEAR_IS_RE = re.compile(r"年(?<=(\d{4})年)是")
 _REVIEW_YEAR_RE = re.compile(r"(\d{4})年(?:工作)?回顾|(\d{4})年的主要工作|(\d{4})年[，,]")
 _SENTENCE_END = "。；，：！？!?;:"
 _GENERIC_PREFIXES = {"", "省", "市", "区", "县", "州", "旗", "盟", "自治区", "自治州", "自治县"}
@@ -95,11 +100,14 @@ _TITLE, _YEAR, _SUBTITLE, _SPEAKER, _SKIP, _STOP = "title", "year", "subtitle", 
 
 def _compact(text: str) -> str:
     """Text without any whitespace (letter-spaced titles become words again)."""
-    return re.sub(r"[\s\u3000\u00a0]+", "", text)
+    if text.isprintable():  # its only whitespace can be ASCII spaces (the others are unprintable)
+        return text.replace(" ", "")
+    return _WHITESPACE_RE.sub("", text)
 
 
 def _digits(text: str) -> str:
-    return text.translate(_FULLWIDTH_DIGITS)
+    """Full-width digits made ASCII (``translate`` looks up every character: only when there is one)."""
+    return text.translate(_FULLWIDTH_DIGITS) if _FULLWIDTH_DIGIT_RE.search(text) else text
 
 
 def _cn_number(text: str) -> int:
@@ -495,10 +503,13 @@ def _matches_hint(div: places.Division, hint: str) -> bool:
     return div.name.endswith(hint)
 
 
-def _choose_place(facts: _Facts, scraped: str, body_text: str, all_text: str) -> _PlaceChoice:
-    """Weigh every place clue and pick the division the report speaks for."""
-    mentions = places.find_places(all_text)
-    context = places.unambiguous(mentions)
+def _choose_place(facts: _Facts, scraped: str, head_text: str, body_text: str) -> _PlaceChoice:
+    """Weigh every place clue and pick the division the report speaks for.
+
+    ``head_text``: the title and preamble lines.  The places named in the whole report (its
+    context) are those of the head, then those of the body: no name spans a line break."""
+    body_mentions = places.find_places(body_text)
+    context = places.unambiguous(places.find_places(head_text)) + places.unambiguous(body_mentions)
     scores: Counter[str] = Counter()
     reasons: list[str] = []
 
@@ -539,7 +550,7 @@ def _choose_place(facts: _Facts, scraped: str, body_text: str, all_text: str) ->
         div = places.choose(mention.candidates, context)
         if div:
             scores[div.code] += 8
-    body_counts = places.count_places(places.find_places(body_text), context)
+    body_counts = places.count_places(body_mentions, context)
     for code, count in body_counts.items():
         scores[code] += count
     hint = _level_hint(facts)
@@ -571,7 +582,7 @@ def _year(facts: _Facts, body_text: str, scraped: str) -> tuple[int | None, str]
         for match in regex.finditer(text):
             year = int(match.group(1))
             votes[year] += weight
-            first_seen.setdefault(year, (match.start(), match.group(0)))
+            first_seen.setdefault(year, (match.start(1), text[match.start(1):match.end()]))
     if votes:
         year = max(votes, key=lambda y: (votes[y], -first_seen[y][0]))
         return year, f'年份：据"{first_seen[year][1]}"'
@@ -605,7 +616,6 @@ def attribute(
     scraped = scraped_title_of(sorted((*title_lines, *preamble), key=lambda line: line.number))
     facts = _facts(title_lines, preamble, body)
     body_text = "\n".join(line.text for line in body)
-    all_text = "\n".join(line.text for line in (*title_lines, *preamble, *body))
     kind, kind_reason = _kind(facts, scraped, body_text)
     evidence: list[str] = [kind_reason] if kind_reason else []
 
@@ -613,7 +623,8 @@ def attribute(
         place, place_short = places.NATIONAL, places.NATIONAL
         place_choice = _PlaceChoice(None, ["全国人民代表大会" if facts.session_place else "国家层面"], [])
     else:
-        place_choice = _choose_place(facts, scraped, body_text, all_text)
+        head_text = "\n".join(line.text for line in (*title_lines, *preamble))
+        place_choice = _choose_place(facts, scraped, head_text, body_text)
         div = place_choice.division
         place, place_short = (places.path(div), div.name) if div else ("", "")
     evidence.extend(r for r in place_choice.reasons if r not in evidence)

@@ -5,14 +5,21 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
+_STOPS = "。！？；!?;"
+#: A sentence: text up to and including one stop, or the text after the last stop.
+_SENTENCE = re.compile(f"[^{_STOPS}]*[{_STOPS}]|[^{_STOPS}]+")
 _SPACE = re.compile(r"\s+")
+
+
+def _without_spaces(text: str) -> str:
+    if text.isprintable():  # its only whitespace can be ASCII spaces (the others are unprintable)
+        return text.replace(" ", "")
+    return _SPACE.sub("", text)
 
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a text, cut after 。！？； (and their ASCII forms), whitespace removed."""
-    compact = _SPACE.sub("", text)
-    return [s for s in _SENTENCE_END.split(compact) if s]
+    return _SENTENCE.findall(_without_spaces(text))
 
 
 def missing_sentences(source: Iterable[str], kept: Iterable[str]) -> list[str]:
@@ -21,5 +28,14 @@ def missing_sentences(source: Iterable[str], kept: Iterable[str]) -> list[str]:
     Whitespace is ignored on both sides; a sentence counts as kept when it stands anywhere in the
     kept text (it may have moved into a heading or a lead-in).
     """
-    haystack = "\n".join(_SPACE.sub("", text) for text in kept)
-    return [s for text in source for s in split_sentences(text) if s not in haystack]
+    haystack = "\n".join(_without_spaces(text) for text in kept)
+    missing = []
+    cursor = 0  # kept text mostly follows the source: look after the last sentence found first
+    for text in source:
+        for sentence in split_sentences(text):
+            found = haystack.find(sentence, cursor)
+            if found >= 0:
+                cursor = found + len(sentence)
+            elif sentence not in haystack:
+                missing.append(sentence)
+    return missing

@@ -86,6 +86,18 @@ def test_never_removes_body_lines_that_resemble_chrome():
     assert cleaned.removed == ()
 
 
+@pytest.mark.parametrize("line, script", [
+    ("function show(id) {", True), ("var pageSize = 20;", True), ("$(function(){", True),
+    ("jQuery(document).ready()", True), ("// <![CDATA[", True), ('x = document.getElementById("a")', True),
+    ("if (window.top != window.self)", True), ("</script>", True), ("el.innerHTML = html", True),
+    ("a function of var x", False), ("see document.body", False), ("var", False),
+])
+def test_script_lines_start_or_hold_code(line: str, script: bool):
+    from builder.clean import _is_script_like
+
+    assert _is_script_like(line) is script
+
+
 def test_bundled_page_keeps_the_three_reports_and_drops_the_chrome():
     [doc] = read_source(BUNDLED_PAGE)
     cleaned = clean_document(doc)

@@ -59,6 +59,16 @@ def test_binary_file_is_refused(data: bytes):
     assert str(error.value) == "b.txt: binary file, not a text, HTML or CSV page"
 
 
+@pytest.mark.parametrize("data, binary", [
+    (b"a" * 90 + b"\x01" * 10, False), (b"a" * 89 + b"\x01" * 11, True), (b"a" * 89 + b"\x7f" * 11, True),
+    (b"\t\n\x0c\r\x1b" * 20, False), (b"a" * 90 + b"\x1f\x7f" * 6, True),
+])
+def test_binary_means_more_than_a_tenth_control_characters(data: bytes, binary: bool):
+    from builder.ingest import looks_binary
+
+    assert looks_binary(data) is binary
+
+
 def test_undecodable_file_is_refused():
     data = "正文".encode("utf-8") + b"\xff\xfe" + b"abc"
     with pytest.raises(InputError) as error:
@@ -183,3 +193,14 @@ def test_csv_row_with_wrong_field_count():
     with pytest.raises(InputError) as error:
         parse_source("title,full_text\na,正文,多余\n".encode(), "x.csv")
     assert str(error.value) == "x.csv:2: malformed CSV: row has 3 fields, the header has 2"
+
+
+def test_text_pages_never_load_beautifulsoup(tmp_path: Path):
+    import subprocess
+    import sys
+
+    page = tmp_path / "p.txt"
+    page.write_text("各位代表：\n现在，我代表市人民政府向大会报告工作。\n", encoding="utf-8")
+    code = ("import sys; from builder.ingest import read_source; read_source(sys.argv[1]); "
+            "assert 'bs4' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code, str(page)], check=True, cwd=Path(__file__).resolve().parents[2])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from builder import places
+from builder import places, segment
 
 
 def test_table_loads_without_placeholders() -> None:
@@ -152,14 +152,41 @@ def _find_unpruned(text: str) -> list[places.PlaceMention]:
     return mentions
 
 
-def test_prefix_pruned_scan_finds_what_the_full_scan_finds() -> None:
+def _page_texts() -> list[str]:
+    """The bundled page, the shared corpus (when present) and a few hard cases."""
     from pathlib import Path
 
     from builder.ingest import read_source
 
-    page = Path(__file__).resolve().parents[2] / "site_src/scraped/000_8b8113f56c6b1839.txt"
-    texts = ["\n".join(doc.lines) for doc in read_source(page, page.name)]
-    texts += ["制定《淮安市住宅物业管理条例》，打造淮安人大工作品牌；长江苏州段，呼伦贝尔市海拉尔区",
-              "西安市新城区、内蒙古自治区呼伦贝尔市、新兴市场、长寿之乡、北京市朝阳区和朝阳"]
-    for text in texts:
+    root = Path(__file__).resolve().parents[2]
+    paths = [root / "site_src/scraped/000_8b8113f56c6b1839.txt", *sorted((root.parent / "shared/corpus").glob("*.txt"))]
+    texts = ["\n".join(doc.lines) for path in paths for doc in read_source(path, path.name)]
+    return texts + ["制定《淮安市住宅物业管理条例》，打造淮安人大工作品牌；长江苏州段，呼伦贝尔市海拉尔区",
+                    "西安市新城区、内蒙古自治区呼伦贝尔市、新兴市场、长寿之乡、北京市朝阳区和朝阳",
+                    "西安市\n新城区；淮安\n人大；苏州\n\n籍贯"]
+
+
+def test_prefix_pruned_scan_finds_what_the_full_scan_finds() -> None:
+    for text in _page_texts():
         assert places._find_places(text) == _find_unpruned(text)
+
+
+def test_texts_joined_by_a_line_break_are_searched_apart() -> None:
+    """jieba never cuts across a line break, so the places in a report are those in its head
+    and those in its body (what split.attribute relies on)."""
+    for text in _page_texts():
+        lines = text.split("\n")
+        assert segment.cut(text) == [token for line in lines for token in [*segment.cut(line), "\n"]][:-1]
+        for k in sorted({0, 1, 3, len(lines) // 2, len(lines)}):
+            head, body = "\n".join(lines[:k]), "\n".join(lines[k:])
+            shift = len(head) + 1
+            apart = places._find_places(head) + [
+                places.PlaceMention(m.start + shift, m.end + shift, m.text, m.candidates, m.is_short)
+                for m in places._find_places(body)]
+            assert (places._find_places(text) == apart) if k else (places._find_places(text) == places._find_places(body))
+
+
+def test_shipped_pinyin_table_matches_pypinyin() -> None:
+    """data/place_pinyin.tsv is what pypinyin gives for every division's name."""
+    names = {div.name for div in places.divisions().values()}
+    assert places._pinyin_table() == {name: places.romanize(name) for name in names}
