@@ -31,11 +31,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 import yaml
 
 from .errors import SourceError
+from .segment import HAN_BLOCK, cut_block
 
 FIELDS = ("id", "term", "aliases", "definition", "gloss", "category", "see_also")
 REQUIRED = ("id", "term", "definition", "gloss")
@@ -113,33 +114,86 @@ class Glossary:
     @cached_property
     def _word_re(self) -> re.Pattern[str] | None:
         words = sorted(self._words, key=lambda f: (-len(f), f))
-        return re.compile("|".join(map(re.escape, words))) if words else None
+        return re.compile(_alternation(words)) if words else None
+
+    @cached_property
+    def _phrase_re(self) -> re.Pattern[str] | None:
+        """Any phrase (an alternation of literals: the engine skips every character no
+        alternative starts with)."""
+        return re.compile(_alternation([p for p, _, _ in self._phrases])) if self._phrases else None
+
+    def _phrase_starts(self, text: str) -> Iterator[int]:
+        """Every offset in ``text`` where some phrase starts, in order."""
+        phrase_re = self._phrase_re
+        hit = phrase_re.search(text) if phrase_re is not None else None
+        while hit is not None:
+            yield hit.start()
+            hit = phrase_re.search(text, hit.start() + 1)  # phrases may overlap
+
+    @cached_property
+    def _words_within_blocks(self) -> bool:
+        """Whether every word is made of characters jieba cuts as one block (so none spans two)."""
+        return all(HAN_BLOCK.fullmatch(word) for word in self._words)
+
+    def _candidate_blocks(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of the runs of ``text`` that jieba cuts on their own (``HAN_BLOCK``)
+        and that hold a word of the glossary, in order."""
+        word_re = self._word_re
+        if word_re is None or not word_re.search(text):
+            return []
+        if not self._words_within_blocks:
+            return [b.span() for b in HAN_BLOCK.finditer(text) if word_re.search(b.group())]
+        # one scan for the words: every match lies inside one run, and every run that holds a
+        # word holds a match (no match can reach into a run from outside it)
+        spans: list[tuple[int, int]] = []
+        backwards = ""
+        for hit in word_re.finditer(text):
+            at = hit.start()
+            if spans and at < spans[-1][1]:
+                continue
+            backwards = backwards or text[::-1]  # the run's start: the run read backwards from ``at``
+            run_back = HAN_BLOCK.match(backwards, len(text) - 1 - at)
+            run_on = HAN_BLOCK.match(text, at)
+            assert run_back is not None and run_on is not None  # ``at`` starts a word: a run character
+            spans.append((at + 1 - len(run_back.group()), run_on.end()))
+        return spans
 
     def find_terms(self, text: str) -> list[TermSpan]:
         """Occurrences of the glossary's terms in ``text``: in order, never overlapping."""
         found: list[TermSpan] = []
-        for phrase, alnum_head, alnum_tail in self._phrases:
-            start = text.find(phrase)
-            while start >= 0:
-                end = start + len(phrase)
-                if not (alnum_head and start > 0 and _ASCII_ALNUM.match(text[start - 1])
+        phrases_found = False
+        # every occurrence of every phrase, overlapping ones too: at each place where some
+        # phrase starts, each phrase that starts there
+        for at in self._phrase_starts(text):
+            for phrase, alnum_head, alnum_tail in self._phrases:
+                if not text.startswith(phrase, at):
+                    continue
+                end = at + len(phrase)
+                if not (alnum_head and at > 0 and _ASCII_ALNUM.match(text[at - 1])
                         or alnum_tail and end < len(text) and _ASCII_ALNUM.match(text[end])):
-                    found.append(TermSpan(start, end, self._form_ids[phrase], phrase))
-                start = text.find(phrase, start + 1)
-        if self._word_re is not None and self._word_re.search(text):
-            from .segment import HAN_BLOCK, cut_block
-
+                    found.append(TermSpan(at, end, self._form_ids[phrase], phrase))
+                    phrases_found = True
+        if self._word_re is not None:
             # jieba cuts each run of Han characters (and letters/digits) on its own, so only
             # the runs holding a candidate need cutting: same result, a fraction of the work
-            for block in HAN_BLOCK.finditer(text):
-                if not self._word_re.search(block.group()):
-                    continue
-                pos = block.start()
-                for token in cut_block(block.group(), self._words):
+            for start, end in self._candidate_blocks(text):
+                pos = start
+                for token in cut_block(text[start:end], self._words):
                     if token in self._words:
                         found.append(TermSpan(pos, pos + len(token), self._form_ids[token], token))
                     pos += len(token)
-        return _longest_first(found)
+        # jieba's words never overlap one another, and come in order: only phrases need sorting out
+        return _longest_first(found) if phrases_found else found
+
+
+def _alternation(forms: Sequence[str]) -> str:
+    """A regex for any of ``forms`` (at one place the first in order that matches there), grouped
+    by first character (放(?:管服|…)|…): the engine then tries only the forms starting with the
+    character it stands at."""
+    groups: dict[str, list[str]] = {}
+    for form in forms:
+        groups.setdefault(form[0], []).append(re.escape(form[1:]))
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
 
 
 def find_terms(glossary: Glossary, text: str) -> list[TermSpan]:

@@ -25,10 +25,13 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import operator
 import re
-from dataclasses import dataclass, field, replace
+from bisect import bisect_left, bisect_right
+from dataclasses import MISSING, dataclass, field, fields, replace
 from decimal import Decimal
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 ACTUAL, TARGET, OTHER = "actual", "target", "other"
 
@@ -53,6 +56,8 @@ CHANGE_DOWN = ("下降", "降低", "减少", "回落", "下滑", "缩小", "降�
 
 _NUM = r"(?<![A-Za-z0-9.\-])(?P<num>\d+(?:\.\d+)?)"
 _FIGURE = re.compile(
+    # the lookahead changes no match; it lets the scan skip every character no figure starts with
+    r"(?=[超突约近逾\d])"
     r"(?P<pre>(?:超过|突破|约|近|逾|超)?)" + _NUM
     + r"(?P<mag>万亿|亿|万|千)?(?P<about>余|多)?(?P<unit>" + _UNIT_RE + r")(?![A-Za-z])"
     + r"(?P<post>左右|以上|以内|以下|上下)?"
@@ -62,7 +67,16 @@ _CHANGE_VERB = re.compile(
     r"(?P<verb>" + "|".join(CHANGE_UP + CHANGE_DOWN) + r")(?:了|达到|达|约)?$"
 )
 _CLAUSE_END = "，。；：！？,;:!?\n"
+_DIGIT = re.compile(r"\d")
+_CLAUSE_END_RE = re.compile("[" + re.escape(_CLAUSE_END) + "]")
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
+#: A bare number just before a figure that shares its unit (“18.8和10个百分点”), in the 12
+#: characters before it.
+_BARE_BEFORE = re.compile(r"(?<![A-Za-z0-9.\-])(\d+(?:\.\d+)?)(万亿|亿|万)?[和、]$")
+_RANGE_DASH = re.compile(r"[—–~～至\-]{1,2}")
+_NOT_A_COUNT = ("方面", "领域", "大类", "批次")  # “以下14个方面的工作”
+_LIST_JOINER = "和、及与"
+_CHANGE_WORD = re.compile("|".join(CHANGE_UP + CHANGE_DOWN))
 _QUOTED = re.compile(r"“[^”]{0,40}”|《[^》]{0,60}》|‘[^’]{0,40}’|\"[^\"]{0,40}\"")
 
 #: Trimmed from the start of a label, repeatedly.
@@ -76,12 +90,16 @@ _TAIL_TRIM = re.compile(
     r"(?:达到|达|为|是|完成|实现|均|突破|超过|超|约|近|逾|保持在|保持|控制在|稳定在|提高到|提高至|提升到|提升至|"
     r"增加到|增至|升至|降至|下降到|降低到|总计|共计|累计|分别|各|已|有|新增到|扩大到|，|、|和|的|每[^\d，。；]{1,4})$"
 )
+#: The longest text _TAIL_TRIM trims (每 and four characters).
+_TAIL_TRIM_MAX = 5
 #: Where the noun phrase after a count ends (“5家企业通过…认定” -> 企业).
 _FORWARD_STOP = re.compile(r"通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|参加|参与|[的和及]|[，。；：、（]")
 
 _TARGET_SECTION = re.compile(r"主要任务|预期目标|工作安排|工作建议|今后|下一步|展望|计划")
 _ACTUAL_SECTION = re.compile(r"工作回顾|过去|回顾|主要工作|取得")
 _TARGET_SENTENCE = re.compile(r"预期目标|力争|确保|争取|计划(?:完成|实现|达到|新增|建设)|目标是|将达到|要达到")
+_TARGET_IN_REVIEW = re.compile(r"预期目标|力争")
+_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d\d)年")
 _ACTUAL_SENTENCE = re.compile(r"过去一年|去年|上年|已|累计|完成|实现|达到|新增|审议|开展|组织|召开|督办|办理|制定|"
                               r"建成|认定|发放|培训|扶持|惠及|收到|听取|检查|调研|通过|出台|审查|清理|批示|任免|接待")
 
@@ -147,6 +165,24 @@ class Indicator:
         return _format_number(number)
 
 
+def _new_indicator(**values: object) -> Indicator:
+    """``Indicator(**values)`` (every field without a default given), several times faster:
+    a frozen dataclass's ``__init__`` sets each field with ``object.__setattr__``, and a report
+    makes hundreds of indicators.  (Indicator has no ``__post_init__`` to run.)"""
+    item = object.__new__(Indicator)
+    item.__dict__.update(_INDICATOR_DEFAULTS)
+    item.__dict__.update(values)
+    return item
+
+
+def _replaced(item: Indicator, **changes: object) -> Indicator:
+    """``dataclasses.replace(item, **changes)``, as fast as :func:`_new_indicator`."""
+    return _new_indicator(**{**item.__dict__, **changes})
+
+
+_INDICATOR_DEFAULTS = {f.name: f.default for f in fields(Indicator) if f.default is not MISSING}
+
+
 @dataclass
 class _Figure:
     start: int
@@ -178,6 +214,8 @@ class _Figure:
 
 
 def _decimal_number(num: str, mag: str) -> int | float:
+    if num.isdecimal():  # no fraction: the common case, exact in integers
+        return int(num) * 10 ** MAGNITUDES.get(mag, 0)
     value = Decimal(num).scaleb(MAGNITUDES.get(mag, 0))
     return int(value) if value == value.to_integral_value() else float(value)
 
@@ -203,47 +241,56 @@ def _excluded_regions(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _QUOTED.finditer(text)]
 
 
+def _inside(position: int, regions: list[tuple[int, int]]) -> bool:
+    """Whether ``position`` is in one of ``regions`` (sorted, not overlapping)."""
+    k = bisect_right(regions, (position, math.inf))  # the regions starting at or before it
+    return k > 0 and position < regions[k - 1][1]
+
+
+def _find_change_verb(fig: _Figure, text: str) -> None:
+    """Record the change verb (增长, 下降 …) in the 14 characters before a percentage ``fig``."""
+    head = text[max(0, fig.start - 14):fig.start]
+    verb = _CHANGE_VERB.search(head)
+    if verb:
+        fig.change_verb = verb.group("verb")
+        fig.verb_start = fig.start - (len(head) - verb.start("verb"))
+        fig.phrase_start = fig.start - (len(head) - verb.start())
+
+
 def _figures(text: str) -> list[_Figure]:
     excluded = _excluded_regions(text)
     out: list[_Figure] = []
     for m in _FIGURE.finditer(text):
         num_start = m.start("num")
-        if any(a <= num_start < b for a, b in excluded):
+        if excluded and _inside(num_start, excluded):
             continue
         if num_start > 0 and text[num_start - 1] in "第每":
             continue
         # “第二批7个” is a count; “2019年” never matches (年 is no unit)
-        fig = _Figure(start=m.start(), end=m.end(), num=m.group("num"), mag=m.group("mag") or "",
-                      unit=m.group("unit"), pre=m.group("pre") or "", post=m.group("post") or "",
-                      about=m.group("about") or "")
+        pre, num, mag, about, unit, post = m.group("pre", "num", "mag", "about", "unit", "post")
+        fig = _Figure(start=m.start(), end=m.end(), num=num, mag=mag or "",
+                      unit=unit, pre=pre or "", post=post or "", about=about or "")
         # “提高18.8和10个百分点”: a bare number before 和/、 shares the next figure's unit
         # (“1409万、1305万人次”: a bare number with a magnitude word, when the next one has it too)
-        bare = re.search(r"(?<![A-Za-z0-9.\-])(\d+(?:\.\d+)?)(万亿|亿|万)?[和、]$", text[max(0, fig.start - 12):fig.start])
+        bare = (_BARE_BEFORE.search(text[max(0, fig.start - 12):fig.start])
+                if fig.start > 0 and text[fig.start - 1] in "和、" else None)
         if bare and not fig.pre and bool(bare.group(2)) == bool(fig.mag):
             b_end = fig.start - 1
             b_start = b_end - len(bare.group(1)) - len(bare.group(2) or "")
-            if not any(a <= b_start < b for a, b in excluded) and (b_start == 0 or text[b_start - 1] not in "第每"):
+            if not (excluded and _inside(b_start, excluded)) and (b_start == 0 or text[b_start - 1] not in "第每"):
                 shared = _Figure(start=b_start, end=b_end, num=bare.group(1), mag=bare.group(2) or "",
                                  unit=fig.unit, pre="", post="", implicit_unit=True)
-                shared_head = text[max(0, b_start - 14):b_start]
-                shared_verb = _CHANGE_VERB.search(shared_head)
-                if shared_verb and shared.percent:
-                    shared.change_verb = shared_verb.group("verb")
-                    shared.verb_start = b_start - (len(shared_head) - shared_verb.start("verb"))
-                    shared.phrase_start = b_start - (len(shared_head) - shared_verb.start())
+                if shared.percent:
+                    _find_change_verb(shared, text)
                 out.append(shared)
         if fig.unit in ("期", "次", "批", "起") and not fig.mag and fig.num.isdigit() and int(fig.num) < 10:
             continue  # 四期码头, 2次会议: small ordinals, not figures
-        if out and re.fullmatch(r"[—–~～至\-]{1,2}", text[out[-1].end:fig.start]):
+        if out and _RANGE_DASH.fullmatch(text, out[-1].end, fig.start):
             continue  # the upper bound of a range (“增长4.5%—5%”) belongs to the figure before it
-        if re.match(r"方面|领域|大类|批次", text[fig.end:fig.end + 2]) and fig.unit == "个":
+        if fig.unit == "个" and text[fig.end:fig.end + 2] in _NOT_A_COUNT:
             continue  # “以下14个方面的工作”
-        head = text[max(0, fig.start - 14):fig.start]
-        verb = _CHANGE_VERB.search(head)
-        if verb and fig.percent:
-            fig.change_verb = verb.group("verb")
-            fig.verb_start = fig.start - (len(head) - verb.start("verb"))
-            fig.phrase_start = fig.start - (len(head) - verb.start())
+        if fig.percent:
+            _find_change_verb(fig, text)
         out.append(fig)
     return out
 
@@ -262,8 +309,14 @@ def _clean_label(label: str) -> str:
     label = label.strip()
     for _ in range(6):
         before = label
-        label = _LEAD_TRIM.sub("", label).strip()
-        label = _TAIL_TRIM.sub("", label).strip()
+        lead = _LEAD_TRIM.match(label)
+        if lead:
+            label = label[lead.end():].strip()
+        # (= _TAIL_TRIM.sub("", label): what it trims ends the label, so it starts in the last
+        # _TAIL_TRIM_MAX characters)
+        tail = _TAIL_TRIM.search(label, max(0, len(label) - _TAIL_TRIM_MAX))
+        if tail:
+            label = label[:tail.start()].strip()
         if label == before:
             break
     label = label.strip("“”（）()、，")
@@ -272,20 +325,30 @@ def _clean_label(label: str) -> str:
     return label
 
 
-def _backward_label(text: str, floor: int, start: int) -> str:
-    seg_start = floor
-    for i in range(start - 1, floor - 1, -1):
-        if text[i] in _CLAUSE_END:
-            seg_start = i + 1
-            break
+def _clause_ends(text: str) -> list[int]:
+    """The offsets of the clause boundaries (，。；： …) in ``text``, in order."""
+    return [m.start() for m in _CLAUSE_END_RE.finditer(text)]
+
+
+def _backward_label(text: str, floor: int, start: int, clause_ends: list[int] | None = None) -> str:
+    """``text[floor:start]`` from its last clause boundary on; ``clause_ends`` is
+    :func:`_clause_ends` of ``text`` (computed when not given)."""
+    ends = _clause_ends(text) if clause_ends is None else clause_ends
+    k = bisect_left(ends, start) - 1
+    seg_start = ends[k] + 1 if k >= 0 and ends[k] >= floor else floor
     return text[seg_start:start]
+
+
+def _listed(text: str, before: _Figure, after: _Figure) -> bool:
+    """Whether two figures stand in a list: only 和, 、, 及 or 与 between them."""
+    return after.start - before.end == 1 and text[before.end] in _LIST_JOINER
 
 
 def _forward_label(text: str, end: int, limit: int) -> str:
     rest = text[end:limit]
     m = _FORWARD_STOP.search(rest)
     noun = rest[: m.start()] if m else rest
-    return noun if 2 <= len(noun) <= 24 and not re.search(r"\d", noun) else ""
+    return noun if 2 <= len(noun) <= 24 and not _DIGIT.search(noun) else ""
 
 
 def _split_labels(label: str, count: int) -> list[str]:
@@ -298,15 +361,26 @@ def _split_labels(label: str, count: int) -> list[str]:
     return [f"{label}（{n}）" for n in range(1, count + 1)]
 
 
-def _kind(sentence: str, context: Context) -> str:
+def _section_kind(context: Context) -> str | None:
+    """What the headings above a paragraph say of its figures: TARGET (a plan), ACTUAL (a
+    review: results unless the sentence names a target) or None (the sentence decides)."""
     sections = " ".join(context.sections)
     year = context.report_year
-    if year and re.search(rf"{year}年", sections) and not re.search(rf"{year - 1}年", sections):
+    if year and f"{year}年" in sections and f"{year - 1}年" not in sections:
         return TARGET
     if _TARGET_SECTION.search(sections):
         return TARGET
-    if _ACTUAL_SECTION.search(sections) or (year and re.search(rf"{year - 1}年", sections)):
-        return TARGET if re.search(r"预期目标|力争", sentence) else ACTUAL
+    if _ACTUAL_SECTION.search(sections) or (year and f"{year - 1}年" in sections):
+        return ACTUAL
+    return None
+
+
+def _sentence_kind(sentence: str, section_kind: str | None) -> str:
+    """The kind of a sentence's figures, given :func:`_section_kind`."""
+    if section_kind == TARGET:
+        return TARGET
+    if section_kind == ACTUAL:
+        return TARGET if _TARGET_IN_REVIEW.search(sentence) else ACTUAL
     if _TARGET_SENTENCE.search(sentence):
         return TARGET
     if _ACTUAL_SENTENCE.search(sentence):
@@ -314,23 +388,30 @@ def _kind(sentence: str, context: Context) -> str:
     return OTHER
 
 
-def _year(kind: str, context: Context) -> int | None:
-    match = re.search(r"((?:19|20)\d\d)年", " ".join(context.sections))
-    if match:
-        return int(match.group(1))
+def _section_year(context: Context) -> int | None:
+    """The year a heading above the paragraph names, if any."""
+    match = _YEAR_IN_TITLE.search(" ".join(context.sections))
+    return int(match.group(1)) if match else None
+
+
+def _year(kind: str, context: Context, section_year: int | None) -> int | None:
+    """The year of a figure of ``kind``; ``section_year`` is :func:`_section_year`."""
+    if section_year is not None:
+        return section_year
     if context.report_year is None:
         return None
     return context.report_year if kind == TARGET else context.report_year - 1
 
 
-def _qualifier(fig: _Figure, sentence_prefix: str) -> str | None:
+def _qualifier(fig: _Figure, forecast: bool) -> str | None:
+    """``forecast``: the sentence opens with 预计."""
     if fig.post:
         return fig.post
     if fig.about:
         return "余"
     if fig.pre:
         return {"超": "超过"}.get(fig.pre, fig.pre)
-    if sentence_prefix.startswith("预计"):
+    if forecast:
         return "预计"
     return None
 
@@ -346,24 +427,36 @@ def extract_paragraph(text: str, anchor: str, context: Context = Context()) -> l
     """Every indicator the paragraph ``text`` states, in text order."""
     found: list[Indicator] = []
     figures = _figures(text)
+    if not figures:
+        return found
     section = context.sections[-1] if context.sections else ""
-    for s_start, s_end in _sentences(text):
+    section_kind, section_year = _section_kind(context), _section_year(context)
+    clause_ends = _clause_ends(text)
+    sentences = _sentences(text)
+    by_sentence: list[list[_Figure]] = [[] for _ in sentences]
+    starts = [s for s, _ in sentences]
+    for f in figures:
+        by_sentence[bisect_right(starts, f.start) - 1].append(f)
+    for (s_start, s_end), figs in zip(sentences, by_sentence):
+        if not figs:
+            continue
         sentence = text[s_start:s_end]
-        kind = _kind(sentence, context)
-        year = _year(kind, context)
-        figs = [f for f in figures if s_start <= f.start < s_end]
+        kind = _sentence_kind(sentence, section_kind)
+        year = _year(kind, context, section_year)
+        forecast = sentence.lstrip().startswith("预计")
         sentence_items: list[Indicator] = []
         floor = s_start
         i = 0
         while i < len(figs):
             fig = figs[i]
             begin = fig.phrase_start if fig.is_change else fig.start
-            raw = _backward_label(text, floor, begin)
-            respectively = "分别" in _backward_label(text, floor, fig.start)
+            raw = _backward_label(text, floor, begin, clause_ends)
+            label_before = raw if begin == fig.start else _backward_label(text, floor, fig.start, clause_ends)
+            respectively = "分别" in label_before
             # a group: 分别 X和Y(、增长A和B)
             group = [fig]
             j = i + 1
-            while j < len(figs) and re.fullmatch(r"[和、及与]", text[figs[j - 1].end:figs[j].start]) \
+            while j < len(figs) and _listed(text, figs[j - 1], figs[j]) \
                     and figs[j].unit == fig.unit:
                 group.append(figs[j])
                 j += 1
@@ -376,8 +469,8 @@ def extract_paragraph(text: str, anchor: str, context: Context = Context()) -> l
                     g.change_verb = g.change_verb or fig.change_verb
                     number, unit = _change(g)
                     start = g.verb_start if g.verb_start >= 0 else g.start
-                    sentence_items[base + n] = replace(sentence_items[base + n], change=number, change_unit=unit,
-                                                       change_text=text[start:g.end])
+                    sentence_items[base + n] = _replaced(sentence_items[base + n], change=number, change_unit=unit,
+                                                         change_text=text[start:g.end])
                 floor = figs[j - 1].end
                 i = j
                 continue
@@ -388,15 +481,15 @@ def extract_paragraph(text: str, anchor: str, context: Context = Context()) -> l
                 labels = _split_labels(_clean_label(raw.replace("分别", "")), len(group))
                 changes: list[_Figure] = []
                 k = j
-                if k < len(figs) and figs[k].is_change or (k < len(figs) and re.search(
-                        "|".join(CHANGE_UP + CHANGE_DOWN), text[group[-1].end:figs[k].start])):
+                if k < len(figs) and figs[k].is_change or (k < len(figs) and _CHANGE_WORD.search(
+                        text, group[-1].end, figs[k].start)):
                     gap = text[group[-1].end:figs[k].start]
-                    verb = re.search("|".join(CHANGE_UP + CHANGE_DOWN), gap)
+                    verb = _CHANGE_WORD.search(gap)
                     if verb and len(gap) <= 6:
                         changes = [figs[k]]
                         m = k + 1
                         while m < len(figs) and len(changes) < len(group) and \
-                                re.fullmatch(r"[和、及与]", text[figs[m - 1].end:figs[m].start]):
+                                _listed(text, figs[m - 1], figs[m]):
                             changes.append(figs[m])
                             m += 1
                         if len(changes) == len(group):
@@ -406,13 +499,13 @@ def extract_paragraph(text: str, anchor: str, context: Context = Context()) -> l
                         else:
                             changes = []
                 for n, (g, label) in enumerate(zip(group, labels)):
-                    item = _make(text, g, label, anchor, kind, year, context, section, s_start)
+                    item = _make(text, g, label, anchor, kind, year, context, section, forecast)
                     if fig.is_change:
                         item = _as_change(item, g, text)
                     elif changes:
                         number, unit = _change(changes[n])
-                        item = replace(item, change=number, change_unit=unit,
-                                       change_text=changes[n].change_verb + text[changes[n].start:changes[n].end])
+                        item = _replaced(item, change=number, change_unit=unit,
+                                         change_text=changes[n].change_verb + text[changes[n].start:changes[n].end])
                     sentence_items.append(item)
                 floor = figs[j - 1].end
                 i = j
@@ -423,8 +516,8 @@ def extract_paragraph(text: str, anchor: str, context: Context = Context()) -> l
                 prev = sentence_items[-1] if sentence_items else None
                 if not label and prev is not None and prev.change is None and prev.value is not None:
                     number, unit = _change(fig)
-                    sentence_items[-1] = replace(prev, change=number, change_unit=unit,
-                                                 change_text=text[fig.verb_start:fig.end])
+                    sentence_items[-1] = _replaced(prev, change=number, change_unit=unit,
+                                                   change_text=text[fig.verb_start:fig.end])
                     floor = fig.end
                     i += 1
                     continue
@@ -432,12 +525,12 @@ def extract_paragraph(text: str, anchor: str, context: Context = Context()) -> l
                     floor = fig.end
                     i += 1
                     continue  # a change of nothing named: not an indicator
-                item = _as_change(_make(text, fig, label, anchor, kind, year, context, section, s_start), fig, text)
+                item = _as_change(_make(text, fig, label, anchor, kind, year, context, section, forecast), fig, text)
                 parts = [p for p in label.split("、") if p]
                 if raw.rstrip().endswith("均") and len(parts) > 1:
                     # “城镇…收入、农村…收入均增长8%”: one indicator per name, the same span
-                    sentence_items += [replace(item, label=p) for p in parts[:-1]]
-                    item = replace(item, label=parts[-1])
+                    sentence_items += [_replaced(item, label=p) for p in parts[:-1]]
+                    item = _replaced(item, label=parts[-1])
             else:
                 if len(label) <= 2 and not fig.percent:
                     forward = _forward_label(text, fig.end, s_end)
@@ -446,9 +539,9 @@ def extract_paragraph(text: str, anchor: str, context: Context = Context()) -> l
                 if not label and prev is not None and prev.value is None and prev.change is not None \
                         and text[prev.end:fig.start].strip("，、 ").startswith(("达到", "达", "为")):
                     # “地区生产总值增长7.5%，达到309亿元”: one indicator
-                    merged = _make(text, fig, prev.label, anchor, kind, year, context, section, s_start)
-                    sentence_items[-1] = replace(merged, change=prev.change, change_unit=prev.change_unit,
-                                                 change_text=prev.change_text)
+                    merged = _make(text, fig, prev.label, anchor, kind, year, context, section, forecast)
+                    sentence_items[-1] = _replaced(merged, change=prev.change, change_unit=prev.change_unit,
+                                                   change_text=prev.change_text)
                     floor = fig.end
                     i += 1
                     continue
@@ -460,7 +553,7 @@ def extract_paragraph(text: str, anchor: str, context: Context = Context()) -> l
                     floor = fig.end
                     i += 1
                     continue
-                item = _make(text, fig, label, anchor, kind, year, context, section, s_start)
+                item = _make(text, fig, label, anchor, kind, year, context, section, forecast)
             sentence_items.append(item)
             floor = fig.end
             i += 1
@@ -469,12 +562,12 @@ def extract_paragraph(text: str, anchor: str, context: Context = Context()) -> l
 
 
 def _make(text: str, fig: _Figure, label: str, anchor: str, kind: str, year: int | None,
-          context: Context, section: str, s_start: int) -> Indicator:
+          context: Context, section: str, forecast: bool) -> Indicator:
     value = fig.num + fig.mag + fig.about + ("" if fig.implicit_unit else fig.unit)
-    return Indicator(
+    return _new_indicator(
         label=label, value=value, value_normalized=_decimal_number(fig.num, fig.mag),
         unit_normalized=_unit_normalized(fig.unit), change=None, change_unit=None,
-        qualifier=_qualifier(fig, text[s_start:fig.start].lstrip()), kind=kind, year=year,
+        qualifier=_qualifier(fig, forecast), kind=kind, year=year,
         anchor=anchor, span=text[fig.start:fig.end], start=fig.start, end=fig.end,
         report=context.report, section=section,
     )
@@ -483,9 +576,9 @@ def _make(text: str, fig: _Figure, label: str, anchor: str, kind: str, year: int
 def _as_change(item: Indicator, fig: _Figure, text: str) -> Indicator:
     number, unit = _change(fig)
     start = fig.verb_start if fig.verb_start >= 0 else fig.start
-    return replace(item, value=None, value_normalized=None, unit_normalized=None, change=number,
-                   change_unit=unit, change_text=text[start:fig.end], span=text[start:fig.end],
-                   start=start, end=fig.end)
+    return _replaced(item, value=None, value_normalized=None, unit_normalized=None, change=number,
+                     change_unit=unit, change_text=text[start:fig.end], span=text[start:fig.end],
+                     start=start, end=fig.end)
 
 
 # --------------------------------------------------------------------------- reports and pages
@@ -566,9 +659,16 @@ ROW_FIELDS = ("report", "label", "value", "value_normalized", "unit_normalized",
 def to_row(item: Indicator, page_url: str) -> dict[str, object]:
     """One open-data row; ``page_url`` is the report page's URL relative to the site root."""
     # every field is a str, a number or None: read them directly (``asdict`` deep-copies, 15x slower)
-    row = {key: getattr(item, key, None) for key in ROW_FIELDS if key != "url"}
+    try:
+        row = dict(zip(_ITEM_FIELDS, _item_values(item)))
+    except AttributeError:  # not an Indicator: what it lacks is None
+        row = {key: getattr(item, key, None) for key in _ITEM_FIELDS}
     row["url"] = f"{page_url}#{item.anchor}"
     return row
+
+
+_ITEM_FIELDS = tuple(key for key in ROW_FIELDS if key != "url")
+_item_values = operator.attrgetter(*_ITEM_FIELDS)
 
 
 def to_csv(rows: Sequence[dict[str, object]]) -> bytes:
@@ -580,9 +680,25 @@ def csv_lines(rows: Sequence[dict[str, object]]) -> str:
     """The CSV lines of ``rows`` (no header): each report's part of indicators.csv."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([("" if v is None else _format_number(v) if isinstance(v, float) else v)
-                      for v in (row.get(k) for k in ROW_FIELDS)] for row in rows)
+    writer.writerows(map(_csv_values, rows))
     return buffer.getvalue()
+
+
+_ROW_VALUES = operator.itemgetter(*ROW_FIELDS)
+#: Values the csv module writes as :func:`csv_lines` wants them (None as "", like "").
+_CSV_AS_IS = frozenset((str, int, bool, type(None)))
+
+
+def _csv_values(row: Mapping[str, object]) -> Sequence[object]:
+    """A row's values in ``ROW_FIELDS`` order, ready for ``csv.writer``: missing and None as "",
+    floats as :func:`_format_number` writes them (5.0 -> "5")."""
+    try:
+        values = _ROW_VALUES(row)
+    except KeyError:
+        values = tuple(row.get(k) for k in ROW_FIELDS)
+    if _CSV_AS_IS.issuperset(map(type, values)):
+        return values
+    return [("" if v is None else _format_number(v) if isinstance(v, float) else v) for v in values]
 
 
 def csv_file(parts: Iterable[str | bytes]) -> bytes:

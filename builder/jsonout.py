@@ -4,12 +4,14 @@ With ``indent`` the standard library gives up its C encoder and walks the data w
 generators, token by token; the site's data files (indicators.json grows by about 160 rows a
 report) spent most of their time there.  This writes plain data (dict with str keys, list,
 tuple, str, int, float, bool, None) with string encoding done in C, and hands anything else to
-``json.dumps`` itself, so the output is always exactly the standard library's.
+``json.dumps`` itself, so the output is always exactly the standard library's.  A list of flat
+dicts (indicators.json's rows) goes through the C encoder after all (see :func:`_flat_rows`).
 """
 
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from json.encoder import encode_basestring
 
 _FLOAT_REPR = float.__repr__
@@ -22,6 +24,10 @@ class _Unsupported(Exception):
 
 def dumps(obj: object, *, indent: int = 2, sort_keys: bool = False) -> str:
     """Exactly ``json.dumps(obj, ensure_ascii=False, indent=indent, sort_keys=sort_keys)``."""
+    if type(indent) is int and indent > 0:
+        flat = _flat_rows(obj, indent, sort_keys)
+        if flat is not None:
+            return flat
     parts: list[str] = []
     try:
         _write(obj, parts, "\n", " " * indent, sort_keys)
@@ -82,3 +88,30 @@ def _write(obj: object, out: list[str], newline: str, step: str, sort_keys: bool
         out.append(newline + "]")
     else:
         out.append(_scalar(obj))
+
+
+_FLAT_TYPES = frozenset((str, int, float, bool, type(None)))
+
+
+def _flat_rows(obj: object, indent: int, sort_keys: bool) -> str | None:
+    """``dumps`` of a list of flat dicts (scalar values), such as the rows of indicators.json,
+    written by ``json``'s C encoder; None for anything else.
+
+    The C encoder takes no ``indent``, but it takes an item separator, which may hold the newline
+    and indentation of a row's items; a newline never stands inside an encoded string, so the
+    only other places to indent, the rows' braces, are found by plain replacement.  (It spells
+    non-str keys, sorts keys and writes numbers exactly as ``json.dumps`` does.)
+    """
+    if type(obj) is not list or not obj or not all(
+            type(row) is dict and row and _FLAT_TYPES.issuperset(map(type, row.values())) for row in obj):
+        return None
+    outer, inner = "\n" + " " * indent, "\n" + " " * (2 * indent)
+    text = _row_encoder(inner, sort_keys).encode(obj)
+    # '[{"a": 1,\n    "b": 2},\n    {…}]' -> '[\n  {\n    "a": 1,\n    "b": 2\n  },\n  {…}\n]'
+    text = text[2:-2].replace("}," + inner + "{", outer + "}," + outer + "{" + inner)
+    return "[" + outer + "{" + inner + text + outer + "}\n]"
+
+
+@lru_cache(maxsize=8)
+def _row_encoder(item_separator: str, sort_keys: bool) -> json.JSONEncoder:
+    return json.JSONEncoder(ensure_ascii=False, sort_keys=sort_keys, separators=("," + item_separator, ": "))

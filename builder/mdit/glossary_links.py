@@ -28,11 +28,13 @@ report template prints it), so screen readers announce the definition too.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from builder.glossary import Glossary
+from builder.glossary import Glossary, TermSpan
 
 POLICIES = ("first-per-section", "first-per-page", "every")
 DEFAULT_POLICY = "first-per-section"
@@ -68,85 +70,97 @@ def glossary_links_plugin(
 def _link_terms(state: StateCore, glossary: Glossary, policy: str, href: str,
                 describedby_prefix: str | None, css_class: str) -> None:
     occurrences: list[dict[str, object]] = []
-    used: list[str] = []
+    used: dict[str, None] = {}  # term ids in order of first use
     linked: set[str] = set()
     anchor = ""
     for token in state.tokens:
-        if token.type == "heading_open" and policy == "first-per-section":
+        kind = token.type
+        if kind == "inline":
+            if token.children:
+                by_child = _spans_by_child(token.children, glossary)
+                if by_child:
+                    token.children = _linked_children(
+                        token.children, by_child, glossary, anchor=anchor, every=policy == "every",
+                        linked=linked, used=used, occurrences=occurrences, href=href,
+                        describedby_prefix=describedby_prefix, css_class=css_class)
+            continue
+        if kind == "heading_open" and policy == "first-per-section":
             linked = set()
-        if token.type in ("heading_open", "paragraph_open") and token.attrGet("id"):
+        if kind in ("heading_open", "paragraph_open") and token.attrGet("id"):
             anchor = str(token.attrGet("id"))
-        if token.type != "inline" or not token.children:
-            continue
-        # the text children outside links, joined: one search per block (a span that crosses
-        # two children, e.g. a line break or a <data> element, stays unlinked)
-        pieces: dict[int, int] = {}  # child index -> offset in the joined text
-        joined = ""
-        depth = 0
-        for n, child in enumerate(token.children):
-            if child.type == "link_open":
-                depth += 1
-            elif child.type == "link_close":
-                depth -= 1
-            elif child.type == "text" and depth == 0 and child.content:
-                pieces[n] = len(joined)
-                joined += child.content
-            elif depth == 0:
-                joined += "\n"  # markup between two texts: nothing matches across it
-        spans = glossary.find_terms(joined) if joined.strip() else []
-        if not spans:
-            continue
-        by_child: dict[int, list] = {}
-        for span in spans:
-            for n, offset in pieces.items():
-                if offset <= span.start and span.end <= offset + len(token.children[n].content):
-                    by_child.setdefault(n, []).append((span, offset))
-                    break
-        children: list[Token] = []
-        for n, child in enumerate(token.children):
-            if n not in by_child:
-                children.append(child)
-                continue
-            pos = 0
-            text = child.content
-            for span, offset in by_child[n]:
-                start, end = span.start - offset, span.end - offset
-                make_link = policy == "every" or span.term_id not in linked
-                occurrences.append({"term": span.term_id, "anchor": anchor, "linked": make_link})
-                if span.term_id not in used:
-                    used.append(span.term_id)
-                if not make_link:
-                    continue
-                linked.add(span.term_id)
-                if start > pos:
-                    children.append(_text(text[pos:start], child))
-                term = glossary.by_id[span.term_id]
-                link_open = Token("link_open", "a", 1)
-                link_open.attrSet("class", css_class)
-                link_open.attrSet("href", f"{href}#{term.id}")
-                link_open.attrSet("data-term", term.id)
-                link_open.attrSet("data-definition", term.definition)
-                if describedby_prefix is not None:
-                    link_open.attrSet("aria-describedby", f"{describedby_prefix}{term.id}")
-                link_open.markup = "glossary"
-                link_open.info = "auto"
-                link_open.level = child.level
-                children.append(link_open)
-                children.append(_text(text[start:end], child, level=child.level + 1))
-                link_close = Token("link_close", "a", -1)
-                link_close.markup = "glossary"
-                link_close.info = "auto"
-                link_close.level = child.level
-                children.append(link_close)
-                pos = end
-            if pos < len(text):
-                children.append(_text(text[pos:], child))
-        token.children = children
     state.env["glossary_occurrences"] = occurrences
-    state.env["glossary_terms"] = used
+    state.env["glossary_terms"] = list(used)
+
+
+def _spans_by_child(children: list[Token], glossary: Glossary) -> dict[int, list[tuple[TermSpan, int]]]:
+    """The glossary's terms in a block, searched once in its text children outside links
+    joined (a span that crosses two children, e.g. a line break or a <data> element, stays
+    unlinked): child index -> [(span, the child's offset in the joined text)]."""
+    where: list[int] = []  # the text children searched, by index ...
+    offsets: list[int] = []  # ... and their offsets in the joined text
+    parts: list[str] = []
+    length = depth = 0
+    for n, child in enumerate(children):
+        kind = child.type
+        if kind == "link_open":
+            depth += 1
+        elif kind == "link_close":
+            depth -= 1
+        elif depth == 0:
+            if kind == "text" and child.content:
+                where.append(n)
+                offsets.append(length)
+                parts.append(child.content)
+                length += len(child.content)
+            else:
+                parts.append("\n")  # markup between two texts: nothing matches across it
+                length += 1
+    joined = "".join(parts)
+    spans = glossary.find_terms(joined) if joined.strip() else []
+    by_child: dict[int, list[tuple[TermSpan, int]]] = {}
+    for span in spans:
+        k = bisect_right(offsets, span.start) - 1  # the text child the span starts in
+        if k >= 0 and span.end <= offsets[k] + len(children[where[k]].content):
+            by_child.setdefault(where[k], []).append((span, offsets[k]))
+    return by_child
+
+
+def _linked_children(children: list[Token], by_child: dict[int, list[tuple[TermSpan, int]]],
+                     glossary: Glossary, *, anchor: str, every: bool, linked: set[str], used: dict[str, None],
+                     occurrences: list[dict[str, object]], href: str, describedby_prefix: str | None,
+                     css_class: str) -> list[Token]:
+    """``children`` with the spans of ``by_child`` that the policy links split out into links;
+    every span is recorded in ``occurrences``."""
+    out: list[Token] = []
+    for n, child in enumerate(children):
+        if n not in by_child:
+            out.append(child)
+            continue
+        pos = 0
+        text = child.content
+        for span, offset in by_child[n]:
+            start, end = span.start - offset, span.end - offset
+            make_link = every or span.term_id not in linked
+            occurrences.append({"term": span.term_id, "anchor": anchor, "linked": make_link})
+            used.setdefault(span.term_id, None)
+            if not make_link:
+                continue
+            linked.add(span.term_id)
+            if start > pos:
+                out.append(_text(text[pos:start], child))
+            term = glossary.by_id[span.term_id]
+            attrs = {"class": css_class, "href": f"{href}#{term.id}", "data-term": term.id,
+                     "data-definition": term.definition}
+            if describedby_prefix is not None:
+                attrs["aria-describedby"] = f"{describedby_prefix}{term.id}"
+            out.append(Token("link_open", "a", 1, attrs=attrs, level=child.level, markup="glossary", info="auto"))
+            out.append(_text(text[start:end], child, level=child.level + 1))
+            out.append(Token("link_close", "a", -1, level=child.level, markup="glossary", info="auto"))
+            pos = end
+        if pos < len(text):
+            out.append(_text(text[pos:], child))
+    return out
 
 
 def _text(content: str, like: Token, level: int | None = None) -> Token:
-    token = Token("text", "", 0, content=content)
-    token.level = like.level if level is None else level
-    return token
+    return Token("text", "", 0, content=content, level=like.level if level is None else level)

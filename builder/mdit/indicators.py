@@ -19,6 +19,8 @@ Side results travel back through ``env``, never module state.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from html import escape
 
 from markdown_it import MarkdownIt
@@ -37,8 +39,15 @@ def indicators_plugin(md: MarkdownIt) -> None:
 
 
 def _render_open(self, tokens: list[Token], idx: int, options, env) -> str:
-    attrs = tokens[idx].attrs
-    return "<data" + "".join(f' {escape(str(k))}="{escape(str(v))}"' for k, v in attrs.items()) + ">"
+    return "<data" + "".join([f' {_escape(str(k))}="{_escape(str(v))}"' for k, v in tokens[idx].attrs.items()]) + ">"
+
+
+_SPECIAL = re.compile("[&<>\"']")
+
+
+def _escape(text: str) -> str:
+    """``html.escape(text)``, with a quick look first: most values need nothing escaped."""
+    return escape(text) if _SPECIAL.search(text) else text
 
 
 def _indicators(state: StateCore) -> None:
@@ -63,54 +72,87 @@ def _indicators(state: StateCore) -> None:
 
 def _wrap(inline: Token, anchor: str, context: Context) -> list[Indicator]:
     children = inline.children or []
-    pieces: list[tuple[int, int]] = []  # (child index, offset in the joined text)
-    text = ""
-    depth = 0
+    where: list[int] = []  # the text children outside links, by index ...
+    offsets: list[int] = []  # ... and their offsets in the joined text
+    parts: list[str] = []
+    length = depth = 0
     for n, child in enumerate(children):
-        if child.type == "link_open":
+        kind = child.type
+        if kind == "text":
+            if depth == 0:
+                where.append(n)
+                offsets.append(length)
+                parts.append(child.content)
+                length += len(child.content)
+        elif kind == "link_open":
             depth += 1
-        elif child.type == "link_close":
+        elif kind == "link_close":
             depth -= 1
-        elif child.type == "text" and depth == 0:
-            pieces.append((n, len(text)))
-            text += child.content
-    items = extract_paragraph(text, anchor, context)
+    items = extract_paragraph("".join(parts), anchor, context)
     if not items:
         return items
-    # split text children from the last figure back, so earlier offsets stay valid
-    replacements: dict[int, list[Token]] = {}
+    # the figures of each text child, in order; one span may stand for several indicators
+    # (“城镇…、农村…均增长8%”): the first of them is wrapped
+    figures: dict[int, tuple[int, list[Indicator]]] = {}  # child index -> (its offset, its figures)
     wrapped: set[tuple[int, int]] = set()
-    for item in sorted(items, key=lambda i: i.start, reverse=True):
+    for item in sorted(items, key=lambda i: i.start):
         if (item.start, item.end) in wrapped:
-            continue  # one span, several indicators (“城镇…、农村…均增长8%”)
+            continue
         wrapped.add((item.start, item.end))
-        for n, offset in pieces:
-            content = children[n].content
-            if offset <= item.start and item.end <= offset + len(content):
-                current = replacements.get(n) or [children[n]]
-                replacements[n] = _split(current, item.start - offset, item.end - offset, item)
-                break
-    out: list[Token] = []
-    for n, child in enumerate(children):
-        out.extend(replacements.get(n, [child]))
-    inline.children = out
+        # the text child holding the span: the last one starting at or before it (the ones
+        # before it sharing its offset are empty)
+        k = bisect_right(offsets, item.start) - 1
+        if k >= 0 and item.end <= offsets[k] + len(children[where[k]].content):
+            figures.setdefault(where[k], (offsets[k], []))[1].append(item)
+    if figures:
+        out: list[Token] = []
+        for n, child in enumerate(children):
+            if n in figures:
+                out.extend(_wrapped(child.content, *figures[n]))
+            else:
+                out.append(child)
+        inline.children = out
     return items
+
+
+def _wrapped(content: str, offset: int, figures: list[Indicator]) -> list[Token]:
+    """A text child's content (at ``offset`` in the paragraph's text) as text tokens with each
+    of ``figures`` (in order) in ``indicator_open`` / ``indicator_close``."""
+    if any(a.end > b.start for a, b in zip(figures, figures[1:])):
+        return _wrapped_overlapping(content, offset, figures)
+    out: list[Token] = []
+    pos = 0
+    for item in figures:
+        start, end = item.start - offset, item.end - offset
+        if start > pos:
+            out.append(Token("text", "", 0, content=content[pos:start]))
+        out += [_opening(item), Token("text", "", 0, content=content[start:end]), Token("indicator_close", "data", -1)]
+        pos = end
+    if pos < len(content):
+        out.append(Token("text", "", 0, content=content[pos:]))
+    return out
+
+
+def _opening(item: Indicator) -> Token:
+    # own token types (not html_inline), so plain-text readers such as anchors.plain_text skip them
+    return Token("indicator_open", "data", 1, attrs={
+        "class": "indicator", "id": item.id, "value": item.data_value, "data-kind": item.kind})
+
+
+def _wrapped_overlapping(content: str, offset: int, figures: list[Indicator]) -> list[Token]:
+    """:func:`_wrapped` for figures whose spans overlap (none do, as extracted today): split
+    from the last figure back, each split taking the text before the later one."""
+    tokens = [Token("text", "", 0, content=content)]
+    for item in sorted(figures, key=lambda i: i.start, reverse=True):
+        tokens = _split(tokens, item.start - offset, item.end - offset, item)
+    return tokens
 
 
 def _split(tokens: list[Token], start: int, end: int, item: Indicator) -> list[Token]:
     """``tokens`` starts with a text token holding [start, end) (later figures already split off)."""
-    head, rest = tokens[0], tokens[1:]
-    content = head.content
-    # own token types (not html_inline), so plain-text readers such as anchors.plain_text skip them
-    opening = Token("indicator_open", "data", 1)
-    for name, value in (("class", "indicator"), ("id", item.id), ("value", item.data_value),
-                        ("data-kind", item.kind)):
-        opening.attrSet(name, value)
-    closing = Token("indicator_close", "data", -1)
-    new = []
-    if content[:start]:
-        new.append(Token("text", "", 0, content=content[:start]))
-    new += [opening, Token("text", "", 0, content=content[start:end]), closing]
+    content = tokens[0].content
+    new = [Token("text", "", 0, content=content[:start])] if content[:start] else []
+    new += [_opening(item), Token("text", "", 0, content=content[start:end]), Token("indicator_close", "data", -1)]
     if content[end:]:
         new.append(Token("text", "", 0, content=content[end:]))
-    return new + rest
+    return new + tokens[1:]

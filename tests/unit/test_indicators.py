@@ -100,3 +100,65 @@ def test_config_sidebar_count():
     with pytest.raises(ConfigError) as info:
         parse_config("indicators:\n  sidebar_count: many\n", Path("config.yaml"))
     assert "indicators.sidebar_count: expected a whole number (0 or more), got a string" in str(info.value)
+
+
+# ----------------------------------------------------------------- fast paths give the plain results
+
+
+def test_clean_label_is_the_plain_trimming():
+    """_clean_label matches the trims only where they can stand; the plain way substitutes."""
+    import random
+
+    from builder.indicators import _LEAD_TRIM, _TAIL_TRIM, _clean_label
+
+    def plain(label: str) -> str:
+        label = label.strip()
+        for _ in range(6):
+            before = label
+            label = _LEAD_TRIM.sub("", label).strip()
+            label = _TAIL_TRIM.sub("", label).strip()
+            if label == before:
+                break
+        label = label.strip("“”（）()、，")
+        return label[-40:] if len(label) > 40 else label
+
+    atoms = ["、", "和", "及", "并", "，", " ", "其中", "全年", "我市", "预计", "实现", "累计", "共", "一是", "三、",
+             "（二）", "12.", "3、", "达到", "达", "为", "均", "保持在", "控制在", "提高至", "每", "每年", "每万人",
+             "的", "地区", "生产总值", "\n", "5", "。", "分别"]
+    rng = random.Random(11)
+    for _ in range(20000):
+        label = "".join(rng.choice(atoms) for _ in range(rng.randrange(10)))
+        assert _clean_label(label) == plain(label), label
+
+
+def test_numbers_indicators_and_rows_the_fast_way():
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from builder.indicators import MAGNITUDES, _decimal_number, _new_indicator, _replaced, csv_lines
+
+    for num in ("0", "7", "0012", "1.5", "1.93", "2.50", "3.0", "１２"):
+        for mag in ("", "万", "亿", "万亿"):
+            value = Decimal(num).scaleb(MAGNITUDES.get(mag, 0))
+            expected = int(value) if value == value.to_integral_value() else float(value)
+            got = _decimal_number(num, mag)
+            assert (got, type(got)) == (expected, type(expected))
+    fields = dict(label="地区生产总值", value="5.0%", value_normalized=5.0, unit_normalized="%", change=None,
+                  change_unit=None, qualifier=None, kind="actual", year=2019, anchor="p1", span="5.0%",
+                  start=3, end=7)
+    item = _new_indicator(**fields)
+    assert item == Indicator(**fields) and hash(item) == hash(Indicator(**fields))
+    assert _replaced(item, change=1.5, label="x") == replace(Indicator(**fields), change=1.5, label="x")
+
+    class Partial:  # to_row reads any object; what it lacks is None
+        anchor, label = "p2", "x"
+
+    rows = [to_row(item, "reports/r.html"), to_row(Partial(), "reports/r.html")]
+    assert rows[1]["url"] == "reports/r.html#p2" and rows[1]["value"] is None
+    assert list(rows[0]) == list(rows[1])
+    # floats as written numbers (5.0 -> 5), None as nothing, quotes and commas quoted
+    rows.append({**rows[0], "label": 'a,"b"', "change": float("nan"), "year": True})
+    assert csv_lines(rows).splitlines() == [
+        ",地区生产总值,5.0%,5,%,,,,actual,2019,p1,5.0%,reports/r.html#p1",
+        ",x,,,,,,,,,p2,,reports/r.html#p2",
+        ',"a,""b""",5.0%,5,%,nan,,,actual,True,p1,5.0%,reports/r.html#p1']

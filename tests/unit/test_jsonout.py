@@ -14,6 +14,11 @@ CASES = [
       "year": 2020, "qualifier": None}],
     {"nan": float("nan")}, {"inf": [float("inf")]}, {1: "int key"}, ("tuple", 1),
     {"\u2028 \x00 \\ /": "\ud800"},
+    # lists of flat dicts (indicators.json) take the C encoder: braces, commas and newlines in
+    # strings, non-str keys, NaN, a nested value, a dict subclass, a str subclass
+    [{"a": "},\n    {", "b": "x}", "c": "{\n", "d": 1.5, "e": None}, {"a": "", "b": True}],
+    [{2: "int key", 1: 2}], [{"nan": float("nan"), "inf": float("-inf")}], [{"a": [1]}, {"b": 2}],
+    [{"a": 1}, {}], [{"a": 1}, 2], [{"b": 2, "a": 1}, {"c": 3}],
 ]
 
 
@@ -49,3 +54,15 @@ def test_random_nested_data():
         for sort_keys in (False, True):
             assert dumps(obj, sort_keys=sort_keys) == json.dumps(obj, ensure_ascii=False, indent=2,
                                                                  sort_keys=sort_keys)
+
+
+def test_random_lists_of_flat_dicts():
+    rng = random.Random(9)
+    scalars = ["", "苏州", "a\"b", "},\n  {", "\n", "\\", None, True, False, 0, -3, 10**20, 2.5, -0.0, 1e-7]
+    for _ in range(300):
+        rows = [{rng.choice("abcdef"): rng.choice(scalars) for _ in range(rng.randrange(1, 6))}
+                for _ in range(rng.randrange(1, 5))]
+        for indent in (1, 2, 4):
+            for sort_keys in (False, True):
+                assert dumps(rows, indent=indent, sort_keys=sort_keys) == json.dumps(
+                    rows, ensure_ascii=False, indent=indent, sort_keys=sort_keys)

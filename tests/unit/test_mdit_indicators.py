@@ -103,3 +103,73 @@ def test_growth_chart_on_government_work_reports_only():
                                "site_src/reports/r.md")
     files, _ = build_pages([other], site_name="x", templates_dir=TEMPLATES)
     assert b"page-growth-chart" not in files["reports/r.html"]
+
+
+# ----------------------------------------------------------------- wrapping: one pass per text child
+
+
+def _wrap_one_by_one(inline, items):
+    """The figures wrapped one at a time from the last back, each split of a text token taking
+    the text before the later figure (how the plugin first did it): the reference."""
+    from markdown_it.token import Token
+
+    from builder.mdit.indicators import _opening
+
+    children = inline.children
+    pieces, text, depth = [], "", 0
+    for n, child in enumerate(children):
+        if child.type == "link_open":
+            depth += 1
+        elif child.type == "link_close":
+            depth -= 1
+        elif child.type == "text" and depth == 0:
+            pieces.append((n, len(text)))
+            text += child.content
+    replacements, wrapped = {}, set()
+    for item in sorted(items, key=lambda i: i.start, reverse=True):
+        if (item.start, item.end) in wrapped:
+            continue
+        wrapped.add((item.start, item.end))
+        for n, offset in pieces:
+            content = children[n].content
+            if offset <= item.start and item.end <= offset + len(content):
+                head, *rest = replacements.get(n) or [children[n]]
+                start, end, c = item.start - offset, item.end - offset, head.content
+                new = [Token("text", "", 0, content=c[:start])] if c[:start] else []
+                new += [_opening(item), Token("text", "", 0, content=c[start:end]), Token("indicator_close", "data", -1)]
+                if c[end:]:
+                    new.append(Token("text", "", 0, content=c[end:]))
+                replacements[n] = new + rest
+                break
+    return [t for n, child in enumerate(children) for t in replacements.get(n, [child])]
+
+
+def test_wrapping_figures_matches_wrapping_them_one_by_one(monkeypatch):
+    import random
+
+    import builder.mdit.indicators as plugin
+    from builder.indicators import Indicator
+
+    rng = random.Random(4)
+    text = "地区生产总值1.93万亿元，增长6%左右，投资增长7%。"
+    spans: list[tuple[int, int]] = []
+
+    def fake_extract(joined, anchor, context=None):
+        return [Indicator(label=f"x{n}", value="v", value_normalized=n, unit_normalized="元", change=None,
+                          change_unit=None, qualifier=None, kind="actual", year=2019, anchor=anchor,
+                          span=joined[a:b], start=a, end=b) for n, (a, b) in enumerate(spans)]
+
+    monkeypatch.setattr(plugin, "extract_paragraph", fake_extract)
+    before_wrapping = configure(MarkdownIt("commonmark", {"html": False})).use(anchors_plugin)
+    for _ in range(400):  # adjacent, repeated, overlapping, whole-text and markup-crossing spans
+        cuts = sorted(rng.sample(range(len(text) + 1), 6))
+        spans[:] = [(a, b) for a, b in zip(cuts, cuts[1:]) if a < b and rng.random() < 0.7]
+        spans += [(a, min(len(text), a + rng.randrange(1, 5))) for a, _ in spans if rng.random() < 0.3]
+        rng.shuffle(spans)
+        for body in (text, f"**{text[:9]}**{text[9:]}", f"{text[:9]}\n{text[9:]}"):
+            source = "{#p1}\n" + body
+            ours = _md().parse(source, {"report_year": 2020, "report": "r"})[1].children
+            inline = before_wrapping.parse(source, {})[1]
+            joined = "".join(c.content for c in inline.children if c.type == "text")[:-1]  # without the ¶
+            reference = _wrap_one_by_one(inline, fake_extract(joined, "p1"))
+            assert [(t.type, t.content, t.attrs) for t in ours] == [(t.type, t.content, t.attrs) for t in reference]
