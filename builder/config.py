@@ -7,6 +7,7 @@ so a site can live in any folder.
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from dataclasses import dataclass
@@ -52,19 +53,34 @@ class Config:
 
     def relative(self, path: Path) -> str:
         """A path as the user would name it: relative to the site folder when inside it."""
-        path = Path(path)
+        text = str(path) if isinstance(path, Path) else str(Path(path))  # normalized as Path does
+        folder, name = os.path.split(text)
+        if os.path.isabs(text) and name not in ("", ".", "..") and not os.path.islink(text):
+            # = path.resolve().relative_to(root), resolving the folder once for all its files
+            inside = _inside(f"{_resolved_folder(folder)}/{name}", _root_text(self.root))
+            return inside if inside is not None else text
         try:
-            if path.is_absolute() and path.name not in ("", ".", "..") and not path.is_symlink():
-                # = path.resolve(), resolving the folder once for all its files
-                return str((_resolved_folder(str(path.parent)) / path.name).relative_to(self.root))
-            return str(path.resolve().relative_to(self.root))
+            return str(Path(text).resolve().relative_to(self.root))
         except ValueError:
-            return str(path)
+            return text
 
 
 @lru_cache(maxsize=64)
-def _resolved_folder(folder: str) -> Path:
-    return Path(folder).resolve()
+def _resolved_folder(folder: str) -> str:
+    return str(Path(folder).resolve())
+
+
+@lru_cache(maxsize=16)
+def _root_text(root: Path) -> str:
+    return str(root)
+
+
+def _inside(path: str, root: str) -> str | None:
+    """``str(Path(path).relative_to(root))`` for normalized absolute paths; None when outside."""
+    if path == root:
+        return "."
+    prefix = root if root.endswith("/") else root + "/"
+    return path[len(prefix):] if path.startswith(prefix) else None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,9 @@ recorded to template contexts and JSON; :mod:`builder.render` renders and writes
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Callable
 
 from . import jsonout
@@ -48,13 +50,42 @@ def pinyin_key(text: str) -> str:
     return hit
 
 
+def prime_pinyin(texts: Iterable[str]) -> None:
+    """Compute the pinyin keys of ``texts`` not known yet, in a forked child process while this
+    one has not loaded pypinyin: its dictionaries (about 55 MB) then never weigh on this process,
+    nor on the render workers it forks.  Without ``fork``, in this process."""
+    missing = sorted({text for text in texts if text not in _PINYIN})
+    if not missing:
+        return
+    if "pypinyin" not in sys.modules:
+        import multiprocessing
+
+        try:
+            with multiprocessing.get_context("fork").Pool(1) as pool:
+                _PINYIN.update(pool.apply(_pinyin_keys, (missing,)))
+            return
+        except (ValueError, OSError):  # no fork on this platform, or no process to spare
+            pass
+    _PINYIN.update(_pinyin_keys(missing))
+
+
+def _pinyin_keys(texts: Sequence[str]) -> dict[str, str]:
+    return {text: pinyin_key(text) for text in texts}
+
+
+@lru_cache(maxsize=1)
 def pinyin_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    """pypinyin's ``__version__``, read from its source (importing it, or importlib.metadata,
+    would cost more than the sort keys the build cache saves)."""
+    import importlib.util
 
     try:
-        return version("pypinyin")
-    except PackageNotFoundError:  # pragma: no cover
+        spec = importlib.util.find_spec("pypinyin")
+        with open(spec.origin, encoding="utf-8") as handle:  # type: ignore[union-attr, arg-type]
+            found = re.search(r"^__version__\s*=\s*['\"]([^'\"]+)['\"]", handle.read(), re.M)
+    except (ImportError, AttributeError, TypeError, OSError, ValueError):  # pragma: no cover
         return "?"
+    return found.group(1) if found else "?"
 
 
 def known_pinyin() -> tuple[str, dict[str, str]]:
@@ -82,10 +113,13 @@ def sort_key(term: Term) -> tuple[int, str, str]:
 
 def report_terms(glossary: Glossary, used: Sequence[str]) -> list[dict[str, str]]:
     """The terms a report uses (ids in order of first use), for its printed list of terms."""
-    return [
-        {"id": t.id, "term": t.term, "definition": t.definition, "gloss": t.gloss}
-        for t in sorted((glossary.by_id[i] for i in dict.fromkeys(used) if i in glossary.by_id), key=sort_key)
-    ]
+    return [term_entry(t) for t in sorted((glossary.by_id[i] for i in dict.fromkeys(used) if i in glossary.by_id),
+                                          key=sort_key)]
+
+
+def term_entry(term: Term) -> dict[str, str]:
+    """One item of :func:`report_terms` (the build cache keeps only the ids and rebuilds these)."""
+    return {"id": term.id, "term": term.term, "definition": term.definition, "gloss": term.gloss}
 
 
 def glossary_context(glossary: Glossary, occurrences: Mapping[str, Sequence[Mapping[str, str]]],
@@ -142,10 +176,21 @@ def glossary_files(glossary: Glossary, occurrences: Mapping[str, Sequence[Mappin
                    render: Callable[..., str], backlinks_max: int = BACKLINKS_MAX) -> dict[str, bytes]:
     """``glossary/index.html`` (via ``render(template name, **context)``) and ``data/glossary.json``
     (every occurrence, whatever ``backlinks_max``)."""
+    return {GLOSSARY_PAGE: glossary_page(glossary, occurrences, titles, urls, render, backlinks_max),
+            GLOSSARY_DATA: glossary_data(glossary, occurrences)}
+
+
+def glossary_page(glossary: Glossary, occurrences: Mapping[str, Sequence[Mapping[str, str]]],
+                  titles: Mapping[str, str], urls: Mapping[str, str],
+                  render: Callable[..., str], backlinks_max: int = BACKLINKS_MAX) -> bytes:
+    """The bytes of ``glossary/index.html`` (see :func:`glossary_files`)."""
     context = glossary_context(glossary, occurrences, titles, urls, backlinks_max)
-    page = render(GLOSSARY_TEMPLATE, root="../", canonical_url="", **context)
-    data = glossary_json_text(glossary, occurrences)  # = json.dumps(glossary_json(...)), faster
-    return {GLOSSARY_PAGE: page.encode("utf-8"), GLOSSARY_DATA: (data + "\n").encode("utf-8")}
+    return render(GLOSSARY_TEMPLATE, root="../", canonical_url="", **context).encode("utf-8")
+
+
+def glossary_data(glossary: Glossary, occurrences: Mapping[str, Sequence[object]]) -> bytes:
+    """The bytes of ``data/glossary.json``: every occurrence, whatever ``backlinks_max``."""
+    return (glossary_json_text(glossary, occurrences) + "\n").encode("utf-8")  # = json.dumps(...), faster
 
 
 def glossary_json_text(glossary: Glossary, occurrences: Mapping[str, Sequence[object]]) -> str:

@@ -14,20 +14,19 @@ import sys
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from . import __version__
-from .clean import clean_document
 from .config import Config
 from .errors import BuilderError, InputError, SourceError, TextLossError
 from .model import CleanedDocument, RemovedLine, Report, ReportDraft, ReportFile
 from .sitesrc import (dump_report, is_hand_edited, parse_front_matter, parse_report_markdown,
                       write_report)
-from .split import make_slug, split_document
-from .structure import structure_report
-from .textcheck import missing_sentences
 from .glossary import Glossary, load_glossary
 from .segment import use_cache_dir  # glossary: jieba's cache in the build cache
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .buildcache import BuildCache, FileDigests
 
 STATE_FILE = "ingest-state.json"
 Printer = Callable[[str], None]
@@ -75,7 +74,11 @@ def reports_from_page(path: Path, config: Config, taken: set[str]) -> list[Repor
 
 def _cut_reports(path: Path, config: Config, taken: set[str]) -> list[tuple[Report, str]]:
     """``reports_from_page`` with each report's Markdown, dumped once for the check and the write."""
-    from .ingest import read_source  # imported when needed: a no-op build never loads BeautifulSoup
+    # the cutting stages are imported when needed: a build that ingests no page never loads them
+    from .clean import clean_document
+    from .ingest import read_source
+    from .split import make_slug, split_document
+    from .structure import structure_report
 
     display = config.relative(path)
     reports: list[tuple[Report, str]] = []
@@ -118,6 +121,8 @@ def _check_report_keeps_text(draft: ReportDraft, report: Report, display: str) -
     """Every sentence of the cut-out report must reach its Markdown, escaped and read back.
 
     Returns that Markdown (what ``write_report`` writes, so it is not dumped twice)."""
+    from .textcheck import missing_sentences
+
     markdown = dump_report(report, __version__)
     reread = parse_report_markdown(parse_front_matter(markdown, display))
     kept = [report.title, *reread.preamble, *(s.title for s in reread.all_sections()),
@@ -215,10 +220,10 @@ def _claim_slugs(reports: list, display: str, claimed: dict[str, str]) -> list:
 
 
 def _warm_ingest() -> None:
-    """Load what cutting a page needs once, before forking workers: the reader (not
-    BeautifulSoup, which only HTML pages load), the gazetteer and its indexes, the
-    segmenter's dictionary, the slugs' pinyin table and the Markdown parser."""
-    from . import ingest, places  # noqa: F401 - ingest: imported to be loaded
+    """Load what cutting a page needs once, before forking workers: the stages' modules and
+    the reader (not BeautifulSoup, which only HTML pages load), the gazetteer and its indexes,
+    the segmenter's dictionary, the slugs' pinyin table and the Markdown parser."""
+    from . import clean, ingest, places, split, structure, textcheck  # noqa: F401 - loaded for the workers
     from .segment import cut
     from .sitesrc import markdown_parser
 
@@ -323,16 +328,18 @@ def builder_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def changed_pages(config: Config, *, clean: bool = False) -> list[Path]:
-    """Pages whose bytes (or the builder) changed since they were last ingested, or whose reports are gone."""
+def changed_pages(config: Config, *, clean: bool = False, inputs: "FileDigests | None" = None) -> list[Path]:
+    """Pages whose bytes (or the builder) changed since they were last ingested, or whose reports are gone.
+    ``inputs``: the build cache's digests of input files (else every page is hashed)."""
     pages = page_files(config)
     if clean:
         return pages
     state = _load_state(config)
+    digest = inputs.digest if inputs is not None else _sha256
     changed = []
     for page in pages:
         entry = state.get(config.relative(page))
-        if not entry or entry.get("sha256") != _sha256(page) or entry.get("builder") != builder_fingerprint():
+        if not entry or entry.get("sha256") != digest(page) or entry.get("builder") != builder_fingerprint():
             changed.append(page)
         elif any(not (config.reports_dir / f"{slug}.md").exists() for slug in entry.get("reports", [])):
             changed.append(page)
@@ -352,30 +359,38 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
     keep the cache in memory between builds.
     """
     from .buildcache import BuildCache, site_key
-    from .render import render_site, use_bytecode_cache  # imported when needed: not for a no-op build
 
     started = time.perf_counter()
     use_cache_dir(config.cache_dir)
-    use_bytecode_cache(config.cache_dir / "jinja")  # compiled templates
     if cache is None or clean:
         cache = BuildCache(config, jobs=jobs, fresh=clean)
     elif jobs is not None:
         cache.jobs = jobs
-    changed = changed_pages(config, clean=clean)
+    changed = changed_pages(config, clean=clean, inputs=cache.inputs)
+    contents: list[tuple[Path, str, bytes | None, str]] | None = None
     if not changed and not clean:
-        paths = report_files(config)
-        if paths and cache.up_to_date(site_key(config, paths, builder_fingerprint())):
-            return BuildSummary(IngestSummary(), len(paths), 0, time.perf_counter() - started)
-    glossary = site_glossary(config)  # glossary: a broken glossary fails before anything is written
+        contents = _report_contents(config, cache.inputs)
+        key = site_key(config, [c[0] for c in contents], builder_fingerprint(), {c[0]: c[3] for c in contents})
+        if contents and cache.up_to_date(key):
+            return BuildSummary(IngestSummary(), len(contents), 0, time.perf_counter() - started)
+    from .render import render_site, use_bytecode_cache  # imported when needed: not for a no-op build
+
+    use_bytecode_cache(config.cache_dir / "jinja")  # compiled templates
+    # glossary: a broken glossary fails before anything is written
+    glossary = cache.glossary(config.glossary_path, lambda: site_glossary(config))
     summary = (ingest_pages(changed, config, force=force, say=say, jobs=cache.jobs) if changed
                else IngestSummary())
-    paths = report_files(config)
-    files = [cache.report_file(p, p.read_bytes(), config.relative(p), _parse_report_bytes) for p in paths]
-    cache.forget_files(config.relative(p) for p in paths)
+    if contents is None or changed:
+        contents = _report_contents(config, cache.inputs)
+    files = [cache.report_file(path, display, data, digest, _parse_report_bytes)
+             for path, display, data, digest in contents]
+    cache.forget_files(display for _, display, _, _ in contents)
+    paths, digests = [c[0] for c in contents], {c[0]: c[3] for c in contents}
+    del contents  # the files' bytes
     if not files:
         raise InputError("no reports to build: add a scraped page to this folder, then run `builder build`",
                          path=config.relative(config.scraped_dir))
-    key = site_key(config, paths, builder_fingerprint())
+    key = site_key(config, paths, builder_fingerprint(), digests)
     written: list[str] = []
     render_site(files, config.output_dir, site_name=config.site_name,
                 templates_dir=config.templates_dir, base_url=config.site_url,
@@ -383,10 +398,23 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
                 full_table_max=config.indicators_full_table_max,
                 glossary=glossary, glossary_link=config.glossary_link,
                 backlinks_max=config.glossary_backlinks_max,
-                renderer=cache.renderer,  # cached pages, parallel rendering
+                renderer=cache.renderer, keep=cache,  # cached pages and site-wide outputs, parallel rendering
                 writer=lambda out: written.extend(cache.write(out, key, clean=clean)))
     pages = sum(1 for name in written if name.endswith(".html"))
     return BuildSummary(summary, len(files), pages, time.perf_counter() - started)
+
+
+def _report_contents(config: Config, inputs: "FileDigests") -> list[tuple[Path, str, bytes | None, str]]:
+    """(path, display name, bytes or None, SHA-256) of every report Markdown file: read only when
+    its digest is not known already (see buildcache.FileDigests)."""
+    out = []
+    for path in report_files(config):
+        try:
+            data, digest = inputs.read(path)
+        except OSError as exc:
+            raise SourceError(f"cannot read report: {exc}", path=config.relative(path)) from None
+        out.append((path, config.relative(path), data, digest))
+    return out
 
 
 def _parse_report_bytes(data: bytes, display: str) -> ReportFile:

@@ -28,10 +28,13 @@ import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Mapping, Sequence
+import weakref
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import jinja2
@@ -141,11 +144,11 @@ def render_markdown(body: str, *, report_year: int | None = None, report: str = 
     env: dict[str, object] = {"report_year": report_year, "report": report}
     tokens = md.parse(body, env)
     html = md.renderer.render(tokens, md.options, env)
-    paragraphs = [
+    paragraphs = (  # read only as far as summarize needs
         plain_text(tokens[i + 1])
         for i, token in enumerate(tokens)
         if token.type == "paragraph_open" and i + 1 < len(tokens) and tokens[i + 1].type == "inline"
-    ]
+    )
     return _Body(
         html=html,
         toc=list(env.get("toc", [])),  # type: ignore[arg-type]
@@ -161,19 +164,23 @@ def render_markdown(body: str, *, report_year: int | None = None, report: str = 
 _BOILERPLATE = ("请予审议", "请予以审议", "提出意见", "向大会报告", "作工作报告")
 
 
-def summarize(paragraphs: Sequence[str], length: int = SUMMARY_LENGTH) -> str:
+def summarize(paragraphs: Iterable[str], length: int = SUMMARY_LENGTH) -> str:
     """The first sentence of the first substantial paragraph (not the salutation, not the
-    "I report on behalf of ..." formula), at most ``length`` characters."""
+    "I report on behalf of ..." formula), at most ``length`` characters; read in one pass, only
+    as far as that paragraph."""
     chosen = ""
-    for text in paragraphs:
-        text = re.sub(r"\s+", " ", text.replace("¶", "").replace("**", "")).strip()
+    first = None  # without a substantial paragraph: the first that is not empty
+    for raw in paragraphs:
+        if first is None and raw.strip():
+            first = raw.replace("¶", "").strip()
+        text = re.sub(r"\s+", " ", raw.replace("¶", "").replace("**", "")).strip()
         if (len(text) < 12 or text.endswith(("：", ":")) or text.startswith(("—", "-"))
                 or any(b in text for b in _BOILERPLATE)):
             continue
         chosen = text
         break
     if not chosen:
-        chosen = next((t.replace("¶", "").strip() for t in paragraphs if t.strip()), "")
+        chosen = first or ""
     match = re.match(r".+?[。！？；]", chosen)
     sentence = match.group(0) if match else chosen
     if len(sentence) > length:
@@ -208,10 +215,21 @@ _AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^\s<>]*)>", re.IGNORECASE)
 #: A backslash escape or a character reference, read left to right in one pass
 #: (``\&amp;`` is a literal "&amp;", ``&#92;*`` a backslash and a star).
 _ESCAPE_OR_ENTITY = re.compile(r"\\([!-/:-@\[-`{-~])|(&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});)")
-_SENTENCE_END = re.compile(r"(?<=[。！？；])")
+#: A sentence: up to and with 。！？； (or the end of the line).
+_SENTENCE = re.compile(r"[^。！？；]*[。！？；]|[^。！？；]+")
 #: Characters ignored on both sides: whitespace and emphasis/code markers (which CommonMark
 #: may or may not turn into tags, e.g. ``**…。**`` before a CJK character stays literal).
 _IGNORED = re.compile(r"[\s*_`]+")
+
+
+def _squeeze(text: str) -> str:
+    """``_IGNORED.sub("", text)``, several times faster (``str.split`` splits at exactly the
+    characters ``\\s`` matches)."""
+    return "".join(text.split()).replace("*", "").replace("_", "").replace("`", "")
+
+
+_WORD = re.compile(r"\w")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def body_sentences(body: str) -> list[tuple[int, str]]:
@@ -219,50 +237,84 @@ def body_sentences(body: str) -> list[tuple[int, str]]:
 
     Sentences end at 。！？； and at line ends; whitespace and emphasis markers are dropped.
     """
-    import html as _html
-
     out: list[tuple[int, str]] = []
-    for index, line in enumerate(re.split(r"\r\n|\r|\n", body)):
-        if _ATTRS_LINE.match(line) or _SKIP_LINE.match(line):
+    for index, line in enumerate(_LINE_BREAK.split(body)):
+        # the line-start patterns below only apply when the line starts with one of their characters
+        first = line.lstrip()[:1]
+        if not first or first == "{" and _ATTRS_LINE.match(line):
             continue
-        if _HEADING.match(line):
+        if first in "=-*_`~" and _SKIP_LINE.match(line):
+            continue
+        if first == "#" and _HEADING.match(line):
             line = _HEADING_CLOSE.sub("", _HEADING.sub("", line))
-        line = _CONTAINER.sub("", line)
-        line = _LINK.sub(r"\1", line)
-        line = _AUTOLINK.sub(r"\1", line)
-        line = _ESCAPE_OR_ENTITY.sub(lambda m: m.group(1) or _html.unescape(m.group(2)), line)
+            first = line.lstrip()[:1]
+        if first in ">-+*" or first.isdecimal():  # (what \d matches)
+            line = _CONTAINER.sub("", line)
+        if "](" in line:
+            line = _LINK.sub(r"\1", line)
+        if "<" in line:
+            line = _AUTOLINK.sub(r"\1", line)
+        if "\\" in line or "&" in line:
+            line = _ESCAPE_OR_ENTITY.sub(_unescape_markdown, line)
         if line.endswith("\\"):
             line = line[:-1]  # a hard line break
-        for piece in _SENTENCE_END.split(line):
-            sentence = _IGNORED.sub("", piece)
-            if sentence and re.search(r"\w", sentence):
-                out.append((index, sentence))
+        # dropping the ignored characters first changes no sentence (they never end one)
+        out.extend((index, sentence) for sentence in _SENTENCE.findall(_squeeze(line)) if _WORD.search(sentence))
     return out
 
 
-def check_text_kept(report: ReportFile, html: str) -> None:
+def _unescape_markdown(match: re.Match[str]) -> str:
+    import html as _html
+
+    return match.group(1) or _html.unescape(match.group(2))
+
+
+def _all_in(sentences: Sequence[tuple[int, str]], text: str) -> bool:
+    """Whether every sentence stands somewhere in ``text`` (looked for after the previous one
+    first: they are in order, so the whole check reads ``text`` about once)."""
+    pos = 0
+    for _, sentence in sentences:
+        at = text.find(sentence, pos)
+        if at >= 0:
+            pos = at + len(sentence)
+        elif sentence not in text:
+            return False
+    return True
+
+
+def check_text_kept(report: ReportFile, html: str, body_html: str | None = None) -> None:
     """Raise TextLossError unless every sentence of the report's body is in the page's body.
 
     The page's body is ``<article>``'s ``.report-body`` element (the whole ``<article>`` when
     there is none), compared with whitespace and emphasis markers removed.
 
-    Fast path: the scope is found and its tags stripped with regular expressions
-    (:func:`fast_body_text`); only when that cannot find the scope, or misses a sentence, is
-    the page parsed with BeautifulSoup (:func:`_check_text_kept_parsed`), which decides and
-    names the lost sentence.  So a failure is always confirmed by the parser.
+    Fast paths, with regular expressions instead of an HTML parser: when ``body_html`` (the
+    rendered Markdown) is given and the page holds it inside that element, only its own text is
+    read (:func:`_embedded_body_text`: what the template adds around it cannot matter); else
+    the element is found and its tags stripped (:func:`fast_body_text`).  Only when neither
+    finds every sentence is the page parsed with BeautifulSoup
+    (:func:`_check_text_kept_parsed`), which decides and names the lost sentence.  So a
+    failure is always confirmed by the parser.
     """
-    text = fast_body_text(html)
-    if text is not None:
-        text = _IGNORED.sub("", text)
-        if all(sentence in text for _, sentence in body_sentences(report.body)):
+    sentences = body_sentences(report.body)
+    if body_html is not None:
+        text = _embedded_body_text(html, body_html)
+        if text is not None and _all_in(sentences, _squeeze(text)):
             return
+    text = fast_body_text(html)
+    if text is not None and _all_in(sentences, _squeeze(text)):
+        return
     _check_text_kept_parsed(report, html)
 
 
+#: What may stand between a tag's name and its ">": any character but ">" and quotes, and
+#: quoted values (which may hold ">"); written as an unrolled loop, which the regex engine
+#: runs several times faster than ``(?:[^>"']|"[^"]*"|'[^']*')*`` (the same strings).
+_TAG_REST = r"""[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*"""
 #: A start, end, comment or declaration tag (quoted attribute values may hold ">").
-_ANY_TAG = re.compile(r"<[a-zA-Z/!?](?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
+_ANY_TAG = re.compile(r"<[a-zA-Z/!?]" + _TAG_REST + ">")
 _HIDDEN = re.compile(r"<!--.*?-->|<(script|style|template)\b[^>]*>.*?</\1\s*>", re.S | re.I)
-_NAMED_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_NAMED_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)(" + _TAG_REST + ")>")
 _CLASS_ATTR = re.compile(r"""(?:^|\s)class\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
@@ -299,8 +351,7 @@ def fast_body_text(html: str) -> str | None:
     for match in _NAMED_TAG.finditer(html, article.end(), article_end):
         if match.group(1):
             continue
-        classes = _CLASS_ATTR.search(match.group(3))
-        if classes and "report-body" in next(g for g in classes.groups() if g is not None).split():
+        if _is_report_body(match.group(3)):
             name = match.group(2).lower()
             if name in _VOID or match.group(3).rstrip().endswith("/"):
                 return None
@@ -313,6 +364,77 @@ def fast_body_text(html: str) -> str | None:
         if "report-body" in html[article_end:]:
             return None  # a .report-body in a later article: leave it to the parser
     return _html.unescape(_ANY_TAG.sub("", _HIDDEN.sub("", html[start:end])))
+
+
+def _is_report_body(attrs: str) -> bool:
+    """Whether a start tag's attributes give it the class ``report-body``."""
+    classes = _CLASS_ATTR.search(attrs) if "report-body" in attrs else None
+    return bool(classes) and "report-body" in next(g for g in classes.groups() if g is not None).split()
+
+
+def _open_elements(html: str, at: int) -> list[str] | None:
+    """The names of the elements open at ``at``, outermost first, when one of them is the
+    element :func:`fast_body_text` reads (the first ``.report-body`` start tag inside the first
+    ``<article>``) and ``at`` is in text, not inside a tag; else None.
+
+    Tags are read as :func:`fast_body_text` reads them; an end tag closes the latest open
+    element of its name and every element opened after it (nothing when none is open), as
+    BeautifulSoup does; void and self-closing elements open nothing.
+    """
+    stack: list[str] = []
+    article = scope = -1  # their places in ``stack``
+    last = 0
+    for match in _NAMED_TAG.finditer(html, 0, at):
+        closing, name, attrs = match.groups()
+        last = match.end()
+        name = name.lower()
+        if closing:
+            if stack and stack[-1] == name:
+                stack.pop()
+            elif name in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(name):]
+            else:
+                continue
+            if article >= len(stack) or scope >= len(stack):
+                return None  # the article or the scope closed before ``at``
+        elif scope < 0 and article >= 0 and "report-body" in attrs and _is_report_body(attrs):
+            if name in _VOID or attrs.rstrip().endswith("/"):
+                return None  # an empty .report-body: left to the other paths
+            scope = len(stack)
+            stack.append(name)
+        elif name not in _VOID and not attrs.rstrip().endswith("/"):
+            if name == "article" and article < 0:
+                article = len(stack)
+            stack.append(name)
+    if scope < 0 or "<" in html[last:at]:
+        return None
+    return stack
+
+
+def _embedded_body_text(html: str, body_html: str) -> str | None:
+    """The text of ``body_html`` (tags stripped, character references decoded) when the page
+    ``html`` holds it inside the element :func:`fast_body_text` reads; None when that cannot be
+    told this way.
+
+    Then the element's text holds this text whole, so a sentence found in it is in the page's
+    body.  ``body_html`` must close none of the elements open around it (Markdown's HTML never
+    does: it has no raw HTML).
+    """
+    import html as _html
+
+    at = html.find(body_html) if body_html else -1
+    if at < 0:
+        return None
+    around = _open_elements(html, at)
+    if around is None or _end_tag_of(tuple(sorted(set(around)))).search(body_html):
+        return None
+    return _html.unescape(_ANY_TAG.sub("", _HIDDEN.sub("", body_html)))
+
+
+@lru_cache(maxsize=16)
+def _end_tag_of(names: tuple[str, ...]) -> re.Pattern[str]:
+    """An end tag of one of ``names`` (as :data:`_NAMED_TAG` reads a name)."""
+    return re.compile("</(?:" + "|".join(map(re.escape, names)) + ")(?![a-zA-Z0-9-])", re.I)
 
 
 def _check_text_kept_parsed(report: ReportFile, html: str) -> None:
@@ -461,6 +583,74 @@ def _json_entry(page: Mapping[str, object]) -> dict[str, object]:
     return entry
 
 
+def _indicator_rows(env: jinja2.Environment, templates_dir: Path, *, rows: Sequence[Mapping[str, object]],
+                    root: str, kind_labels: Mapping[str, str], show_report: bool,
+                    titles: Mapping[str, str]) -> str:
+    """``_indicator_rows.html`` rendered: by :func:`_indicator_rows_html` while the template is
+    the bundled one (most sites), else by Jinja (a site's own template)."""
+    try:
+        bundled = _is_bundled(env, INDICATOR_ROWS_PARTIAL)
+    except jinja2.TemplateError:
+        bundled = False  # _render_template says what is wrong
+    if bundled:
+        return _indicator_rows_html(rows, root=root, kind_labels=kind_labels, show_report=show_report,
+                                    titles=titles)
+    return _render_template(env, INDICATOR_ROWS_PARTIAL, templates_dir, rows=rows, root=root,
+                            kind_labels=kind_labels, show_report=show_report, titles=titles)
+
+
+#: Templates (as loaded by an environment) -> whether their source is the bundled file's.
+_BUNDLED_SOURCE: "weakref.WeakKeyDictionary[jinja2.Template, bool]" = weakref.WeakKeyDictionary()
+
+
+def _is_bundled(env: jinja2.Environment, name: str) -> bool:
+    """Whether ``env`` renders the template ``name`` from exactly the bundled file's source
+    (checked once per loaded template: a changed file is a new template)."""
+    template = env.get_template(name)
+    known = _BUNDLED_SOURCE.get(template)
+    if known is None:
+        source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+        known = _BUNDLED_SOURCE[template] = source == (_BUNDLED_TEMPLATES / name).read_text(encoding="utf-8")
+    return known
+
+
+def _indicator_rows_html(rows: Sequence[Mapping[str, object]], *, root: str, kind_labels: Mapping[str, str],
+                         show_report: bool, titles: Mapping[str, str]) -> str:
+    """Exactly what the bundled ``templates/_indicator_rows.html`` renders (a test compares them),
+    several times faster: one report's table has hundreds of rows of seven cells."""
+    e = _escape_html
+    href = e(root)
+    out: list[str] = []
+    for row in rows:
+        report, kind, value, qualifier, change, year = (
+            row["report"], row["kind"], row["value"], row["qualifier"], row["change"], row["year"])
+        out.append(f'<tr data-report="{e(str(report))}" data-kind="{e(str(kind))}">\n')
+        if show_report:
+            out.append(f"<td>{e(str(titles.get(report, report)))}</td>\n")  # type: ignore[call-overload]
+        shown_value = e(str(value)) if value is not None else ""
+        if qualifier:
+            shown_value += f" <small>{e(str(qualifier))}</small>"
+        shown_change = ("%+g" % change + ("个百分点" if row["change_unit"] == "pp" else "%")
+                        if change is not None else "")
+        out.append(f'<th scope="row">{e(str(row["label"]))}</th>\n<td>{shown_value}</td>\n<td>{e(shown_change)}</td>\n'
+                   f'<td>{e(str(kind_labels.get(kind, kind)))}</td>\n'  # type: ignore[call-overload]
+                   f'<td>{"" if year is None else e(str(year))}</td>\n'
+                   f'<td><a href="{href}{e(str(row["url"]))}">{e(str(row["span"]))}</a></td>\n</tr>\n')
+    return "".join(out)
+
+
+_HTML_SPECIAL = re.compile("[&<>\"']")
+
+
+def _escape_html(text: str) -> str:
+    """``str(markupsafe.escape(text))`` (what Jinja's autoescape writes), without making a
+    ``Markup`` of every cell."""
+    if _HTML_SPECIAL.search(text) is None:
+        return text
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&#34;").replace("'", "&#39;"))
+
+
 # --------------------------------------------------------------------------- site
 
 
@@ -584,9 +774,10 @@ class RenderedReport:
     """A rendered report page (and its indicators page) and what the site-wide pages need of it."""
 
     url: str
-    page: dict
-    """The ``report`` template variable (index, indicators page and reports.json use it too)."""
-    occurrences: list
+    page: dict | None
+    """The ``report`` template variable (index, indicators page and reports.json use it too).
+    None in the light half the build cache keeps (it reads the parts from its files)."""
+    occurrences: Sequence[tuple[str, str]]
     """(term id, anchor) of every glossary term occurrence."""
     report_page: ReportPage
     outputs: tuple = ()
@@ -595,9 +786,11 @@ class RenderedReport:
     pages were taken from the cache."""
     staged: tuple = ()
     """(name, sha256) of the pages the worker already wrote into the staging folder."""
+    entry_json: bytes = b""
+    """Its entry as it appears in data/reports.json, between the brackets."""
     rows_json: bytes = b""
     """Its rows as they appear in data/indicators.json, between the brackets (made by the
-    worker, kept in the cache, so the parent only joins them)."""
+    worker, streamed into the data file)."""
     rows_csv: bytes = b""
     """Its rows as lines of data/indicators.csv."""
     counts: tuple = ()
@@ -605,11 +798,14 @@ class RenderedReport:
     pair_rows: tuple = ()
     """Its first target and first result row of each (label, year): all the targets-vs-results
     table needs of it."""
+    digests: tuple = ()
+    """(part, sha256) of what the site-wide outputs take of it (:func:`part_digests`), set by
+    the build cache for its input keys."""
 
     @property
     def names(self) -> tuple[str, ...]:
         """The output files of this report: its page and its indicators page."""
-        return (self.url, indicators_page_url(str(self.page["slug"])))
+        return (self.url, indicators_page_url(self.report_page.slug))
 
 
 def indicators_page_url(slug: str) -> str:
@@ -702,10 +898,10 @@ def render_report(settings: PageSettings, job: ReportJob, env: jinja2.Environmen
         prev_report=job.prev_report, next_report=job.next_report,
         pdf_url=f"../{PDF_DIR}/{page['slug']}.pdf" if job.has_pdf else "",
     )
-    check_text_kept(report, html)
+    check_text_kept(report, html, body.html)
     indicators_url = indicators_page_url(str(page["slug"]))
-    own_rows = _render_template(env, INDICATOR_ROWS_PARTIAL, templates_dir, rows=rows, root="../",
-                                kind_labels=_ind.KIND_NAMES, show_report=False, titles={})
+    own_rows = _indicator_rows(env, templates_dir, rows=rows, root="../", kind_labels=_ind.KIND_NAMES,
+                               show_report=False, titles={})
     indicators_html = _render_template_bytes(
         env, INDICATORS_REPORT_TEMPLATE, templates_dir, site_name=settings.site_name, root="../",
         canonical_url=base + indicators_url if base else "", report=page, rows=rows,
@@ -714,6 +910,7 @@ def render_report(settings: PageSettings, job: ReportJob, env: jinja2.Environmen
     return RenderedReport(
         url=str(page["url"]), page=page, occurrences=occurrences,
         outputs=((str(page["url"]), html.encode("utf-8")), (indicators_url, indicators_html)),
+        entry_json=_json_part(_json_entry(page)),
         rows_json=_jsonout.dumps(rows, indent=2)[1:-2].encode("utf-8") if rows else b"",
         rows_csv=_ind.csv_lines(rows).encode("utf-8"),
         counts=tuple(counts.items()), pair_rows=_pair_rows(rows),
@@ -727,15 +924,18 @@ def build_pages(
     indicator_count: int = 12, full_table_max: int = FULL_TABLE_MAX,
     glossary: Glossary | None = None, glossary_link: str = DEFAULT_POLICY,
     backlinks_max: int = _gls.BACKLINKS_MAX,  # glossary: bound on the backlinks an entry lists in full
-    pdfs: Mapping[str, bytes] | None = None,  # publishing: slug -> PDF bytes to keep
-    renderer=None,  # (PageSettings, [ReportJob], stage) -> [RenderedReport] in order (builder.buildcache)
+    pdfs: Mapping[str, bytes | Path] | None = None,  # publishing: slug -> PDF (bytes or file) to keep
+    renderer=None,  # (PageSettings, [ReportJob], stage) -> ReportParts (builder.buildcache)
     sink: "StagedFiles | None" = None,  # write each page into a staging folder as it is rendered
+    keep: "OutputPolicy | None" = None,  # the build cache: which site-wide outputs can stay as they are
 ) -> tuple[dict[str, bytes], list[ReportPage]]:
     """Render the whole site: {relative path: bytes} (or ``sink``, when given), and the report pages.
 
     Validates front matter first and runs ``check_text_kept`` on every report page.  With a
     ``sink`` every page goes to the staging folder as soon as it is rendered (report pages by
-    the worker that rendered them), so the whole site is never in memory at once.
+    the worker that rendered them), so the whole site is never in memory at once.  With
+    ``keep``, a site-wide output whose inputs are those of the file the last build left is
+    neither rendered nor written (the result then lacks it).
     """
     validate_reports(reports)
     env = _environment(templates_dir)
@@ -746,13 +946,6 @@ def build_pages(
     neighbours = [{"title": str(r.meta["title"]), "url": f"{r.meta['slug']}.html"} for r in ordered]
     files = sink if sink is not None else {}
     stage = sink.folder if sink is not None else None
-    pages: list[ReportPage] = []
-    entries: list[dict[str, object]] = []
-    rows_json: list[bytes] = []
-    rows_csv: list[bytes] = []
-    pair_rows: list[dict[str, object]] = []  # indicators: what the targets-vs-results table needs
-    report_counts: list[dict[str, object]] = []  # indicators: the index's list of reports
-    term_places: dict[str, list[tuple[str, str]]] = {}  # glossary: term id -> [(report, anchor)]
 
     # --- incremental and parallel builds: each report page is one job; ``renderer``
     # (builder.buildcache) may take pages from the cache or render them in worker processes
@@ -763,104 +956,258 @@ def build_pages(
                       neighbours[position + 1] if position + 1 < len(neighbours) else None,
                       str(report.meta["slug"]) in pdfs)
             for position, report in enumerate(ordered)]
-    if renderer is not None:
-        rendered = renderer(settings, jobs, stage)
-    else:
-        rendered = []
-        for job in jobs:
-            item = render_report(settings, job, env)
-            rendered.append(stage_report(item, stage) if stage is not None else item)
-    for item in rendered:
-        page = item.page
-        for term, anchor in item.occurrences:
-            term_places.setdefault(term, []).append((str(page["slug"]), anchor))
-        if item.rows_json:  # the data files are joined from each report's part
-            rows_json.append(item.rows_json)
-            rows_csv.append(item.rows_csv)
-        pair_rows.extend(item.pair_rows)
-        counts = dict(item.counts)
-        report_counts.append({"slug": page["slug"], "title": page["title"], "counts": counts,
-                              "total": sum(counts.values()), "page": f"{page['slug']}.html"})
+    parts = (renderer(settings, jobs, stage) if renderer is not None
+             else _render_in_memory(settings, jobs, env, stage, digests=keep is not None))
+    for item in parts.items:
         for name, data in item.outputs:
             files[name] = data
         for name, digest in item.staged:
             files.add_staged(name, digest)  # type: ignore[union-attr]
-        entries.append(page)
-        pages.append(item.report_page)
-    del rendered
+    pages = [item.report_page for item in parts.items]
     # --- end incremental
 
-    index = _render_template(
-        env, INDEX_TEMPLATE, templates_dir,
-        site_name=site_name, root="", reports=entries, canonical_url=base if base else "",
-    )
-    files["index.html"] = index.encode("utf-8")
-    data = _jsonout.dumps([_json_entry(e) for e in entries], indent=2, sort_keys=True)  # = json.dumps
-    files["data/reports.json"] = (data + "\n").encode("utf-8")
-    # --- indicators: open data and the indicators page
-    titles = {str(e["slug"]): str(e["title"]) for e in entries}
+    site = _SiteOutputs(keep, env, parts.items, (site_name, base, str(templates_dir), settings.env_globals))
+    entries = lru_cache(maxsize=1)(parts.pages)  # every report's page variables, read once if needed
+    context = {"env": env, "templates_dir": templates_dir, "site_name": site_name, "base": base}
+    _index_files(files, site, parts, entries, **context)
+    _indicator_files(files, site, parts, entries, full_table_max=full_table_max, **context)
+    entries.cache_clear()
+    if glossary is not None:
+        _glossary_files(files, site, parts, glossary, backlinks_max=backlinks_max, **context)
+    static = templates_dir / STATIC_DIR
+    if not (static / "style.css").is_file():
+        raise SourceError("stylesheet missing (expected static/style.css)", path=str(templates_dir))
+    for path in sorted(p for p in static.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        data = path.read_bytes()
+        name = "assets/" + path.relative_to(static).as_posix()
+        if site.wants(name, (), (), _sha256(data)):
+            files[name] = data
+    files.update(publishing_files(env, templates_dir, site_name=site_name, base=base, pages=pages,
+                                  has_glossary=glossary is not None,
+                                  stylesheet=(static / "style.css").read_text(encoding="utf-8"), outputs=site))
+    for page_ in pages:  # PDFs made by `builder pdf` survive the build (reports that still exist)
+        if page_.slug in pdfs:
+            _keep_pdf(files, site, f"{PDF_DIR}/{page_.slug}.pdf", pdfs[page_.slug])
+    return files, pages  # type: ignore[return-value]
+
+
+class OutputPolicy(Protocol):
+    """What ``build_pages`` asks the build cache about a site-wide output (``buildcache.BuildCache``)."""
+
+    def input_key(self, name: str, env: jinja2.Environment, templates: Sequence[str], inputs: object) -> str:
+        """A hash of everything output ``name`` is made from: ``templates`` and ``inputs``."""
+
+    def unchanged(self, name: str, key: str) -> bool:
+        """True when the file the last build left was made from ``key`` and is intact."""
+
+
+def part_digests(item: RenderedReport) -> tuple[tuple[str, str], ...]:
+    """(part, sha256) of what the site-wide outputs take from a rendered report, for the build
+    cache's input keys: ``entry`` (its page variables: index, indicators page), ``json`` (its
+    entry of reports.json), ``link`` (slug, title and URL: glossary page and data, sitemap), ``occurrences`` (glossary),
+    ``pairs`` (its counts and targets-vs-results rows: indicators page) and ``rows`` (its share of
+    the data files).  Values are hashed by their ``repr``, which is deterministic for them."""
+    import hashlib
+
+    def digest(*values: object) -> str:
+        hashed = hashlib.sha256()
+        for value in values:
+            hashed.update(value if isinstance(value, bytes) else repr(value).encode("utf-8"))
+            hashed.update(b"\0")
+        return hashed.hexdigest()
+
+    page = item.report_page
+    return (("entry", digest(item.page)), ("json", digest(item.entry_json)),
+            ("link", digest(page.slug, page.title, page.url)),
+            ("occurrences", digest(tuple(item.occurrences))), ("pairs", digest(item.counts, item.pair_rows)),
+            ("rows", digest(item.rows_json, item.rows_csv)))
+
+
+class ReportParts:
+    """The rendered reports as the site-wide outputs read them, in index order.  This one holds
+    them in memory; the build cache's (``buildcache.StoredParts``) reads them from its files."""
+
+    def __init__(self, items: Sequence[RenderedReport]):
+        self.items = list(items)
+
+    def pages(self) -> list[dict]:
+        return [item.page for item in self.items]  # type: ignore[misc]
+
+    def entries_json(self) -> Iterator[bytes]:
+        return (item.entry_json for item in self.items)
+
+    def occurrences(self) -> Iterator[tuple[str, Sequence[tuple[str, str]]]]:
+        return ((item.report_page.slug, item.occurrences) for item in self.items)
+
+    def pair_rows(self) -> Iterator[tuple]:
+        return (pair for item in self.items for pair in item.pair_rows)
+
+    def rows_json(self) -> Iterator[bytes]:
+        return (item.rows_json for item in self.items if item.rows_json)
+
+    def rows_csv(self) -> Iterator[bytes]:
+        return (item.rows_csv for item in self.items if item.rows_csv)
+
+
+def _render_in_memory(settings: PageSettings, jobs: Sequence[ReportJob], env: jinja2.Environment,
+                      stage: Path | None, *, digests: bool) -> ReportParts:
+    items = []
+    for job in jobs:
+        item = render_report(settings, job, env)
+        if digests:
+            item = replace(item, digests=part_digests(item))
+        items.append(stage_report(item, stage) if stage is not None else item)
+    return ReportParts(items)
+
+
+class _SiteOutputs:
+    """Which site-wide outputs to build: every one, unless the build cache (``keep``) finds an
+    output's input key unchanged and its file intact."""
+
+    def __init__(self, keep: OutputPolicy | None, env: jinja2.Environment, items: Sequence[RenderedReport],
+                 common: tuple):
+        self.keep, self.env, self.common = keep, env, common
+        self._digests = [dict(item.digests) for item in items] if keep is not None else []
+        self._keys: dict[str, str] = {}
+
+    def wants(self, name: str, templates: Sequence[str] = (), parts: Sequence[str] = (), *inputs: object) -> bool:
+        """Whether to build ``name``, made from ``templates``, the given ``parts`` of every report
+        and ``inputs`` (and the site's name, URL, templates folder and template globals)."""
+        if self.keep is None:
+            return True
+        per_report = [tuple(digests[part] for part in parts) for digests in self._digests] if parts else []
+        key = self.keep.input_key(name, self.env, templates, (self.common, inputs, per_report))
+        self._keys[name] = key
+        return not self.keep.unchanged(name, key)
+
+    def content_digest(self, name: str) -> str | None:
+        """The digest to record for a file streamed from parts: its input key, which determines its
+        bytes (so they need not be hashed); None without a build cache."""
+        key = self._keys.get(name)
+        return f"key:{key}" if key is not None else None
+
+
+def _index_files(files, site: _SiteOutputs, parts: ReportParts, entries: Callable[[], list[dict]], *,
+                 env: jinja2.Environment, templates_dir: Path, site_name: str, base: str) -> None:
+    """``index.html`` and ``data/reports.json``."""
+    if site.wants("index.html", (INDEX_TEMPLATE,), ("entry",)):
+        files["index.html"] = _render_template(
+            env, INDEX_TEMPLATE, templates_dir,
+            site_name=site_name, root="", reports=entries(), canonical_url=base if base else "",
+        ).encode("utf-8")
+    if site.wants("data/reports.json", (), ("json",)):  # joined from each report's entry
+        _write_parts(files, "data/reports.json", _json_array(parts.entries_json()))
+
+
+def _json_part(entry: Mapping[str, object]) -> bytes:
+    """An entry of reports.json as it stands between its brackets: the entries of
+    ``json.dumps(entries, ensure_ascii=False, indent=2, sort_keys=True)`` joined by ","."""
+    return _jsonout.dumps([entry], indent=2, sort_keys=True)[1:-2].encode("utf-8")
+
+
+def _indicator_files(files, site: _SiteOutputs, parts: ReportParts, entries: Callable[[], list[dict]], *,
+                     env: jinja2.Environment, templates_dir: Path, site_name: str, base: str,
+                     full_table_max: int) -> None:
+    """The open data (``data/indicators.json`` and ``.csv``, streamed from each report's part) and
+    ``indicators/index.html``."""
     # = json.dumps(indicator_rows, ensure_ascii=False, indent=2) and to_csv(indicator_rows) (tested)
-    _write_parts(files, "data/indicators.json",
-                 [b"[", *_joined(rows_json, b","), b"\n]\n"] if rows_json else [b"[]\n"])
-    _write_parts(files, "data/indicators.csv", [_ind.csv_file(()), *rows_csv])
-    del rows_csv
-    total = sum(int(r["total"]) for r in report_counts)
+    for name, pieces in (("data/indicators.json", lambda: _json_array(parts.rows_json())),
+                         ("data/indicators.csv", lambda: itertools.chain([_ind.csv_file(())], parts.rows_csv()))):
+        if site.wants(name, (), ("rows",)):
+            _write_parts(files, name, pieces(), site.content_digest(name))
+    report_counts: list[dict[str, object]] = []  # the index's list of reports
+    for item in parts.items:
+        counts = dict(item.counts)
+        report_counts.append({"slug": item.report_page.slug, "title": item.report_page.title, "counts": counts,
+                              "total": sum(counts.values()), "page": f"{item.report_page.slug}.html"})
+    total = sum(int(r["total"]) for r in report_counts)  # type: ignore[call-overload]
     full_table = total <= full_table_max
+    if not site.wants("indicators/index.html", (INDICATORS_TEMPLATE, INDICATOR_ROWS_PARTIAL),
+                      ("entry", "pairs", "rows") if full_table else ("entry", "pairs"), full_table, full_table_max):
+        return
+    titles = {item.report_page.slug: item.report_page.title for item in parts.items}
     # a small site's page also lists every indicator: the rows are read back from each report's
     # part of indicators.json (so neither the cache nor a worker keeps them for this)
     rows_html = _render_template(
-        env, INDICATOR_ROWS_PARTIAL, templates_dir, rows=json.loads(b"[" + b",".join(rows_json) + b"]"),
+        env, INDICATOR_ROWS_PARTIAL, templates_dir, rows=json.loads(b"[" + b",".join(parts.rows_json()) + b"]"),
         root="../", kind_labels=_ind.KIND_NAMES, show_report=True, titles=titles) if full_table else ""
-    del rows_json
     files["indicators/index.html"] = _render_template_bytes(
         env, INDICATORS_TEMPLATE, templates_dir, site_name=site_name, root="../",
         canonical_url=base + "indicators/index.html" if base else "",
         rows_html=Markup(rows_html),
         full_table=full_table, full_table_max=full_table_max, total=total,
-        reports=entries, titles=titles, kind_labels=_ind.KIND_NAMES, report_counts=report_counts,
-        pairs=_targets_vs_results(pair_rows),
+        reports=entries(), titles=titles, kind_labels=_ind.KIND_NAMES, report_counts=report_counts,
+        pairs=_targets_vs_results(parts.pair_rows()),  # type: ignore[arg-type]
     )
-    del pair_rows
-    # --- end indicators
 
-    # --- glossary: glossary/index.html and data/glossary.json
-    if glossary is not None:
-        files.update(_gls.glossary_files(
-            glossary, term_places,
-            titles={str(e["slug"]): str(e["title"]) for e in entries},
-            urls={str(e["slug"]): str(e["url"]) for e in entries},
+
+def _glossary_files(files, site: _SiteOutputs, parts: ReportParts, glossary: Glossary, *,
+                    env: jinja2.Environment, templates_dir: Path, site_name: str, base: str,
+                    backlinks_max: int) -> None:
+    """``glossary/index.html`` and ``data/glossary.json``, from every report's term occurrences."""
+    page = site.wants(_gls.GLOSSARY_PAGE, (_gls.GLOSSARY_TEMPLATE,), ("link", "occurrences"),
+                      backlinks_max, glossary.terms)
+    data = site.wants(_gls.GLOSSARY_DATA, (), ("link", "occurrences"), glossary.terms)
+    if not (page or data):
+        return
+    term_places: dict[str, list[tuple[str, str]]] = {}  # term id -> [(report, anchor)]
+    for slug, found in parts.occurrences():
+        for term, anchor in found:
+            term_places.setdefault(term, []).append((slug, anchor))
+    if page:
+        files[_gls.GLOSSARY_PAGE] = _gls.glossary_page(
+            glossary, term_places,  # type: ignore[arg-type]
+            titles={item.report_page.slug: item.report_page.title for item in parts.items},
+            urls={item.report_page.slug: item.report_page.url for item in parts.items},
             render=lambda name, **context: _render_template(env, name, templates_dir, site_name=site_name,
                                                             **{**context, "canonical_url": (
                                                                 base + "glossary/index.html" if base else "")}),
-            backlinks_max=backlinks_max))
-    # --- end glossary
-
-    static = templates_dir / STATIC_DIR
-    if not (static / "style.css").is_file():
-        raise SourceError("stylesheet missing (expected static/style.css)", path=str(templates_dir))
-    for path in sorted(p for p in static.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        files["assets/" + path.relative_to(static).as_posix()] = path.read_bytes()
-    files.update(publishing_files(env, templates_dir, site_name=site_name, base=base, pages=pages,
-                                  has_glossary=glossary is not None,
-                                  stylesheet=(static / "style.css").read_text(encoding="utf-8")))
-    for page_ in pages:  # PDFs made by `builder pdf` survive the build (reports that still exist)
-        if page_.slug in pdfs:
-            files[f"{PDF_DIR}/{page_.slug}.pdf"] = pdfs[page_.slug]
-    return files, pages  # type: ignore[return-value]
+            backlinks_max=backlinks_max)
+    if data:
+        files[_gls.GLOSSARY_DATA] = _gls.glossary_data(glossary, term_places)
 
 
-def _joined(parts: Sequence[bytes], separator: bytes):
-    """``separator.join(parts)`` as a sequence of pieces (nothing copied)."""
-    for i, part in enumerate(parts):
-        if i:
-            yield separator
-        yield part
-
-
-def _write_parts(files, name: str, parts) -> None:
-    """``files[name] = b"".join(parts)``, streamed into the file when ``files`` is a staging folder."""
+def _keep_pdf(files, site: _SiteOutputs, name: str, source: bytes | Path) -> None:
+    """Carry a PDF of the last build into this one (linked, not read, when staged)."""
+    if isinstance(source, bytes):
+        if site.wants(name, (), (), _sha256(source)):
+            files[name] = source
+        return
+    st = os.stat(source)
+    if not site.wants(name, (), (), st.st_size, st.st_mtime_ns):
+        return
     if isinstance(files, StagedFiles):
-        files.write_parts(name, parts)
+        files.add_copy(name, Path(source), site.content_digest(name))
+    else:
+        files[name] = Path(source).read_bytes()
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _json_array(parts: Iterator[bytes]) -> Iterator[bytes]:
+    """``b"[" + b",".join(parts) + b"\\n]\\n"``, or ``b"[]\\n"`` without parts, piece by piece
+    (each part is a report's rows, pretty-printed, between the brackets)."""
+    first = next(parts, None)
+    if first is None:
+        yield b"[]\n"
+        return
+    yield b"["
+    yield first
+    for part in parts:
+        yield b","
+        yield part
+    yield b"\n]\n"
+
+
+def _write_parts(files, name: str, parts: Iterable[bytes], digest: str | None = None) -> None:
+    """``files[name] = b"".join(parts)``, streamed into the file when ``files`` is a staging folder
+    (recorded with ``digest`` instead of its SHA-256 when given)."""
+    if isinstance(files, StagedFiles):
+        files.write_parts(name, parts, digest)
     else:
         files[name] = b"".join(parts)
 
@@ -880,21 +1227,35 @@ class StagedFiles:
         for name, data in files.items():
             self[name] = data
 
-    def write_parts(self, name: str, parts) -> None:
+    def write_parts(self, name: str, parts: Iterable[bytes], digest: str | None = None) -> None:
+        """Write ``name`` piece by piece; record its SHA-256, or ``digest`` when given (a digest
+        that determines the bytes, so they are not hashed)."""
         import hashlib
 
         target = self.folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
+        hashed = hashlib.sha256() if digest is None else None
         with open(target, "wb") as handle:
             for part in parts:
-                digest.update(part)
+                if hashed is not None:
+                    hashed.update(part)
                 handle.write(part)
-        self.digests[name] = digest.hexdigest()
+        self.digests[name] = digest if hashed is None else hashed.hexdigest()
 
     def add_staged(self, name: str, digest: str) -> None:
         """A file a worker wrote into the folder itself."""
         self.digests[name] = digest
+
+    def add_copy(self, name: str, source: Path, digest: str | None = None) -> None:
+        """Stage a copy of ``source`` (a hard link when possible: nothing is read), recorded with
+        ``digest`` when given, else its SHA-256."""
+        target = self.folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        self.digests[name] = digest if digest is not None else _sha256(target.read_bytes())
 
     def __iter__(self):
         return iter(self.digests)
@@ -916,21 +1277,24 @@ def site_root_path(base: str) -> str:
 
 
 def publishing_files(env: jinja2.Environment, templates_dir: Path, *, site_name: str, base: str,
-                     pages: Sequence[ReportPage], has_glossary: bool, stylesheet: str) -> dict[str, bytes]:
+                     pages: Sequence[ReportPage], has_glossary: bool, stylesheet: str,
+                     outputs: _SiteOutputs | None = None) -> dict[str, bytes]:
     """What GitHub Pages needs beside the pages: ``.nojekyll``, ``404.html`` and, with a
-    ``site_url``, ``sitemap.xml``.
+    ``site_url``, ``sitemap.xml`` (those ``outputs`` wants, when given).
 
     GitHub Pages serves ``404.html`` for a missing URL at any depth, so relative links cannot
     work there: this one page takes absolute paths from ``site_url`` (``/repo/assets/style.css``).
     Without a ``site_url`` the stylesheet is inlined and home is ``/``.
     """
-    files = {".nojekyll": b""}
+    wants = outputs.wants if outputs is not None else (lambda *args: True)
+    files = {".nojekyll": b""} if wants(".nojekyll") else {}
     root = site_root_path(base)
-    files["404.html"] = _render_template(
-        env, NOT_FOUND_TEMPLATE, templates_dir, site_name=site_name, root=root, canonical_url="",
-        inline_css=Markup(stylesheet.replace("</", "<\\/")) if not base else "",
-    ).encode("utf-8")
-    if base:
+    if wants("404.html", (NOT_FOUND_TEMPLATE,), (), "" if base else stylesheet):
+        files["404.html"] = _render_template(
+            env, NOT_FOUND_TEMPLATE, templates_dir, site_name=site_name, root=root, canonical_url="",
+            inline_css=Markup(stylesheet.replace("</", "<\\/")) if not base else "",
+        ).encode("utf-8")
+    if base and wants("sitemap.xml", (), ("link",), has_glossary):
         from xml.sax.saxutils import escape
 
         urls = ["", *(p.url for p in pages), "indicators/index.html",
@@ -944,13 +1308,12 @@ def publishing_files(env: jinja2.Environment, templates_dir: Path, *, site_name:
     return files
 
 
-def existing_pdfs(out_dir: Path) -> dict[str, bytes]:
-    """The PDFs ``builder pdf`` wrote into ``out_dir/pdf/`` (slug -> bytes), to carry into a new build."""
+def existing_pdfs(out_dir: Path) -> dict[str, Path]:
+    """The PDFs ``builder pdf`` wrote into ``out_dir/pdf/`` (slug -> file), to carry into a new build."""
     folder = Path(out_dir) / PDF_DIR
     if not folder.is_dir():
         return {}
-    return {p.stem: p.read_bytes() for p in sorted(folder.glob("*.pdf"))
-            if p.is_file() and SLUG_RE.fullmatch(p.stem)}
+    return {p.stem: p for p in sorted(folder.glob("*.pdf")) if p.is_file() and SLUG_RE.fullmatch(p.stem)}
 
 
 def render_site(
@@ -964,7 +1327,7 @@ def render_site(
     full_table_max: int = FULL_TABLE_MAX,
     glossary: Glossary | None = None, glossary_link: str = DEFAULT_POLICY,
     backlinks_max: int = _gls.BACKLINKS_MAX,
-    renderer=None, writer=None,  # the build cache's page renderer and incremental writer
+    renderer=None, writer=None, keep=None,  # the build cache: page renderer, incremental writer, output policy
 ) -> RenderResult:
     """Render every report, the index, reports.json and the assets into ``out_dir``.
 
@@ -984,7 +1347,7 @@ def render_site(
                                indicator_count=indicator_count, full_table_max=full_table_max,
                                glossary=glossary, glossary_link=glossary_link,
                                backlinks_max=backlinks_max, pdfs=pdfs,
-                               renderer=renderer, sink=sink)
+                               renderer=renderer, sink=sink, keep=keep)
         if writer is not None:  # move over only what changed (builder.buildcache)
             writer(sink)
         else:

@@ -128,12 +128,14 @@ class SiteServer:
                 unique.append(root)
         return unique
 
-    def build(self) -> None:
-        """One build; on a user error remember it (error page) and print one line."""
+    def build(self) -> set[str]:
+        """One build; on a user error remember it (error page) and print one line.  Returns the
+        files the build itself wrote into the watched folders (the Markdown of ingested pages)."""
         from .buildcache import BuildCache
         from .pipeline import build_site
 
         started = time.perf_counter()
+        written: set[str] = set()
         try:
             config = load_config(self.config_path)
             if config != self.config or self.cache is None:
@@ -148,19 +150,27 @@ class SiteServer:
             self.error = ""
             self.say(f"rebuilt in {time.perf_counter() - started:.3f} s: {summary.pages_written} pages written"
                      + (" (recovered)" if was_broken else ""))
+            ingest = summary.ingest
+            written = {str(path) for report in ingest.written if report.status in ("created", "updated", "forced")
+                       for path in (report.path, report.backup) if path is not None}
+            written |= {str(path) for path in ingest.removed}
         self.generation += 1
         self.on_built()
+        return written
 
     def loop(self, watcher: Watcher) -> None:
-        """Poll the files; after QUIET seconds without a further change, rebuild once."""
+        """Poll the files; after QUIET seconds without a further change, rebuild once.  A file
+        saved while the site was being built makes it dirty again (the build may have read it
+        before); what the build itself wrote does not."""
         while not self.stop.wait(POLL):
             if watcher.changed():
                 self.dirty_since = time.monotonic()
                 continue
             if self.dirty_since is not None and time.monotonic() - self.dirty_since >= QUIET:
                 self.dirty_since = None
-                self.build()
-                watcher.changed()  # what the build itself wrote (Markdown of new pages) is not a change
+                written = self.build()
+                if any(path not in written for path in watcher.changed()):
+                    self.dirty_since = time.monotonic()
 
 
 def _handlers(site: SiteServer):

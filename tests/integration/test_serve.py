@@ -150,6 +150,7 @@ def test_serve_builds_serves_rebuilds_and_recovers(server):
     index.write_text(index.read_text(encoding="utf-8").replace("</h1>", "</h1><!-- served-marker -->", 1),
                      encoding="utf-8")
     wait_for(lambda: "served-marker" in fetch(base + "/my-repo/")[2], "the template edit")
+    wait_for(lambda: status(base)["generation"] > generation, "the end of that build")  # (pages come first)
 
     # a burst of saves is one rebuild
     generation = status(base)["generation"]
@@ -183,3 +184,35 @@ def test_serve_template_error_shows_error_page(server):
     report.write_text(good, encoding="utf-8")
     wait_for(lambda: not status(base)["error"], "the recovery")
     assert fetch(base + "/my-repo/reports/2020-huaian-rdcwhgzbg.html")[0] == 200
+
+
+def test_a_file_saved_during_a_build_is_built_again(site):
+    """The build's own writes are no change; a save while it runs is (it may have been read before)."""
+    import threading
+
+    from builder.serve import SiteServer
+
+    server = SiteServer(site / "config.yaml", say=lambda line: None)
+    own, edited = str(site / "site_src/reports/new.md"), str(site / "site_src/reports/edited.md")
+    pending = [str(site / "templates/index.html")]  # what the watcher sees next
+    builds: list[int] = []
+
+    class Watcher:
+        def changed(self) -> list[str]:
+            seen = list(pending)
+            pending.clear()
+            return seen
+
+    def build() -> set[str]:
+        builds.append(len(builds))
+        if len(builds) == 1:
+            pending.extend([own, edited])  # its own write, and a save while it ran
+        else:
+            pending.append(own)  # only its own write: no third build
+            threading.Timer(1.0, server.stop.set).start()
+        return {own}
+
+    server.build = build  # type: ignore[method-assign]
+    threading.Timer(5.0, server.stop.set).start()  # in any case
+    server.loop(Watcher())  # type: ignore[arg-type]
+    assert builds == [0, 1]

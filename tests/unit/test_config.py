@@ -92,3 +92,21 @@ def test_glossary_settings(tmp_path) -> None:
                               "first-per-page, every, got 'sometimes'")
     else:
         raise AssertionError("no error")
+
+
+def test_relative_names_paths_as_resolve_and_relative_to_would(tmp_path: Path):
+    (tmp_path / "site_src" / "reports").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "site_src" / "link").symlink_to(tmp_path / "elsewhere")
+    config = parse_config("", tmp_path / "config.yaml")
+
+    def reference(path) -> str:
+        try:
+            return str(Path(path).resolve().relative_to(config.root))
+        except ValueError:
+            return str(Path(path))
+
+    for path in [tmp_path / "site_src/reports/a.md", tmp_path, tmp_path / "site_src/../config.yaml",
+                 str(tmp_path) + "//site_src/./reports/b.md", tmp_path / "site_src/link/c.md",
+                 tmp_path.parent / "other/d.md", Path("/"), tmp_path / "site_src/reports/"]:
+        assert config.relative(path) == reference(path), path

@@ -132,6 +132,48 @@ def test_find_terms_does_not_change_place_segmentation() -> None:
     assert cut("长三角一体化和四个意识") == before
 
 
+def _reference_find_terms(g: Glossary, text: str) -> list[tuple[int, int, str]]:
+    """find_terms the plain way: every phrase with str.find, every run of Han characters cut
+    by jieba on its own; the fast one must give exactly this."""
+    from builder.glossary import _ASCII_ALNUM, TermSpan, _longest_first
+    from builder.segment import HAN_BLOCK, cut_block
+
+    found = []
+    for phrase, head, tail in g._phrases:
+        start = text.find(phrase)
+        while start >= 0:
+            end = start + len(phrase)
+            if not (head and start > 0 and _ASCII_ALNUM.match(text[start - 1])
+                    or tail and end < len(text) and _ASCII_ALNUM.match(text[end])):
+                found.append(TermSpan(start, end, g._form_ids[phrase], phrase))
+            start = text.find(phrase, start + 1)
+    if g._word_re is not None:
+        for block in HAN_BLOCK.finditer(text):
+            if g._word_re.search(block.group()):
+                pos = block.start()
+                for token in cut_block(block.group(), g._words):
+                    if token in g._words:
+                        found.append(TermSpan(pos, pos + len(token), g._form_ids[token], token))
+                    pos += len(token)
+    return [(s.start, s.end, s.term_id) for s in _longest_first(found)]
+
+
+@pytest.mark.parametrize("terms", [
+    ("意识", "四个意识", "一公开", "双随机、一公开", "331", "P+R", "12345", "放管服", "六稳", "双创"),
+    # a word with a character jieba does not cut as Han (CJK extension A): runs are searched one by one
+    ("意识", "\u3400意", "331", "六稳"),
+])
+def test_find_terms_is_the_plain_search(terms: tuple[str, ...]) -> None:
+    import random
+
+    g = glossary(*terms)
+    rng = random.Random(7)
+    atoms = [*terms, "增强", "提高", "形态", "1", "3", "A", "、", "，", "。", " ", "\n", "和", "\u3400", "\u9fe0"]
+    for _ in range(3000):
+        text = "".join(rng.choice(atoms) for _ in range(rng.randrange(14)))
+        assert [(s.start, s.end, s.term_id) for s in find_terms(g, text)] == _reference_find_terms(g, text), text
+
+
 # ------------------------------------------------------------------ the bundled glossary
 
 
@@ -210,3 +252,27 @@ def test_jieba_loads_quietly_with_its_cache_in_the_given_folder(tmp_path: Path) 
     assert result.stderr == ""
     assert (tmp_path / "jieba.cache").is_file()
     assert json.loads(result.stdout.replace("'", '"')) == ["增强", "四个意识"]
+
+
+def test_prime_pinyin_computes_the_keys_pinyin_key_would() -> None:
+    from builder import glossary_site
+
+    texts = ["放管服", "双随机、一公开", "P+R", "放管服"]
+    saved = dict(glossary_site._PINYIN)
+    try:
+        glossary_site._PINYIN.clear()
+        glossary_site.prime_pinyin(texts)
+        primed = {t: glossary_site._PINYIN[t] for t in texts}
+        glossary_site._PINYIN.clear()
+        assert primed == {t: glossary_site.pinyin_key(t) for t in texts}
+    finally:
+        glossary_site._PINYIN.clear()
+        glossary_site._PINYIN.update(saved)
+
+
+def test_pinyin_version_is_pypinyins() -> None:
+    from importlib.metadata import version
+
+    from builder.glossary_site import pinyin_version
+
+    assert pinyin_version() == version("pypinyin")

@@ -552,3 +552,13 @@ def test_indicator_data_files_joined_from_parts_equal_whole_dumps(tmp_path):
 def test_indicator_data_files_without_rows(tmp_path):
     out = build(tmp_path, [report(body="{#p1}\n没有数字的段落。\n")])
     assert (out / "data/indicators.json").read_text("utf-8") == "[]\n"
+
+
+def test_reports_json_joined_from_parts_equals_whole_dump(tmp_path):
+    import json
+
+    reports = [report(), report(path="site_src/reports/b.md", slug="b", title="乙\"引号\"", year=2021),
+               report(path="site_src/reports/c.md", slug="c", title="丙", body="{#p1}\n没有标题的段落。\n")]
+    data = (build(tmp_path, reports) / "data/reports.json").read_text("utf-8")
+    assert data == json.dumps(json.loads(data), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    assert [entry["slug"] for entry in json.loads(data)] == ["2020-suzhou-gwr", "c", "b"]  # index order

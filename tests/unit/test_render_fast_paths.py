@@ -1,0 +1,173 @@
+"""builder.render's fast paths give exactly what the plain ways give: the indicator rows without
+Jinja, the text-loss check on the rendered Markdown, the sentences of a body, the summary."""
+
+from __future__ import annotations
+
+import html as _html
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder import render
+from builder.errors import TextLossError
+from builder.indicators import KIND_NAMES
+from builder.model import ReportFile
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+ROWS = [
+    {"report": "2020-suzhou", "label": "地区生产总值", "value": "1.93万亿元", "value_normalized": 1930000000000,
+     "unit_normalized": "元", "change": 6, "change_unit": "%", "qualifier": "预计", "kind": "actual",
+     "year": 2019, "anchor": "s1-p1", "span": "1.93万亿元", "url": "reports/2020-suzhou.html#s1-p1"},
+    {"report": "2020-suzhou", "label": 'a<b>&"c\'', "value": None, "value_normalized": None,
+     "unit_normalized": None, "change": -0.5, "change_unit": "pp", "qualifier": None, "kind": "target",
+     "year": None, "anchor": "x&y", "span": "下降0.5个百分点", "url": "reports/2020-suzhou.html#x&y"},
+    {"report": "other", "label": "人次", "value": "12.5万人次", "value_normalized": 125000.0,
+     "unit_normalized": "人次", "change": None, "change_unit": None, "qualifier": "", "kind": "other",
+     "year": 2020, "anchor": "p2", "span": "12.5万人次", "url": "reports/other.html#p2"},
+    {"report": "unknown", "label": "x", "value": "", "value_normalized": 0, "unit_normalized": "元",
+     "change": 1e-7, "change_unit": "%", "qualifier": "以上", "kind": "new-kind", "year": 1999,
+     "anchor": "p3", "span": "0元", "url": "reports/unknown.html#p3"},
+]
+
+
+@pytest.mark.parametrize("show_report", [False, True])
+@pytest.mark.parametrize("root", ["../", "", "/a'b&c/"])
+def test_indicator_rows_html_is_the_bundled_template(show_report, root):
+    env = render._environment(TEMPLATES)
+    context = dict(rows=ROWS, root=root, kind_labels=KIND_NAMES, show_report=show_report,
+                   titles={"2020-suzhou": "2020年<苏州>政府工作报告", "other": "x&y"})
+    expected = render._render_template(env, render.INDICATOR_ROWS_PARTIAL, TEMPLATES, **context)
+    assert render._indicator_rows_html(**context) == expected
+    assert render._is_bundled(env, render.INDICATOR_ROWS_PARTIAL)
+    assert render._indicator_rows(env, TEMPLATES, **context) == expected
+    assert render._indicator_rows_html(**{**context, "rows": []}) == ""
+
+
+def test_a_sites_own_rows_template_is_rendered(tmp_path):
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    own = tmp_path / "templates" / render.INDICATOR_ROWS_PARTIAL
+    own.write_text("{% for row in rows %}<tr><td>{{ row.label }}</td></tr>\n{% endfor %}", encoding="utf-8")
+    env = render._environment(tmp_path / "templates")
+    assert not render._is_bundled(env, render.INDICATOR_ROWS_PARTIAL)
+    out = render._indicator_rows(env, tmp_path / "templates", rows=ROWS[:1], root="../", kind_labels=KIND_NAMES,
+                                 show_report=False, titles={})
+    assert out == "<tr><td>地区生产总值</td></tr>\n"
+    # a site without the partial gets the bundled one (through the environment's second loader)
+    own.unlink()
+    env = render._environment(tmp_path / "templates")
+    assert render._is_bundled(env, render.INDICATOR_ROWS_PARTIAL)
+
+
+# ----------------------------------------------------------------- the text-loss check on the body HTML
+
+BODY_HTML = '<p id="p1">第一句。<a href="#p1">¶</a></p>\n<h2 id="s1">标题</h2>\n<p>第二句！<data value="1">1元</data>。</p>\n'
+
+
+def _page(before: str = "", inside: str = BODY_HTML, after: str = "") -> str:
+    return (f"<!DOCTYPE html><html><body><main>{before}<article><nav><ol><li>目录</li></ol></nav>"
+            f"<div class=\"report-layout\"><div class='x report-body'>\n{inside}\n</div></div></article>"
+            f"{after}</main></body></html>")
+
+
+def _report(body: str = "{#p1}\n第一句。\n\n## 标题\n\n第二句！1元。\n") -> ReportFile:
+    return ReportFile(path="site_src/reports/r.md", meta={"title": "t", "slug": "r"}, body=body, body_line=5)
+
+
+def test_embedded_body_text_reads_the_body_where_the_page_holds_it():
+    text = render._embedded_body_text(_page(), BODY_HTML)
+    assert text is not None and render._squeeze(text) == "第一句。¶标题第二句！1元。"
+    render.check_text_kept(_report(), _page(), BODY_HTML)
+
+
+@pytest.mark.parametrize("page", [
+    _page(before=f"<nav>{BODY_HTML}</nav>"),  # first found outside the article
+    _page(inside=f"<!-- {BODY_HTML} -->"),  # in a comment
+    _page(inside=f"<span title='{BODY_HTML}'></span>"),  # in an attribute
+    _page(inside="</div>" + BODY_HTML),  # after the element closed
+    _page(inside="").replace("<article>", f"{BODY_HTML}<article>"),  # before the article
+    _page(inside="").replace("</article>", f"</article>{BODY_HTML}"),  # after it
+    _page().replace("class='x report-body'", "class='x'"),  # no .report-body
+    "<article><div class='report-body'/>" + BODY_HTML + "</article>",  # an empty one
+    _page(inside="").replace("<nav>", f"<nav><div class='report-body'></div>{BODY_HTML}"),  # not the first
+])
+def test_embedded_body_text_is_none_where_the_page_may_not_show_it(page):
+    assert render._embedded_body_text(page, BODY_HTML) is None
+
+
+@pytest.mark.parametrize("body_html", [BODY_HTML + "</div><p>外。</p>", BODY_HTML + "</ARTICLE>", "", "不在页面中"])
+def test_embedded_body_text_is_none_for_a_body_closing_the_element_or_absent(body_html):
+    page = _page(inside=body_html) if body_html != "不在页面中" else _page()
+    assert render._embedded_body_text(page, body_html) is None
+
+
+def test_check_text_kept_with_the_body_html_still_fails_the_page_that_lost_a_sentence():
+    page = _page(before=f"<nav>{BODY_HTML}</nav>", inside="<p>第一句。</p><h2>标题</h2>")
+    with pytest.raises(TextLossError, match="第二句"):
+        render.check_text_kept(_report(), page, BODY_HTML)
+    with pytest.raises(TextLossError, match="第一句"):
+        render.check_text_kept(_report(), _page(inside=f"<!-- {BODY_HTML} -->"), BODY_HTML)
+
+
+def test_a_rendered_report_page_is_checked_on_its_body_html(monkeypatch):
+    seen = []
+    embedded = render._embedded_body_text
+    monkeypatch.setattr(render, "_embedded_body_text", lambda page, body: seen.append(embedded(page, body)) or seen[-1])
+    monkeypatch.setattr(render, "fast_body_text", lambda page: pytest.fail("the page was read whole"))
+    body = "{#p1}\n各位代表：\n\n{#s1}\n## 一、回顾\n\n{#s1-p1}\n**经济。**地区生产总值增长6%，“放管服”改革。\n"
+    report = ReportFile(path="site_src/reports/r.md", body=body, body_line=3, meta={
+        "title": "2020年苏州市政府工作报告", "slug": "r", "year": 2020, "kind": "government_work_report"})
+    settings = render.PageSettings(templates_dir=TEMPLATES, site_name="s", base="", indicator_count=12,
+                                   glossary=None, glossary_link="first-per-section",
+                                   env_globals=(("has_glossary", False), ("nav_current", "")))
+    render.render_report(settings, render.ReportJob(report, None, None, False))
+    assert len(seen) == 1 and "地区生产总值增长6%" in seen[0]
+
+
+# ----------------------------------------------------------------- sentences and summary
+
+
+def _plain_body_sentences(body: str) -> list[tuple[int, str]]:
+    """body_sentences as first written: every pattern on every line, split after 。！？；."""
+    out = []
+    for index, line in enumerate(re.split(r"\r\n|\r|\n", body)):
+        if render._ATTRS_LINE.match(line) or render._SKIP_LINE.match(line):
+            continue
+        if render._HEADING.match(line):
+            line = render._HEADING_CLOSE.sub("", render._HEADING.sub("", line))
+        line = render._CONTAINER.sub("", line)
+        line = render._LINK.sub(r"\1", line)
+        line = render._AUTOLINK.sub(r"\1", line)
+        line = render._ESCAPE_OR_ENTITY.sub(lambda m: m.group(1) or _html.unescape(m.group(2)), line)
+        if line.endswith("\\"):
+            line = line[:-1]
+        for piece in re.split(r"(?<=[。！？；])", line):
+            sentence = render._IGNORED.sub("", piece)
+            if sentence and re.search(r"\w", sentence):
+                out.append((index, sentence))
+    return out
+
+
+def test_body_sentences_are_the_plain_ones():
+    atoms = ["#", "## ", " ", "    ", "-", "- ", "* ", "**", "1. ", "１. ", "٣) ", ">", "> ", "{#x}", "{", "}",
+             "===", "---", "***", "___", "```", "~~~", "[a](b)", "<http://x>", "\\*", "&amp;", "&#92;", "正文",
+             "。", "！", "？", "；", "\n", "\r\n", "\r", "\t", "\u3000", "a", "_", "`", "\\", "#x"]
+    rng = random.Random(3)
+    for _ in range(20000):
+        body = "".join(rng.choice(atoms) for _ in range(rng.randrange(12)))
+        assert render.body_sentences(body) == _plain_body_sentences(body), body
+
+
+def test_summarize_reads_only_as_far_as_the_chosen_paragraph():
+    def paragraphs():
+        yield "各位代表："
+        yield "现在，我代表市人民政府，向大会报告工作，请予审议。"
+        yield "过去的一年，全市经济稳中有进。其他。"
+        raise AssertionError("read too far")
+
+    assert render.summarize(paragraphs()) == "过去的一年，全市经济稳中有进。"
+    assert render.summarize(iter(["  ", "各位代表：", "短。"])) == "各位代表："
+    assert render.summarize([]) == ""
