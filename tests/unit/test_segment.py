@@ -1,5 +1,8 @@
 """rjieba (the fast backend) gives jieba's (the reference) tokens where they decide something (issue 5)."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -65,3 +68,33 @@ def test_glossary_words_cut_out_alike():
 
             assert spans(segment.cut_block(block, words)) == spans(segment.cut_block(block, words, reference=True))
     assert checked > 50
+
+
+def test_rjieba_loads_one_dictionary_lazily():
+    """Importing and cutting build only the tokenizer used: rjieba's own ``__init__`` (which
+    builds a default tokenizer nobody uses) never runs, yet a later ``import rjieba`` works
+    and shares the same extension module."""
+    code = (
+        "import sys\n"
+        "from builder import segment\n"
+        "assert 'rjieba.rjieba' not in sys.modules\n"
+        "segment.cut_block('江苏省苏州市', frozenset({'苏州'}))\n"
+        "assert segment._rjieba_default.cache_info().currsize == 0\n"
+        "assert 'rjieba' not in sys.modules\n"
+        "core = sys.modules['rjieba.rjieba']\n"
+        "import rjieba\n"
+        "assert rjieba.Jieba is core.Jieba\n"
+        "assert segment.cut('江苏省苏州市') == rjieba.cut('江苏省苏州市', False)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_rjieba_imported_first_is_reused():
+    """When rjieba was imported already, its extension module is reused, not loaded again."""
+    import rjieba
+
+    segment._rjieba.cache_clear()
+    try:
+        assert segment._rjieba().Jieba is rjieba.Jieba
+    finally:
+        segment._rjieba.cache_clear()
