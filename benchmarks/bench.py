@@ -5,8 +5,9 @@
 Generates N scraped pages (one report each, from the bundled page's government work report
 with varied place, year and numbers, about 10,000 characters), then, taking turns in each
 round so that ratios are paired, times: our cold build (no cache, no Markdown yet), a no-op
-rebuild, a rebuild after editing one report's wording, one after changing one of its figures
-(its indicators change, so do the data files), one after editing one template; our peak memory
+rebuild, a rebuild after editing the wording of one paragraph (one page changes), one after
+editing a report's first paragraph (the index shows it as the summary), one after changing one
+of its figures (its indicators change, so do the data files), one after editing one template; our peak memory
 (the whole process tree, as RSS and as PSS: see ``_tree_memory``); inside `builder serve`, the
 rebuild time it reports for the same three kinds of edit and the latency from save to rebuilt
 site; MkDocs (`mkdocs build`, from benchmarks/.venv) and Hugo (Debian's `hugo`, with a minimal
@@ -166,10 +167,22 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
     return seconds, peak_rss / 2**20, peak_pss / 2**20
 
 
-def edit_wording(report: Path, r: int) -> None:
-    """Add words to one paragraph (no figure changes)."""
+def edit_summary(report: Path, r: int) -> None:
+    """Add words to the report's first paragraph (no figure changes; the index shows its summary)."""
     text = report.read_text(encoding="utf-8")
     report.write_text(text.replace("。\n", f"。（第{r}次修改）\n", 1), encoding="utf-8")
+
+
+def edit_wording(report: Path, r: int) -> None:
+    """Add a sentence without figures to the end of a paragraph in the middle of the body: the
+    most common edit, which changes that report's page only."""
+    lines = report.read_text(encoding="utf-8").split("\n")
+    body = [i for i, line in enumerate(lines) if line.endswith("。") and not line.startswith("#")]
+    if not body:
+        raise SystemExit(f"{report}: no paragraph to edit")
+    i = body[len(body) // 2]
+    lines[i] += "本段经过校订。"
+    report.write_text("\n".join(lines), encoding="utf-8")
 
 
 def edit_figure(report: Path, r: int) -> None:
@@ -182,8 +195,8 @@ def edit_figure(report: Path, r: int) -> None:
 
 
 def serve_edits(ours: Path, reports: list[Path], rounds: int) -> dict[str, list[float]]:
-    """Inside `builder serve`: the rebuild time it reports after a wording edit, a figure edit and a
-    template edit, and the latency from saving the file to the rebuilt site (which includes the
+    """Inside `builder serve`: the rebuild time it reports after a wording edit, a summary edit, a
+    figure edit and a template edit, and the latency from saving the file to the rebuilt site (which includes the
     watcher's polling and its quiet period)."""
     import json
     import socket
@@ -221,6 +234,7 @@ def serve_edits(ours: Path, reports: list[Path], rounds: int) -> dict[str, list[
         generation = wait_generation(0)
         template = ours / "templates/index.html"
         edits = [("wording", lambda r: edit_wording(reports[1], 10 + r)),
+                 ("summary", lambda r: edit_summary(reports[1], 10 + r)),
                  ("figure", lambda r: edit_figure(reports[2], 10 + r)),
                  ("template", lambda r: template.write_text(
                      template.read_text(encoding="utf-8") + f"\n{{# serve edit {r} #}}\n", encoding="utf-8"))]
@@ -263,6 +277,8 @@ def bench(n: int, rounds: int, workdir: Path, ours_only: bool = False, serve: bo
         reports = sorted((ours / "site_src/reports").glob("*.md"))
         edit_wording(reports[n // 2], r)
         add("ours edit wording", run(builder, ours)[0])
+        edit_summary(reports[n // 2 + 1], r)
+        add("ours edit summary", run(builder, ours)[0])
         edit_figure(reports[n // 3], r)
         add("ours edit figure", run(builder, ours)[0])
         template = ours / "templates/index.html"
