@@ -28,13 +28,14 @@ report template prints it), so screen readers announce the definition too.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from builder.glossary import Glossary, TermSpan
+
+from .text_runs import text_outside_links
 
 POLICIES = ("first-per-section", "first-per-page", "every")
 DEFAULT_POLICY = "first-per-section"
@@ -96,32 +97,13 @@ def _spans_by_child(children: list[Token], glossary: Glossary) -> dict[int, list
     """The glossary's terms in a block, searched once in its text children outside links
     joined (a span that crosses two children, e.g. a line break or a <data> element, stays
     unlinked): child index -> [(span, the child's offset in the joined text)]."""
-    where: list[int] = []  # the text children searched, by index ...
-    offsets: list[int] = []  # ... and their offsets in the joined text
-    parts: list[str] = []
-    length = depth = 0
-    for n, child in enumerate(children):
-        kind = child.type
-        if kind == "link_open":
-            depth += 1
-        elif kind == "link_close":
-            depth -= 1
-        elif depth == 0:
-            if kind == "text" and child.content:
-                where.append(n)
-                offsets.append(length)
-                parts.append(child.content)
-                length += len(child.content)
-            else:
-                parts.append("\n")  # markup between two texts: nothing matches across it
-                length += 1
-    joined = "".join(parts)
-    spans = glossary.find_terms(joined) if joined.strip() else []
+    runs = text_outside_links(children, separator="\n")  # nothing matches across markup
+    spans = glossary.find_terms(runs.text) if runs.text.strip() else []
     by_child: dict[int, list[tuple[TermSpan, int]]] = {}
     for span in spans:
-        k = bisect_right(offsets, span.start) - 1  # the text child the span starts in
-        if k >= 0 and span.end <= offsets[k] + len(children[where[k]].content):
-            by_child.setdefault(where[k], []).append((span, offsets[k]))
+        holder = runs.child_holding(children, span.start, span.end)
+        if holder is not None:
+            by_child.setdefault(holder[0], []).append((span, holder[1]))
     return by_child
 
 

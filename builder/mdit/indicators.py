@@ -20,7 +20,6 @@ Side results travel back through ``env``, never module state.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from html import escape
 
 from markdown_it import MarkdownIt
@@ -28,6 +27,8 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from builder.indicators import Context, Indicator, extract_paragraph
+
+from .text_runs import text_outside_links
 from builder.mdit.anchors import heading_level, plain_text
 
 
@@ -72,23 +73,8 @@ def _indicators(state: StateCore) -> None:
 
 def _wrap(inline: Token, anchor: str, context: Context) -> list[Indicator]:
     children = inline.children or []
-    where: list[int] = []  # the text children outside links, by index ...
-    offsets: list[int] = []  # ... and their offsets in the joined text
-    parts: list[str] = []
-    length = depth = 0
-    for n, child in enumerate(children):
-        kind = child.type
-        if kind == "text":
-            if depth == 0:
-                where.append(n)
-                offsets.append(length)
-                parts.append(child.content)
-                length += len(child.content)
-        elif kind == "link_open":
-            depth += 1
-        elif kind == "link_close":
-            depth -= 1
-    items = extract_paragraph("".join(parts), anchor, context)
+    runs = text_outside_links(children)
+    items = extract_paragraph(runs.text, anchor, context)
     if not items:
         return items
     # the figures of each text child, in order; one span may stand for several indicators
@@ -99,11 +85,10 @@ def _wrap(inline: Token, anchor: str, context: Context) -> list[Indicator]:
         if (item.start, item.end) in wrapped:
             continue
         wrapped.add((item.start, item.end))
-        # the text child holding the span: the last one starting at or before it (the ones
-        # before it sharing its offset are empty)
-        k = bisect_right(offsets, item.start) - 1
-        if k >= 0 and item.end <= offsets[k] + len(children[where[k]].content):
-            figures.setdefault(where[k], (offsets[k], []))[1].append(item)
+        # the text child holding the span (the ones before it sharing its offset are empty)
+        holder = runs.child_holding(children, item.start, item.end)
+        if holder is not None:
+            figures.setdefault(holder[0], (holder[1], []))[1].append(item)
     if figures:
         out: list[Token] = []
         for n, child in enumerate(children):
