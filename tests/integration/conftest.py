@@ -1,7 +1,10 @@
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # site_support.py, shared by the tests here
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "site_src" / "scraped" / "000_8b8113f56c6b1839.txt"
@@ -14,3 +17,11 @@ def site(tmp_path: Path) -> Path:
     shutil.copy(SEED, tmp_path / "site_src" / "scraped" / SEED.name)
     shutil.copy(ROOT / "config.yaml", tmp_path / "config.yaml")
     return tmp_path
+
+
+@pytest.fixture
+def full_site(site: Path) -> Path:
+    """The bundled page plus a copy of the templates and the glossary (so tests can edit them)."""
+    shutil.copytree(ROOT / "templates", site / "templates")
+    shutil.copy(ROOT / "site_src" / "glossary.yaml", site / "site_src" / "glossary.yaml")
+    return site

@@ -7,28 +7,8 @@ import pytest
 
 from builder import buildcache, render
 from builder import pipeline
-from builder.config import load_config
 from builder.errors import BuilderError
-from builder.pipeline import build_site
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def full_site(site: Path) -> Path:
-    """The bundled page plus a copy of the templates and the glossary (so tests can edit them)."""
-    shutil.copytree(ROOT / "templates", site / "templates")
-    shutil.copy(ROOT / "site_src" / "glossary.yaml", site / "site_src" / "glossary.yaml")
-    return site
-
-
-def build(site: Path, **kwargs):
-    return build_site(load_config(site / "config.yaml"), say=lambda line: None, **kwargs)
-
-
-def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+from site_support import build, snapshot, tree  # type: ignore[import-not-found]
 
 
 def changed(before: dict, after: dict) -> set[str]:
@@ -214,10 +194,6 @@ def test_output_file_deleted_by_hand_is_written_again(full_site):
     page.unlink()
     build(full_site)
     assert page.read_bytes() == data
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_parallel_build_is_byte_identical_to_serial(full_site, tmp_path, monkeypatch):

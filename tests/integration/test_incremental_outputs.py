@@ -11,21 +11,12 @@ import pytest
 from builder import buildcache, render
 from builder.buildcache import BuildCache, FileDigests
 from builder.config import load_config
-from builder.pipeline import build_site
+from site_support import build, snapshot, tree  # type: ignore[import-not-found]
 
-ROOT = Path(__file__).resolve().parents[2]
 HUAIAN = "2020-huaian-rdcwhgzbg"
 SUZHOU = "2020-suzhou-zfgzbg"  # the government work report: growth figures
 SITE_WIDE = {"index.html", "data/reports.json", "indicators/index.html", "data/indicators.json",
              "data/indicators.csv", "glossary/index.html", "data/glossary.json", "404.html"}
-
-
-@pytest.fixture
-def full_site(site: Path) -> Path:
-    """The bundled page plus a copy of the templates and the glossary (so tests can edit them)."""
-    shutil.copytree(ROOT / "templates", site / "templates")
-    shutil.copy(ROOT / "site_src" / "glossary.yaml", site / "site_src" / "glossary.yaml")
-    return site
 
 
 @pytest.fixture
@@ -40,19 +31,6 @@ def templates(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(render, "_render", spy)
     return names
-
-
-def build(site: Path, **kwargs):
-    return build_site(load_config(site / "config.yaml"), say=lambda line: None, **kwargs)
-
-
-def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {name: data for name, (data, _) in snapshot(folder).items()}
 
 
 def changed(before: dict, after: dict) -> set[str]:
