@@ -68,6 +68,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
 
+from .config import BUNDLED_TEMPLATES, PDF_DIR
 from .errors import BuilderError, OutputError, SourceError
 from .model import ReportFile
 
@@ -88,9 +89,6 @@ class _LazyRender:
 
 
 render = _LazyRender()
-#: = render._BUNDLED_TEMPLATES and render.PDF_DIR (tested), without importing render
-BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-PDF_DIR = "pdf"
 
 MANIFEST_FILE = "build-manifest.json"
 INDEX_FILE = "render-index.pickle"

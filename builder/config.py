@@ -20,6 +20,8 @@ from .errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "config.yaml"
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+#: public/pdf/<slug>.pdf: written by `builder pdf`, kept across builds
+PDF_DIR = "pdf"
 
 
 @dataclass(frozen=True)

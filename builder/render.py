@@ -41,6 +41,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from builder.config import BUNDLED_TEMPLATES, PDF_DIR
 from builder.errors import OutputError, SourceError, TextLossError
 from builder.mdit.anchors import anchors_plugin, plain_text
 from builder.mdit.attrs import configure
@@ -70,9 +71,7 @@ INDICATOR_ROWS_PARTIAL = "_indicator_rows.html"
 #: page also lists every one of them; above, only each report's own indicators page does.
 FULL_TABLE_MAX = 3000
 NOT_FOUND_TEMPLATE = "404.html"
-PDF_DIR = "pdf"  # publishing: public/pdf/<slug>.pdf, written by `builder pdf`, kept across builds
 STATIC_DIR = "static"
-_BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 @dataclass(frozen=True)
@@ -610,7 +609,7 @@ def _is_bundled(env: jinja2.Environment, name: str) -> bool:
     known = _BUNDLED_SOURCE.get(template)
     if known is None:
         source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
-        known = _BUNDLED_SOURCE[template] = source == (_BUNDLED_TEMPLATES / name).read_text(encoding="utf-8")
+        known = _BUNDLED_SOURCE[template] = source == (BUNDLED_TEMPLATES / name).read_text(encoding="utf-8")
     return known
 
 
@@ -691,7 +690,7 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
         bytecode_cache=_BYTECODE[0],
         # a site's own templates first; templates it lacks (e.g. indicators.html) from the bundled ones
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(templates_dir)), jinja2.FunctionLoader(
-            lambda name: (_BUNDLED_TEMPLATES / name).read_text(encoding="utf-8")
+            lambda name: (BUNDLED_TEMPLATES / name).read_text(encoding="utf-8")
             if name in (INDICATORS_TEMPLATE, INDICATORS_REPORT_TEMPLATE, INDICATOR_TABLE_PARTIAL,
                         INDICATOR_ROWS_PARTIAL,
                         NOT_FOUND_TEMPLATE, *_gls.TEMPLATES) else None)]),

@@ -254,9 +254,3 @@ def test_staged_report_holds_hashes_not_pages(tmp_path):
     for (name, data), (_, digest) in zip(item.outputs, staged.staged):
         assert (tmp_path / name).read_bytes() == data and hashlib.sha256(data).hexdigest() == digest
 
-
-def test_buildcache_constants_match_render():
-    from builder import buildcache
-
-    assert buildcache.BUNDLED_TEMPLATES == render._BUNDLED_TEMPLATES
-    assert buildcache.PDF_DIR == render.PDF_DIR
