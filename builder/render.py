@@ -22,6 +22,7 @@ Output is deterministic: two renders of the same input give identical bytes.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import os
 import re
@@ -41,6 +42,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from builder.buildcache import sha256
 from builder.config import BUNDLED_TEMPLATES, PDF_DIR
 from builder.errors import OutputError, SourceError, TextLossError
 from builder.mdit.anchors import anchors_plugin, plain_text
@@ -842,14 +844,12 @@ def _targets_vs_results(pair_rows: Sequence[tuple]) -> list[dict[str, object]]:
 def stage_report(item: RenderedReport, stage: Path) -> RenderedReport:
     """Write a rendered report's pages into the staging folder; the copy returned holds only
     their hashes (workers write their own pages, the parent never holds them)."""
-    import hashlib
-
     staged = []
     for name, data in item.outputs:
         target = Path(stage) / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        staged.append((name, hashlib.sha256(data).hexdigest()))
+        staged.append((name, sha256(data)))
     return replace(item, outputs=(), staged=tuple(staged))
 
 
@@ -979,7 +979,7 @@ def build_pages(
     for path in sorted(p for p in static.rglob("*") if p.is_file() and not p.name.startswith(".")):
         data = path.read_bytes()
         name = "assets/" + path.relative_to(static).as_posix()
-        if site.wants(name, (), (), _sha256(data)):
+        if site.wants(name, (), (), sha256(data)):
             files[name] = data
     files.update(publishing_files(env, templates_dir, site_name=site_name, base=base, pages=pages,
                                   has_glossary=glossary is not None,
@@ -1006,8 +1006,6 @@ def part_digests(item: RenderedReport) -> tuple[tuple[str, str], ...]:
     entry of reports.json), ``link`` (slug, title and URL: glossary page and data, sitemap), ``occurrences`` (glossary),
     ``pairs`` (its counts and targets-vs-results rows: indicators page) and ``rows`` (its share of
     the data files).  Values are hashed by their ``repr``, which is deterministic for them."""
-    import hashlib
-
     def digest(*values: object) -> str:
         hashed = hashlib.sha256()
         for value in values:
@@ -1169,7 +1167,7 @@ def _glossary_files(files, site: _SiteOutputs, parts: ReportParts, glossary: Glo
 def _keep_pdf(files, site: _SiteOutputs, name: str, source: bytes | Path) -> None:
     """Carry a PDF of the last build into this one (linked, not read, when staged)."""
     if isinstance(source, bytes):
-        if site.wants(name, (), (), _sha256(source)):
+        if site.wants(name, (), (), sha256(source)):
             files[name] = source
         return
     st = os.stat(source)
@@ -1179,12 +1177,6 @@ def _keep_pdf(files, site: _SiteOutputs, name: str, source: bytes | Path) -> Non
         files.add_copy(name, Path(source), site.content_digest(name))
     else:
         files[name] = Path(source).read_bytes()
-
-
-def _sha256(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
 
 
 def _json_array(parts: Iterator[bytes]) -> Iterator[bytes]:
@@ -1229,8 +1221,6 @@ class StagedFiles:
     def write_parts(self, name: str, parts: Iterable[bytes], digest: str | None = None) -> None:
         """Write ``name`` piece by piece; record its SHA-256, or ``digest`` when given (a digest
         that determines the bytes, so they are not hashed)."""
-        import hashlib
-
         target = self.folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
         hashed = hashlib.sha256() if digest is None else None
@@ -1254,7 +1244,7 @@ class StagedFiles:
             os.link(source, target)
         except OSError:
             shutil.copyfile(source, target)
-        self.digests[name] = digest if digest is not None else _sha256(target.read_bytes())
+        self.digests[name] = digest if digest is not None else sha256(target.read_bytes())
 
     def __iter__(self):
         return iter(self.digests)
