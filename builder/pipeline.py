@@ -358,7 +358,7 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
     rendered again and the output folder swapped in whole.  ``cache`` lets ``builder serve``
     keep the cache in memory between builds.
     """
-    from .buildcache import BuildCache, site_key
+    from .buildcache import BuildCache
 
     started = time.perf_counter()
     use_cache_dir(config.cache_dir)
@@ -368,9 +368,9 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
         cache.jobs = jobs
     changed = changed_pages(config, clean=clean, inputs=cache.inputs)
     contents: list[tuple[Path, str, bytes | None, str]] | None = None
-    if not changed and not clean:
+    if not changed and not clean:  # no page to ingest: the report files are what they are now
         contents = _report_contents(config, cache.inputs)
-        key = site_key(config, [c[0] for c in contents], builder_fingerprint(), {c[0]: c[3] for c in contents})
+        key = _site_key(config, contents)
         if contents and cache.up_to_date(key):
             return BuildSummary(IngestSummary(), len(contents), 0, time.perf_counter() - started)
     from .render import render_site, use_bytecode_cache  # imported when needed: not for a no-op build
@@ -380,17 +380,16 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
     glossary = cache.glossary(config.glossary_path, lambda: site_glossary(config))
     summary = (ingest_pages(changed, config, force=force, say=say, jobs=cache.jobs) if changed
                else IngestSummary())
-    if contents is None or changed:
+    if contents is None:  # after ingesting
         contents = _report_contents(config, cache.inputs)
+        key = _site_key(config, contents)
     files = [cache.report_file(path, display, data, digest, _parse_report_bytes)
              for path, display, data, digest in contents]
     cache.forget_files(display for _, display, _, _ in contents)
-    paths, digests = [c[0] for c in contents], {c[0]: c[3] for c in contents}
     del contents  # the files' bytes
     if not files:
         raise InputError("no reports to build: add a scraped page to this folder, then run `builder build`",
                          path=config.relative(config.scraped_dir))
-    key = site_key(config, paths, builder_fingerprint(), digests)
     written: list[str] = []
     render_site(files, config.output_dir, site_name=config.site_name,
                 templates_dir=config.templates_dir, base_url=config.site_url,
@@ -402,6 +401,13 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
                 writer=lambda out: written.extend(cache.write(out, key, clean=clean)))
     pages = sum(1 for name in written if name.endswith(".html"))
     return BuildSummary(summary, len(files), pages, time.perf_counter() - started)
+
+
+def _site_key(config: Config, contents: list[tuple[Path, str, bytes | None, str]]) -> str:
+    """buildcache.site_key over the report files ``_report_contents`` read."""
+    from .buildcache import site_key
+
+    return site_key(config, [c[0] for c in contents], builder_fingerprint(), {c[0]: c[3] for c in contents})
 
 
 def _report_contents(config: Config, inputs: "FileDigests") -> list[tuple[Path, str, bytes | None, str]]:
