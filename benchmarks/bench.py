@@ -37,8 +37,8 @@ PLACES = ["无锡", "常州", "南通", "扬州", "镇江", "泰州", "徐州", 
 def seed_report() -> list[str]:
     """The bundled page's government work report, one paragraph per line (via our own ingest)."""
     sys.path.insert(0, str(ROOT))
-    from builder.config import load_config
-    from builder.pipeline import reports_from_page
+    from builder.core.config import load_config
+    from builder.build.pipeline import reports_from_page
 
     config = load_config(ROOT / "config.yaml")
     page = ROOT / "site_src/scraped/000_8b8113f56c6b1839.txt"
@@ -65,7 +65,7 @@ def places_for_variants() -> list[str]:
     years, enough distinct (place, year) pairs, hence report slugs, for N up to several thousand
     (with only PLACES, pages beyond 286 would yield the same slugs and overwrite each other)."""
     sys.path.insert(0, str(ROOT))
-    from builder import places
+    from builder.text import places
 
     extra = sorted((d.code, d.short) for d in places.divisions().values()
                    if d.level == 2 and d.name.endswith("市") and d.short and d.short not in PLACES

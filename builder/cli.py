@@ -1,4 +1,4 @@
-"""The command line: thin verbs over builder.pipeline.  User errors are one line, exit 1."""
+"""The command line: thin verbs over builder.build.pipeline.  User errors are one line, exit 1."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__
-from .config import load_config
-from .errors import BuilderError
+from builder import __version__
+from builder.core.config import load_config
+from builder.core.errors import BuilderError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,7 +67,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _build(args: argparse.Namespace) -> None:
-    from .pipeline import build_site
+    from builder.build.pipeline import build_site
 
     config = load_config(args.config)
     summary = build_site(config, force=args.force, clean=args.clean, jobs=args.jobs)
@@ -77,7 +77,7 @@ def _build(args: argparse.Namespace) -> None:
 
 
 def _ingest(args: argparse.Namespace) -> None:
-    from .pipeline import ingest_pages
+    from builder.build.pipeline import ingest_pages
 
     config = load_config(args.config)
     started = time.perf_counter()
@@ -91,8 +91,8 @@ def _ingest(args: argparse.Namespace) -> None:
 
 
 def _glossary(args: argparse.Namespace) -> None:
-    from .glossary import suggestions_yaml
-    from .glossary_suggest import suggest
+    from builder.glossary.terms import suggestions_yaml
+    from builder.glossary.suggest import suggest
 
     config = load_config(args.config)
     found, taken = suggest(config)
@@ -107,8 +107,8 @@ def _glossary(args: argparse.Namespace) -> None:
 
 
 def _pdf(args: argparse.Namespace) -> None:
-    from .pdf import find_chromium, make_pdfs
-    from .pipeline import build_site
+    from builder.commands.pdf import find_chromium, make_pdfs
+    from builder.build.pipeline import build_site
 
     config = load_config(args.config)
     chromium = find_chromium()  # before building: a missing Chromium is a one-line error
@@ -122,7 +122,7 @@ def _pdf(args: argparse.Namespace) -> None:
 
 
 def _serve(args: argparse.Namespace) -> None:
-    from .serve import serve
+    from builder.commands.serve import serve
 
     serve(args.config, host=args.host, port=args.port, base_path=args.base_path,
           say=lambda line: print(line, flush=True))

@@ -46,9 +46,9 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .errors import OutputError, SourceError
-from .mdit.attrs import configure
-from .model import FRONT_MATTER_KEYS, Paragraph, RemovedLine, Report, ReportFile, Section
+from builder.core.errors import OutputError, SourceError
+from builder.mdit.attrs import configure
+from builder.core.model import FRONT_MATTER_KEYS, Paragraph, RemovedLine, Report, ReportFile, Section
 
 REQUIRED_KEYS = ("title", "slug")
 _STR_KEYS = (

@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from builder import segment  # noqa: E402
-from builder.glossary import load_glossary  # noqa: E402
-from builder.render import _glossary_parser, _markdown_parser  # noqa: E402
+from builder.text import segment  # noqa: E402
+from builder.glossary.terms import load_glossary  # noqa: E402
+from builder.render.site import _glossary_parser, _markdown_parser  # noqa: E402
 from builder.sitesrc import parse_front_matter  # noqa: E402
 
 

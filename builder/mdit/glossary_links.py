@@ -3,7 +3,7 @@
 Shaped like markdown-it's ``linkify`` core rule: walk each block's inline children, skip
 text inside links (a heading's ¶ permalink, any other link), and split a ``text`` token
 into ``text / link_open / text / link_close / text``.  Matching is
-:meth:`builder.glossary.Glossary.find_terms`, once per block on its text outside links;
+:meth:`builder.glossary.terms.Glossary.find_terms`, once per block on its text outside links;
 a match that crosses two tokens (a line break, an emphasis boundary) is dropped, so a
 term never spans two blocks, lines or markup.
 
@@ -33,7 +33,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from builder.glossary import Glossary, TermSpan
+from builder.glossary.terms import Glossary, TermSpan
 
 from .text_runs import text_outside_links
 

@@ -8,7 +8,7 @@ Use after the anchors plugin (it needs every paragraph's id)::
     env["indicators"]   # [Indicator, ...] in document order
 
 For each paragraph the rule joins the text of its inline children (the permalink the
-anchors plugin appended is skipped), runs :func:`builder.indicators.extract_paragraph`
+anchors plugin appended is skipped), runs :func:`builder.indicators.extract.extract_paragraph`
 with the headings above it as context, and splits the ``text`` token that holds each
 figure's span into ``text / <data …> / text / </data> / text``.  A span that crosses
 markup (rare: half in a bold lead-in) stays unwrapped but is still reported.  Nothing of
@@ -26,7 +26,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from builder.indicators import Context, Indicator, extract_paragraph
+from builder.indicators.extract import Context, Indicator, extract_paragraph
 
 from .text_runs import text_outside_links
 from builder.mdit.anchors import heading_level, plain_text

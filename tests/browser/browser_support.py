@@ -59,8 +59,8 @@ def site_config(folder: Path, site_url: str = SITE_URL) -> Path:
 
 
 def build(config_path: Path) -> Path:
-    from builder.config import load_config
-    from builder.pipeline import build_site
+    from builder.core.config import load_config
+    from builder.build.pipeline import build_site
 
     config = load_config(config_path)
     build_site(config, say=lambda *a, **k: None)

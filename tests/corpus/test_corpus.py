@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from builder.clean import clean_document
-from builder.config import parse_config
-from builder.ingest import read_source
-from builder.pipeline import reports_from_page
-from builder.textcheck import split_sentences
+from builder.ingest.clean import clean_document
+from builder.core.config import parse_config
+from builder.ingest.read import read_source
+from builder.build.pipeline import reports_from_page
+from builder.ingest.textcheck import split_sentences
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 pytestmark = pytest.mark.skipif(not (CORPUS / "manifest.yaml").exists(),

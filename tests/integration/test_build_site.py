@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from builder.cli import main
-from builder.clean import clean_document
-from builder.ingest import read_source
-from builder.textcheck import split_sentences
+from builder.ingest.clean import clean_document
+from builder.ingest.read import read_source
+from builder.ingest.textcheck import split_sentences
 
 CHROME = ["bbjkw", "社会实践报告", "本站为大家整理", "推荐访问", "扩展阅读", "热门阅读", "本文来源", "阅读:", "阅读："]
 

@@ -11,9 +11,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from builder.cli import main
-from builder.config import load_config
-from builder.glossary import load_glossary
-from builder.glossary_suggest import report_blocks
+from builder.core.config import load_config
+from builder.glossary.terms import load_glossary
+from builder.glossary.suggest import report_blocks
 from builder.sitesrc import parse_front_matter, parse_report_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,7 +87,7 @@ def test_glossary_json_backlinks_land_on_real_anchors(built: Path) -> None:
 
 
 def test_glossary_page_sorted_by_pinyin_with_letters_counts_and_working_backlinks(built: Path) -> None:
-    from builder.glossary_site import pinyin_key
+    from builder.glossary.pages import pinyin_key
 
     page = soup(built / "public" / "glossary" / "index.html")
     entries = page.select(".glossary-entry")
@@ -124,7 +124,7 @@ def test_report_prints_its_terms_at_the_end(built: Path) -> None:
 def test_jieba_cache_is_in_the_build_cache(built: Path) -> None:
     config = load_config(built / "config.yaml")
     # this process may have loaded jieba before; the folder is configured either way
-    from builder import segment
+    from builder.text import segment
 
     assert segment._cache_dir == config.cache_dir
 

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from builder import buildcache, render
-from builder import pipeline
-from builder.errors import BuilderError
+from builder.build import cache as buildcache
+from builder.render import site as render
+from builder.build import pipeline
+from builder.core.errors import BuilderError
 from site_support import build, snapshot, tree  # type: ignore[import-not-found]
 
 
@@ -45,7 +46,7 @@ def test_second_build_parses_nothing_and_writes_nothing(full_site, monkeypatch):
                          (pipeline, "reports_from_page"), (pipeline, "_cut_reports"), (render, "render_markdown"),
                          (render, "render_report"), (pipeline, "load_glossary")]:
         monkeypatch.setattr(target, name, forbidden)
-    from builder import segment
+    from builder.text import segment
     monkeypatch.setattr(segment, "cut", forbidden)
     monkeypatch.setattr(segment, "cut_block", forbidden)
     summary = build(full_site)

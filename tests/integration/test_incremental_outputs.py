@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from builder import buildcache, render
-from builder.buildcache import BuildCache, FileDigests
-from builder.config import load_config
+from builder.build import cache as buildcache
+from builder.render import site as render
+from builder.build.cache import BuildCache, FileDigests
+from builder.core.config import load_config
 from site_support import build, snapshot, tree  # type: ignore[import-not-found]
 
 HUAIAN = "2020-huaian-rdcwhgzbg"
@@ -199,7 +200,7 @@ def test_failed_build_leaves_the_cache_usable(full_site, tmp_path):
 def test_unchanged_report_files_are_not_parsed_again(full_site, monkeypatch):
     build(full_site)
     edit(full_site / "templates/index.html", "</h1>", "</h1><!-- x -->")
-    from builder import pipeline
+    from builder.build import pipeline
 
     def forbidden(*args, **kwargs):
         raise AssertionError("an unchanged report file was parsed again")

@@ -190,7 +190,7 @@ def test_a_file_saved_during_a_build_is_built_again(site):
     """The build's own writes are no change; a save while it runs is (it may have been read before)."""
     import threading
 
-    from builder.serve import SiteServer
+    from builder.commands.serve import SiteServer
 
     server = SiteServer(site / "config.yaml", say=lambda line: None)
     own, edited = str(site / "site_src/reports/new.md"), str(site / "site_src/reports/edited.md")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.model import Paragraph, RemovedLine, Report, Section
+from builder.core.model import Paragraph, RemovedLine, Report, Section
 from builder.sitesrc import dump_report, is_hand_edited, markdown_parser, parse_front_matter, parse_report_markdown
 
 _FRAGMENTS = [

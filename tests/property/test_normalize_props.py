@@ -7,7 +7,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from builder.clean import is_ideograph, normalize_text
+from builder.ingest.clean import is_ideograph, normalize_text
 
 CJK = "政府工作报告各位代表现在我代表市人民政府向大会报告工作请予审议一二三〇"
 PUNCT = ",:;!?().%，。：；！？（）、．％“”《》【】—…"
@@ -87,7 +87,7 @@ _THOUSANDS_AS_WRITTEN = re.compile(r"(?<=[0-9])，(?=[0-9]{3}(?![0-9]))")
 
 
 def _every_rewrite(line: str) -> str:
-    from builder import clean
+    from builder.ingest import clean
 
     line = clean._ESCAPED_CODEPOINT.sub(clean._unescape_space, line)
     line = line.translate(clean._FULLWIDTH_ALNUM)
@@ -107,7 +107,7 @@ def _every_rewrite(line: str) -> str:
 @example(" 甲 乙 丙 ")
 @example("<U+00A0>增长 : 5")
 def test_skipping_rewrites_that_cannot_apply_changes_nothing(text: str):
-    from builder.clean import _normalize_step
+    from builder.ingest.clean import _normalize_step
 
     for line in re.split(r"\r\n|\r|\n", text):
         assert _normalize_step(line) == _every_rewrite(line)
@@ -115,7 +115,7 @@ def test_skipping_rewrites_that_cannot_apply_changes_nothing(text: str):
 
 def test_every_space_but_the_ascii_one_is_unprintable():
     """What lets a step skip folding spaces on a printable line without two spaces in a row."""
-    from builder.clean import _SPACES
+    from builder.ingest.clean import _SPACES
 
     folded = [chr(c) for c in range(0x110000) if _SPACES.fullmatch(chr(c))]
     assert [c for c in folded if c.isprintable()] == [" "]

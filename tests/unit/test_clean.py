@@ -1,4 +1,4 @@
-"""builder.clean: normalization cases, chrome-removal fixtures, and the real corpus."""
+"""builder.ingest.clean: normalization cases, chrome-removal fixtures, and the real corpus."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from fixture_file import Case, fixture_params
 
-from builder.clean import clean_document, normalize_text
-from builder.ingest import parse_source, read_source
-from builder.model import SourceDocument
+from builder.ingest.clean import clean_document, normalize_text
+from builder.ingest.read import parse_source, read_source
+from builder.core.model import SourceDocument
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,7 +93,7 @@ def test_never_removes_body_lines_that_resemble_chrome():
     ("a function of var x", False), ("see document.body", False), ("var", False),
 ])
 def test_script_lines_start_or_hold_code(line: str, script: bool):
-    from builder.clean import _is_script_like
+    from builder.ingest.clean import _is_script_like
 
     assert _is_script_like(line) is script
 

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.config import BUNDLED_TEMPLATES, load_config, parse_config
-from builder.errors import ConfigError
+from builder.core.config import BUNDLED_TEMPLATES, load_config, parse_config
+from builder.core.errors import ConfigError
 
 
 def test_defaults_are_relative_to_the_config_file(tmp_path: Path):
@@ -77,8 +77,8 @@ def test_implicit_missing_config_uses_defaults(tmp_path: Path, monkeypatch):
 
 # --- glossary (issue 3)
 def test_glossary_settings(tmp_path) -> None:
-    from builder.config import parse_config
-    from builder.errors import ConfigError
+    from builder.core.config import parse_config
+    from builder.core.errors import ConfigError
 
     config = parse_config("paths:\n  glossary: terms.yaml\nglossary:\n  link: every\n", tmp_path / "config.yaml")
     assert (config.glossary_path, config.glossary_link) == (tmp_path / "terms.yaml", "every")

@@ -1,5 +1,5 @@
-"""builder.glossary: loading and validation (errors name file and line), find_terms, suggestions;
-builder.glossary_site: pinyin order and letters; builder.segment: one quiet jieba."""
+"""builder.glossary.terms: loading and validation (errors name file and line), find_terms, suggestions;
+builder.glossary.pages: pinyin order and letters; builder.text.segment: one quiet jieba."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from builder.errors import SourceError
-from builder.glossary import (Glossary, Term, find_terms, load_glossary, parse_glossary, suggest_terms,
+from builder.core.errors import SourceError
+from builder.glossary.terms import (Glossary, Term, find_terms, load_glossary, parse_glossary, suggest_terms,
                               suggestion_id, suggestions_yaml)
-from builder.glossary_site import glossary_context, letter, report_terms, sort_key
+from builder.glossary.pages import glossary_context, letter, report_terms, sort_key
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "site_src" / "glossary.yaml"
@@ -125,7 +125,7 @@ def test_a_phrase_and_a_word_overlapping() -> None:
 
 
 def test_find_terms_does_not_change_place_segmentation() -> None:
-    from builder.segment import cut
+    from builder.text.segment import cut
 
     before = cut("长三角一体化和四个意识")
     glossary("长三角一体化", "四个意识").find_terms("长三角一体化和四个意识")
@@ -135,8 +135,8 @@ def test_find_terms_does_not_change_place_segmentation() -> None:
 def _reference_find_terms(g: Glossary, text: str) -> list[tuple[int, int, str]]:
     """find_terms the plain way: every phrase with str.find, every run of Han characters cut
     by jieba on its own; the fast one must give exactly this."""
-    from builder.glossary import _ASCII_ALNUM, TermSpan, _longest_first
-    from builder.segment import HAN_BLOCK, cut_block
+    from builder.glossary.terms import _ASCII_ALNUM, TermSpan, _longest_first
+    from builder.text.segment import HAN_BLOCK, cut_block
 
     found = []
     for phrase, head, tail in g._phrases:
@@ -244,10 +244,10 @@ def test_glossary_context_groups_backlinks_by_report() -> None:
 
 
 def test_jieba_loads_quietly_with_its_cache_in_the_given_folder(tmp_path: Path) -> None:
-    code = ("import sys; from pathlib import Path; from builder import segment; "
+    code = ("import sys; from pathlib import Path; from builder.text import segment; "
             f"segment.use_cache_dir(Path({str(tmp_path)!r})); "
             "print(segment.cut('增强四个意识', ['四个意识'])); "
-            "from builder.places import find_places; find_places('江苏省苏州市')")
+            "from builder.text.places import find_places; find_places('江苏省苏州市')")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stderr == ""
     assert (tmp_path / "jieba.cache").is_file()
@@ -255,7 +255,7 @@ def test_jieba_loads_quietly_with_its_cache_in_the_given_folder(tmp_path: Path) 
 
 
 def test_prime_pinyin_computes_the_keys_pinyin_key_would() -> None:
-    from builder import glossary_site
+    from builder.glossary import pages as glossary_site
 
     texts = ["放管服", "双随机、一公开", "P+R", "放管服"]
     saved = dict(glossary_site._PINYIN)
@@ -273,6 +273,6 @@ def test_prime_pinyin_computes_the_keys_pinyin_key_would() -> None:
 def test_pinyin_version_is_pypinyins() -> None:
     from importlib.metadata import version
 
-    from builder.glossary_site import pinyin_version
+    from builder.glossary.pages import pinyin_version
 
     assert pinyin_version() == version("pypinyin")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from builder.glossary import parse_glossary
+from builder.glossary.terms import parse_glossary
 from builder.mdit.anchors import anchors_plugin
 from builder.mdit.attrs import configure
 from builder.mdit.glossary_links import glossary_links_plugin

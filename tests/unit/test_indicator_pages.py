@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from builder import glossary_site, render
-from builder import indicators as ind
-from builder.config import load_config
-from builder.errors import BuilderError, ConfigError
-from builder.glossary import Glossary, Term, glossary_json
-from builder.render import build_pages, render_site
+from builder.glossary import pages as glossary_site
+from builder.render import site as render
+from builder.indicators import extract as ind
+from builder.core.config import load_config
+from builder.core.errors import BuilderError, ConfigError
+from builder.glossary.terms import Glossary, Term, glossary_json
+from builder.render.site import build_pages, render_site
 from builder.sitesrc import parse_front_matter
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -182,7 +183,7 @@ def test_glossary_entry_over_the_threshold_lists_reports_counts_and_first_anchor
 
 
 def test_glossary_page_over_the_threshold_is_bounded_and_json_stays_complete():
-    from builder.render import _environment, _render_template
+    from builder.render.site import _environment, _render_template
 
     env = _environment(TEMPLATES)
     env.globals.update(has_glossary=True, nav_current="")

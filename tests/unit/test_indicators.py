@@ -1,4 +1,4 @@
-"""Unit tests of builder.indicators: fixture cases (tests/fixtures/indicators.md) and helpers."""
+"""Unit tests of builder.indicators.extract: fixture cases (tests/fixtures/indicators.md) and helpers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fixture_file import fixture_params
 
-from builder.indicators import (Context, Indicator, extract_paragraph, group_by_section, key_indicators,
+from builder.indicators.extract import (Context, Indicator, extract_paragraph, group_by_section, key_indicators,
                                 targets_vs_results, to_csv, to_row)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "indicators.md"
@@ -92,8 +92,8 @@ def test_targets_vs_results_pairs_same_label_and_year():
 
 
 def test_config_sidebar_count():
-    from builder.config import parse_config
-    from builder.errors import ConfigError
+    from builder.core.config import parse_config
+    from builder.core.errors import ConfigError
 
     assert parse_config("", Path("config.yaml")).indicator_count == 12
     assert parse_config("indicators:\n  sidebar_count: 5\n", Path("config.yaml")).indicator_count == 5
@@ -109,7 +109,7 @@ def test_clean_label_is_the_plain_trimming():
     """_clean_label matches the trims only where they can stand; the plain way substitutes."""
     import random
 
-    from builder.indicators import _LEAD_TRIM, _TAIL_TRIM, _clean_label
+    from builder.indicators.extract import _LEAD_TRIM, _TAIL_TRIM, _clean_label
 
     def plain(label: str) -> str:
         label = label.strip()
@@ -135,7 +135,7 @@ def test_numbers_indicators_and_rows_the_fast_way():
     from dataclasses import replace
     from decimal import Decimal
 
-    from builder.indicators import MAGNITUDES, _decimal_number, _new_indicator, _replaced, csv_lines
+    from builder.indicators.extract import MAGNITUDES, _decimal_number, _new_indicator, _replaced, csv_lines
 
     for num in ("0", "7", "0012", "1.5", "1.93", "2.50", "3.0", "１２"):
         for mag in ("", "万", "亿", "万亿"):

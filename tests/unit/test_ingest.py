@@ -1,4 +1,4 @@
-"""builder.ingest: decoding, format detection, HTML main content, CSV rows and line numbers."""
+"""builder.ingest.read: decoding, format detection, HTML main content, CSV rows and line numbers."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.errors import InputError
-from builder.ingest import parse_source, read_source
+from builder.core.errors import InputError
+from builder.ingest.read import parse_source, read_source
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 TEXT = "政府工作报告\n各位代表：\n现在，我代表市人民政府向大会报告工作。\n"
@@ -64,7 +64,7 @@ def test_binary_file_is_refused(data: bytes):
     (b"\t\n\x0c\r\x1b" * 20, False), (b"a" * 90 + b"\x1f\x7f" * 6, True),
 ])
 def test_binary_means_more_than_a_tenth_control_characters(data: bytes, binary: bool):
-    from builder.ingest import looks_binary
+    from builder.ingest.read import looks_binary
 
     assert looks_binary(data) is binary
 
@@ -201,6 +201,6 @@ def test_text_pages_never_load_beautifulsoup(tmp_path: Path):
 
     page = tmp_path / "p.txt"
     page.write_text("各位代表：\n现在，我代表市人民政府向大会报告工作。\n", encoding="utf-8")
-    code = ("import sys; from builder.ingest import read_source; read_source(sys.argv[1]); "
+    code = ("import sys; from builder.ingest.read import read_source; read_source(sys.argv[1]); "
             "assert 'bs4' not in sys.modules")
     subprocess.run([sys.executable, "-c", code, str(page)], check=True, cwd=Path(__file__).resolve().parents[2])

@@ -1,11 +1,11 @@
-"""builder.jsonout writes exactly what json.dumps writes (issue 5)."""
+"""builder.core.jsonout writes exactly what json.dumps writes (issue 5)."""
 
 import json
 import random
 
 import pytest
 
-from builder.jsonout import dumps
+from builder.core.jsonout import dumps
 
 CASES = [
     [], {}, [[]], [{}], {"a": []}, "x", 1, 1.5, None, True, False, -0.0, 1e300, 10**30,

@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from builder.mdit.anchors import anchors_plugin
 from builder.mdit.attrs import configure
 from builder.mdit.indicators import indicators_plugin
-from builder.render import build_pages
+from builder.render.site import build_pages
 from builder.sitesrc import parse_front_matter
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -148,7 +148,7 @@ def test_wrapping_figures_matches_wrapping_them_one_by_one(monkeypatch):
     import random
 
     import builder.mdit.indicators as plugin
-    from builder.indicators import Indicator
+    from builder.indicators.extract import Indicator
 
     rng = random.Random(4)
     text = "地区生产总值1.93万亿元，增长6%左右，投资增长7%。"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from builder import places, segment
+from builder.text import places
+from builder.text import segment
 
 
 def test_table_loads_without_placeholders() -> None:
@@ -156,7 +157,7 @@ def _page_texts() -> list[str]:
     """The bundled page, the shared corpus (when present) and a few hard cases."""
     from pathlib import Path
 
-    from builder.ingest import read_source
+    from builder.ingest.read import read_source
 
     root = Path(__file__).resolve().parents[2]
     paths = [root / "site_src/scraped/000_8b8113f56c6b1839.txt", *sorted((root.parent / "shared/corpus").glob("*.txt"))]

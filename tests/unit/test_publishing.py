@@ -12,10 +12,10 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from builder import pdf as pdf_module
-from builder.errors import BuilderError
-from builder.model import ReportFile
-from builder.render import render_site, site_root_path
+from builder.commands import pdf as pdf_module
+from builder.core.errors import BuilderError
+from builder.core.model import ReportFile
+from builder.render.site import render_site, site_root_path
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"

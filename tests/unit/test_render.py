@@ -1,4 +1,4 @@
-"""builder.render: pages, escaping, relative URLs, reports.json, atomic output, text-loss check."""
+"""builder.render.site: pages, escaping, relative URLs, reports.json, atomic output, text-loss check."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from builder import render
-from builder.errors import OutputError, SourceError, TextLossError
-from builder.model import ReportFile
-from builder.render import check_text_kept, render_site, summarize, toc_tree
+from builder.render import site as render
+from builder.core.errors import OutputError, SourceError, TextLossError
+from builder.core.model import ReportFile
+from builder.render.site import check_text_kept, render_site, summarize, toc_tree
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -398,7 +398,7 @@ def _parsed_scope_text(html):
 
 
 def _squeeze(text):  # the check compares text without whitespace and emphasis markers
-    from builder.render import _IGNORED
+    from builder.render.site import _IGNORED
 
     return _IGNORED.sub("", text) if text is not None else None
 
@@ -411,13 +411,13 @@ def _squeeze(text):  # the check compares text without whitespace and emphasis m
     "<article><div class=report-body><img src='x'><br/>正文。</div></article>",
 ])
 def test_fast_body_text_matches_the_parser(html):
-    from builder.render import fast_body_text
+    from builder.render.site import fast_body_text
 
     assert _squeeze(fast_body_text(html)) == _parsed_scope_text(html)
 
 
 def test_fast_body_text_matches_the_parser_on_a_rendered_page(tmp_path):
-    from builder.render import fast_body_text
+    from builder.render.site import fast_body_text
 
     html = (build(tmp_path, [report()]) / "reports/2020-suzhou-gwr.html").read_text("utf-8")
     assert _squeeze(fast_body_text(html)) == _parsed_scope_text(html)
@@ -426,7 +426,7 @@ def test_fast_body_text_matches_the_parser_on_a_rendered_page(tmp_path):
 @pytest.mark.parametrize("html", ["<p>无文章。</p>", "<article><div class='report-body'>未闭合。</article>",
                                   "<article>一</article><article><div class='report-body'>二</div></article>"])
 def test_fast_body_text_leaves_unclear_pages_to_the_parser(html):
-    from builder.render import fast_body_text
+    from builder.render.site import fast_body_text
 
     assert fast_body_text(html) is None
 
@@ -531,7 +531,7 @@ def test_indicator_data_files_joined_from_parts_equal_whole_dumps(tmp_path):
     import io
     import json
 
-    from builder.indicators import ROW_FIELDS, _format_number
+    from builder.indicators.extract import ROW_FIELDS, _format_number
 
     body = "{#p1}\n2019年地区生产总值增长6.5%，达到1.9万亿元。\n\n{#p2}\n一般公共预算收入2100亿元，增长5%。\n"
     reports = [report(), report(path="site_src/reports/b.md", slug="b", title="乙", body=body),

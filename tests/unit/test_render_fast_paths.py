@@ -1,4 +1,4 @@
-"""builder.render's fast paths give exactly what the plain ways give: the indicator rows without
+"""builder.render.site's fast paths give exactly what the plain ways give: the indicator rows without
 Jinja, the text-loss check on the rendered Markdown, the sentences of a body, the summary."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from builder import render
-from builder.errors import TextLossError
-from builder.indicators import KIND_NAMES
-from builder.model import ReportFile
+from builder.render import site as render
+from builder.core.errors import TextLossError
+from builder.indicators.extract import KIND_NAMES
+from builder.core.model import ReportFile
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from builder import segment
-from builder.glossary import load_glossary
-from builder.ingest import read_source
+from builder.text import segment
+from builder.glossary.terms import load_glossary
+from builder.ingest.read import read_source
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -37,7 +37,7 @@ def test_rjieba_cuts_every_page_like_jieba():
 
 
 def test_places_agree_with_either_backend(monkeypatch):
-    from builder import places
+    from builder.text import places
 
     for text in texts()[:6]:
         fast = places._find_places(text)
@@ -76,7 +76,7 @@ def test_rjieba_loads_one_dictionary_lazily():
     and shares the same extension module."""
     code = (
         "import sys\n"
-        "from builder import segment\n"
+        "from builder.text import segment\n"
         "assert 'rjieba.rjieba' not in sys.modules\n"
         "segment.cut_block('江苏省苏州市', frozenset({'苏州'}))\n"
         "assert segment._rjieba_default.cache_info().currsize == 0\n"

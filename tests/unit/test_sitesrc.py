@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.errors import SourceError
-from builder.model import FRONT_MATTER_KEYS, Paragraph, RemovedLine, Report, Section
+from builder.core.errors import SourceError
+from builder.core.model import FRONT_MATTER_KEYS, Paragraph, RemovedLine, Report, Section
 from builder.sitesrc import (
     WriteOutcome,
     dump_report,

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from fixture_file import Case, fixture_params, read_fixtures
 
-from builder.errors import InputError
-from builder.model import (
+from builder.core.errors import InputError
+from builder.core.model import (
     GOVERNMENT_WORK_REPORT,
     NPC_STANDING_COMMITTEE_REPORT,
     OTHER_REPORT,
@@ -21,7 +21,7 @@ from builder.model import (
     SourceDocument,
     SourceLine,
 )
-from builder.split import make_slug, split_document
+from builder.ingest.split import make_slug, split_document
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "split.md"

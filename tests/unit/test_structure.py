@@ -1,4 +1,4 @@
-"""builder.structure: body lines -> sections and paragraphs."""
+"""builder.ingest.structure: body lines -> sections and paragraphs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from fixture_file import fixture_params
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.model import (
+from builder.core.model import (
     NPC_STANDING_COMMITTEE_REPORT,
     Attribution,
     RemovedLine,
@@ -18,7 +18,7 @@ from builder.model import (
     ReportDraft,
     SourceLine,
 )
-from builder.structure import find_lead, structure_lines, structure_report
+from builder.ingest.structure import find_lead, structure_lines, structure_report
 
 TESTS = Path(__file__).resolve().parent.parent
 ROOT = TESTS.parent

@@ -1,4 +1,4 @@
-from builder.textcheck import missing_sentences, split_sentences
+from builder.ingest.textcheck import missing_sentences, split_sentences
 
 
 def test_split_sentences_cuts_after_chinese_stops_and_drops_spaces():

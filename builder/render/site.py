@@ -42,17 +42,17 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from builder.buildcache import sha256
-from builder.config import BUNDLED_TEMPLATES, PDF_DIR
-from builder.errors import OutputError, SourceError, TextLossError
+from builder.build.cache import sha256
+from builder.core.config import BUNDLED_TEMPLATES, PDF_DIR
+from builder.core.errors import OutputError, SourceError, TextLossError
 from builder.mdit.anchors import anchors_plugin, plain_text
 from builder.mdit.attrs import configure
 from builder.mdit.indicators import indicators_plugin
-from builder import indicators as _ind
-from builder import jsonout as _jsonout  # json.dumps(indent=...) without the slow path
-from builder.model import KIND_LABELS, OTHER_REPORT, ReportFile
-from builder import glossary_site as _gls
-from builder.glossary import Glossary
+from builder.indicators import extract as _ind
+from builder.core import jsonout as _jsonout  # json.dumps(indent=...) without the slow path
+from builder.core.model import KIND_LABELS, OTHER_REPORT, ReportFile
+from builder.glossary import pages as _gls
+from builder.glossary.terms import Glossary
 from builder.mdit.glossary_links import DEFAULT_POLICY, glossary_links_plugin
 
 #: Ids the page templates use themselves; a report body never gets them.
@@ -124,7 +124,7 @@ class _Body:
     paragraph_count: int
     summary: str
     indicators: tuple = ()
-    """The figures the indicators plugin wrapped in ``<data>`` (builder.indicators.Indicator)."""
+    """The figures the indicators plugin wrapped in ``<data>`` (builder.indicators.extract.Indicator)."""
     glossary_occurrences: tuple = ()
     """Every glossary term occurrence: {"term", "anchor", "linked"}."""
     glossary_terms: tuple = ()
@@ -924,7 +924,7 @@ def build_pages(
     glossary: Glossary | None = None, glossary_link: str = DEFAULT_POLICY,
     backlinks_max: int = _gls.BACKLINKS_MAX,  # glossary: bound on the backlinks an entry lists in full
     pdfs: Mapping[str, bytes | Path] | None = None,  # publishing: slug -> PDF (bytes or file) to keep
-    renderer=None,  # (PageSettings, [ReportJob], stage) -> ReportParts (builder.buildcache)
+    renderer=None,  # (PageSettings, [ReportJob], stage) -> ReportParts (builder.build.cache)
     sink: "StagedFiles | None" = None,  # write each page into a staging folder as it is rendered
     keep: "OutputPolicy | None" = None,  # the build cache: which site-wide outputs can stay as they are
 ) -> tuple[dict[str, bytes], list[ReportPage]]:
@@ -947,7 +947,7 @@ def build_pages(
     stage = sink.folder if sink is not None else None
 
     # --- incremental and parallel builds: each report page is one job; ``renderer``
-    # (builder.buildcache) may take pages from the cache or render them in worker processes
+    # (builder.build.cache) may take pages from the cache or render them in worker processes
     settings = PageSettings(templates_dir=Path(templates_dir), site_name=site_name, base=base,
                             indicator_count=indicator_count, glossary=glossary, glossary_link=glossary_link,
                             env_globals=_own_globals(env, templates_dir), full_table_max=full_table_max)
@@ -1337,7 +1337,7 @@ def render_site(
                                glossary=glossary, glossary_link=glossary_link,
                                backlinks_max=backlinks_max, pdfs=pdfs,
                                renderer=renderer, sink=sink, keep=keep)
-        if writer is not None:  # move over only what changed (builder.buildcache)
+        if writer is not None:  # move over only what changed (builder.build.cache)
             writer(sink)
         else:
             swap_in(staging, out_dir)

@@ -1,6 +1,6 @@
 """``builder glossary suggest``: shorthand in the site's reports that the glossary lacks.
 
-The I/O around :func:`builder.glossary.suggest_terms`: read every report Markdown
+The I/O around :func:`builder.glossary.terms.suggest_terms`: read every report Markdown
 (the source of truth), list its headings and paragraphs in document order with their
 anchors, and hand them to the pure function.
 """
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .config import Config
-from .glossary import Suggestion, suggest_terms
-from .model import Report, Section
-from .pipeline import _read_report_file, report_files, site_glossary
-from .sitesrc import parse_report_markdown
+from builder.core.config import Config
+from builder.glossary.terms import Suggestion, suggest_terms
+from builder.core.model import Report, Section
+from builder.build.pipeline import _read_report_file, report_files, site_glossary
+from builder.sitesrc import parse_report_markdown
 
 
 def report_blocks(report: Report) -> Iterator[tuple[str, str, str]]:

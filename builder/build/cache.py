@@ -68,22 +68,22 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
 
-from .config import BUNDLED_TEMPLATES, PDF_DIR
-from .errors import BuilderError, OutputError, SourceError
-from .model import ReportFile
+from builder.core.config import BUNDLED_TEMPLATES, PDF_DIR
+from builder.core.errors import BuilderError, OutputError, SourceError
+from builder.core.model import ReportFile
 
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2
 
-    from .glossary import Glossary
+    from builder.glossary.terms import Glossary
 
 
 class _LazyRender:
-    """``builder.render``, imported on first use: a no-op build (the site key matches) never
+    """``builder.render.site``, imported on first use: a no-op build (the site key matches) never
     loads Jinja2 or markdown-it."""
 
     def __getattr__(self, name: str):
-        from . import render as module
+        from builder.render import site as module
 
         return getattr(module, name)
 
@@ -360,7 +360,7 @@ class _TermIds(tuple):
 def _packed_page(page: dict, glossary: "Glossary | None") -> dict:
     """``page`` with its ``glossary_terms`` as term ids when the glossary rebuilds them exactly:
     every term's definition is most of a page's variables, so they are read much faster."""
-    from .glossary_site import term_entry
+    from builder.glossary.pages import term_entry
 
     terms = page.get("glossary_terms")
     if glossary is None or not terms or not all(isinstance(t, dict) for t in terms):
@@ -423,7 +423,7 @@ class StoredParts:
         return data
 
     def pages(self) -> list[dict]:
-        from .glossary_site import term_entry
+        from builder.glossary.pages import term_entry
 
         shared: dict[str, dict[str, str]] = {}  # one dict per term for every page (they are only read)
         out = []
@@ -541,7 +541,7 @@ def warm_render(settings: "render.PageSettings") -> None:
         render._settings_env(settings).get_template(render.INDICATORS_REPORT_TEMPLATE)
         render.render_markdown("预热。", glossary=settings.glossary, glossary_link=settings.glossary_link)
         if settings.glossary is not None:  # the glossary's pinyin sort keys, once for every worker
-            from .glossary_site import prime_pinyin
+            from builder.glossary.pages import prime_pinyin
 
             prime_pinyin(term.term for term in settings.glossary.terms)
     except Exception:  # noqa: BLE001 - rendering reports it properly
@@ -665,7 +665,7 @@ class BuildCache:
                     raise ValueError
             except Exception:  # a missing, old or damaged index is only slower
                 data = _empty_index()
-            from .glossary_site import remember_pinyin
+            from builder.glossary.pages import remember_pinyin
 
             remember_pinyin(data.get("pinyin"))  # the glossary's sort keys, without loading pypinyin
             self._index = data
@@ -676,7 +676,7 @@ class BuildCache:
         return self.folder / PARTS_DIR
 
     def _save(self, key: str) -> None:
-        from .glossary_site import known_pinyin
+        from builder.glossary.pages import known_pinyin
 
         self.folder.mkdir(parents=True, exist_ok=True)
         self.manifest["site_key"] = key
@@ -876,7 +876,7 @@ class BuildCache:
 
     @staticmethod
     def _fingerprint() -> str:
-        from .pipeline import builder_fingerprint
+        from builder.build.pipeline import builder_fingerprint
 
         return builder_fingerprint()
 

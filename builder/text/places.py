@@ -18,7 +18,7 @@ from importlib import resources
 from itertools import accumulate, compress
 from typing import Iterable, Sequence
 
-from .segment import cut
+from builder.text.segment import cut
 
 #: The pseudo-place for national reports (国务院, 全国人大常委会).
 NATIONAL = "全国"
@@ -176,7 +176,7 @@ def is_within(div: Division, outer: Division) -> bool:
 def _word_tags() -> dict[str, str]:
     import jieba.posseg
 
-    from .segment import tokenizer
+    from builder.text.segment import tokenizer
 
     tokenizer()  # loads the shared dictionary once, quietly, with its cache in the build cache
     dt = jieba.posseg.dt

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
-from .model import Paragraph, RemovedLine, Report, ReportDraft, Section, SourceLine
+from builder.core.model import Paragraph, RemovedLine, Report, ReportDraft, Section, SourceLine
 
 # Heading kinds, in ladder order.
 PART, CN, CN_PAREN, NUM, NUM_PAREN = range(5)

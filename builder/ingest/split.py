@@ -18,9 +18,9 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from builder import places
-from builder.errors import InputError
-from builder.model import (
+from builder.text import places
+from builder.core.errors import InputError
+from builder.core.model import (
     GOVERNMENT_WORK_REPORT,
     KIND_LABELS,
     NPC_STANDING_COMMITTEE_REPORT,

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
-from .model import CleanedDocument, RemovedLine, SourceDocument, SourceLine
+from builder.core.model import CleanedDocument, RemovedLine, SourceDocument, SourceLine
 
 # ---------------------------------------------------------------- characters
 

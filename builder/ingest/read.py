@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Sequence
 
-from .errors import InputError
-from .model import SourceDocument
+from builder.core.errors import InputError
+from builder.core.model import SourceDocument
 
 if TYPE_CHECKING:  # pragma: no cover - BeautifulSoup is imported for HTML pages only
     from bs4 import BeautifulSoup, Tag

@@ -7,7 +7,7 @@
   Markdown, glossary), the templates and static assets, and config.yaml.
 * Debounced: a change only marks the site dirty; the build runs once the files have been
   quiet for :data:`QUIET` seconds, so a burst of saves is one rebuild.  Then browsers reload.
-* Incremental: the build cache stays in memory between builds (builder.buildcache).
+* Incremental: the build cache stays in memory between builds (builder.build.cache).
 * A broken edit prints one line (``error: …``) and every HTML request gets an error page
   naming it; the server keeps running and the next good save recovers.
 * ``--base-path /my-repo/`` serves the site under that sub-path, as GitHub Pages serves a
@@ -27,8 +27,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .config import Config, load_config
-from .errors import BuilderError
+from builder.core.config import Config, load_config
+from builder.core.errors import BuilderError
 
 POLL = 0.1
 """Seconds between two looks at the watched files."""
@@ -131,8 +131,8 @@ class SiteServer:
     def build(self) -> set[str]:
         """One build; on a user error remember it (error page) and print one line.  Returns the
         files the build itself wrote into the watched folders (the Markdown of ingested pages)."""
-        from .buildcache import BuildCache
-        from .pipeline import build_site
+        from builder.build.cache import BuildCache
+        from builder.build.pipeline import build_site
 
         started = time.perf_counter()
         written: set[str] = set()

@@ -16,17 +16,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from . import __version__
-from .config import Config
-from .errors import BuilderError, InputError, SourceError, TextLossError
-from .model import CleanedDocument, RemovedLine, Report, ReportDraft, ReportFile
-from .sitesrc import (dump_report, is_hand_edited, parse_front_matter, parse_report_markdown,
+from builder import __version__
+from builder.core.config import Config
+from builder.core.errors import BuilderError, InputError, SourceError, TextLossError
+from builder.core.model import CleanedDocument, RemovedLine, Report, ReportDraft, ReportFile
+from builder.sitesrc import (dump_report, is_hand_edited, parse_front_matter, parse_report_markdown,
                       write_report)
-from .glossary import Glossary, load_glossary
-from .segment import use_cache_dir  # glossary: jieba's cache in the build cache
+from builder.glossary.terms import Glossary, load_glossary
+from builder.text.segment import use_cache_dir  # glossary: jieba's cache in the build cache
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .buildcache import BuildCache, FileDigests
+    from builder.build.cache import BuildCache, FileDigests
 
 STATE_FILE = "ingest-state.json"
 Printer = Callable[[str], None]
@@ -75,10 +75,10 @@ def reports_from_page(path: Path, config: Config, taken: set[str]) -> list[Repor
 def _cut_reports(path: Path, config: Config, taken: set[str]) -> list[tuple[Report, str]]:
     """``reports_from_page`` with each report's Markdown, dumped once for the check and the write."""
     # the cutting stages are imported when needed: a build that ingests no page never loads them
-    from .clean import clean_document
-    from .ingest import read_source
-    from .split import make_slug, split_document
-    from .structure import structure_report
+    from builder.ingest.clean import clean_document
+    from builder.ingest.read import read_source
+    from builder.ingest.split import make_slug, split_document
+    from builder.ingest.structure import structure_report
 
     display = config.relative(path)
     reports: list[tuple[Report, str]] = []
@@ -121,7 +121,7 @@ def _check_report_keeps_text(draft: ReportDraft, report: Report, display: str) -
     """Every sentence of the cut-out report must reach its Markdown, escaped and read back.
 
     Returns that Markdown (what ``write_report`` writes, so it is not dumped twice)."""
-    from .textcheck import missing_sentences
+    from builder.ingest.textcheck import missing_sentences
 
     markdown = dump_report(report, __version__)
     reread = parse_report_markdown(parse_front_matter(markdown, display))
@@ -152,7 +152,7 @@ def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False,
     pages are independent: with ``jobs`` > 1 and many pages they are cut in a process pool
    , then written in order, exactly as a serial run would.
     """
-    from .buildcache import PARALLEL_MIN, pool_imap
+    from builder.build.cache import PARALLEL_MIN, pool_imap
 
     use_cache_dir(config.cache_dir)
     summary = IngestSummary()
@@ -223,9 +223,14 @@ def _warm_ingest() -> None:
     """Load what cutting a page needs once, before forking workers: the stages' modules and
     the reader (not BeautifulSoup, which only HTML pages load), the gazetteer and its indexes,
     the segmenter's dictionary, the slugs' pinyin table and the Markdown parser."""
-    from . import clean, ingest, places, split, structure, textcheck  # noqa: F401 - loaded for the workers
-    from .segment import cut
-    from .sitesrc import markdown_parser
+    from builder.ingest import clean
+    from builder.ingest import read as ingest
+    from builder.text import places
+    from builder.ingest import split
+    from builder.ingest import structure
+    from builder.ingest import textcheck  # noqa: F401 - loaded for the workers
+    from builder.text.segment import cut
+    from builder.sitesrc import markdown_parser
 
     places._indexes(), places._name_starts(), places._names(), places._short_tags(), places._pinyin_table()
     cut("江苏省苏州市")
@@ -320,7 +325,7 @@ def _sha256(path: Path) -> str:
 @functools.lru_cache(maxsize=1)
 def builder_fingerprint() -> str:
     """A hash of the builder's own code and data: a page is cut again whenever the builder changes."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".tsv") and p.is_file()):
         digest.update(path.relative_to(package).as_posix().encode())
@@ -351,14 +356,14 @@ def changed_pages(config: Config, *, clean: bool = False, inputs: "FileDigests |
 
 def build_site(config: Config, *, force: bool = False, clean: bool = False, say: Printer = print,
                jobs: int | None = None, cache: "BuildCache | None" = None) -> BuildSummary:
-    """Ingest what changed, then render what changed to the output folder (see builder.buildcache).
+    """Ingest what changed, then render what changed to the output folder (see builder.build.cache).
 
     With nothing changed since the last build (same site key, output intact) this parses
     nothing and writes nothing.  ``clean`` ignores the cache: every page is ingested and
     rendered again and the output folder swapped in whole.  ``cache`` lets ``builder serve``
     keep the cache in memory between builds.
     """
-    from .buildcache import BuildCache
+    from builder.build.cache import BuildCache
 
     started = time.perf_counter()
     use_cache_dir(config.cache_dir)
@@ -373,7 +378,7 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
         key = _site_key(config, contents)
         if contents and cache.up_to_date(key):
             return BuildSummary(IngestSummary(), len(contents), 0, time.perf_counter() - started)
-    from .render import render_site, use_bytecode_cache  # imported when needed: not for a no-op build
+    from builder.render.site import render_site, use_bytecode_cache  # imported when needed: not for a no-op build
 
     use_bytecode_cache(config.cache_dir / "jinja")  # compiled templates
     # glossary: a broken glossary fails before anything is written
@@ -405,7 +410,7 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
 
 def _site_key(config: Config, contents: list[tuple[Path, str, bytes | None, str]]) -> str:
     """buildcache.site_key over the report files ``_report_contents`` read."""
-    from .buildcache import site_key
+    from builder.build.cache import site_key
 
     return site_key(config, [c[0] for c in contents], builder_fingerprint(), {c[0]: c[3] for c in contents})
 

@@ -35,8 +35,8 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 import yaml
 
-from .errors import SourceError
-from .segment import HAN_BLOCK, cut_block
+from builder.core.errors import SourceError
+from builder.text.segment import HAN_BLOCK, cut_block
 
 FIELDS = ("id", "term", "aliases", "definition", "gloss", "category", "see_also")
 REQUIRED = ("id", "term", "definition", "gloss")

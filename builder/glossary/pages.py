@@ -1,7 +1,7 @@
 """The glossary's share of the site: its page, its data file, a report's list of terms.
 
 Pure functions from the glossary and the occurrences the ``glossary_links`` plugin
-recorded to template contexts and JSON; :mod:`builder.render` renders and writes them::
+recorded to template contexts and JSON; :mod:`builder.render.site` renders and writes them::
 
     glossary/index.html     every entry, sorted by pinyin, with a letter index and backlinks
     data/glossary.json      id, term, aliases, definition, gloss, category, see_also, occurrences
@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Callable
 
-from . import jsonout
-from .glossary import Glossary, Term, glossary_json
+from builder.core import jsonout
+from builder.glossary.terms import Glossary, Term, glossary_json
 
 GLOSSARY_TEMPLATE = "glossary.html"
 TERMS_PARTIAL = "_glossary_terms.html"

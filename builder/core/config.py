@@ -16,10 +16,10 @@ from typing import Any, Callable
 
 import yaml
 
-from .errors import ConfigError
+from builder.core.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "config.yaml"
-BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+BUNDLED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 #: public/pdf/<slug>.pdf: written by `builder pdf`, kept across builds
 PDF_DIR = "pdf"
 

@@ -16,8 +16,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from .config import PDF_DIR
-from .errors import BuilderError, OutputError, SourceError
+from builder.core.config import PDF_DIR
+from builder.core.errors import BuilderError, OutputError, SourceError
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser")
 #: Flags for a quiet, offline headless run (no first-run UI, no background downloads).
