@@ -29,16 +29,19 @@ import math
 import operator
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import MISSING, dataclass, field, fields, replace
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Iterable, Mapping, Sequence
+
+from builder.core.model import Report, Section
 
 ACTUAL, TARGET, OTHER = "actual", "target", "other"
 
 MAGNITUDES = {"万亿": 12, "亿": 8, "万": 4, "千": 3}
 #: Measure words and units a figure may carry (longest first when matched).
 COUNT_UNITS = (
-    "个工作日", "户次", "场次", "件次", "平方公里", "平方米", "立方米", "千瓦时", "千瓦", "公里", "千米", "人次", "标箱", "公顷",
+    "个工作日", "户次", "场次", "件次", "平方公里", "平方米", "立方米", "千瓦时", "千瓦", "公里", "千米", "人次",
+    "标箱", "公顷",
     "微克", "美元", "元", "人", "户", "家", "个", "件", "所", "项", "条", "座", "名", "辆", "台", "套",
     "张", "篇", "部", "场", "批", "处", "次", "吨", "亩", "天", "小时", "倍", "例", "支", "位", "间",
     "栋", "床", "本", "期", "份", "架", "艘", "块", "株", "棵", "米", "起", "宗", "个点",
@@ -116,9 +119,17 @@ class Context:
     """The report's slug."""
 
 
-@dataclass(frozen=True)
+#: Display names of the kinds (pages, sidebar).
+KIND_NAMES = {ACTUAL: "实绩", TARGET: "目标", OTHER: "其他"}
+
+
+@dataclass(frozen=True, slots=True)
 class Indicator:
-    """One quantitative statement of a report."""
+    """One quantitative statement of a report.
+
+    Slotted: a report makes hundreds of indicators, and slots make each one smaller and its
+    fields quicker to read.
+    """
 
     label: str
     """The metric as the clause names it, e.g. "地区生产总值"."""
@@ -164,27 +175,26 @@ class Indicator:
         number = self.value_normalized if self.value_normalized is not None else self.change
         return _format_number(number)
 
+    @property
+    def value_display(self) -> str:
+        """The value as written with its qualifier (the span), or '' for a change-only figure."""
+        return self.span if self.value is not None else ""
 
-def _new_indicator(**values: object) -> Indicator:
-    """``Indicator(**values)`` (every field without a default given), several times faster:
-    a frozen dataclass's ``__init__`` sets each field with ``object.__setattr__``, and a report
-    makes hundreds of indicators.  (Indicator has no ``__post_init__`` to run.)"""
-    item = object.__new__(Indicator)
-    item.__dict__.update(_INDICATOR_DEFAULTS)
-    item.__dict__.update(values)
-    return item
+    @property
+    def change_display(self) -> str:
+        """The change as written (增长6%左右), or ''."""
+        return self.change_text or ""
 
-
-def _replaced(item: Indicator, **changes: object) -> Indicator:
-    """``dataclasses.replace(item, **changes)``, as fast as :func:`_new_indicator`."""
-    return _new_indicator(**{**item.__dict__, **changes})
-
-
-_INDICATOR_DEFAULTS = {f.name: f.default for f in fields(Indicator) if f.default is not MISSING}
+    @property
+    def kind_name(self) -> str:
+        """The display name of ``kind`` (实绩, 目标, 其他)."""
+        return KIND_NAMES.get(self.kind, self.kind)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Figure:
+    """A number with its unit as it stands in the text (internal: what indicators are made of)."""
+
     start: int
     end: int
     num: str
@@ -208,7 +218,6 @@ class _Figure:
     @property
     def is_change(self) -> bool:
         return bool(self.change_verb) and self.percent
-
 
 # --------------------------------------------------------------------------- numbers
 
@@ -258,41 +267,59 @@ def _find_change_verb(fig: _Figure, text: str) -> None:
 
 
 def _figures(text: str) -> list[_Figure]:
+    """Every figure of ``text``, in order (a bare number sharing the next one's unit included)."""
     excluded = _excluded_regions(text)
     out: list[_Figure] = []
     for m in _FIGURE.finditer(text):
-        num_start = m.start("num")
-        if excluded and _inside(num_start, excluded):
+        if _masked(text, m.start("num"), excluded):
             continue
-        if num_start > 0 and text[num_start - 1] in "第每":
-            continue
-        # “第二批7个” is a count; “2019年” never matches (年 is no unit)
         pre, num, mag, about, unit, post = m.group("pre", "num", "mag", "about", "unit", "post")
         fig = _Figure(start=m.start(), end=m.end(), num=num, mag=mag or "",
                       unit=unit, pre=pre or "", post=post or "", about=about or "")
-        # “提高18.8和10个百分点”: a bare number before 和/、 shares the next figure's unit
-        # (“1409万、1305万人次”: a bare number with a magnitude word, when the next one has it too)
-        bare = (_BARE_BEFORE.search(text[max(0, fig.start - 12):fig.start])
-                if fig.start > 0 and text[fig.start - 1] in "和、" else None)
-        if bare and not fig.pre and bool(bare.group(2)) == bool(fig.mag):
-            b_end = fig.start - 1
-            b_start = b_end - len(bare.group(1)) - len(bare.group(2) or "")
-            if not (excluded and _inside(b_start, excluded)) and (b_start == 0 or text[b_start - 1] not in "第每"):
-                shared = _Figure(start=b_start, end=b_end, num=bare.group(1), mag=bare.group(2) or "",
-                                 unit=fig.unit, pre="", post="", implicit_unit=True)
-                if shared.percent:
-                    _find_change_verb(shared, text)
-                out.append(shared)
-        if fig.unit in ("期", "次", "批", "起") and not fig.mag and fig.num.isdigit() and int(fig.num) < 10:
-            continue  # 四期码头, 2次会议: small ordinals, not figures
-        if out and _RANGE_DASH.fullmatch(text, out[-1].end, fig.start):
-            continue  # the upper bound of a range (“增长4.5%—5%”) belongs to the figure before it
-        if fig.unit == "个" and text[fig.end:fig.end + 2] in _NOT_A_COUNT:
-            continue  # “以下14个方面的工作”
+        shared = _shared_unit_figure(text, fig, excluded)
+        if shared is not None:
+            out.append(shared)
+        if _not_a_figure(text, fig, out[-1] if out else None):
+            continue
         if fig.percent:
             _find_change_verb(fig, text)
         out.append(fig)
     return out
+
+
+def _masked(text: str, num_start: int, excluded: list[tuple[int, int]]) -> bool:
+    """Whether the number at ``num_start`` is quoted, or an ordinal or a rate (after 第 or 每).
+
+    “第二批7个” is a count; “2019年” never matches (年 is no unit)."""
+    return bool(excluded and _inside(num_start, excluded)) or (num_start > 0 and text[num_start - 1] in "第每")
+
+
+def _shared_unit_figure(text: str, fig: _Figure, excluded: list[tuple[int, int]]) -> _Figure | None:
+    """A bare number before 和/、 that shares ``fig``'s unit (“提高18.8和10个百分点”; with a
+    magnitude word when ``fig`` has one too: “1409万、1305万人次”), or None."""
+    if fig.start == 0 or text[fig.start - 1] not in "和、":
+        return None
+    bare = _BARE_BEFORE.search(text[max(0, fig.start - 12):fig.start])
+    if not bare or fig.pre or bool(bare.group(2)) != bool(fig.mag):
+        return None
+    b_end = fig.start - 1
+    b_start = b_end - len(bare.group(1)) - len(bare.group(2) or "")
+    if _masked(text, b_start, excluded):
+        return None
+    shared = _Figure(start=b_start, end=b_end, num=bare.group(1), mag=bare.group(2) or "",
+                     unit=fig.unit, pre="", post="", implicit_unit=True)
+    if shared.percent:
+        _find_change_verb(shared, text)
+    return shared
+
+
+def _not_a_figure(text: str, fig: _Figure, previous: _Figure | None) -> bool:
+    """Whether a matched ``fig`` states nothing of its own (``previous``: the figure before it)."""
+    if fig.unit in ("期", "次", "批", "起") and not fig.mag and fig.num.isdigit() and int(fig.num) < 10:
+        return True  # 四期码头, 2次会议: small ordinals, not figures
+    if previous is not None and _RANGE_DASH.fullmatch(text, previous.end, fig.start):
+        return True  # the upper bound of a range (“增长4.5%—5%”) belongs to the figure before it
+    return fig.unit == "个" and text[fig.end:fig.end + 2] in _NOT_A_COUNT  # “以下14个方面的工作”
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -423,12 +450,42 @@ def _change(fig: _Figure) -> tuple[int | float, str]:
     return number, ("pp" if fig.unit in ("个百分点", "百分点") else "%")
 
 
+@dataclass(slots=True)
+class _Sentence:
+    """A sentence being read (internal): its figures, what they share, and what it found so far."""
+
+    text: str
+    """The whole paragraph's text (offsets are the paragraph's)."""
+    start: int
+    end: int
+    figs: list[_Figure]
+    """The figures of the sentence, in order."""
+    clause_ends: list[int]
+    """:func:`_clause_ends` of the paragraph."""
+    kind: str
+    year: int | None
+    forecast: bool
+    """The sentence opens with 预计."""
+    anchor: str
+    report: str
+    section: str
+    items: list[Indicator] = field(default_factory=list)
+    """The indicators read so far; a later figure may complete the last ones."""
+
+
 def extract_paragraph(text: str, anchor: str, context: Context = Context()) -> list[Indicator]:
     """Every indicator the paragraph ``text`` states, in text order."""
-    found: list[Indicator] = []
     figures = _figures(text)
     if not figures:
-        return found
+        return []
+    found: list[Indicator] = []
+    for sentence in _sentences_with_figures(text, figures, anchor, context):
+        found.extend(_read_sentence(sentence))
+    return found
+
+
+def _sentences_with_figures(text: str, figures: list[_Figure], anchor: str, context: Context) -> Iterator[_Sentence]:
+    """The sentences of ``text`` that hold one of ``figures``, each with its figures."""
     section = context.sections[-1] if context.sections else ""
     section_kind, section_year = _section_kind(context), _section_year(context)
     clause_ends = _clause_ends(text)
@@ -437,170 +494,206 @@ def extract_paragraph(text: str, anchor: str, context: Context = Context()) -> l
     starts = [s for s, _ in sentences]
     for f in figures:
         by_sentence[bisect_right(starts, f.start) - 1].append(f)
-    for (s_start, s_end), figs in zip(sentences, by_sentence):
+    for (start, end), figs in zip(sentences, by_sentence, strict=True):
         if not figs:
             continue
-        sentence = text[s_start:s_end]
+        sentence = text[start:end]
         kind = _sentence_kind(sentence, section_kind)
-        year = _year(kind, context, section_year)
-        forecast = sentence.lstrip().startswith("预计")
-        sentence_items: list[Indicator] = []
-        floor = s_start
-        i = 0
-        while i < len(figs):
-            fig = figs[i]
-            begin = fig.phrase_start if fig.is_change else fig.start
-            raw = _backward_label(text, floor, begin, clause_ends)
-            label_before = raw if begin == fig.start else _backward_label(text, floor, fig.start, clause_ends)
-            respectively = "分别" in label_before
-            # a group: 分别 X和Y(、增长A和B)
-            group = [fig]
-            j = i + 1
-            while j < len(figs) and _listed(text, figs[j - 1], figs[j]) \
-                    and figs[j].unit == fig.unit:
-                group.append(figs[j])
-                j += 1
-            if fig.is_change and len(group) > 1 and respectively and not _clean_label(raw.replace("分别", "")) \
-                    and len(sentence_items) >= len(group) \
-                    and all(x.change is None and x.value is not None for x in sentence_items[-len(group):]):
-                # “…37820元、…28104元，同比分别增长6.5%和9.4%”
-                base = len(sentence_items) - len(group)
-                for n, g in enumerate(group):
-                    g.change_verb = g.change_verb or fig.change_verb
-                    number, unit = _change(g)
-                    start = g.verb_start if g.verb_start >= 0 else g.start
-                    sentence_items[base + n] = _replaced(sentence_items[base + n], change=number, change_unit=unit,
-                                                         change_text=text[start:g.end])
-                floor = figs[j - 1].end
-                i = j
-                continue
-            if respectively and len(group) > 1:
-                if fig.is_change:
-                    for g in group[1:]:
-                        g.change_verb = fig.change_verb
-                labels = _split_labels(_clean_label(raw.replace("分别", "")), len(group))
-                changes: list[_Figure] = []
-                k = j
-                if k < len(figs) and figs[k].is_change or (k < len(figs) and _CHANGE_WORD.search(
-                        text, group[-1].end, figs[k].start)):
-                    gap = text[group[-1].end:figs[k].start]
-                    verb = _CHANGE_WORD.search(gap)
-                    if verb and len(gap) <= 6:
-                        changes = [figs[k]]
-                        m = k + 1
-                        while m < len(figs) and len(changes) < len(group) and \
-                                _listed(text, figs[m - 1], figs[m]):
-                            changes.append(figs[m])
-                            m += 1
-                        if len(changes) == len(group):
-                            for c in changes:
-                                c.change_verb = c.change_verb or verb.group(0)
-                            j = m
-                        else:
-                            changes = []
-                for n, (g, label) in enumerate(zip(group, labels)):
-                    item = _make(text, g, label, anchor, kind, year, context, section, forecast)
-                    if fig.is_change:
-                        item = _as_change(item, g, text)
-                    elif changes:
-                        number, unit = _change(changes[n])
-                        item = _replaced(item, change=number, change_unit=unit,
-                                         change_text=changes[n].change_verb + text[changes[n].start:changes[n].end])
-                    sentence_items.append(item)
-                floor = figs[j - 1].end
-                i = j
-                continue
-
-            label = _clean_label(raw)
-            if fig.is_change:
-                prev = sentence_items[-1] if sentence_items else None
-                if not label and prev is not None and prev.change is None and prev.value is not None:
-                    number, unit = _change(fig)
-                    sentence_items[-1] = _replaced(prev, change=number, change_unit=unit,
-                                                   change_text=text[fig.verb_start:fig.end])
-                    floor = fig.end
-                    i += 1
-                    continue
-                if not label:
-                    floor = fig.end
-                    i += 1
-                    continue  # a change of nothing named: not an indicator
-                item = _as_change(_make(text, fig, label, anchor, kind, year, context, section, forecast), fig, text)
-                parts = [p for p in label.split("、") if p]
-                if raw.rstrip().endswith("均") and len(parts) > 1:
-                    # “城镇…收入、农村…收入均增长8%”: one indicator per name, the same span
-                    sentence_items += [_replaced(item, label=p) for p in parts[:-1]]
-                    item = _replaced(item, label=parts[-1])
-            else:
-                if len(label) <= 2 and not fig.percent:
-                    forward = _forward_label(text, fig.end, s_end)
-                    label = (label + forward) if forward else label
-                prev = sentence_items[-1] if sentence_items else None
-                if not label and prev is not None and prev.value is None and prev.change is not None \
-                        and text[prev.end:fig.start].strip("，、 ").startswith(("达到", "达", "为")):
-                    # “地区生产总值增长7.5%，达到309亿元”: one indicator
-                    merged = _make(text, fig, prev.label, anchor, kind, year, context, section, forecast)
-                    sentence_items[-1] = _replaced(merged, change=prev.change, change_unit=prev.change_unit,
-                                                   change_text=prev.change_text)
-                    floor = fig.end
-                    i += 1
-                    continue
-                if not label and sentence_items and "累计" in raw:
-                    label = sentence_items[-1].label + "（累计）"
-                elif not label and sentence_items and sentence_items[-1].end == fig.start:
-                    label = sentence_items[-1].label  # “贫困户301户611人”
-                if not label or label.startswith("第"):
-                    floor = fig.end
-                    i += 1
-                    continue
-                item = _make(text, fig, label, anchor, kind, year, context, section, forecast)
-            sentence_items.append(item)
-            floor = fig.end
-            i += 1
-        found.extend(sentence_items)
-    return found
+        yield _Sentence(text=text, start=start, end=end, figs=figs, clause_ends=clause_ends, kind=kind,
+                        year=_year(kind, context, section_year), forecast=sentence.lstrip().startswith("预计"),
+                        anchor=anchor, report=context.report, section=section)
 
 
-def _make(text: str, fig: _Figure, label: str, anchor: str, kind: str, year: int | None,
-          context: Context, section: str, forecast: bool) -> Indicator:
-    value = fig.num + fig.mag + fig.about + ("" if fig.implicit_unit else fig.unit)
-    return _new_indicator(
-        label=label, value=value, value_normalized=_decimal_number(fig.num, fig.mag),
-        unit_normalized=_unit_normalized(fig.unit), change=None, change_unit=None,
-        qualifier=_qualifier(fig, forecast), kind=kind, year=year,
-        anchor=anchor, span=text[fig.start:fig.end], start=fig.start, end=fig.end,
-        report=context.report, section=section,
+def _read_sentence(s: _Sentence) -> list[Indicator]:
+    """The indicators of one sentence: its figures read in order, each step taking one or more."""
+    i = 0
+    while i < len(s.figs):
+        i = _read_figure(s, i)
+    return s.items
+
+
+def _read_figure(s: _Sentence, i: int) -> int:
+    """Read ``s.figs[i]`` (and the figures listed with it); returns the index of the next one to read.
+
+    The label is the clause before the figure, from the end of the figure before it."""
+    fig = s.figs[i]
+    floor = s.figs[i - 1].end if i else s.start
+    begin = fig.phrase_start if fig.is_change else fig.start
+    raw = _backward_label(s.text, floor, begin, s.clause_ends)
+    group = _listed_group(s, i)
+    if len(group) > 1 and "分别" in (raw if begin == fig.start
+                                    else _backward_label(s.text, floor, fig.start, s.clause_ends)):
+        if fig.is_change and _changes_of_previous(s, raw, len(group)):
+            _attach_changes(s, group, fig)
+            return i + len(group)
+        return _read_respectively(s, i, group, raw)
+    if fig.is_change:
+        _read_change(s, fig, raw)
+    else:
+        _read_value(s, fig, raw)
+    return i + 1
+
+
+def _listed_group(s: _Sentence, i: int) -> list[_Figure]:
+    """``s.figs[i]`` and the figures listed after it with the same unit (“X和Y”, “X、Y”)."""
+    group = [s.figs[i]]
+    for fig in s.figs[i + 1:]:
+        if not (_listed(s.text, group[-1], fig) and fig.unit == group[0].unit):
+            break
+        group.append(fig)
+    return group
+
+
+def _changes_of_previous(s: _Sentence, raw: str, count: int) -> bool:
+    """Whether a list of ``count`` changes with nothing named before them (“同比分别增长6.5%和
+    9.4%”) belongs to the ``count`` values read last, none of which has a change yet."""
+    return (len(s.items) >= count and all(x.change is None and x.value is not None for x in s.items[-count:])
+            and not _clean_label(raw.replace("分别", "")))
+
+
+def _attach_changes(s: _Sentence, group: list[_Figure], fig: _Figure) -> None:
+    """“…37820元、…28104元，同比分别增长6.5%和9.4%”: each change completes its value."""
+    base = len(s.items) - len(group)
+    for n, g in enumerate(group):
+        g.change_verb = g.change_verb or fig.change_verb
+        number, unit = _change(g)
+        start = g.verb_start if g.verb_start >= 0 else g.start
+        s.items[base + n] = replace(s.items[base + n], change=number, change_unit=unit,
+                                    change_text=s.text[start:g.end])
+
+
+def _read_respectively(s: _Sentence, i: int, group: list[_Figure], raw: str) -> int:
+    """分别 X和Y (、增长A和B): one indicator per listed figure, the label split among them, the
+    changes listed after them (if as many) paired with them.  Returns the next index to read."""
+    fig = group[0]
+    if fig.is_change:
+        for g in group[1:]:
+            g.change_verb = fig.change_verb
+    labels = _split_labels(_clean_label(raw.replace("分别", "")), len(group))
+    after = i + len(group)
+    changes = _listed_changes(s, after, group)
+    for n, (g, label) in enumerate(zip(group, labels, strict=True)):
+        if fig.is_change:
+            item = _change_indicator(s, g, label)
+        elif changes:
+            c = changes[n]
+            number, unit = _change(c)
+            item = _value_indicator(s, g, label, change=number, change_unit=unit,
+                                    change_text=c.change_verb + s.text[c.start:c.end])
+        else:
+            item = _value_indicator(s, g, label)
+        s.items.append(item)
+    return after + len(changes)
+
+
+def _listed_changes(s: _Sentence, k: int, group: list[_Figure]) -> list[_Figure]:
+    """The figures from ``s.figs[k]`` on that list one change for each of ``group`` (a change
+    word at most six characters after the group: “分别达到…和…、增长8%和8.1%”); [] when not
+    as many."""
+    if k >= len(s.figs):
+        return []
+    gap = s.text[group[-1].end:s.figs[k].start]
+    verb = _CHANGE_WORD.search(gap)
+    if not verb or len(gap) > 6:
+        return []
+    changes = [s.figs[k]]
+    for fig in s.figs[k + 1:]:
+        if len(changes) == len(group) or not _listed(s.text, changes[-1], fig):
+            break
+        changes.append(fig)
+    if len(changes) < len(group):
+        return []
+    for c in changes:
+        c.change_verb = c.change_verb or verb.group(0)
+    return changes
+
+
+def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
+    """A change (增长6%): its own indicator when its clause names something; else the change
+    of the value read just before it (“地区生产总值1.93万亿元，增长6%”), if that has none yet."""
+    label = _clean_label(raw)
+    if not label:
+        prev = s.items[-1] if s.items else None
+        if prev is not None and prev.change is None and prev.value is not None:
+            number, unit = _change(fig)
+            s.items[-1] = replace(prev, change=number, change_unit=unit, change_text=s.text[fig.verb_start:fig.end])
+        return  # else a change of nothing named: not an indicator
+    parts = [p for p in label.split("、") if p]
+    if raw.rstrip().endswith("均") and len(parts) > 1:
+        # “城镇…收入、农村…收入均增长8%”: one indicator per name, the same span
+        s.items.extend(_change_indicator(s, fig, p) for p in parts)
+    else:
+        s.items.append(_change_indicator(s, fig, label))
+
+
+def _read_value(s: _Sentence, fig: _Figure, raw: str) -> None:
+    """A value (1.93万亿元): labelled by its clause, else by the noun after it (“新建14家研究院”),
+    else by the figure before it; or the value of a change read just before it."""
+    label = _clean_label(raw)
+    if len(label) <= 2 and not fig.percent:
+        label += _forward_label(s.text, fig.end, s.end)
+    prev = s.items[-1] if s.items else None
+    if not label and prev is not None and prev.value is None and prev.change is not None \
+            and s.text[prev.end:fig.start].strip("，、 ").startswith(("达到", "达", "为")):
+        # “地区生产总值增长7.5%，达到309亿元”: one indicator
+        s.items[-1] = _value_indicator(s, fig, prev.label, change=prev.change, change_unit=prev.change_unit,
+                                       change_text=prev.change_text)
+        return
+    if not label and prev is not None:
+        if "累计" in raw:
+            label = prev.label + "（累计）"
+        elif prev.end == fig.start:
+            label = prev.label  # “贫困户301户611人”
+    if label and not label.startswith("第"):
+        s.items.append(_value_indicator(s, fig, label))
+
+
+def _value_indicator(s: _Sentence, fig: _Figure, label: str, change: int | float | None = None,
+                     change_unit: str | None = None, change_text: str | None = None) -> Indicator:
+    """The indicator of a value figure (with the change that goes with it, if any)."""
+    return Indicator(
+        label=label, value=fig.num + fig.mag + fig.about + ("" if fig.implicit_unit else fig.unit),
+        value_normalized=_decimal_number(fig.num, fig.mag), unit_normalized=_unit_normalized(fig.unit),
+        change=change, change_unit=change_unit, qualifier=_qualifier(fig, s.forecast), kind=s.kind, year=s.year,
+        anchor=s.anchor, span=s.text[fig.start:fig.end], start=fig.start, end=fig.end, change_text=change_text,
+        report=s.report, section=s.section,
     )
 
 
-def _as_change(item: Indicator, fig: _Figure, text: str) -> Indicator:
+def _change_indicator(s: _Sentence, fig: _Figure, label: str) -> Indicator:
+    """The indicator of a change figure with no value: its span is the change, verb included."""
     number, unit = _change(fig)
     start = fig.verb_start if fig.verb_start >= 0 else fig.start
-    return _replaced(item, value=None, value_normalized=None, unit_normalized=None, change=number,
-                     change_unit=unit, change_text=text[start:fig.end], span=text[start:fig.end],
-                     start=start, end=fig.end)
+    phrase = s.text[start:fig.end]
+    return Indicator(
+        label=label, value=None, value_normalized=None, unit_normalized=None, change=number, change_unit=unit,
+        qualifier=_qualifier(fig, s.forecast), kind=s.kind, year=s.year, anchor=s.anchor, span=phrase,
+        start=start, end=fig.end, change_text=phrase, report=s.report, section=s.section,
+    )
 
 
 # --------------------------------------------------------------------------- reports and pages
 
 
-def extract_report(report) -> list[Indicator]:
+def extract_report(report: Report) -> list[Indicator]:
     """Every indicator of a ``model.Report``, in document order."""
-    out: list[Indicator] = []
     base = Context(report_year=report.year, report=report.slug)
+    out: list[Indicator] = []
     for paragraph in report.intro:
         out.extend(extract_paragraph(paragraph.text, paragraph.id, base))
-
-    def walk(sections, path):
-        for section in sections:
-            here = (*path, section.title)
-            ctx = replace(base, sections=here)
-            for paragraph in section.paragraphs:
-                out.extend(extract_paragraph(paragraph.text, paragraph.id, ctx))
-            walk(section.children, here)
-
-    walk(report.sections, ())
+    _extract_sections(report.sections, (), base, out)
     return out
+
+
+def _extract_sections(sections: Sequence[Section], path: tuple[str, ...], base: Context,
+                      out: list[Indicator]) -> None:
+    """The indicators of ``sections`` and their subsections, in document order, onto ``out``."""
+    for section in sections:
+        here = (*path, section.title)
+        context = replace(base, sections=here)
+        for paragraph in section.paragraphs:
+            out.extend(extract_paragraph(paragraph.text, paragraph.id, context))
+        _extract_sections(section.children, here, base, out)
 
 
 def key_indicators(indicators: Sequence[Indicator], count: int) -> list[Indicator]:
@@ -643,12 +736,12 @@ def key_indicators(indicators: Sequence[Indicator], count: int) -> list[Indicato
 
 def group_by_section(indicators: Iterable[Indicator]) -> list[dict[str, object]]:
     """[{"section": title, "items": [...]}] in document order."""
-    groups: list[dict[str, object]] = []
+    groups: list[tuple[str, list[Indicator]]] = []
     for item in indicators:
-        if not groups or groups[-1]["section"] != item.section:
-            groups.append({"section": item.section, "items": []})
-        groups[-1]["items"].append(item)  # type: ignore[union-attr]
-    return groups
+        if not groups or groups[-1][0] != item.section:
+            groups.append((item.section, []))
+        groups[-1][1].append(item)
+    return [{"section": section, "items": items} for section, items in groups]
 
 
 #: Fields of a row in indicators.json / indicators.csv, in order.
@@ -660,7 +753,7 @@ def to_row(item: Indicator, page_url: str) -> dict[str, object]:
     """One open-data row; ``page_url`` is the report page's URL relative to the site root."""
     # every field is a str, a number or None: read them directly (``asdict`` deep-copies, 15x slower)
     try:
-        row = dict(zip(_ITEM_FIELDS, _item_values(item)))
+        row = dict(zip(_ITEM_FIELDS, _item_values(item), strict=True))
     except AttributeError:  # not an Indicator: what it lacks is None
         row = {key: getattr(item, key, None) for key in _ITEM_FIELDS}
     row["url"] = f"{page_url}#{item.anchor}"
@@ -724,24 +817,9 @@ def targets_vs_results(rows: Sequence[dict[str, object]]) -> list[dict[str, obje
             for k in sorted(set(targets) & set(actuals), key=lambda k: (str(k[1]), str(k[0])))]
 
 
-__all__ = ["Context", "Indicator", "extract_paragraph", "extract_report", "key_indicators",
-           "group_by_section", "to_row", "to_csv", "csv_lines", "csv_file", "targets_vs_results", "ROW_FIELDS", "field"]
-
-#: Display names of the kinds (pages, sidebar).
-KIND_NAMES = {ACTUAL: "实绩", TARGET: "目标", OTHER: "其他"}
-
-
-def _display(item: Indicator) -> tuple[str, str]:
-    value = item.span if item.value is not None else ""
-    change = item.change_text or ""
-    return value, change
-
-
-Indicator.value_display = property(lambda self: _display(self)[0])  # type: ignore[attr-defined]
-Indicator.value_display.__doc__ = "The value as written with its qualifier (the span), or '' for a change-only figure."
-Indicator.change_display = property(lambda self: _display(self)[1])  # type: ignore[attr-defined]
-Indicator.change_display.__doc__ = "The change as written (增长6%左右), or ''."
-Indicator.kind_name = property(lambda self: KIND_NAMES.get(self.kind, self.kind))  # type: ignore[attr-defined]
+__all__ = ["ACTUAL", "KIND_NAMES", "OTHER", "ROW_FIELDS", "TARGET", "Context", "Indicator", "csv_file", "csv_lines",
+           "extract_paragraph", "extract_report", "group_by_section", "growth_chart", "key_indicators",
+           "targets_vs_results", "to_csv", "to_row"]
 
 
 def growth_chart(indicators: Sequence[Indicator], limit: int = 12) -> dict[str, object] | None:
@@ -751,38 +829,35 @@ def growth_chart(indicators: Sequence[Indicator], limit: int = 12) -> dict[str, 
     target, in document order (labels with both first), at most ``limit`` rows.  Returns
     None when there is nothing to draw.  All numbers are pixels in a 640-wide viewBox.
     """
-    rows: dict[str, dict[str, object]] = {}
+    rows: dict[str, dict[str, tuple[Indicator, float]]] = {}  # label -> kind -> (first of it, its rate)
     for item in indicators:
         if item.change_unit != "%" or item.change is None or item.kind not in (ACTUAL, TARGET):
             continue
-        row = rows.setdefault(item.label, {"label": item.label, ACTUAL: None, TARGET: None})
-        if row[item.kind] is None:
-            row[item.kind] = item
+        rows.setdefault(item.label, {}).setdefault(item.kind, (item, float(item.change)))
     if not rows:
         return None
-    ordered = sorted(rows.values(), key=lambda r: 0 if r[ACTUAL] and r[TARGET] else 1)[:limit]
-    values = [float(r[k].change) for r in ordered for k in (ACTUAL, TARGET) if r[k] is not None]  # type: ignore[union-attr]
+    ordered = sorted(rows.items(), key=lambda row: 0 if len(row[1]) == 2 else 1)[:limit]
+    values = [rate for _, kinds in ordered for _, rate in kinds.values()]
     top = max(max(values), 0.0)
     bottom = min(min(values), 0.0)
     label_w, bar_w, row_h, bar_h = 200, 380, 34, 12
     span = (top - bottom) or 1.0
     zero = label_w + bar_w * (-bottom / span)
 
-    def bar(item: Indicator | None, y: float) -> dict[str, object] | None:
-        if item is None:
+    def bar(bar_of: tuple[Indicator, float] | None, y: float) -> dict[str, object] | None:
+        if bar_of is None:
             return None
-        value = float(item.change)  # type: ignore[arg-type]
+        item, value = bar_of
         x1 = label_w + bar_w * ((value - bottom) / span)
+        after = item.qualifier if item.qualifier in QUALIFIERS_AFTER else None
         return {"x": round(min(zero, x1), 1), "y": round(y, 1), "w": round(abs(x1 - zero), 1), "h": bar_h,
                 "text_x": round(max(zero, x1) + 4, 1), "text_y": round(y + bar_h - 2, 1),
-                "text": f"{_format_number(item.change)}%" + (item.qualifier if item.qualifier in QUALIFIERS_AFTER
-                                                             else ""), "id": item.id,
-                "year": item.year}
+                "text": f"{_format_number(item.change)}%{after or ''}", "id": item.id, "year": item.year}
 
     out_rows = []
-    for n, row in enumerate(ordered):
+    for n, (label, kinds) in enumerate(ordered):
         y = 8 + n * row_h
-        out_rows.append({"label": row["label"], "label_y": y + row_h / 2 + 1,
-                         "actual": bar(row[ACTUAL], y), "target": bar(row[TARGET], y + bar_h + 1)})  # type: ignore[arg-type]
+        out_rows.append({"label": label, "label_y": y + row_h / 2 + 1,
+                         "actual": bar(kinds.get(ACTUAL), y), "target": bar(kinds.get(TARGET), y + bar_h + 1)})
     return {"rows": out_rows, "width": 640, "height": 16 + len(out_rows) * row_h, "zero": round(zero, 1),
             "label_w": label_w}

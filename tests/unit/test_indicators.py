@@ -8,8 +8,16 @@ from pathlib import Path
 import pytest
 from fixture_file import fixture_params
 
-from builder.indicators.extract import (Context, Indicator, extract_paragraph, group_by_section, key_indicators,
-                                targets_vs_results, to_csv, to_row)
+from builder.indicators.extract import (
+    Context,
+    Indicator,
+    extract_paragraph,
+    group_by_section,
+    key_indicators,
+    targets_vs_results,
+    to_csv,
+    to_row,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "indicators.md"
 
@@ -131,24 +139,33 @@ def test_clean_label_is_the_plain_trimming():
         assert _clean_label(label) == plain(label), label
 
 
-def test_numbers_indicators_and_rows_the_fast_way():
-    from dataclasses import replace
+def test_normalized_values_are_exact_and_indicators_are_plain_data():
+    import pickle
+    from dataclasses import FrozenInstanceError, replace
     from decimal import Decimal
 
-    from builder.indicators.extract import MAGNITUDES, _decimal_number, _new_indicator, _replaced, csv_lines
+    from builder.indicators.extract import MAGNITUDES, csv_lines
 
     for num in ("0", "7", "0012", "1.5", "1.93", "2.50", "3.0", "１２"):
         for mag in ("", "万", "亿", "万亿"):
             value = Decimal(num).scaleb(MAGNITUDES.get(mag, 0))
             expected = int(value) if value == value.to_integral_value() else float(value)
-            got = _decimal_number(num, mag)
-            assert (got, type(got)) == (expected, type(expected))
+            [item] = extract_paragraph(f"实现营业收入{num}{mag}元。", "p1", Context(report_year=2020))
+            got = item.value_normalized
+            assert (got, type(got)) == (expected, type(expected)), (num, mag)
     fields = dict(label="地区生产总值", value="5.0%", value_normalized=5.0, unit_normalized="%", change=None,
                   change_unit=None, qualifier=None, kind="actual", year=2019, anchor="p1", span="5.0%",
                   start=3, end=7)
-    item = _new_indicator(**fields)
-    assert item == Indicator(**fields) and hash(item) == hash(Indicator(**fields))
-    assert _replaced(item, change=1.5, label="x") == replace(Indicator(**fields), change=1.5, label="x")
+    item = Indicator(**fields)
+    assert (item.change_text, item.report, item.section) == (None, "", "")
+    assert hash(item) == hash(Indicator(**fields)) and pickle.loads(pickle.dumps(item)) == item
+    with pytest.raises(FrozenInstanceError):
+        item.label = "x"  # type: ignore[misc]  # the assignment is the point: indicators are frozen
+    changed = replace(item, change=1.5, label="x")
+    assert (changed.change, changed.label, changed.value) == (1.5, "x", "5.0%")
+    assert (item.value_display, item.change_display, item.kind_name) == ("5.0%", "", "实绩")
+    assert replace(item, value=None, change_text="增长6%").value_display == ""
+    assert replace(item, change_text="增长6%").change_display == "增长6%"
 
     class Partial:  # to_row reads any object; what it lacks is None
         anchor, label = "p2", "x"
