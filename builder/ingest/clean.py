@@ -6,13 +6,17 @@
 scripts, repeated bodies) and logs every removed line with the name of its rule.
 The rules describe what chrome looks like on any such site; a line that might be body
 text is kept.
+
+Cleaning is a chain of named passes (:data:`PASSES`); the first, strong chrome, tries a table
+of named line rules (:data:`STRONG_RULES`, markdown-it's ruler in small): a rule is found with
+:func:`rule_named` and added at a named place with :func:`with_rule`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
 
 from builder.core.model import CleanedDocument, RemovedLine, SourceDocument, SourceLine
 
@@ -194,14 +198,15 @@ _SOURCE_LABELS = ("来源", "信息来源", "文章来源", "稿件来源")
 _TIME_LABELS = ("时间", "发布时间", "发表时间", "更新时间", "发布日期", "日期")
 _EDITOR = re.compile(r"^[（(]?(责任编辑|编辑|责编|审核|校对|终审|初审|复审|监制|值班编辑|编审)：.{0,15}[)）]?$")
 _SOURCE_NOTE = re.compile(r"^[（(]来源：.{1,20}[)）]$")
-_SOURCE_LINK = re.compile(r"^(?:本文来源|文章来源|原文链接|本文链接|原文地址|本文地址|文章地址|来源网址|转载请注明(?:出处|来源)?)"
-                          r"：?\s*(\S*)")
+_SOURCE_LINK = re.compile(r"^(?:本文来源|文章来源|原文链接|本文链接|原文地址|本文地址|文章地址|来源网址|"
+                          r"转载请注明(?:出处|来源)?)：?\s*(\S*)")
 _RECOMMEND = re.compile(r"^(推荐访问|推荐阅读|相关搜索|相关标签|标签|关键词|关键字|Tags?)：")
 _RELATED_MARKER = re.compile(
     r"^(相关阅读|相关文章|相关报道|相关新闻|相关文档|相关附件|相关链接|相关推荐|相关专题|扩展阅读|延伸阅读|推荐阅读|"
     r"热门阅读|热门文章|热门推荐|精彩推荐|精彩阅读|猜你喜欢|最新文章|最新推荐|阅读推荐|更多阅读|更多推荐|"
     r"你可能感兴趣|您可能感兴趣|你可能还喜欢|看了本文的人还看了)(?:的文章|文章|的内容)?[：>》»]*$")
-_BREADCRUMB = re.compile(r"^(当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|现在位置)：|^首页 ?(>|»|›|→|/)")
+_BREADCRUMB = re.compile(r"^(当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|现在位置)："
+                         r"|^首页 ?(>|»|›|→|/)")
 _BREADCRUMB_MARKER = re.compile(r"^(当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|现在位置)：$")
 _BREADCRUMB_SEPARATOR = re.compile(r"^(>|>>|»|›|→|/|\\|-)$")
 _FONT_WIDGET = re.compile(r"^【?字[体号]：?(大 ?中 ?小|小 ?中 ?大|加大 ?还原 ?减小|默认|T ?T ?T)?】?$")
@@ -216,12 +221,16 @@ _MARKUP = re.compile(r"^</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>$")
 #: second is searched for by its first characters instead of trying every alternative everywhere).
 _SCRIPT_START = re.compile(r"function\s+\w+\s*\(|var\s+\w+\s*=|\$\(|jQuery\(|//\s*<!\[CDATA\[")
 _SCRIPT_ANYWHERE = re.compile(r"document\.(?:write|all|getElementById|createElement)|window\.\w+|</?script|innerHTML")
-_PAGER_TOKEN = re.compile(r"^(上一页|下一页|上页|下页|首页|尾页|末页|第\d+页|共\d+页|\d+|…|\.\.\.|«|»|‹|›|<|>|\[\d+\])$")
+_PAGER_TOKEN = re.compile(r"^(上一页|下一页|上页|下页|首页|尾页|末页|第\d+页|共\d+页|"
+                          r"\d+|…|\.\.\.|«|»|‹|›|<|>|\[\d+\])$")
 _BANNER_BRACKETED = re.compile(r"^【\s*((?:https?://)?(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\S*?)\s*(?:-{1,2}|—{1,2}|\|)?\s*([^】]*?)\s*】$")
-_BLURB_KEYWORDS = re.compile(r"小编|本站|为大家整理|为大家分享|为大家带来|为大家收集|为您整理|为你整理|精心整理|供大家参考|仅供参考|"
+_BLURB_KEYWORDS = re.compile(r"小编|本站|为大家整理|为大家分享|为大家带来|为大家收集|为您整理|为你整理|"
+                             r"精心整理|供大家参考|仅供参考|"
                              r"欢迎阅读|欢迎参考|范文网|希望对大家有所帮助|希望对你有所帮助|希望能帮助到|欢迎大家阅读")
-_PHOTO_CAPTION = re.compile(r"(摄|摄影|供图|图片来源.*)$|。.{0,20}记者.{0,12}$|^.{1,30}(?<![合协制创运操])作(政府)?工作报告。?$")
-_DATELINE = re.compile(r"^(新华社|人民网|中新社|中新网|新华网|央视网|本报讯|本报)\S{0,12}\d{1,2}月\d{1,2}日电?(（记者.{1,20}）)?$")
+_PHOTO_CAPTION = re.compile(r"(摄|摄影|供图|图片来源.*)$|。.{0,20}记者.{0,12}$"
+                            r"|^.{1,30}(?<![合协制创运操])作(政府)?工作报告。?$")
+_DATELINE = re.compile(r"^(新华社|人民网|中新社|中新网|新华网|央视网|本报讯|本报)"
+                       r"\S{0,12}\d{1,2}月\d{1,2}日电?(（记者.{1,20}）)?$")
 _TITLE_LIKE = re.compile(r"报告")
 
 #: Lines that carry no text of their own: removed only beside other chrome.
@@ -244,6 +253,173 @@ RUN_LINES, RUN_CHARS = 3, 200
 """A run of at least RUN_LINES consecutive lines and RUN_CHARS characters repeating earlier lines is a duplicate."""
 
 
+# ---------------------------------------------------------------- strong chrome (chrome wherever it stands)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named rule of strong chrome: a line it matches is chrome wherever it stands.
+
+    :data:`STRONG_RULES` is an ordered table of them, like markdown-it's ruler: the first
+    rule that matches a line removes it, so a rule is added at a named place
+    (:func:`with_rule`) and found by its name (:func:`rule_named`)."""
+
+    name: str
+    """Unique in its table."""
+    test: Callable[[str, bool], object]
+    """``test(text, short)``: whether the line ``text`` is this chrome (truthy); ``short``: the
+    line is at most 100 characters long and ends no sentence (no 。！？；)."""
+    note: Callable[[_Page, str], None] | None = None
+    """Records what a removed line tells of the page (site, date, source) in its provenance."""
+    logged_as: str = ""
+    """The rule the cleaning log names for a removed line, when not ``name``: rules that
+    recognise one kind of chrome in different shapes share it."""
+
+    @property
+    def log_name(self) -> str:
+        """The rule name the cleaning log records."""
+        return self.logged_as or self.name
+
+
+def _ideographs(text: str) -> int:
+    return len(_IDEOGRAPH_RE.findall(text))
+
+
+def _is_script_like(text: str) -> bool:
+    return bool(_SCRIPT_START.match(text) or _SCRIPT_ANYWHERE.search(text))
+
+
+def _is_pager(text: str) -> bool:
+    tokens = text.split(" ")
+    return (any(t in ("上一页", "下一页", "上页", "下页") or re.fullmatch(r"共\d+页", t) for t in tokens)
+            and all(_PAGER_TOKEN.match(t) for t in tokens))
+
+
+def _is_site_line(text: str, short: bool) -> bool:
+    """A line naming the site's domain with a date or a source (“www.x.com 2020-06-04 来源：…”)."""
+    return short and len(text) <= 120 and bool(_DOMAIN.search(text)) and bool(_DATE.search(text) or "来源" in text)
+
+
+def _note_scraped_at(page: _Page, text: str) -> None:
+    page.note("scraped_at", text)
+
+
+def _note_header_fields(page: _Page, text: str) -> None:
+    """Split a header bar like ``来源：X 时间：Y 阅读：`` into provenance fields."""
+    matches = list(_HEADER_FIELD.finditer(text))
+    for k, match in enumerate(matches):
+        end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
+        _note_label_value(page, match.group(1), text[match.end():end].strip(" 【】[]|"))
+
+
+def _note_label_value(page: _Page, label: str, value: str) -> None:
+    """A header field's value: the column (来源) or the date (时间) of the page."""
+    if label in _SOURCE_LABELS:
+        page.note("site_category", value)
+    elif label in _TIME_LABELS:
+        page.note("scraped_at", value)
+
+
+def _note_source_url(page: _Page, text: str) -> None:
+    url = _URL.search(text)
+    if url:
+        page.note("source_url", url.group(0).rstrip(_URL_TRAILING))
+
+
+def _note_banner(page: _Page, text: str) -> None:
+    """``【www.x.net--栏目】``: the site (its domain) and the column."""
+    banner = _BANNER_BRACKETED.match(text)
+    if banner is None:
+        return
+    domain = _DOMAIN.search(banner.group(1))
+    page.note("site", domain.group(1) if domain else banner.group(1))
+    if banner.group(2):
+        page.note("site_category", banner.group(2))
+
+
+def _note_site_line(page: _Page, text: str) -> None:
+    domain, date = _DOMAIN.search(text), _DATE.search(text)
+    if domain:
+        page.note("site", domain.group(1))
+    if date:
+        page.note("scraped_at", date.group(0))
+    if "来源：" in text:
+        _note_header_fields(page, text[text.index("来源："):])
+
+
+#: The rules of strong chrome, in the order they are tried.
+STRONG_RULES: tuple[Rule, ...] = (
+    Rule("html-comment", lambda text, short: _COMMENT_MARK.match(text) and _ideographs(text) < 10),
+    Rule("markup", lambda text, short: _MARKUP.match(text)),
+    Rule("script", lambda text, short: _is_script_like(text) and _ideographs(text) < len(text) * 0.2),
+    Rule("link-id", lambda text, short: _LINK_ID.match(text)),
+    Rule("pager", lambda text, short: _is_pager(text)),
+    Rule("breadcrumb", lambda text, short: short and _BREADCRUMB.match(text)),
+    Rule("toolbar", lambda text, short: _FONT_WIDGET.match(text) or _TOOLBAR.match(text)),
+    Rule("share-bar", lambda text, short: short and _SHARE.search(text)),
+    Rule("page-header", lambda text, short: _DATETIME_LINE.match(text), note=_note_scraped_at),
+    Rule("header-fields", lambda text, short: short and len(text) <= 80 and _HEADER_LINE.match(text),
+         note=_note_header_fields, logged_as="page-header"),
+    Rule("source-link", lambda text, short: len(text) <= 200 and _SOURCE_LINK.match(text),
+         note=_note_source_url, logged_as="footer"),
+    Rule("site-banner", lambda text, short: _BANNER_BRACKETED.match(text), note=_note_banner),
+    Rule("site-line", _is_site_line, note=_note_site_line, logged_as="site-banner"),
+    Rule("footer", lambda text, short: short and (_EDITOR.match(text) or _SOURCE_NOTE.match(text)
+                                                  or _RECOMMEND.match(text))),
+    Rule("related-list", lambda text, short: _RELATED_MARKER.match(text)),
+    Rule("site-blurb", lambda text, short: len(text) <= 400 and _BLURB_KEYWORDS.search(text)),
+)
+
+
+def rule_named(name: str, rules: Sequence[Rule] = STRONG_RULES) -> Rule:
+    """The rule called ``name``; KeyError when there is none."""
+    for rule in rules:
+        if rule.name == name:
+            return rule
+    raise KeyError(f"no cleaning rule named {name!r} (rules: {', '.join(r.name for r in rules)})")
+
+
+def with_rule(rule: Rule, *, before: str | None = None, after: str | None = None,
+              rules: Sequence[Rule] = STRONG_RULES) -> tuple[Rule, ...]:
+    """``rules`` with ``rule`` added before or after the rule of that name (at the end without
+    either), as markdown-it's ``ruler.before`` / ``ruler.after`` / ``ruler.push`` do."""
+    if any(r.name == rule.name for r in rules):
+        raise ValueError(f"a cleaning rule named {rule.name!r} exists already")
+    if before is not None and after is not None:
+        raise ValueError("give before or after, not both")
+    at = len(rules)
+    if before is not None or after is not None:
+        place = rule_named(before or after or "", rules)
+        at = list(rules).index(place) + (1 if after is not None else 0)
+    return (*rules[:at], rule, *rules[at:])
+
+
+def strong_rule(text: str, rules: Sequence[Rule] = STRONG_RULES) -> Rule | None:
+    """The first of ``rules`` that removes the line ``text`` wherever it stands; None for other lines."""
+    short = len(text) <= 100 and not _SENTENCE_PUNCT.search(text)
+    for rule in rules:
+        if rule.test(text, short):
+            return rule
+    return None
+
+
+def _remove_strong_chrome(page: _Page) -> None:
+    i = 0
+    while i < len(page.texts):
+        if page.rules[i] is None:
+            consumed = _breadcrumb_sequence(page, i) or _label_with_value(page, i)
+            if consumed:
+                i += consumed
+                continue
+            text = page.texts[i]
+            rule = strong_rule(text, page.strong_rules)
+            if rule is not None:
+                if rule.note is not None:
+                    rule.note(page, text)
+                page.remove(i, rule.log_name)
+        i += 1
+
+
 # ---------------------------------------------------------------- clean_document
 
 
@@ -254,6 +430,10 @@ class _Page:
     numbers: list[int]
     texts: list[str]
     rules: list[str | None]
+    """The rule that removed each line (as the log names it); None for a kept line."""
+    strong_rules: Sequence[Rule] = STRONG_RULES
+    body_start: int = 0
+    """Index of the first body line (see :func:`_find_body_start`)."""
     provenance: dict[str, str] = field(default_factory=dict)
 
     def remove(self, i: int, rule: str) -> None:
@@ -269,9 +449,14 @@ class _Page:
             self.provenance[key] = value
 
 
-def clean_document(doc: SourceDocument, extra_patterns: Sequence[str] = ()) -> CleanedDocument:
-    """Normalize every line, drop blank lines and site chrome, log every removed line."""
-    page = _Page([], [], [])
+def clean_document(doc: SourceDocument, extra_patterns: Sequence[str] = (),
+                   rules: Sequence[Rule] = STRONG_RULES) -> CleanedDocument:
+    """Normalize every line, drop blank lines and site chrome, log every removed line.
+
+    ``extra_patterns``: regular expressions of lines to drop first (logged as ``config:<pattern>``);
+    ``rules``: the rules of strong chrome (:data:`STRONG_RULES`, or a table made with :func:`with_rule`).
+    """
+    page = _Page([], [], [], strong_rules=tuple(rules))
     for number, raw in enumerate(doc.lines, start=1):
         text = normalize_line(raw)
         if text:
@@ -279,13 +464,8 @@ def clean_document(doc: SourceDocument, extra_patterns: Sequence[str] = ()) -> C
             page.texts.append(text)
             page.rules.append(None)
     _remove_config_patterns(page, extra_patterns)
-    _remove_strong_chrome(page)
-    _remove_weak_neighbours(page)
-    body_start = _body_start(page)
-    _remove_head_chrome(page, body_start)
-    _remove_related_lists(page)
-    _remove_repeated_runs(page)
-    _remove_trailer_repeats(page, body_start)
+    for _name, run in PASSES:
+        run(page)
     _fill_from_metadata(page, doc.metadata)
     lines = tuple(SourceLine(page.numbers[i], page.texts[i]) for i in page.kept())
     removed = tuple(RemovedLine(page.numbers[i], page.texts[i], rule)
@@ -300,100 +480,6 @@ def _remove_config_patterns(page: _Page, patterns: Sequence[str]) -> None:
             if regex.search(text):
                 page.remove(i, f"config:{pattern}")
                 break
-
-
-# -- strong chrome: lines that are chrome wherever they stand
-
-
-def _remove_strong_chrome(page: _Page) -> None:
-    i = 0
-    while i < len(page.texts):
-        if page.rules[i] is None:
-            consumed = _breadcrumb_sequence(page, i) or _label_with_value(page, i)
-            if consumed:
-                i += consumed
-                continue
-            rule = _strong_rule(page, page.texts[i])
-            if rule:
-                page.remove(i, rule)
-        i += 1
-
-
-def _strong_rule(page: _Page, text: str) -> str | None:
-    """The rule that removes ``text`` wherever it stands, noting provenance; None for other lines."""
-    short = len(text) <= 100 and not _SENTENCE_PUNCT.search(text)
-    if _COMMENT_MARK.match(text) and len(_IDEOGRAPH_RE.findall(text)) < 10:
-        return "html-comment"
-    if _MARKUP.match(text):
-        return "markup"
-    if _is_script_like(text) and len(_IDEOGRAPH_RE.findall(text)) < len(text) * 0.2:
-        return "script"
-    if _LINK_ID.match(text):
-        return "link-id"
-    if _is_pager(text):
-        return "pager"
-    if short and _BREADCRUMB.match(text):
-        return "breadcrumb"
-    if _FONT_WIDGET.match(text) or _TOOLBAR.match(text):
-        return "toolbar"
-    if short and _SHARE.search(text):
-        return "share-bar"
-    if _DATETIME_LINE.match(text):
-        page.note("scraped_at", text)
-        return "page-header"
-    if short and len(text) <= 80 and _HEADER_LINE.match(text):
-        _note_header_fields(page, text)
-        return "page-header"
-    link = _SOURCE_LINK.match(text)
-    if link and len(text) <= 200:
-        url = _URL.search(text)
-        if url:
-            page.note("source_url", url.group(0).rstrip(_URL_TRAILING))
-        return "footer"
-    banner = _BANNER_BRACKETED.match(text)
-    if banner:
-        page.note("site", _DOMAIN.search(banner.group(1)).group(1) if _DOMAIN.search(banner.group(1)) else banner.group(1))
-        if banner.group(2):
-            page.note("site_category", banner.group(2))
-        return "site-banner"
-    if short and _DOMAIN.search(text) and (_DATE.search(text) or "来源" in text) and len(text) <= 120:
-        page.note("site", _DOMAIN.search(text).group(1))
-        date = _DATE.search(text)
-        if date:
-            page.note("scraped_at", date.group(0))
-        if "来源：" in text:
-            _note_header_fields(page, text[text.index("来源："):])
-        return "site-banner"
-    if short and (_EDITOR.match(text) or _SOURCE_NOTE.match(text) or _RECOMMEND.match(text)):
-        return "footer"
-    if _RELATED_MARKER.match(text):
-        return "related-list"
-    if len(text) <= 400 and _BLURB_KEYWORDS.search(text):
-        return "site-blurb"
-    return None
-
-
-def _is_script_like(text: str) -> bool:
-    return bool(_SCRIPT_START.match(text) or _SCRIPT_ANYWHERE.search(text))
-
-
-def _note_header_fields(page: _Page, text: str) -> None:
-    """Split a header bar like ``来源：X 时间：Y 阅读：`` into provenance fields."""
-    matches = list(_HEADER_FIELD.finditer(text))
-    for k, match in enumerate(matches):
-        end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
-        value = text[match.end():end].strip(" 【】[]|")
-        label = match.group(1)
-        if label in _SOURCE_LABELS:
-            page.note("site_category", value)
-        elif label in _TIME_LABELS:
-            page.note("scraped_at", value)
-
-
-def _is_pager(text: str) -> bool:
-    tokens = text.split(" ")
-    return (any(t in ("上一页", "下一页", "上页", "下页") or re.fullmatch(r"共\d+页", t) for t in tokens)
-            and all(_PAGER_TOKEN.match(t) for t in tokens))
 
 
 def _next_index(page: _Page, i: int) -> int | None:
@@ -437,13 +523,10 @@ def _label_with_value(page: _Page, i: int) -> int:
     rule = "footer" if "编" in label else "page-header"
     page.remove(i, rule)
     following = _next_index(page, i)
-    if following is None or not _is_token(page.texts[following]) or _strong_rule(_Page([], [], []), page.texts[following]):
+    if (following is None or not _is_token(page.texts[following])
+            or strong_rule(page.texts[following], page.strong_rules) is not None):
         return 1
-    value = page.texts[following]
-    if label in _SOURCE_LABELS:
-        page.note("site_category", value)
-    elif label in _TIME_LABELS:
-        page.note("scraped_at", value)
+    _note_label_value(page, label, page.texts[following])
     page.remove(following, rule)
     return 2
 
@@ -459,14 +542,15 @@ def _remove_weak_neighbours(page: _Page) -> None:
         j = i
         while j < n and _chrome_or_weak(page, j):
             j += 1
-        block = range(i, j)
-        if any(page.rules[k] in _CHROME_RULES for k in block):
-            last = next(page.rules[k] for k in block if page.rules[k] in _CHROME_RULES)
-            for k in block:
-                if page.rules[k] in _CHROME_RULES:
-                    last = page.rules[k]
-                elif page.rules[k] is None:
+        chrome = [rule for k in range(i, j) if (rule := page.rules[k]) is not None and rule in _CHROME_RULES]
+        if chrome:  # each weak line takes the rule of the chrome before it (the first: after it)
+            last = chrome[0]
+            for k in range(i, j):
+                rule = page.rules[k]
+                if rule is None:
                     page.remove(k, last)
+                elif rule in _CHROME_RULES:
+                    last = rule
         i = j
 
 
@@ -477,19 +561,22 @@ def _chrome_or_weak(page: _Page, i: int) -> bool:
 # -- the head of the page: title bar, photo caption, dateline
 
 
-def _body_start(page: _Page) -> int:
-    """Index of the first body line: the salutation, else the first top heading, else the first long sentence."""
+def _find_body_start(page: _Page) -> None:
+    """Where the body starts (``page.body_start``): the salutation, else the first top heading,
+    else the first long sentence, else the first line."""
     kept = page.kept()
-    for test in (lambda t: _SALUTATION.match(t), lambda t: _TOP_HEADING.match(t),
-                 lambda t: len(t) >= 50 and re.search(r"[，。]", t)):
+    for test in (_SALUTATION.match, _TOP_HEADING.match, lambda t: len(t) >= 50 and re.search(r"[，。]", t)):
         for i in kept:
             if test(page.texts[i]):
-                return i
-    return 0
+                page.body_start = i
+                return
+    page.body_start = 0
 
 
-def _remove_head_chrome(page: _Page, body_start: int) -> None:
-    head = [i for i in page.kept() if i < body_start]
+def _remove_head_chrome(page: _Page) -> None:
+    """Before the body: the page title (when repeated or beside a bar), repeated title lines,
+    photo captions, datelines."""
+    head = [i for i in page.kept() if i < page.body_start]
     titles = [i for i in head if _is_title_like(page.texts[i])]
     if titles and titles[0] == head[0]:
         first = titles[0]
@@ -575,10 +662,10 @@ def _remove_repeated_runs(page: _Page) -> None:
         p += 1
 
 
-def _remove_trailer_repeats(page: _Page, body_start: int) -> None:
+def _remove_trailer_repeats(page: _Page) -> None:
     """After the chrome that follows the body, a short tail that only repeats earlier text goes."""
     chrome = [i for i, rule in enumerate(page.rules) if rule in _CHROME_RULES]
-    if not chrome or not any(body_start <= i < chrome[-1] for i in page.kept()):
+    if not chrome or not any(page.body_start <= i < chrome[-1] for i in page.kept()):
         return
     tail = [i for i in page.kept() if i > chrome[-1]]
     if not tail or sum(len(page.texts[i]) for i in tail) > 300:
@@ -588,6 +675,19 @@ def _remove_trailer_repeats(page: _Page, body_start: int) -> None:
         text = page.texts[i]
         if len(text) >= 6 and (text in earlier or text in page.texts[: chrome[-1]]):
             page.remove(i, "duplicate")
+
+
+#: The cleaning passes after the configured patterns, in order (markdown-it's core chain in
+#: small): each reads the page and removes lines, which the later ones see.
+PASSES: tuple[tuple[str, Callable[[_Page], None]], ...] = (
+    ("strong-chrome", _remove_strong_chrome),
+    ("weak-neighbours", _remove_weak_neighbours),
+    ("body-start", _find_body_start),
+    ("head-chrome", _remove_head_chrome),
+    ("related-lists", _remove_related_lists),
+    ("repeated-runs", _remove_repeated_runs),
+    ("trailer-repeats", _remove_trailer_repeats),
+)
 
 
 def _fill_from_metadata(page: _Page, metadata: Mapping[str, str]) -> None:

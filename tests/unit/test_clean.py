@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from fixture_file import Case, fixture_params
 
-from builder.ingest.clean import clean_document, normalize_text
-from builder.ingest.read import parse_source, read_source
 from builder.core.model import SourceDocument
+from builder.ingest.clean import STRONG_RULES, Rule, clean_document, normalize_text, rule_named, strong_rule, with_rule
+from builder.ingest.read import parse_source, read_source
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,9 +93,33 @@ def test_never_removes_body_lines_that_resemble_chrome():
     ("a function of var x", False), ("see document.body", False), ("var", False),
 ])
 def test_script_lines_start_or_hold_code(line: str, script: bool):
-    from builder.ingest.clean import _is_script_like
+    assert bool(rule_named("script").test(line, True)) is script
 
-    assert _is_script_like(line) is script
+
+def test_strong_rules_are_a_table_of_named_rules():
+    names = [rule.name for rule in STRONG_RULES]
+    assert len(set(names)) == len(names)
+    assert names[:3] == ["html-comment", "markup", "script"]
+    # several shapes of one kind of chrome share its name in the log
+    assert {rule.name: rule.log_name for rule in STRONG_RULES if rule.log_name != rule.name} == {
+        "header-fields": "page-header", "source-link": "footer", "site-line": "site-banner"}
+    assert strong_rule("来源：某网 时间：2020-06-04").name == "header-fields"
+    assert strong_rule("各位代表：") is None
+    with pytest.raises(KeyError, match="no cleaning rule named 'nope'"):
+        rule_named("nope")
+
+
+def test_a_rule_added_by_name_cleans_and_logs_under_its_name():
+    ad = Rule("advert", lambda text, short: short and text.startswith("广告"))
+    rules = with_rule(ad, before="site-blurb")
+    assert [r.name for r in rules][-3:] == ["related-list", "advert", "site-blurb"]
+    assert with_rule(ad, after="markup")[2] is ad and with_rule(ad)[-1] is ad
+    with pytest.raises(ValueError, match="exists already"):
+        with_rule(rule_named("pager"), before="markup")
+    lines = ["各位代表：", "广告：招商加盟热线", "现在，我代表市人民政府，向大会报告工作。"]
+    assert clean_document(document(lines)).removed == ()
+    cleaned = clean_document(document(lines), rules=rules)
+    assert [(r.rule, r.text) for r in cleaned.removed] == [("advert", "广告：招商加盟热线")]
 
 
 def test_bundled_page_keeps_the_three_reports_and_drops_the_chrome():
