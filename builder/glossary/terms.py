@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence
 
 import yaml
 
@@ -125,7 +125,9 @@ class Glossary:
     def _phrase_starts(self, text: str) -> Iterator[int]:
         """Every offset in ``text`` where some phrase starts, in order."""
         phrase_re = self._phrase_re
-        hit = phrase_re.search(text) if phrase_re is not None else None
+        if phrase_re is None:
+            return
+        hit = phrase_re.search(text)
         while hit is not None:
             yield hit.start()
             hit = phrase_re.search(text, hit.start() + 1)  # phrases may overlap
@@ -260,84 +262,137 @@ def parse_glossary(text: str, display: str) -> Glossary:
     One problem: ``FILE:LINE: message``; several: ``FILE:LINE: N problems: line A: …; line B: …``
     (LINE being the first problem's).
     """
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SourceError(f"invalid YAML: {problem}", path=display, line=mark.line + 1 if mark else None) from None
+    root = _compose(text, display)
     if root is None:
         return Glossary((), display)
     if not isinstance(root, yaml.SequenceNode):
         raise SourceError("expected a list of glossary entries (- id: …, term: …)", path=display, line=_line(root))
-
-    errors: list[tuple[int, str]] = []
-    terms: list[Term] = []
-    ids: dict[str, int] = {}
-    forms: dict[str, tuple[str, int]] = {}
-    see_also_refs: list[tuple[str, str, int]] = []
-    for item in root.value:
-        start = _line(item)
-        if not isinstance(item, yaml.MappingNode):
-            errors.append((start, "expected an entry (a mapping with id, term, definition, gloss)"))
-            continue
-        values: dict[str, yaml.Node] = {}
-        key_lines: dict[str, int] = {}
-        for key_node, value_node in item.value:
-            key = str(key_node.value)
-            if key not in FIELDS:
-                errors.append((_line(key_node), f"{key}: unknown field (expected one of {', '.join(FIELDS)})"))
-                continue
-            values[key] = value_node
-            key_lines[key] = _line(key_node)
-        scalars: dict[str, str] = {}
-        for key in ("id", "term", "definition", "gloss", "category"):
-            if key not in values:
-                if key in REQUIRED:
-                    errors.append((start, f"{key}: missing" + (f" (entry {scalars['id']!r})" if "id" in scalars else "")))
-                continue
-            value = _scalar(values[key])
-            if value is None:
-                errors.append((key_lines[key], f"{key}: expected a string"))
-            elif not value and key in REQUIRED:
-                errors.append((key_lines[key], f"{key}: empty"))
-            else:
-                scalars[key] = value
-        entry_id = scalars.get("id", "")
-        if entry_id:
-            if not ID_RE.fullmatch(entry_id):
-                errors.append((key_lines["id"], f"id: {entry_id!r} must be ASCII letters, digits, '-' or '_'"))
-            elif entry_id in ids:
-                errors.append((key_lines["id"], f"id: duplicate id {entry_id!r} (also on line {ids[entry_id]})"))
-            else:
-                ids[entry_id] = key_lines["id"]
-        aliases = _strings(values["aliases"], "aliases", errors) if "aliases" in values else []
-        see_also = _strings(values["see_also"], "see_also", errors) if "see_also" in values else []
-        term_forms = ([(scalars["term"], key_lines["term"])] if scalars.get("term") else []) + aliases
-        for form, line in term_forms:
-            key = _normal(form)
-            if key in forms:
-                other, other_line = forms[key]
-                errors.append((line, f"duplicate term or alias {form!r} (also {other!r} on line {other_line})"))
-            else:
-                forms[key] = (form, line)
-        see_also_refs.extend((ref, entry_id, line) for ref, line in see_also)
-        if all(k in scalars for k in REQUIRED):
-            terms.append(Term(
-                id=entry_id, term=_normal(scalars["term"]), definition=scalars["definition"],
-                gloss=scalars["gloss"], aliases=tuple(_normal(a) for a, _ in aliases),
-                category=scalars.get("category", ""), see_also=tuple(r for r, _ in see_also), line=start,
-            ))
-    for ref, owner, line in see_also_refs:
-        if ref not in ids:
-            errors.append((line, f"see_also: unknown id {ref!r}" + (f" (in entry {owner!r})" if owner else "")))
-    if errors:
-        errors.sort()
-        if len(errors) == 1:
-            raise SourceError(errors[0][1], path=display, line=errors[0][0])
-        listed = "; ".join(f"line {line}: {message}" for line, message in errors)
-        raise SourceError(f"{len(errors)} problems: {listed}", path=display, line=errors[0][0])
+    checks = _Checks()
+    terms = [term for term in (_entry(item, checks) for item in root.value) if term is not None]
+    checks.check_see_also()
+    checks.raise_problems(display)
     return Glossary(tuple(terms), display)
+
+
+def _compose(text: str, display: str) -> yaml.Node | None:
+    """The YAML node tree of ``text`` (None for an empty file), so every problem can name its line."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SourceError(f"invalid YAML: {problem}", path=display, line=mark.line + 1 if mark else None) from None
+
+
+@dataclass
+class _Checks:
+    """What validating the entries collects (internal): the problems, and what every entry is
+    checked against (the ids, terms and aliases of the entries before it)."""
+
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    """(line, message) of each problem."""
+    ids: dict[str, int] = field(default_factory=dict)
+    """Each id -> the line it stands on."""
+    forms: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Each term and alias, normalized -> (as written, its line)."""
+    see_also: list[tuple[str, str, int]] = field(default_factory=list)
+    """(referenced id, the entry's id, line) of each ``see_also`` reference."""
+
+    def add(self, line: int, message: str) -> None:
+        self.problems.append((line, message))
+
+    def register_id(self, entry_id: str, line: int) -> None:
+        """A new entry's id: well-formed and not taken."""
+        if not ID_RE.fullmatch(entry_id):
+            self.add(line, f"id: {entry_id!r} must be ASCII letters, digits, '-' or '_'")
+        elif entry_id in self.ids:
+            self.add(line, f"id: duplicate id {entry_id!r} (also on line {self.ids[entry_id]})")
+        else:
+            self.ids[entry_id] = line
+
+    def register_forms(self, forms: Iterable[tuple[str, int]]) -> None:
+        """An entry's term and aliases: none may be another entry's (or its own other) form."""
+        for form, line in forms:
+            key = _normal(form)
+            if key in self.forms:
+                other, other_line = self.forms[key]
+                self.add(line, f"duplicate term or alias {form!r} (also {other!r} on line {other_line})")
+            else:
+                self.forms[key] = (form, line)
+
+    def check_see_also(self) -> None:
+        """Every ``see_also`` names an entry's id (any entry's: checked once all are read)."""
+        for ref, owner, line in self.see_also:
+            if ref not in self.ids:
+                self.add(line, f"see_also: unknown id {ref!r}" + (f" (in entry {owner!r})" if owner else ""))
+
+    def raise_problems(self, display: str) -> None:
+        """Raise the problems found, if any, as one SourceError, in line order."""
+        if not self.problems:
+            return
+        problems = sorted(self.problems)
+        if len(problems) == 1:
+            raise SourceError(problems[0][1], path=display, line=problems[0][0])
+        listed = "; ".join(f"line {line}: {message}" for line, message in problems)
+        raise SourceError(f"{len(problems)} problems: {listed}", path=display, line=problems[0][0])
+
+
+def _entry(item: yaml.Node, checks: _Checks) -> Term | None:
+    """One entry of the list, checked; None when it lacks a required field (the problem is noted)."""
+    start = _line(item)
+    if not isinstance(item, yaml.MappingNode):
+        checks.add(start, "expected an entry (a mapping with id, term, definition, gloss)")
+        return None
+    values, key_lines = _fields(item, checks)
+    scalars = _scalar_fields(values, key_lines, start, checks)
+    entry_id = scalars.get("id", "")
+    if entry_id:
+        checks.register_id(entry_id, key_lines["id"])
+    aliases = _strings(values["aliases"], "aliases", checks.problems) if "aliases" in values else []
+    see_also = _strings(values["see_also"], "see_also", checks.problems) if "see_also" in values else []
+    checks.register_forms(([(scalars["term"], key_lines["term"])] if scalars.get("term") else []) + aliases)
+    checks.see_also.extend((ref, entry_id, line) for ref, line in see_also)
+    if not all(k in scalars for k in REQUIRED):
+        return None
+    return Term(
+        id=entry_id, term=_normal(scalars["term"]), definition=scalars["definition"],
+        gloss=scalars["gloss"], aliases=tuple(_normal(a) for a, _ in aliases),
+        category=scalars.get("category", ""), see_also=tuple(r for r, _ in see_also), line=start,
+    )
+
+
+def _fields(item: yaml.MappingNode, checks: _Checks) -> tuple[dict[str, yaml.Node], dict[str, int]]:
+    """An entry's known fields: key -> value node, and key -> the line of the key."""
+    values: dict[str, yaml.Node] = {}
+    key_lines: dict[str, int] = {}
+    for key_node, value_node in item.value:
+        key = str(key_node.value)
+        if key not in FIELDS:
+            checks.add(_line(key_node), f"{key}: unknown field (expected one of {', '.join(FIELDS)})")
+            continue
+        values[key] = value_node
+        key_lines[key] = _line(key_node)
+    return values, key_lines
+
+
+def _scalar_fields(values: Mapping[str, yaml.Node], key_lines: Mapping[str, int], start: int,
+                   checks: _Checks) -> dict[str, str]:
+    """An entry's string fields (id, term, definition, gloss, category) that are present and
+    valid; a required one missing or empty is a problem."""
+    scalars: dict[str, str] = {}
+    for key in ("id", "term", "definition", "gloss", "category"):
+        if key not in values:
+            if key in REQUIRED:
+                checks.add(start, f"{key}: missing" + (f" (entry {scalars['id']!r})" if "id" in scalars else ""))
+            continue
+        value = _scalar(values[key])
+        if value is None:
+            checks.add(key_lines[key], f"{key}: expected a string")
+        elif not value and key in REQUIRED:
+            checks.add(key_lines[key], f"{key}: empty")
+        else:
+            scalars[key] = value
+    return scalars
 
 
 # --------------------------------------------------------------------------- suggestions
@@ -455,7 +510,8 @@ def _yaml_str(value: str) -> str:
     return dumped[:-4].strip() if dumped.endswith("\n...") else dumped.removesuffix("...").strip()
 
 
-def glossary_json(glossary: Glossary, occurrences: Mapping[str, Sequence[Mapping[str, str]]]) -> list[dict[str, object]]:
+def glossary_json(glossary: Glossary,
+                  occurrences: Mapping[str, Sequence[Mapping[str, str]]]) -> list[dict[str, object]]:
     """The entries of ``data/glossary.json``: each term with its occurrences [{report, anchor}]."""
     return [
         {
