@@ -22,7 +22,7 @@ through module state.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -30,12 +30,14 @@ from markdown_it.token import Token
 
 #: Markdown ``##`` is the top level of a report's structure (``#`` is the page title).
 TOP_HEADING_TAG_LEVEL = 2
+#: The text of a permalink (plugins that read a heading's text drop it).
+PERMALINK_SYMBOL = "¶"
 
 
 def anchors_plugin(
     md: MarkdownIt,
     *,
-    permalink_symbol: str = "¶",
+    permalink_symbol: str = PERMALINK_SYMBOL,
     heading_label: str = "本节链接",
     paragraph_label: str = "本段链接",
     id_prefix: str = "x-",
@@ -50,15 +52,10 @@ def anchors_plugin(
     :param reserved_ids: ids the page template uses itself; the body never gets them.
     """
     reserved = frozenset(reserved_ids)
+    labels = {"heading": heading_label, "paragraph": paragraph_label}
 
     def _anchors(state: StateCore) -> None:
-        _add_anchors(
-            state,
-            symbol=permalink_symbol,
-            labels={"heading": heading_label, "paragraph": paragraph_label},
-            prefix=id_prefix,
-            reserved=reserved,
-        )
+        _add_anchors(state, symbol=permalink_symbol, labels=labels, prefix=id_prefix, reserved=reserved)
 
     md.core.ruler.push("anchors", _anchors)
 
@@ -72,49 +69,51 @@ def _add_anchors(
     explicit: set[str] = {str(t.attrGet("id")) for t in tokens if t.attrGet("id")}
     used: set[str] = set(reserved)
     toc: list[dict[str, object]] = []
-    headings = paragraphs = 0
-
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open":
-            headings += 1
-            kind, position = "heading", headings
-        elif token.type == "paragraph_open" and not token.hidden:
-            paragraphs += 1
-            kind, position = "paragraph", paragraphs
-        else:
-            continue  # tight-list paragraphs render no tag, so they cannot carry an id
-
-        inline = tokens[index + 1] if index + 1 < len(tokens) else None
-        if inline is None or inline.type != "inline":
-            continue
-        own = token.attrGet("id")
-        if own and str(own) not in used:
-            anchor = str(own)
-            used.add(anchor)
-        else:
-            # a repeated explicit id, or none: derive one that is neither taken nor
-            # claimed by an explicit id further down
-            wanted = str(own) if own else f"{prefix}{'h' if kind == 'heading' else 'p'}{position}"
-            anchor = _unique(wanted, used | explicit)
-            used.add(anchor)
-        token.attrSet("id", anchor)
-
+    counts = {"heading": 0, "paragraph": 0}
+    for token, inline, kind in _blocks(tokens, counts):
+        generated = f"{prefix}{'h' if kind == 'heading' else 'p'}{counts[kind]}"
+        anchor = _assign_id(token, generated, used, explicit)
         if kind == "heading":
             toc.append({"id": anchor, "title": plain_text(inline), "level": heading_level(token)})
-
-        link_open = Token("link_open", "a", 1)
-        link_open.attrSet("class", "permalink")
-        link_open.attrSet("href", f"#{anchor}")
-        link_open.attrSet("aria-label", labels[kind])
-        inline.children = [
-            *(inline.children or []),
-            link_open,
-            Token("text", "", 0, content=symbol),
-            Token("link_close", "a", -1),
-        ]
-
+        inline.children = [*(inline.children or []), *_permalink(anchor, labels[kind], symbol)]
     state.env["toc"] = toc
-    state.env["paragraph_count"] = paragraphs
+    state.env["paragraph_count"] = counts["paragraph"]
+
+
+def _blocks(tokens: list[Token], counts: dict[str, int]) -> Iterator[tuple[Token, Token, str]]:
+    """Each heading and visible paragraph with its inline token and its kind; ``counts`` counts
+    the blocks of each kind so far (tight-list paragraphs render no tag, so they cannot carry an id)."""
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            kind = "heading"
+        elif token.type == "paragraph_open" and not token.hidden:
+            kind = "paragraph"
+        else:
+            continue
+        counts[kind] += 1
+        inline = tokens[index + 1] if index + 1 < len(tokens) else None
+        if inline is not None and inline.type == "inline":
+            yield token, inline, kind
+
+
+def _assign_id(token: Token, generated: str, used: set[str], explicit: set[str]) -> str:
+    """Give ``token`` its own id, or (when it has none or a repeated one) one derived from it or
+    ``generated`` that is neither ``used`` nor claimed by an explicit id further down."""
+    own = token.attrGet("id")
+    wanted = str(own) if own else generated
+    anchor = wanted if own and wanted not in used else _unique(wanted, used | explicit)
+    used.add(anchor)
+    token.attrSet("id", anchor)
+    return anchor
+
+
+def _permalink(anchor: str, label: str, symbol: str) -> list[Token]:
+    """``<a class="permalink" href="#anchor" aria-label="label">symbol</a>`` as tokens."""
+    link_open = Token("link_open", "a", 1)
+    link_open.attrSet("class", "permalink")
+    link_open.attrSet("href", f"#{anchor}")
+    link_open.attrSet("aria-label", label)
+    return [link_open, Token("text", "", 0, content=symbol), Token("link_close", "a", -1)]
 
 
 def heading_level(token: Token) -> int:

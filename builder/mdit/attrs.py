@@ -39,7 +39,7 @@ def _find_close(src: str, start: int, end: int) -> int | None:
     return None
 
 
-def _lead_rule(state: "StateInline", silent: bool) -> bool:
+def _lead_rule(state: StateInline, silent: bool) -> bool:
     if state.pos != 0 or not state.src.startswith("**"):
         return False
     close = _find_close(state.src, 2, state.posMax)
@@ -60,12 +60,12 @@ def _lead_rule(state: "StateInline", silent: bool) -> bool:
     return True
 
 
-def lead_plugin(md: "MarkdownIt") -> None:
+def lead_plugin(md: MarkdownIt) -> None:
     """Bold lead-ins ``**…**`` at the start of a block, regardless of what follows."""
     md.inline.ruler.before("emphasis", "report_lead", _lead_rule)
 
 
-def configure(md: "MarkdownIt") -> "MarkdownIt":
+def configure(md: MarkdownIt) -> MarkdownIt:
     """Add block attributes and lead-ins to ``md``; returns ``md``."""
     md.use(attrs_block_plugin, allowed=list(ALLOWED_BLOCK_ATTRS))
     md.use(lead_plugin)

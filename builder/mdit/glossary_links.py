@@ -28,15 +28,17 @@ report template prints it), so screen readers announce the definition too.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from builder.glossary.pages import GLOSSARY_PAGE
 from builder.glossary.terms import Glossary, TermSpan
+from builder.mdit.text_runs import text_outside_links
 
-from .text_runs import text_outside_links
-
+#: The link policies: which occurrences of a term become links.
 POLICIES = ("first-per-section", "first-per-page", "every")
 DEFAULT_POLICY = "first-per-section"
 
@@ -46,7 +48,7 @@ def glossary_links_plugin(
     *,
     glossary: Glossary,
     policy: str = DEFAULT_POLICY,
-    href: str = "glossary/index.html",
+    href: str = GLOSSARY_PAGE,
     describedby_prefix: str | None = "term-def-",
     css_class: str = "term",
 ) -> None:
@@ -58,39 +60,96 @@ def glossary_links_plugin(
         section), ``first-per-page`` or ``every``.  Every occurrence is recorded either way.
     :param href: the glossary page, relative to the rendered page; ``#<id>`` is appended.
     :param describedby_prefix: links get ``aria-describedby="<prefix><id>"``; None for none.
+        (The page's list of terms gives each definition the id ``term-def-<id>``.)
+    :param css_class: the class of the links.
     """
     if policy not in POLICIES:
         raise ValueError(f"policy must be one of {', '.join(POLICIES)}, got {policy!r}")
 
     def _rule(state: StateCore) -> None:
-        _link_terms(state, glossary, policy, href, describedby_prefix, css_class)
+        linker = _Linker(glossary, policy, href, describedby_prefix, css_class)
+        linker.link_terms(state.tokens)
+        state.env["glossary_occurrences"] = linker.occurrences
+        state.env["glossary_terms"] = list(linker.used)
 
     md.core.ruler.push("glossary_links", _rule)
 
 
-def _link_terms(state: StateCore, glossary: Glossary, policy: str, href: str,
-                describedby_prefix: str | None, css_class: str) -> None:
-    occurrences: list[dict[str, object]] = []
-    used: dict[str, None] = {}  # term ids in order of first use
-    linked: set[str] = set()
-    anchor = ""
-    for token in state.tokens:
-        kind = token.type
-        if kind == "inline":
-            if token.children:
-                by_child = _spans_by_child(token.children, glossary)
-                if by_child:
-                    token.children = _linked_children(
-                        token.children, by_child, glossary, anchor=anchor, every=policy == "every",
-                        linked=linked, used=used, occurrences=occurrences, href=href,
-                        describedby_prefix=describedby_prefix, css_class=css_class)
-            continue
-        if kind == "heading_open" and policy == "first-per-section":
-            linked = set()
-        if kind in ("heading_open", "paragraph_open") and token.attrGet("id"):
-            anchor = str(token.attrGet("id"))
-    state.env["glossary_occurrences"] = occurrences
-    state.env["glossary_terms"] = list(used)
+@dataclass
+class _Linker:
+    """The linking of one page (internal): the plugin's options, and what it has linked so far."""
+
+    glossary: Glossary
+    policy: str
+    href: str
+    describedby_prefix: str | None
+    css_class: str
+    linked: set[str] = field(default_factory=set)
+    """The terms linked in the current section (``first-per-section``) or page."""
+    used: dict[str, None] = field(default_factory=dict)
+    """The ids of the terms used, in order of first use."""
+    occurrences: list[dict[str, object]] = field(default_factory=list)
+    """Every occurrence: {"term", "anchor", "linked"}."""
+
+    def link_terms(self, tokens: list[Token]) -> None:
+        """Link the terms of every block of ``tokens``, recording each occurrence under the id
+        of its block."""
+        anchor = ""
+        for token in tokens:
+            kind = token.type
+            if kind == "inline":
+                if token.children:
+                    self._link_block(token, anchor)
+                continue
+            if kind == "heading_open" and self.policy == "first-per-section":
+                self.linked = set()
+            if kind in ("heading_open", "paragraph_open") and token.attrGet("id"):
+                anchor = str(token.attrGet("id"))
+
+    def _link_block(self, inline: Token, anchor: str) -> None:
+        children = inline.children or []
+        by_child = _spans_by_child(children, self.glossary)
+        if not by_child:
+            return
+        out: list[Token] = []
+        for n, child in enumerate(children):
+            if n in by_child:
+                out += self._split(child, by_child[n], anchor)
+            else:
+                out.append(child)
+        inline.children = out
+
+    def _split(self, child: Token, spans: list[tuple[TermSpan, int]], anchor: str) -> list[Token]:
+        """A text child with the ``spans`` in it (each with the child's offset) that the policy
+        links split out into links; every span is recorded."""
+        out: list[Token] = []
+        pos = 0
+        text = child.content
+        for span, offset in spans:
+            start, end = span.start - offset, span.end - offset
+            make_link = self.policy == "every" or span.term_id not in self.linked
+            self.occurrences.append({"term": span.term_id, "anchor": anchor, "linked": make_link})
+            self.used.setdefault(span.term_id, None)
+            if not make_link:
+                continue
+            self.linked.add(span.term_id)
+            if start > pos:
+                out.append(_text(text[pos:start], child))
+            out += self._link(span.term_id, text[start:end], child)
+            pos = end
+        if pos < len(text):
+            out.append(_text(text[pos:], child))
+        return out
+
+    def _link(self, term_id: str, text: str, like: Token) -> list[Token]:
+        term = self.glossary.by_id[term_id]
+        attrs: dict[str, str | int | float] = {"class": self.css_class, "href": f"{self.href}#{term.id}",
+                                               "data-term": term.id, "data-definition": term.definition}
+        if self.describedby_prefix is not None:
+            attrs["aria-describedby"] = f"{self.describedby_prefix}{term.id}"
+        return [Token("link_open", "a", 1, attrs=attrs, level=like.level, markup="glossary", info="auto"),
+                _text(text, like, level=like.level + 1),
+                Token("link_close", "a", -1, level=like.level, markup="glossary", info="auto")]
 
 
 def _spans_by_child(children: list[Token], glossary: Glossary) -> dict[int, list[tuple[TermSpan, int]]]:
@@ -105,43 +164,6 @@ def _spans_by_child(children: list[Token], glossary: Glossary) -> dict[int, list
         if holder is not None:
             by_child.setdefault(holder[0], []).append((span, holder[1]))
     return by_child
-
-
-def _linked_children(children: list[Token], by_child: dict[int, list[tuple[TermSpan, int]]],
-                     glossary: Glossary, *, anchor: str, every: bool, linked: set[str], used: dict[str, None],
-                     occurrences: list[dict[str, object]], href: str, describedby_prefix: str | None,
-                     css_class: str) -> list[Token]:
-    """``children`` with the spans of ``by_child`` that the policy links split out into links;
-    every span is recorded in ``occurrences``."""
-    out: list[Token] = []
-    for n, child in enumerate(children):
-        if n not in by_child:
-            out.append(child)
-            continue
-        pos = 0
-        text = child.content
-        for span, offset in by_child[n]:
-            start, end = span.start - offset, span.end - offset
-            make_link = every or span.term_id not in linked
-            occurrences.append({"term": span.term_id, "anchor": anchor, "linked": make_link})
-            used.setdefault(span.term_id, None)
-            if not make_link:
-                continue
-            linked.add(span.term_id)
-            if start > pos:
-                out.append(_text(text[pos:start], child))
-            term = glossary.by_id[span.term_id]
-            attrs = {"class": css_class, "href": f"{href}#{term.id}", "data-term": term.id,
-                     "data-definition": term.definition}
-            if describedby_prefix is not None:
-                attrs["aria-describedby"] = f"{describedby_prefix}{term.id}"
-            out.append(Token("link_open", "a", 1, attrs=attrs, level=child.level, markup="glossary", info="auto"))
-            out.append(_text(text[start:end], child, level=child.level + 1))
-            out.append(Token("link_close", "a", -1, level=child.level, markup="glossary", info="auto"))
-            pos = end
-        if pos < len(text):
-            out.append(_text(text[pos:], child))
-    return out
 
 
 def _text(content: str, like: Token, level: int | None = None) -> Token:

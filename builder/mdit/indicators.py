@@ -20,27 +20,45 @@ Side results travel back through ``env``, never module state.
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping, Sequence
 from html import escape
+from itertools import pairwise
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererProtocol
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
 
 from builder.indicators.extract import Context, Indicator, extract_paragraph
+from builder.mdit.anchors import PERMALINK_SYMBOL, heading_level, plain_text
+from builder.mdit.text_runs import text_outside_links
 
-from .text_runs import text_outside_links
-from builder.mdit.anchors import heading_level, plain_text
 
+def indicators_plugin(md: MarkdownIt, *, permalink_symbol: str = PERMALINK_SYMBOL) -> None:
+    """Add the ``indicators`` core rule at the end of the core chain, and the renderers of its
+    ``<data>`` tokens.
 
-def indicators_plugin(md: MarkdownIt) -> None:
-    """Add the ``indicators`` core rule at the end of the core chain."""
-    md.core.ruler.push("indicators", _indicators)
+    :param permalink_symbol: the permalink text the anchors plugin gave headings (dropped from
+        their titles).
+    """
+
+    def _rule(state: StateCore) -> None:
+        _indicators(state, permalink_symbol)
+
+    md.core.ruler.push("indicators", _rule)
     md.add_render_rule("indicator_open", _render_open)
-    md.add_render_rule("indicator_close", lambda self, tokens, idx, options, env: "</data>")
+    md.add_render_rule("indicator_close", _render_close)
 
 
-def _render_open(self, tokens: list[Token], idx: int, options, env) -> str:
+def _render_open(self: RendererProtocol, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                 env: MutableMapping[str, object]) -> str:
     return "<data" + "".join([f' {_escape(str(k))}="{_escape(str(v))}"' for k, v in tokens[idx].attrs.items()]) + ">"
+
+
+def _render_close(self: RendererProtocol, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                  env: MutableMapping[str, object]) -> str:
+    return "</data>"
 
 
 _SPECIAL = re.compile("[&<>\"']")
@@ -51,7 +69,7 @@ def _escape(text: str) -> str:
     return escape(text) if _SPECIAL.search(text) else text
 
 
-def _indicators(state: StateCore) -> None:
+def _indicators(state: StateCore, permalink_symbol: str) -> None:
     tokens = state.tokens
     year = state.env.get("report_year")
     base = Context(report_year=year if isinstance(year, int) else None, report=str(state.env.get("report", "")))
@@ -63,7 +81,8 @@ def _indicators(state: StateCore) -> None:
             continue
         if token.type == "heading_open":
             level = heading_level(token)
-            headings = [h for h in headings if h[0] < level] + [(level, plain_text(inline).rstrip("¶").strip())]
+            title = plain_text(inline).rstrip(permalink_symbol).strip()
+            headings = [h for h in headings if h[0] < level] + [(level, title)]
         elif token.type == "paragraph_open" and token.attrGet("id"):
             context = Context(sections=tuple(t for _, t in headings), report_year=base.report_year,
                               report=base.report)
@@ -103,7 +122,7 @@ def _wrap(inline: Token, anchor: str, context: Context) -> list[Indicator]:
 def _wrapped(content: str, offset: int, figures: list[Indicator]) -> list[Token]:
     """A text child's content (at ``offset`` in the paragraph's text) as text tokens with each
     of ``figures`` (in order) in ``indicator_open`` / ``indicator_close``."""
-    if any(a.end > b.start for a, b in zip(figures, figures[1:])):
+    if any(a.end > b.start for a, b in pairwise(figures)):
         return _wrapped_overlapping(content, offset, figures)
     out: list[Token] = []
     pos = 0

@@ -5,8 +5,8 @@ child that holds each match."""
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from markdown_it.token import Token
 
