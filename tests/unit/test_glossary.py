@@ -11,9 +11,17 @@ from pathlib import Path
 import pytest
 
 from builder.core.errors import SourceError
-from builder.glossary.terms import (Glossary, Term, find_terms, load_glossary, parse_glossary, suggest_terms,
-                              suggestion_id, suggestions_yaml)
 from builder.glossary.pages import glossary_context, letter, report_terms, sort_key
+from builder.glossary.terms import (
+    Glossary,
+    Term,
+    find_terms,
+    load_glossary,
+    parse_glossary,
+    suggest_terms,
+    suggestion_id,
+    suggestions_yaml,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "site_src" / "glossary.yaml"
@@ -50,7 +58,8 @@ def test_duplicate_id_names_file_and_line() -> None:
 
 
 def test_duplicate_term_and_alias() -> None:
-    text = ENTRY.format(id="a", term="放管服", definition="x") + "- id: b\n  term: 乙\n  aliases: [“放管服”]\n  definition: y\n  gloss: g\n"
+    text = (ENTRY.format(id="a", term="放管服", definition="x")
+            + "- id: b\n  term: 乙\n  aliases: [“放管服”]\n  definition: y\n  gloss: g\n")
     assert error(text) == ("site_src/glossary.yaml:7: duplicate term or alias '“放管服”' "
                            "(also '放管服' on line 2)")
 
@@ -210,7 +219,8 @@ def test_suggest_quoted_shorthand_and_formulae_absent_from_the_glossary() -> Non
               ("r", "p2", "深化两减六治三提升专项行动。落实“六个一”。学习十九届四中全会精神。"),
               ("r", "p3", "“有件必备、有备必审、有错必纠”。这是“一句完整的话，不是简称。”")]
     found = suggest_terms(g, blocks)
-    assert [(s.term, s.count) for s in found] == [("六个一", 2), ("有件必备、有备必审、有错必纠", 1), ("两减六治三提升", 1)]
+    assert [(s.term, s.count) for s in found] == [
+        ("六个一", 2), ("有件必备、有备必审、有错必纠", 1), ("两减六治三提升", 1)]
     first = found[0]
     assert (first.report, first.anchor, first.example) == ("r", "p1", "推进“六个一”走访。")
     stubs = suggestions_yaml(found[:1], taken={"liu-ge-yi"})
@@ -232,7 +242,8 @@ def test_glossary_context_groups_backlinks_by_report() -> None:
     g = glossary("放管服", "六稳")
     context = glossary_context(g, {"t0": [{"report": "r1", "anchor": "s1-p2"}, {"report": "r1", "anchor": "s2"},
                                           {"report": "r2", "anchor": "p1"}]},
-                               titles={"r1": "报告一", "r2": "报告二"}, urls={"r1": "reports/r1.html", "r2": "reports/r2.html"})
+                               titles={"r1": "报告一", "r2": "报告二"},
+                               urls={"r1": "reports/r1.html", "r2": "reports/r2.html"})
     first = context["entries"][0]
     assert (first["term"], first["count"]) == ("放管服", 3)
     assert first["reports"][0]["anchors"][1] == {"anchor": "s2", "url": "../reports/r1.html#s2"}

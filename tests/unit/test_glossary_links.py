@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fixture_file import fixture_params
 from markdown_it import MarkdownIt
 
 from builder.glossary.terms import parse_glossary
 from builder.mdit.anchors import anchors_plugin
 from builder.mdit.attrs import configure
 from builder.mdit.glossary_links import glossary_links_plugin
-from fixture_file import fixture_params
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "glossary_links.md"
 
@@ -73,7 +73,8 @@ def test_every_occurrence_is_recorded_whatever_the_policy() -> None:
                            ("every", [True, True, True, True])):
         _, env = render(text, policy=policy)
         assert env["glossary_occurrences"] == [
-            {"term": "fgf", "anchor": a, "linked": l} for a, l in zip(["s1", "s1-p1", "s1-p1", "s2-p1"], linked)
+            {"term": "fgf", "anchor": a, "linked": is_link}
+            for a, is_link in zip(["s1", "s1-p1", "s1-p1", "s2-p1"], linked, strict=True)
         ], policy
         assert env["glossary_terms"] == ["fgf"]
 

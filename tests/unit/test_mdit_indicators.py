@@ -53,6 +53,17 @@ def test_figures_are_wrapped_and_reported_through_env():
     assert "12345" not in "".join(d.get_text() for d in data)
 
 
+def test_sections_are_the_heading_titles_without_their_permalinks():
+    env = {"report_year": 2020, "report": "r"}
+    _md().render(BODY, env)
+    assert [i.section for i in env["indicators"]] == ["一、2019年工作回顾", "二、2020年主要任务", "二、2020年主要任务"]
+    md = (configure(MarkdownIt("commonmark", {"html": False})).use(anchors_plugin, permalink_symbol="#")
+          .use(indicators_plugin, permalink_symbol="#"))
+    other = {"report_year": 2020, "report": "r"}
+    md.render(BODY, other)
+    assert [i.section for i in other["indicators"]] == [i.section for i in env["indicators"]]
+
+
 def test_built_site_sidebar_links_land_on_wrapped_figures():
     meta = (
         "---\ntitle: 2020年苏州市政府工作报告\nkind: government_work_report\nissuer: 苏州市人民政府\n"
@@ -113,7 +124,9 @@ def _wrap_one_by_one(inline, items):
     the text before the later figure (how the plugin first did it): the reference."""
     from markdown_it.token import Token
 
-    from builder.mdit.indicators import _opening
+    def opening(item):
+        return Token("indicator_open", "data", 1, attrs={"class": "indicator", "id": item.id,
+                                                         "value": item.data_value, "data-kind": item.kind})
 
     children = inline.children
     pieces, text, depth = [], "", 0
@@ -136,7 +149,8 @@ def _wrap_one_by_one(inline, items):
                 head, *rest = replacements.get(n) or [children[n]]
                 start, end, c = item.start - offset, item.end - offset, head.content
                 new = [Token("text", "", 0, content=c[:start])] if c[:start] else []
-                new += [_opening(item), Token("text", "", 0, content=c[start:end]), Token("indicator_close", "data", -1)]
+                new += [opening(item), Token("text", "", 0, content=c[start:end]),
+                        Token("indicator_close", "data", -1)]
                 if c[end:]:
                     new.append(Token("text", "", 0, content=c[end:]))
                 replacements[n] = new + rest
@@ -146,6 +160,7 @@ def _wrap_one_by_one(inline, items):
 
 def test_wrapping_figures_matches_wrapping_them_one_by_one(monkeypatch):
     import random
+    from itertools import pairwise
 
     import builder.mdit.indicators as plugin
     from builder.indicators.extract import Indicator
@@ -163,7 +178,7 @@ def test_wrapping_figures_matches_wrapping_them_one_by_one(monkeypatch):
     before_wrapping = configure(MarkdownIt("commonmark", {"html": False})).use(anchors_plugin)
     for _ in range(400):  # adjacent, repeated, overlapping, whole-text and markup-crossing spans
         cuts = sorted(rng.sample(range(len(text) + 1), 6))
-        spans[:] = [(a, b) for a, b in zip(cuts, cuts[1:]) if a < b and rng.random() < 0.7]
+        spans[:] = [(a, b) for a, b in pairwise(cuts) if a < b and rng.random() < 0.7]
         spans += [(a, min(len(text), a + rng.randrange(1, 5))) for a, _ in spans if rng.random() < 0.3]
         rng.shuffle(spans)
         for body in (text, f"**{text[:9]}**{text[9:]}", f"{text[:9]}\n{text[9:]}"):
