@@ -38,7 +38,7 @@ def seed_report() -> list[str]:
     """The bundled page's government work report, one paragraph per line (via our own ingest)."""
     sys.path.insert(0, str(ROOT))
     from builder.core.config import load_config
-    from builder.build.pipeline import reports_from_page
+    from builder.commands.ingest import reports_from_page
 
     config = load_config(ROOT / "config.yaml")
     page = ROOT / "site_src/scraped/000_8b8113f56c6b1839.txt"

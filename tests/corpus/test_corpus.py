@@ -8,7 +8,7 @@ import yaml
 from builder.ingest.clean import clean_document
 from builder.core.config import parse_config
 from builder.ingest.read import read_source
-from builder.build.pipeline import reports_from_page
+from builder.commands.ingest import reports_from_page
 from builder.ingest.textcheck import split_sentences
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from builder.core.config import load_config
-from builder.build.pipeline import build_site
+from builder.commands.build import build_site
 
 
 def build(site: Path, **kwargs):

@@ -20,7 +20,7 @@ import yaml
 
 from builder.core.config import load_config
 from builder.indicators.extract import extract_report
-from builder.build.pipeline import reports_from_page
+from builder.commands.ingest import reports_from_page
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "site_src" / "scraped" / "000_8b8113f56c6b1839.txt"

@@ -8,14 +8,19 @@ from pathlib import Path
 import pytest
 
 from builder.core.errors import SourceError
-from builder.core.model import FRONT_MATTER_KEYS, Paragraph, RemovedLine, Report, Section
+from builder.core.model import Paragraph, RemovedLine, Report, Section
 from builder.sitesrc import (
+    FRONT_MATTER,
+    FRONT_MATTER_KEYS,
+    OPTIONAL_TEXT,
+    TEXT,
     WriteOutcome,
     dump_report,
     is_hand_edited,
     markdown_parser,
     parse_front_matter,
     parse_report_markdown,
+    validate_reports,
     write_report,
 )
 
@@ -287,3 +292,27 @@ def test_write_report_takes_the_markdown_already_dumped(tmp_path: Path) -> None:
     write_report(b, sample_report(), VERSION)
     assert a.read_bytes() == b.read_bytes()
     assert write_report(a, sample_report(), VERSION, fresh=fresh).status == "unchanged"
+
+
+@pytest.mark.parametrize("key", [k.name for k in FRONT_MATTER if k.kind in (TEXT, OPTIONAL_TEXT)])
+def test_every_text_key_of_the_schema_is_checked_and_named(key):
+    front = f"title: t\nslug: s\n{key}: [a, b]\n"
+    with pytest.raises(SourceError) as info:
+        parse_front_matter(f"---\n{front}---\nbody\n", "r.md")
+    assert f"front matter: {key}: expected" in str(info.value)
+
+
+def test_validate_reports_checks_what_the_site_needs_of_any_report():
+    from builder.core.model import ReportFile
+
+    def file(path: str, **meta) -> ReportFile:
+        return ReportFile(path=path, meta={"title": "t", "slug": "s", **meta}, body="", body_line=1)
+
+    validate_reports([file("a.md"), file("b.md", slug="t", year=2020)])
+    for bad, message in [([file("a.md", slug="A b")], "a.md: front matter: slug: 'A b' is not made of"),
+                         ([file("a.md", title=" ")], "a.md: front matter: title: expected a non-empty string"),
+                         ([file("a.md", year="2020")], "a.md: front matter: year: expected a whole number"),
+                         ([file("a.md"), file("b.md")], "b.md: duplicate slug 's', also used by a.md")]:
+        with pytest.raises(SourceError) as info:
+            validate_reports(bad)
+        assert str(info.value).startswith(message)
