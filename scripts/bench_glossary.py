@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from builder.text import segment  # noqa: E402
 from builder.glossary.terms import load_glossary  # noqa: E402
 from builder.render.markdown import glossary_parser, page_parser  # noqa: E402
 from builder.sitesrc import parse_front_matter  # noqa: E402
+from builder.text import segment  # noqa: E402
 
 
 def best(fn, repeat: int) -> float:

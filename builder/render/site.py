@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
@@ -296,6 +295,8 @@ def _publishing_outputs(renderer: PageRenderer, pages: Sequence[ReportPage], sty
 
 def sitemap(base: str, pages: Sequence[ReportPage], has_glossary: bool) -> bytes:
     """``sitemap.xml``: the index, every report page and indicators page, the glossary."""
+    from xml.sax.saxutils import escape  # (it loads urllib.request, ssl and email: only for a sitemap)
+
     urls = ["", *(p.url for p in pages), "indicators/index.html", *(indicators_page_url(p.slug) for p in pages)]
     if has_glossary:
         urls.append(glossary_pages.GLOSSARY_PAGE)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder.core.config import load_config
 from builder.commands.build import build_site
+from builder.core.config import load_config
 
 
 def build(site: Path, **kwargs):

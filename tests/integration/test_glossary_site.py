@@ -15,8 +15,8 @@ from bs4 import BeautifulSoup
 
 from builder.cli import main
 from builder.core.config import load_config
-from builder.glossary.terms import load_glossary
 from builder.glossary.suggest import report_blocks
+from builder.glossary.terms import load_glossary
 from builder.sitesrc import parse_front_matter, parse_report_markdown
 
 ROOT = Path(__file__).resolve().parents[2]

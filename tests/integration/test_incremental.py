@@ -1,9 +1,9 @@
 """The build cache (issue 5): a no-op build does nothing; each input kind invalidates what it should."""
 
 import shutil
-from pathlib import Path
 
 import pytest
+from site_support import build, snapshot, tree  # type: ignore[import-not-found]
 
 from builder import sitesrc
 from builder.commands import build as build_command
@@ -12,7 +12,6 @@ from builder.core import parallel
 from builder.core.errors import BuilderError
 from builder.render import report as report_module
 from builder.render.report import PageRenderer
-from site_support import build, snapshot, tree  # type: ignore[import-not-found]
 
 
 def changed(before: dict, after: dict) -> set[str]:

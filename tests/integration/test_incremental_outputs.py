@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from site_support import build, snapshot, tree  # type: ignore[import-not-found]
 
 from builder import sitesrc
 from builder.build import cache as buildcache
@@ -15,7 +16,6 @@ from builder.core.config import load_config
 from builder.core.hashing import sha256
 from builder.render import templates as render_templates
 from builder.render.templates import INDEX_TEMPLATE, INDICATOR_ROWS_PARTIAL, INDICATORS_REPORT_TEMPLATE, REPORT_TEMPLATE
-from site_support import build, snapshot, tree  # type: ignore[import-not-found]
 
 HUAIAN = "2020-huaian-rdcwhgzbg"
 SUZHOU = "2020-suzhou-zfgzbg"  # the government work report: growth figures

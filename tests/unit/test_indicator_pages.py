@@ -98,7 +98,7 @@ def test_index_lists_reports_with_counts_per_kind_and_links():
     page = soup(files["indicators/index.html"])
     rows = page.select("#indicator-reports tbody tr")
     assert [tr.select_one("a")["href"] for tr in rows] == ["a.html", "b.html"]
-    for tr, slug in zip(rows, ("a", "b")):
+    for tr, slug in zip(rows, ("a", "b"), strict=True):
         cells = [td.get_text() for td in tr.select("td")]
         kinds = [r["kind"] for r in rows_of(files, slug)]
         assert cells == [str(len(kinds))] + [str(kinds.count(k)) for k in ind.KIND_NAMES]
@@ -261,5 +261,5 @@ def test_rendered_pages_are_written_with_their_digests(tmp_path):
     written = output.write_pages(tmp_path, item.outputs)
     assert [n for n, _ in written] == ["reports/a.html", "indicators/a.html"]
     import hashlib
-    for (name, data), (_, digest) in zip(item.outputs, written):
+    for (name, data), (_, digest) in zip(item.outputs, written, strict=True):
         assert (tmp_path / name).read_bytes() == data and hashlib.sha256(data).hexdigest() == digest

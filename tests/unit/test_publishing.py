@@ -12,10 +12,10 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from builder.build.scheduler import build_output
 from builder.commands import pdf as pdf_module
 from builder.core.errors import BuilderError
 from builder.core.model import ReportFile
-from builder.build.scheduler import build_output
 from builder.render.report import PageSettings, site_base
 from builder.render.site import site_root_path
 

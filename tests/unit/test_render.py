@@ -183,8 +183,9 @@ def test_index_lists_reports_in_order_with_summary(tmp_path):
 
 
 def test_summary_skips_salutation_and_truncates():
-    assert summarize(["各位代表：", "现在，我代表市人民政府，向大会报告工作，请予审议。", "过去一年，经济运行稳中有进。后文。"]) \
-        == "过去一年，经济运行稳中有进。"
+    paragraphs = ["各位代表：", "现在，我代表市人民政府，向大会报告工作，请予审议。",
+                  "过去一年，经济运行稳中有进。后文。"]
+    assert summarize(paragraphs) == "过去一年，经济运行稳中有进。"
     long = "甲" * 200
     assert summarize([long]) == "甲" * 79 + "…"
     assert summarize([]) == ""
@@ -366,7 +367,8 @@ def test_unwritable_output_is_one_line_output_error(tmp_path):
 
 
 def page_with(body_html: str) -> str:
-    return f"<html><body><nav>{body_html}</nav><article><div class='report-body'>{body_html}</div></article></body></html>"
+    return (f"<html><body><nav>{body_html}</nav><article><div class='report-body'>{body_html}</div></article>"
+            "</body></html>")
 
 
 def test_check_text_kept_accepts_rendered_page(tmp_path):

@@ -67,7 +67,8 @@ def test_a_sites_own_rows_template_is_rendered(tmp_path):
 
 # ----------------------------------------------------------------- the text-loss check on the body HTML
 
-BODY_HTML = '<p id="p1">第一句。<a href="#p1">¶</a></p>\n<h2 id="s1">标题</h2>\n<p>第二句！<data value="1">1元</data>。</p>\n'
+BODY_HTML = ('<p id="p1">第一句。<a href="#p1">¶</a></p>\n<h2 id="s1">标题</h2>\n'
+             '<p>第二句！<data value="1">1元</data>。</p>\n')
 
 
 def _page(before: str = "", inside: str = BODY_HTML, after: str = "") -> str:
@@ -118,7 +119,8 @@ def test_check_text_kept_with_the_body_html_still_fails_the_page_that_lost_a_sen
 def test_a_rendered_report_page_is_checked_on_its_body_html(monkeypatch):
     seen = []
     embedded = textloss.embedded_body_text
-    monkeypatch.setattr(textloss, "embedded_body_text", lambda page, body: seen.append(embedded(page, body)) or seen[-1])
+    monkeypatch.setattr(textloss, "embedded_body_text",
+                        lambda page, body: seen.append(embedded(page, body)) or seen[-1])
     monkeypatch.setattr(textloss, "fast_body_text", lambda page: pytest.fail("the page was read whole"))
     body = "{#p1}\n各位代表：\n\n{#s1}\n## 一、回顾\n\n{#s1-p1}\n**经济。**地区生产总值增长6%，“放管服”改革。\n"
     report = ReportFile(path="site_src/reports/r.md", body=body, body_line=3, meta={
@@ -133,7 +135,8 @@ def test_a_rendered_report_page_is_checked_on_its_body_html(monkeypatch):
 def _plain_body_sentences(body: str) -> list[tuple[int, str]]:
     """body_sentences as first written: every pattern on every line, split after 。！？；."""
     out = []
-    for index, line in enumerate(re.split(r"\r\n|\r|\n", body)):
+    for index, raw in enumerate(re.split(r"\r\n|\r|\n", body)):
+        line = raw
         if re.match(r"^\s*\{[^{}]*\}\s*$", line) or re.match(
                 r"^\s{0,3}(=+|-+|(\*\s*){3,}|(-\s*){3,}|(_\s*){3,}|`{3,}.*|~{3,}.*)\s*$", line):
             continue

@@ -62,12 +62,14 @@ def sample_report(**changes) -> Report:
                         "1.经济发展增实力。",
                         paragraphs=(
                             Paragraph("s1-1-p1", "预计实现地区生产总值1.93万亿元，增长6%。"),
-                            Paragraph("s1-1-p2", "创新驱动发展战略深入实施。全社会研发投入占比3.25%。", "创新驱动发展战略深入实施。"),
+                            Paragraph("s1-1-p2", "创新驱动发展战略深入实施。全社会研发投入占比3.25%。",
+                                      "创新驱动发展战略深入实施。"),
                         ),
                     ),
                 ),
             ),
-            Section("s2", 1, "二、2020年主要任务", paragraphs=(Paragraph("s2-p1", "一是稳增长；二是促改革。", "一是稳增长；"),)),
+            Section("s2", 1, "二、2020年主要任务",
+                    paragraphs=(Paragraph("s2-p1", "一是稳增长；二是促改革。", "一是稳增长；"),)),
         ),
     )
     base.update(changes)
@@ -89,14 +91,16 @@ def test_dump_format():
     file = parse_front_matter(text, "r.md")
     assert not is_hand_edited(file)
     assert file.meta["year"] == 2020 and file.meta["builder_version"] == VERSION
-    assert file.meta["cleaning_log"] == [{"line": 3, "rule": "site-banner", "text": "来源：社会实践报告 时间：2020-06-04"}]
+    assert file.meta["cleaning_log"] == [
+        {"line": 3, "rule": "site-banner", "text": "来源：社会实践报告 时间：2020-06-04"}]
     assert text.splitlines()[file.body_line - 1] == "" and text.splitlines()[file.body_line] == "{#p1}"
 
 
 def test_round_trip():
     report = sample_report()
     assert parse_report_markdown(parse_front_matter(dump_report(report, VERSION), "r.md")) == report
-    assert parse_report_markdown(parse_front_matter(dump_report(sample_report(year=None), VERSION), "r.md")).year is None
+    without_year = dump_report(sample_report(year=None), VERSION)
+    assert parse_report_markdown(parse_front_matter(without_year, "r.md")).year is None
 
 
 def test_rendered_html_has_ids_and_leads():
@@ -162,7 +166,8 @@ def test_untrusted_block_attributes_are_dropped():
 def test_missing_front_matter():
     with pytest.raises(SourceError) as info:
         parse_front_matter("## 一、标题\n", "site_src/reports/a.md")
-    assert str(info.value) == "site_src/reports/a.md:1: no front matter at the top of the file (Did you forget the `---` lines?)"
+    assert str(info.value) == ("site_src/reports/a.md:1: no front matter at the top of the file "
+                               "(Did you forget the `---` lines?)")
 
 
 def test_unclosed_front_matter():
@@ -196,7 +201,8 @@ def test_yaml_error_line_points_at_the_bad_line():
         ("title: [a]\nslug: b", "a.md:2: front matter: title: expected a non-empty string, got a list"),
         ("title: a\nslug: b\nyear: soon", "a.md:4: front matter: year: expected a year such as 2020 or null, got str"),
         ("title: a\nslug: b\npreamble: {a: 1}", "a.md:4: front matter: preamble: expected a list of lines"),
-        ("title: a\nslug: b\ncleaning_log: [1]", "a.md:4: front matter: cleaning_log: entry 1: expected {line: <number>, rule: <text>, text: <text>}"),
+        ("title: a\nslug: b\ncleaning_log: [1]",
+         "a.md:4: front matter: cleaning_log: entry 1: expected {line: <number>, rule: <text>, text: <text>}"),
         ("- a\n- b", "a.md:2: front matter must be `key: value` lines, got a list (Did you forget the `---` lines?)"),
     ],
 )
@@ -278,7 +284,8 @@ def test_edited_front_matter_only_is_not_a_hand_edit_of_the_body(tmp_path: Path)
     # Only the body is guarded by body_sha256: front matter is regenerated from the pipeline.
     path = tmp_path / "r.md"
     write_report(path, sample_report(), VERSION)
-    path.write_text(path.read_text(encoding="utf-8").replace("builder_version: 0.1.0", "builder_version: 0.0.9"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("builder_version: 0.1.0", "builder_version: 0.0.9"), encoding="utf-8")
     assert write_report(path, sample_report(), VERSION).status == "updated"
 
 
