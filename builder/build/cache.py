@@ -334,7 +334,6 @@ class BuildCache:
         self._glossary: tuple[str, Glossary | None] | None = None
         self._pinyin: PinyinKeys | None = None
         self._bytecode: tuple[jinja2.BytecodeCache | None] | None = None
-        self._renderer: PageRenderer | None = None
         self.inputs = FileDigests(self.folder, fresh=fresh)
         """The digests of the input files (kept in memory by ``builder serve`` too)."""
 
@@ -392,14 +391,12 @@ class BuildCache:
         return self._bytecode[0]
 
     def renderer(self, settings: PageSettings) -> PageRenderer:
-        """The page renderer of ``settings`` with this cache's compiled templates and pinyin keys;
-        the same one for the next build with the same settings (``builder serve``), so its
-        templates are not loaded again."""
+        """A page renderer of ``settings`` with this cache's compiled templates and pinyin keys
+        (a new one per build: its template environment sees the site's template folder as it is
+        now; loading compiled templates costs under a millisecond)."""
         from builder.render.report import PageRenderer
 
-        if self._renderer is None or self._renderer.settings != settings:
-            self._renderer = PageRenderer(settings, bytecode=self.bytecode, pinyin=self.pinyin)
-        return self._renderer
+        return PageRenderer(settings, bytecode=self.bytecode, pinyin=self.pinyin)
 
     def _save(self, key: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -65,8 +65,8 @@ def build_output(sources: Sequence[ReportSource], settings: PageSettings, out_di
         else:
             renderer = cache.renderer(settings)
             stored = _render_changed(renderer, plan, staged, cache)
-            parts, policy = StoredParts(stored, cache.parts_folder, settings.glossary), _OutputPolicy(
-                renderer, cache, stored)
+            parts = StoredParts(stored, cache.parts_folder, settings.glossary)
+            policy = _OutputPolicy(renderer, cache, stored)
         _stage_site_outputs(renderer, parts, staged, policy)
         _carry_pdfs(parts, pdfs, staged, policy)
         if cache is not None:

@@ -9,7 +9,6 @@ the cache folder remembers what each page yielded, so a build ingests only the p
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -23,7 +22,7 @@ from builder import __version__
 from builder.core import parallel
 from builder.core.config import Config, load_config
 from builder.core.errors import BuilderError, InputError, TextLossError
-from builder.core.hashing import builder_fingerprint
+from builder.core.hashing import builder_fingerprint, sha256
 from builder.core.model import CleanedDocument, RemovedLine, Report, ReportDraft
 from builder.sitesrc import (
     dump_report,
@@ -313,7 +312,7 @@ def _save_state(config: Config, state: dict) -> None:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return sha256(path.read_bytes())
 
 
 def changed_pages(config: Config, *, clean: bool = False, inputs: FileDigests | None = None) -> list[Path]:
