@@ -37,8 +37,8 @@ PLACES = ["无锡", "常州", "南通", "扬州", "镇江", "泰州", "徐州", 
 def seed_report() -> list[str]:
     """The bundled page's government work report, one paragraph per line (via our own ingest)."""
     sys.path.insert(0, str(ROOT))
+    from builder.commands.ingest import reports_from_page
     from builder.core.config import load_config
-    from builder.build.pipeline import reports_from_page
 
     config = load_config(ROOT / "config.yaml")
     page = ROOT / "site_src/scraped/000_8b8113f56c6b1839.txt"

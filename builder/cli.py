@@ -1,15 +1,13 @@
-"""The command line: thin verbs over builder.build.pipeline.  User errors are one line, exit 1."""
+"""The command line: argparse, then the verb's ``builder.commands`` module.  User errors are one line, exit 1."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from builder import __version__
-from builder.core.config import load_config
 from builder.core.errors import BuilderError
 
 
@@ -67,58 +65,27 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _build(args: argparse.Namespace) -> None:
-    from builder.build.pipeline import build_site
+    from builder.commands import build
 
-    config = load_config(args.config)
-    summary = build_site(config, force=args.force, clean=args.clean, jobs=args.jobs)
-    print(f"built {summary.reports} reports, {summary.pages_written} pages written to "
-          f"{config.relative(config.output_dir)}/ in {summary.seconds:.2f} s"
-          f" ({summary.ingest.pages} scraped pages ingested)")
+    build.run(args.config, force=args.force, clean=args.clean, jobs=args.jobs)
 
 
 def _ingest(args: argparse.Namespace) -> None:
-    from builder.build.pipeline import ingest_pages
+    from builder.commands import ingest
 
-    config = load_config(args.config)
-    started = time.perf_counter()
-    missing = [p for p in args.pages if not p.is_file()]
-    if missing:
-        raise BuilderError("no such file", path=str(missing[0]))
-    summary = ingest_pages(args.pages, config, force=args.force)
-    changed = sum(1 for w in summary.written if w.status in ("created", "updated", "forced"))
-    print(f"ingested {summary.pages} pages: {len(summary.written)} reports, {changed} files written "
-          f"in {time.perf_counter() - started:.2f} s")
+    ingest.run(args.config, args.pages, force=args.force)
 
 
 def _glossary(args: argparse.Namespace) -> None:
-    from builder.glossary.terms import suggestions_yaml
-    from builder.glossary.suggest import suggest
+    from builder.commands import glossary
 
-    config = load_config(args.config)
-    found, taken = suggest(config)
-    if args.limit > 0:
-        found = found[: args.limit]
-    if args.yaml:
-        print(suggestions_yaml(found, taken), end="")
-        return
-    for s in found:
-        print(f"{s.count}\t{s.term}\t{s.report}#{s.anchor}\t{s.example}")
-    print(f"{len(found)} candidate terms absent from the glossary", file=sys.stderr)
+    glossary.run_suggest(args.config, as_yaml=args.yaml, limit=args.limit)
 
 
 def _pdf(args: argparse.Namespace) -> None:
-    from builder.commands.pdf import find_chromium, make_pdfs
-    from builder.build.pipeline import build_site
+    from builder.commands import pdf
 
-    config = load_config(args.config)
-    chromium = find_chromium()  # before building: a missing Chromium is a one-line error
-    quiet = lambda *_args, **_kwargs: None  # noqa: E731
-    build_site(config, say=quiet)  # the pages to print are the current ones
-    started = time.perf_counter()
-    written = make_pdfs(config.output_dir, args.slugs, chromium=chromium)
-    build_site(config, say=quiet)  # now every report page links to its PDF
-    print(f"wrote {len(written)} PDFs to {config.relative(config.output_dir)}/pdf/ "
-          f"in {time.perf_counter() - started:.2f} s")
+    pdf.run(args.config, args.slugs)
 
 
 def _serve(args: argparse.Namespace) -> None:

@@ -4,7 +4,7 @@ The file format::
 
     ---
     title: 2020年苏州市政府工作报告
-    ...                      (FRONT_MATTER_KEYS, in that order)
+    ...                      (FRONT_MATTER, in that order)
     body_sha256: <sha256 of everything after the closing --- line>
     cleaning_log: [{line, rule, text}, ...]
     ---
@@ -28,42 +28,85 @@ scraped text renders verbatim and can never become HTML or a link.
 
 ``body_sha256`` lets :func:`write_report` tell a file nobody touched (safe to
 regenerate) from one edited by hand (kept unless forced).
+
+:data:`FRONT_MATTER` is the one schema of the front matter: the order :func:`dump_report`
+writes the keys in, and the types :func:`parse_front_matter` and :func:`validate_reports` check.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import functools
 import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from builder.core.errors import OutputError, SourceError
+from builder.core.model import Paragraph, RemovedLine, Report, ReportFile, ReportHeader, Section
 from builder.mdit.attrs import configure
-from builder.core.model import FRONT_MATTER_KEYS, Paragraph, RemovedLine, Report, ReportFile, Section
 
-REQUIRED_KEYS = ("title", "slug")
-_STR_KEYS = (
-    "title", "kind", "issuer", "place", "place_short", "slug", "scraped_title", "title_note",
-    "source_file", "source_sha256", "source_url", "scraped_at", "site_category",
-    "builder_version", "body_sha256",
-)
-_OPTIONAL_STR_KEYS = ("delivered", "session", "speaker")
 FORGOT_DASHES = "Did you forget the `---` lines?"
+
+# --- the front-matter schema ----------------------------------------------------------
+
+TEXT = "text"
+"""A string; a number or a date is read as its text, null as ""."""
+OPTIONAL_TEXT = "optional text"
+"""A string or null (kept as None)."""
+YEAR = "year"
+"""A whole number or null (a string of digits is read as its number)."""
+LINES = "lines"
+"""A list of strings (one string is a list of one; null an empty list)."""
+LOG = "log"
+"""The cleaning log: a list of {line: <number>, rule: <text>, text: <text>}."""
+
+
+@dataclass(frozen=True)
+class FrontMatterKey:
+    """One key of a report file's front matter."""
+
+    name: str
+    kind: str
+    """TEXT, OPTIONAL_TEXT, YEAR, LINES or LOG."""
+    required: bool = False
+    """A non-empty string every report file must have."""
+
+
+FRONT_MATTER: tuple[FrontMatterKey, ...] = (
+    FrontMatterKey("title", TEXT, required=True), FrontMatterKey("kind", TEXT), FrontMatterKey("issuer", TEXT),
+    FrontMatterKey("place", TEXT), FrontMatterKey("place_short", TEXT), FrontMatterKey("year", YEAR),
+    FrontMatterKey("slug", TEXT, required=True), FrontMatterKey("delivered", OPTIONAL_TEXT),
+    FrontMatterKey("session", OPTIONAL_TEXT), FrontMatterKey("speaker", OPTIONAL_TEXT),
+    FrontMatterKey("preamble", LINES), FrontMatterKey("scraped_title", TEXT), FrontMatterKey("title_note", TEXT),
+    FrontMatterKey("source_file", TEXT), FrontMatterKey("source_sha256", TEXT), FrontMatterKey("source_url", TEXT),
+    FrontMatterKey("scraped_at", TEXT), FrontMatterKey("site_category", TEXT),
+    FrontMatterKey("builder_version", TEXT), FrontMatterKey("body_sha256", TEXT), FrontMatterKey("cleaning_log", LOG),
+)
+#: The keys in the order they are written.
+FRONT_MATTER_KEYS: tuple[str, ...] = tuple(key.name for key in FRONT_MATTER)
+REQUIRED_KEYS: tuple[str, ...] = tuple(key.name for key in FRONT_MATTER if key.required)
+#: A slug: it becomes the report page's URL.
+SLUG_RE = re.compile(r"[a-z0-9-]+")
+
+
+def _keys(kind: str) -> tuple[str, ...]:
+    return tuple(key.name for key in FRONT_MATTER if key.kind == kind)
 
 
 # --- Markdown ---------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def markdown_parser() -> MarkdownIt:
     """The one configured parser for report bodies (CommonMark, no raw HTML, block ids, leads)."""
     return configure(MarkdownIt("commonmark", {"html": False}))
@@ -153,7 +196,7 @@ class _Dumper(yaml.SafeDumper):
 #: Python ones otherwise.  A file libyaml refuses is read again by the pure loader, so the
 #: error message (and its line) is always PyYAML's own.
 _FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_FastDumper = type("_FastDumper", (getattr(yaml, "CSafeDumper", yaml.SafeDumper),), {})
+_FastDumper: Any = type("_FastDumper", (getattr(yaml, "CSafeDumper", yaml.SafeDumper),), {})
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
@@ -225,47 +268,94 @@ def _check_meta(meta: dict[str, Any], path: str, key_lines: Mapping[str, int]) -
         if key not in meta:
             raise SourceError(f"front matter: missing required key '{key}'", path=path, line=1)
         if not isinstance(value, str) or not value.strip():
-            raise fail(key, f"expected a non-empty string, got {_type_name(value) if not isinstance(value, str) else 'an empty string'}")
-    for key in _STR_KEYS + _OPTIONAL_STR_KEYS:
-        if key not in meta:
-            continue
-        value = meta[key]
-        if isinstance(value, (_dt.date, _dt.datetime)):
-            out[key] = value.isoformat()
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            out[key] = str(value)
-        elif value is None:
-            out[key] = None if key in _OPTIONAL_STR_KEYS else ""
-        elif not isinstance(value, str):
-            raise fail(key, f"expected a string, got {_type_name(value)}")
-    if "year" in meta:
-        year = meta["year"]
-        if isinstance(year, str) and year.strip().isdigit():
-            out["year"] = int(year)
-        elif year is not None and (not isinstance(year, int) or isinstance(year, bool)):
-            raise fail("year", f"expected a year such as 2020 or null, got {_type_name(year)}")
-    if "preamble" in meta:
-        pre = meta["preamble"]
-        if pre is None:
-            out["preamble"] = []
-        elif isinstance(pre, str):
-            out["preamble"] = [pre]
-        elif not isinstance(pre, list) or not all(isinstance(x, str) for x in pre):
-            raise fail("preamble", "expected a list of lines")
-    if "cleaning_log" in meta:
-        log = meta["cleaning_log"] or []
-        if not isinstance(log, list):
-            raise fail("cleaning_log", f"expected a list of {{line, rule, text}}, got {_type_name(log)}")
-        for n, entry in enumerate(log, 1):
-            if (
-                not isinstance(entry, dict)
-                or not isinstance(entry.get("line"), int)
-                or not isinstance(entry.get("rule"), str)
-                or not isinstance(entry.get("text"), str)
-            ):
-                raise fail("cleaning_log", f"entry {n}: expected {{line: <number>, rule: <text>, text: <text>}}")
-        out["cleaning_log"] = log
+            got = _type_name(value) if not isinstance(value, str) else "an empty string"
+            raise fail(key, f"expected a non-empty string, got {got}")
+    for kind in (TEXT, OPTIONAL_TEXT, YEAR, LINES, LOG):  # (the order problems are reported in)
+        for key in _keys(kind):
+            if key in meta:
+                out[key] = _CHECKS[kind](meta[key], functools.partial(fail, key))
     return out
+
+
+def _check_text(value: Any, fail: Callable[[str], SourceError], empty: str | None = "") -> str | None:
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if value is None:
+        return empty
+    if not isinstance(value, str):
+        raise fail(f"expected a string, got {_type_name(value)}")
+    return value
+
+
+def _check_year(year: Any, fail: Callable[[str], SourceError]) -> int | None:
+    if isinstance(year, str) and year.strip().isdigit():
+        return int(year)
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+        raise fail(f"expected a year such as 2020 or null, got {_type_name(year)}")
+    return year
+
+
+def _check_lines(value: Any, fail: Callable[[str], SourceError]) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise fail("expected a list of lines")
+    return value
+
+
+def _check_log(value: Any, fail: Callable[[str], SourceError]) -> list[dict[str, Any]]:
+    log = value or []
+    if not isinstance(log, list):
+        raise fail(f"expected a list of {{line, rule, text}}, got {_type_name(log)}")
+    for n, entry in enumerate(log, 1):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("line"), int)
+            or not isinstance(entry.get("rule"), str)
+            or not isinstance(entry.get("text"), str)
+        ):
+            raise fail(f"entry {n}: expected {{line: <number>, rule: <text>, text: <text>}}")
+    return log
+
+
+_CHECKS: dict[str, Callable[[Any, Callable[[str], SourceError]], Any]] = {
+    TEXT: _check_text,
+    OPTIONAL_TEXT: lambda value, fail: _check_text(value, fail, empty=None),
+    YEAR: _check_year,
+    LINES: _check_lines,
+    LOG: _check_log,
+}
+
+
+def validate_reports(reports: Sequence[ReportHeader]) -> None:
+    """What the site needs of every report's front matter, however it was made (read from a file,
+    or built in memory): SourceError for a required key that is not a non-empty string, a slug that
+    is not [a-z0-9-]+, a year that is not a whole number, or two reports with the same slug."""
+    seen: dict[str, ReportHeader] = {}
+    for report in reports:
+        meta = report.meta
+        for key in REQUIRED_KEYS:
+            value = meta.get(key)
+            if not isinstance(value, str) or not value.strip():
+                got = "nothing" if value is None else f"{type(value).__name__} {value!r}"
+                raise SourceError(f"front matter: {key}: expected a non-empty string, got {got}",
+                                  path=report.path)
+        slug = str(meta["slug"])
+        if not SLUG_RE.fullmatch(slug):
+            raise SourceError(f"front matter: slug: {slug!r} is not made of a-z, 0-9 and '-'",
+                              path=report.path, hint="it becomes the page's URL")
+        year = meta.get("year")
+        if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+            raise SourceError(f"front matter: year: expected a whole number or null, got {year!r}",
+                              path=report.path)
+        if slug in seen:
+            raise SourceError(f"duplicate slug {slug!r}, also used by {seen[slug].path}",
+                              path=report.path)
+        seen[slug] = report
 
 
 def parse_front_matter(text: str, path: str) -> ReportFile:
@@ -299,15 +389,29 @@ def parse_front_matter(text: str, path: str) -> ReportFile:
     return ReportFile(path=path, meta=meta, body="\n".join(lines[close + 1:]), body_line=close + 2)
 
 
-def read_report_file(path: Path) -> ReportFile:
-    """Read and split a report's Markdown file."""
+def parse_report_bytes(data: bytes, path: str) -> ReportFile:
+    """A report file's bytes -> :func:`parse_front_matter` (SourceError when not UTF-8)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"cannot read report: {exc}", path=path) from None
+    return parse_front_matter(text, path)
+
+
+def read_report(path: Path, display: str) -> ReportFile:
+    """Read and split the report file ``path`` (named ``display`` in messages)."""
     try:
         text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"not UTF-8 text (byte {exc.start})", path=str(path)) from None
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror}", path=str(path)) from None
-    return parse_front_matter(text, str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(f"cannot read report: {exc}", path=display) from None
+    return parse_front_matter(text, display)
+
+
+def report_files(folder: Path) -> list[Path]:
+    """The report files in ``folder`` (site_src/reports/): every visible ``*.md``, sorted."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.md") if not p.name.startswith("."))
 
 
 def is_hand_edited(file: ReportFile) -> bool:
@@ -438,7 +542,8 @@ def parse_report_markdown(file: ReportFile) -> Report:
     meta = file.meta
     intro, sections = _assign_ids(*_body_blocks(file.body))
     year = meta.get("year")
-    log = meta.get("cleaning_log") or []
+    log: Any = meta.get("cleaning_log") or []  # (checked by parse_front_matter)
+    preamble: Any = meta.get("preamble") or ()
     return Report(
         slug=_str(meta, "slug"),
         title=_str(meta, "title"),
@@ -454,7 +559,7 @@ def parse_report_markdown(file: ReportFile) -> Report:
         delivered=_opt(meta, "delivered"),
         session=_opt(meta, "session"),
         speaker=_opt(meta, "speaker"),
-        preamble=tuple(str(x) for x in (meta.get("preamble") or ())),
+        preamble=tuple(str(x) for x in preamble),
         source_file=_str(meta, "source_file"),
         source_sha256=_str(meta, "source_sha256"),
         source_url=_str(meta, "source_url"),
@@ -464,11 +569,6 @@ def parse_report_markdown(file: ReportFile) -> Report:
             RemovedLine(number=int(e["line"]), text=str(e["text"]), rule=str(e["rule"])) for e in log
         ),
     )
-
-
-def load_report(text: str, path: str) -> Report:
-    """parse_front_matter + parse_report_markdown."""
-    return parse_report_markdown(parse_front_matter(text, path))
 
 
 # --- writing with the hand-edit guard ---------------------------------------------
@@ -497,10 +597,8 @@ def _atomic_write(path: Path, data: bytes) -> None:
                 os.fsync(fh.fileno())
             os.replace(tmp, path)
         except BaseException:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
             raise
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror or exc}", path=str(path)) from None

@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from builder.text import segment  # noqa: E402
 from builder.glossary.terms import load_glossary  # noqa: E402
-from builder.render.site import _glossary_parser, _markdown_parser  # noqa: E402
+from builder.render.markdown import glossary_parser, page_parser  # noqa: E402
 from builder.sitesrc import parse_front_matter  # noqa: E402
+from builder.text import segment  # noqa: E402
 
 
 def best(fn, repeat: int) -> float:
@@ -44,7 +44,7 @@ def main() -> None:
     glossary = load_glossary(ROOT / "site_src" / "glossary.yaml")
     if glossary is None:
         sys.exit("no site_src/glossary.yaml")
-    plain, linked = _markdown_parser(), _glossary_parser(glossary, "first-per-section")
+    plain, linked = page_parser(), glossary_parser(glossary, "first-per-section")
     linked.render("预热：放管服。", {})  # builds the glossary's tokenizer once
     shares = []
     for path in sorted((ROOT / "site_src" / "reports").glob("*.md")):

@@ -1,4 +1,4 @@
-"""The build cache: incremental and parallel builds.
+"""The build cache: what an incremental build keeps of the last one, and how it decides what is unchanged.
 
 Files in ``paths.cache`` (default ``.cache/``):
 
@@ -15,112 +15,75 @@ Files in ``paths.cache`` (default ``.cache/``):
   report page, the key it was rendered under (its file's path and bytes, its neighbours' titles,
   whether it has a PDF, and a hash of everything the page's templates, the config and the
   glossary contribute), the digests of its two pages, its counts of indicators and where its
-  parts are, with a digest per part; the front matter of every report file by content hash (an
-  unchanged file is not parsed again, and its body is read only if its page is rendered again);
-  the parsed glossary; which templates each template source refers to; the glossary's pinyin
-  sort keys.
-* ``reports/<slug>-<key>.parts`` — per rendered report, what the site-wide outputs take from it,
-  one section each: its page variables (index, indicators page; the glossary's definitions kept
-  as term ids), its entry of reports.json, its glossary occurrences, its targets-vs-results rows,
-  and its share of ``data/indicators.json`` and ``.csv`` (the JSON and CSV as raw bytes).
-  Written once, by the process that rendered the report; a section is read only when an output
-  that needs it is built again.  Named after the render key, so an index entry never points at
-  another render's parts; files no entry names are deleted when the index is saved.
+  parts are, with a digest per part (``build.parts.StoredReport``); the front matter of every
+  report file by content hash (an unchanged file is not parsed again, and its body is read only
+  if its page is rendered again: :class:`StoredReportFile`); the parsed glossary; which templates
+  each template source refers to; the glossary's pinyin sort keys.
+* ``reports/<slug>-<key>.parts`` — per rendered report, its parts (``build.parts``); files no
+  index entry names are deleted when the index is saved.
+* ``jinja/`` — compiled templates (``render.templates.bytecode_cache``).
 
-What a build renders:
+What a build renders (``build.scheduler`` asks, this answers):
 
-* A report page (with its indicators page) whose key is unchanged and whose output files are
-  intact is not rendered.
+* A report page (with its indicators page) whose render key is unchanged and whose output files
+  are intact is not rendered (:meth:`BuildCache.stored_report`).
 * Each site-wide output (index, reports.json, indicators page, data files, glossary page and
   data, sitemap, 404 page, assets, PDFs) has an *input key*: the builder, the config and the
   glossary, its templates (with what they include), the settings, and the digests of the parts it
-  takes from every report (see ``render.part_digests``).  When the key is unchanged and the file
-  intact, the output is neither rendered nor written.  So an edit of a paragraph's wording renders
-  that report's pages only; an edit of a figure also rebuilds the indicators page and the data
-  files, which are streamed from the parts files (their manifest digest is their input key, so
-  90 MB are not hashed).
+  takes from every report.  When the key is unchanged and the file intact, the output is neither
+  rendered nor written (:meth:`BuildCache.unchanged`).  So an edit of a paragraph's wording
+  renders that report's pages only; an edit of a figure also rebuilds the indicators page and the
+  data files, which are streamed from the parts files (their manifest digest is their input key,
+  so 90 MB are not hashed).
 
-Writing: every page is written, as soon as it is rendered, into a staging folder beside the
-output folder (report pages by the worker that rendered them; see ``render.render_site``), so a
-build that fails leaves the output folder untouched.  Then, when the folder and its manifest
-exist, each staged file whose digest differs is renamed over its target (``os.replace``) and files
-the site no longer has are deleted; otherwise (first build, ``--clean``) the staging folder is
-swapped in whole.
-
-Parallel: when at least :data:`PARALLEL_MIN` report pages need rendering and more than one
-CPU is available, they are rendered in a pool of forked processes; results come back in order, so
-the output is byte-identical to a serial build.  A worker reads the report's body itself and
-sends back only digests and where it wrote the report's parts, so the parent holds neither the
-bodies nor the parts; the parent's objects are frozen out of the garbage collector before
-forking, so the workers' collections do not copy the memory pages they share with it.
+Writing (:meth:`BuildCache.commit`): when the output folder and its manifest exist, each staged
+file whose digest differs is moved over its target and files the site no longer has are deleted;
+otherwise (first build, ``--clean``) the staging folder is swapped in whole.
 """
 
 from __future__ import annotations
 
-import gc
+import contextlib
 import hashlib
 import json
 import os
 import pickle
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from builder.core.config import BUNDLED_TEMPLATES, PDF_DIR
-from builder.core.errors import BuilderError, OutputError, SourceError
-from builder.core.model import ReportFile
+from builder.core.config import BUNDLED_TEMPLATES, PDF_DIR, Config
+from builder.core.errors import SourceError
+from builder.core.hashing import builder_fingerprint, sha256
+from builder.core.model import ReportFile, ReportHeader
+from builder.core.parallel import default_jobs
 
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2
 
+    from builder.build.output import StagedFiles
+    from builder.build.parts import StoredReport
+    from builder.glossary.pages import PinyinKeys
     from builder.glossary.terms import Glossary
-
-
-class _LazyRender:
-    """``builder.render.site``, imported on first use: a no-op build (the site key matches) never
-    loads Jinja2 or markdown-it."""
-
-    def __getattr__(self, name: str):
-        from builder.render import site as module
-
-        return getattr(module, name)
-
-
-render = _LazyRender()
+    from builder.render.report import PagePlace, PageRenderer, PageSettings
 
 MANIFEST_FILE = "build-manifest.json"
 INDEX_FILE = "render-index.pickle"
 DIGESTS_FILE = "file-digests.json"
 PARTS_DIR = "reports"
+JINJA_DIR = "jinja"
 #: Files of older cache layouts, deleted when the cache is saved.
 OLD_FILES = ("render-cache.pickle",)
-CACHE_VERSION = 5  # 5: small index + one parts file per report; input keys of site-wide outputs
-#: Below this many pages to render (or ingest), a process pool costs more than it saves.
-PARALLEL_MIN = 40
+CACHE_VERSION = 6  # 6: the cache's own records (StoredReport, StoredReportFile) instead of render's objects
 _PICKLE = pickle.HIGHEST_PROTOCOL
-
-
-def default_jobs() -> int:
-    """Worker processes for a large build: ``BUILDER_JOBS`` or the CPUs this process may use."""
-    env = os.environ.get("BUILDER_JOBS", "")
-    if env.isdigit() and int(env) > 0:
-        return int(env)
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 # --------------------------------------------------------------------------- keys
 
 
-def _files_digest(digest, folder: Path, label: str) -> None:
+def _files_digest(digest: hashlib._Hash, folder: Path, label: str) -> None:
     if not folder.is_dir():
         digest.update(f"{label}:none\n".encode())
         return
@@ -129,11 +92,10 @@ def _files_digest(digest, folder: Path, label: str) -> None:
         digest.update(sha256(path.read_bytes()).encode())
 
 
-def site_key(config, report_paths: Sequence[Path], fingerprint: str,
-             digests: Mapping[Path, str] | None = None) -> str:
+def site_key(config: Config, report_paths: Sequence[Path], digests: Mapping[Path, str] | None = None) -> str:
     """A hash of every input of the render stage (see the module docstring).  ``digests``: the
     SHA-256 of each report file, when the caller has them already."""
-    digest = hashlib.sha256(f"v{CACHE_VERSION}:{fingerprint}\n".encode())
+    digest = hashlib.sha256(f"v{CACHE_VERSION}:{builder_fingerprint()}\n".encode())
     digest.update(config.path.read_bytes() if config.path.is_file() else b"no-config")
     digest.update(str(config.root).encode())
     _files_digest(digest, config.templates_dir, "templates")
@@ -152,7 +114,7 @@ def site_key(config, report_paths: Sequence[Path], fingerprint: str,
     return digest.hexdigest()
 
 
-def template_digest(env: "jinja2.Environment", name: str,
+def template_digest(env: jinja2.Environment, name: str,
                     references: dict[str, tuple[str, ...] | None] | None = None) -> str:
     """A hash of template ``name`` and every template it extends, includes or imports.
 
@@ -195,22 +157,22 @@ def template_digest(env: "jinja2.Environment", name: str,
     return digest.hexdigest()
 
 
-class _Memo(dict):
+class _Memo(dict[str, "tuple[str, ...] | None"]):
     """This build's memo of template references, taking the entries it uses from the last
     build's (so the memo holds only templates still in use)."""
 
-    def __init__(self, previous: Mapping | None = None):
+    def __init__(self, previous: object = None):
         super().__init__()
         self.previous = previous if isinstance(previous, Mapping) else {}
 
-    def __missing__(self, key: str):
+    def __missing__(self, key: str) -> tuple[str, ...] | None:
         if key not in self.previous:
             raise KeyError(key)
         value = self[key] = self.previous[key]
         return value
 
 
-def _references(env: "jinja2.Environment", source: str) -> tuple[str, ...] | None:
+def _references(env: jinja2.Environment, source: str) -> tuple[str, ...] | None:
     """The templates ``source`` extends, includes or imports; None when a name is computed."""
     import jinja2
     from jinja2 import meta as jinja_meta
@@ -237,10 +199,10 @@ class FileDigests:
 
     def __init__(self, folder: Path, *, fresh: bool = False):
         self.path = folder / DIGESTS_FILE
-        self._known: dict[str, list] = {} if fresh else self._load()
-        self._seen: dict[str, list] = {}
+        self._known: dict[str, list[Any]] = {} if fresh else self._load()
+        self._seen: dict[str, list[Any]] = {}
 
-    def _load(self) -> dict[str, list]:
+    def _load(self) -> dict[str, list[Any]]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -280,35 +242,6 @@ class FileDigests:
         self._known = seen
 
 
-class CachedReportFile(ReportFile):
-    """A report file whose front matter came from the index: its body is read from the file only
-    when something asks for it (rendering a page the cache does not have), and only if the file
-    still has the bytes it was known by."""
-
-    @classmethod
-    def lazy(cls, display: str, meta: Mapping[str, object], body_line: int, source: Path, offset: int,
-             digest: str) -> "CachedReportFile":
-        report = cls.__new__(cls)
-        for name, value in (("path", display), ("meta", meta), ("body_line", body_line),
-                            ("_source", (str(source), offset, digest))):
-            object.__setattr__(report, name, value)
-        return report
-
-    def __getattr__(self, name: str):
-        source = self.__dict__.get("_source")
-        if name != "body" or source is None:
-            raise AttributeError(name)
-        path, offset, digest = source
-        try:
-            data = Path(path).read_bytes()
-        except OSError as error:
-            raise SourceError(f"cannot read report: {error.strerror or error}", path=self.path) from None
-        if sha256(data) != digest:
-            raise SourceError("the report changed while the site was being built", path=self.path,
-                              hint="build again")
-        body = _text(data)[offset:]
-        object.__setattr__(self, "body", body)
-        return body
 
 
 def _text(data: bytes) -> str:
@@ -317,334 +250,101 @@ def _text(data: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-# --------------------------------------------------------------------------- a report's parts
-
-
-PAGE, ENTRY_JSON, OCCURRENCES, PAIRS, ROWS_JSON, ROWS_CSV = (
-    "page", "entry_json", "occurrences", "pairs", "rows_json", "rows_csv")
-
-
-@contextmanager
-def _gc_paused():
-    """No garbage collection while reading many long-lived objects (each collection would walk
-    them all, for nothing: they hold no reference cycles)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 @dataclass(frozen=True)
-class StoredReport:
-    """What the index keeps of one rendered report (its parts are in :attr:`file`)."""
+class StoredReportFile:
+    """A report file whose front matter the cache read before (from the same bytes): its path and
+    front matter now, its body only when its page is rendered (:meth:`load`), and only if the file
+    still has the bytes it was known by.  A ``model.ReportHeader``."""
 
-    key: str
-    """The render key (see :meth:`BuildCache.renderer`)."""
-    pages: tuple[tuple[str, str], ...]
-    """(name, SHA-256) of its report page and its indicators page."""
-    item: "render.RenderedReport"
-    """Its light half: URL, report page, counts and part digests; no parts, no pages."""
+    path: str
+    """The file as the user names it (for messages)."""
+    meta: Mapping[str, object]
+    body_line: int
     file: str
-    """Its parts file, in ``reports/`` of the cache folder."""
-    sections: tuple[tuple[str, int, int], ...]
-    """(part, offset, length) of each part in :attr:`file`."""
+    """Where it is on disk."""
+    offset: int
+    """Where its body starts in its text."""
+    digest: str
+    """The SHA-256 of the bytes its front matter was read from."""
 
-
-class _TermIds(tuple):
-    """A page's ``glossary_terms`` kept as term ids (the glossary gives back the rest)."""
-
-
-def _packed_page(page: dict, glossary: "Glossary | None") -> dict:
-    """``page`` with its ``glossary_terms`` as term ids when the glossary rebuilds them exactly:
-    every term's definition is most of a page's variables, so they are read much faster."""
-    from builder.glossary.pages import term_entry
-
-    terms = page.get("glossary_terms")
-    if glossary is None or not terms or not all(isinstance(t, dict) for t in terms):
-        return page
-    ids = _TermIds(t.get("id") for t in terms)
-    if not all(i in glossary.by_id for i in ids) or [term_entry(glossary.by_id[i]) for i in ids] != terms:
-        return page
-    return {**page, "glossary_terms": ids}
-
-
-def store_parts(item: "render.RenderedReport", key: str, folder: Path,
-                glossary: "Glossary | None") -> StoredReport:
-    """Write a rendered (and staged) report's parts into ``folder``; return its index entry."""
-    slug = str(item.report_page.slug)
-    sections = ((PAGE, pickle.dumps(_packed_page(item.page, glossary), _PICKLE)), (ENTRY_JSON, item.entry_json),
-                (OCCURRENCES, pickle.dumps(tuple(item.occurrences), _PICKLE)),
-                (PAIRS, pickle.dumps(tuple(item.pair_rows), _PICKLE)),
-                (ROWS_JSON, item.rows_json), (ROWS_CSV, item.rows_csv))
-    name = f"{slug}-{key[:24]}.parts"
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{name}.{os.getpid()}.tmp"
-    table, offset = [], 0
-    with open(tmp, "wb") as handle:
-        for part, data in sections:
-            handle.write(data)
-            table.append((part, offset, len(data)))
-            offset += len(data)
-    os.replace(tmp, folder / name)
-    pages = item.staged or tuple((n, sha256(data)) for n, data in item.outputs)
-    light = replace(item, page=None, occurrences=(), outputs=(), staged=(), entry_json=b"", rows_json=b"",
-                    rows_csv=b"", pair_rows=(), digests=render.part_digests(item))
-    return StoredReport(key=key, pages=tuple(pages), item=light, file=name, sections=tuple(table))
-
-
-class StoredParts:
-    """Every report's parts for the site-wide outputs (the interface of ``render.ReportParts``),
-    read from the parts files, one report at a time, only when an output needs them."""
-
-    def __init__(self, items: Sequence["render.RenderedReport"], stored: Sequence[StoredReport],
-                 folder: Path, glossary: "Glossary | None"):
-        self.items = list(items)
-        """Each report's light half, in index order (with its pages' digests when just rendered)."""
-        self._stored = list(stored)
-        self._folder = folder
-        self._glossary = glossary
-
-    def _section(self, stored: StoredReport, part: str) -> bytes:
-        _, offset, length = next(s for s in stored.sections if s[0] == part)
+    def load(self) -> ReportFile:
+        """The whole report file, its body read from disk."""
         try:
-            with open(self._folder / stored.file, "rb") as handle:
-                handle.seek(offset)
-                data = handle.read(length)
+            data = Path(self.file).read_bytes()
         except OSError as error:
-            data, reason = b"", error.strerror or str(error)
-        else:
-            reason = "truncated"
-        if len(data) != length:
-            raise SourceError(f"build cache damaged: {reason}", path=str(self._folder / stored.file),
-                              hint="run `builder build --clean`")
-        return data
-
-    def pages(self) -> list[dict]:
-        from builder.glossary.pages import term_entry
-
-        shared: dict[str, dict[str, str]] = {}  # one dict per term for every page (they are only read)
-        out = []
-        with _gc_paused():
-            for stored in self._stored:
-                out.append(self._page(stored, shared, term_entry))
-        return out
-
-    def _page(self, stored: StoredReport, shared: dict, term_entry) -> dict:
-        page = pickle.loads(self._section(stored, PAGE))
-        ids = page.get("glossary_terms")
-        if isinstance(ids, _TermIds):
-            page["glossary_terms"] = [shared.get(i) or shared.setdefault(i, term_entry(self._glossary.by_id[i]))
-                                      for i in ids]  # type: ignore[union-attr]
-        return page
-
-    def entries_json(self) -> Iterator[bytes]:
-        return self._raw(ENTRY_JSON)
-
-    def occurrences(self) -> Iterator[tuple[str, Sequence[tuple[str, str]]]]:
-        with _gc_paused():
-            for stored in self._stored:
-                yield str(stored.item.report_page.slug), pickle.loads(self._section(stored, OCCURRENCES))
-
-    def pair_rows(self) -> Iterator[tuple]:
-        with _gc_paused():
-            for stored in self._stored:
-                yield from pickle.loads(self._section(stored, PAIRS))
-
-    def rows_json(self) -> Iterator[bytes]:
-        return self._raw(ROWS_JSON)
-
-    def rows_csv(self) -> Iterator[bytes]:
-        return self._raw(ROWS_CSV)
-
-    def _raw(self, part: str) -> Iterator[bytes]:
-        for stored in self._stored:
-            data = self._section(stored, part)
-            if data:
-                yield data
+            raise SourceError(f"cannot read report: {error.strerror or error}", path=self.path) from None
+        if sha256(data) != self.digest:
+            raise SourceError("the report changed while the site was being built", path=self.path,
+                              hint="build again")
+        return ReportFile(path=self.path, meta=self.meta, body=_text(data)[self.offset:], body_line=self.body_line)
 
 
-# --------------------------------------------------------------------------- parallel rendering
-
-_worker: dict = {}  # what the initializer gives a render worker: settings, stage, parts folder
-
-
-def _init_worker(settings: "render.PageSettings", stage: Path | None = None, parts: Path | None = None) -> None:
-    _worker.update(settings=settings, stage=stage, parts=parts)
+ReportSource = ReportFile | StoredReportFile
+"""A report file as a build has it: read whole, or known to the cache."""
 
 
-def _render_one(task: tuple["render.ReportJob", str]):
-    try:
-        return True, _render_and_store(_worker["settings"], task, _worker["stage"], _worker["parts"])
-    except BuilderError as error:  # sent back as (class, message parts): exceptions with keyword
-        return False, (type(error), error.message, error.path, error.line, error.hint)  # args don't pickle
+def load_report(source: ReportSource) -> ReportFile:
+    """The whole report file of ``source``."""
+    return source if isinstance(source, ReportFile) else source.load()
 
 
-def _render_and_store(settings: "render.PageSettings", task: tuple["render.ReportJob", str],
-                      stage: Path | None, parts: Path | None):
-    """Render one report; write its pages into ``stage`` and its parts into ``parts`` (so they
-    never cross to the parent).  Returns (StoredReport, pages not staged) or the whole item."""
-    job, key = task
-    item = render.render_report(settings, job)
-    if stage is not None:
-        item = render.stage_report(item, stage)
-    if parts is None:
-        return item
-    return store_parts(item, key, parts, settings.glossary), item.outputs
-
-
-def _raise(parts) -> None:
-    cls, message, path, line, hint = parts
-    raise cls(message, path=path, line=line, hint=hint)
-
-
-def _pool(jobs: int, initializer, initargs):
-    """A pool of forked workers; the parent's objects are frozen out of the garbage collector
-    first, so that the workers' collections do not copy the memory they share with it."""
-    import multiprocessing
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    gc.collect()
-    gc.freeze()
-    return multiprocessing.get_context(method).Pool(jobs, initializer=initializer, initargs=initargs)
-
-
-def pool_map(function, initializer, initargs, items: Sequence, jobs: int) -> list:
-    """``function`` over ``items`` in ``jobs`` forked processes, results in order."""
-    chunk = max(1, min(16, len(items) // (jobs * 4)))
-    try:
-        with _pool(jobs, initializer, initargs) as pool:
-            return pool.map(function, items, chunksize=chunk)
-    finally:
-        gc.unfreeze()
-
-
-def pool_imap(function, initializer, initargs, items: Sequence, jobs: int):
-    """``pool_map`` as a generator: results in order as they come, so the caller can use and
-    drop each one instead of holding all of them (ingest)."""
-    chunk = max(1, min(8, len(items) // (jobs * 4)))
-    try:
-        with _pool(jobs, initializer, initargs) as pool:
-            yield from pool.imap(function, items, chunksize=chunk)
-    finally:
-        gc.unfreeze()
-
-
-def warm_render(settings: "render.PageSettings") -> None:
-    """Compile the report template and build the Markdown parser (and glossary segmenter) once,
-    in the parent, so forked workers inherit them instead of each building its own.
-    A failure here is left for the real render to report."""
-    try:
-        render._settings_env(settings).get_template(render.REPORT_TEMPLATE)
-        render._settings_env(settings).get_template(render.INDICATORS_REPORT_TEMPLATE)
-        render.render_markdown("预热。", glossary=settings.glossary, glossary_link=settings.glossary_link)
-        if settings.glossary is not None:  # the glossary's pinyin sort keys, once for every worker
-            from builder.glossary.pages import prime_pinyin
-
-            prime_pinyin(term.term for term in settings.glossary.terms)
-    except Exception:  # noqa: BLE001 - rendering reports it properly
-        pass
-
-
-def render_reports(settings: "render.PageSettings", tasks: Sequence[tuple["render.ReportJob", str]], workers: int,
-                   stage: Path | None = None, parts: Path | None = None) -> list:
-    """Render report pages, in a process pool when there are many; same bytes either way.
-    ``tasks``: (job, render key).  With ``stage``, each page is written into that folder as soon as
-    it is rendered; with ``parts``, each report's parts are written there (see :func:`store_parts`)."""
-    if workers > 1 and len(tasks) >= PARALLEL_MIN:
-        warm_render(settings)
-        results = pool_map(_render_one, _init_worker, (settings, stage, parts), list(tasks), workers)
-    else:  # serial: errors are raised as they happen
-        results = [(True, _render_and_store(settings, task, stage, parts)) for task in tasks]
-    out = []
-    for ok, value in results:
-        if not ok:
-            _raise(value)
-        out.append(value)
-    return out
-
-
-# --------------------------------------------------------------------------- the cache
-
-
-def _delete_unwanted(root: Path, wanted: set[str]) -> list[str]:
-    """Delete every file under ``root`` whose name (relative, with "/") is not in ``wanted``,
-    then every folder left empty; return the names deleted."""
-    deleted = []
-    top = str(root)
-    for folder, dirs, names in os.walk(top, topdown=False):
-        prefix = "" if folder == top else folder[len(top) + 1:].replace(os.sep, "/") + "/"
-        for name in names:
-            if prefix + name not in wanted:
-                os.unlink(os.path.join(folder, name))
-                deleted.append(prefix + name)
-        for name in dirs:
-            path = os.path.join(folder, name)
-            if os.path.islink(path):  # a link to a folder: a file of the output
-                if prefix + name not in wanted:
-                    os.unlink(path)
-                    deleted.append(prefix + name)
-            elif not os.listdir(path):
-                os.rmdir(path)
-    return deleted
-
-
-def _empty_manifest() -> dict:
+def _empty_manifest() -> dict[str, Any]:
     return {"version": CACHE_VERSION, "site_key": "", "outputs": {}, "inputs": {}}
 
 
-def _empty_index() -> dict:
+def _empty_index() -> dict[str, Any]:
     return {"version": CACHE_VERSION, "reports": {}, "files": {}}
 
 
 @dataclass
 class _Build:
-    """What one build learns as it goes (reset by :meth:`BuildCache.renderer`)."""
+    """What one build learns as it goes (reset by :meth:`BuildCache.start_build`)."""
 
-    kept: dict[str, list] = field(default_factory=dict)
+    kept: dict[str, list[Any]] = field(default_factory=dict)
     """Output name -> its manifest entry, for the files left as they are."""
     input_keys: dict[str, str] = field(default_factory=dict)
     """Site-wide output name -> the input key it is being built from."""
     templates: dict[str, str] = field(default_factory=dict)
     """Template name -> :func:`template_digest`, computed once per build."""
-    references: dict = field(default_factory=dict)
+    references: dict[str, Any] = field(default_factory=dict)
     """The memo of :func:`template_digest` (saved in the index)."""
     salt: str = ""
     """What every output depends on: the builder, the config, the glossary."""
     incremental: bool = False
     """Whether this build keeps files of the last one (see :meth:`BuildCache._incremental`)."""
+    parts_present: frozenset[str] = frozenset()
+    """The parts files there are (those of an incremental build's cached pages)."""
 
 
 class BuildCache:
     """The render cache and output manifest of one site (kept in memory by ``builder serve``)."""
 
-    def __init__(self, config, *, jobs: int | None = None, fresh: bool = False):
+    def __init__(self, config: Config, *, jobs: int | None = None, fresh: bool = False):
         self.config = config
         self.folder: Path = config.cache_dir
         self.out_dir: Path = config.output_dir
         self.jobs = jobs if jobs is not None else default_jobs()
         self.manifest = self._load_manifest()
-        self._index: dict | None = None
+        self._index: dict[str, Any] | None = None
         if fresh:  # --clean: ignore what is on disk (it is replaced when the build succeeds)
             self.manifest = _empty_manifest()
             self._index = _empty_index()
         self.build = _Build()
-        self.rendered_count = 0
-        self._file_digests: dict[str, tuple[ReportFile, str]] = {}
+        self._file_digests: dict[str, tuple[ReportHeader, str]] = {}
         self._glossary: tuple[str, Glossary | None] | None = None
+        self._pinyin: PinyinKeys | None = None
+        self._bytecode: tuple[jinja2.BytecodeCache | None] | None = None
         self.inputs = FileDigests(self.folder, fresh=fresh)
         """The digests of the input files (kept in memory by ``builder serve`` too)."""
 
     @property
-    def kept(self) -> dict[str, list]:
+    def kept(self) -> dict[str, list[Any]]:
         """Output name -> manifest entry of every file this build leaves as it is."""
         return self.build.kept
 
     # ---- files
 
-    def _load_manifest(self) -> dict:
+    def _load_manifest(self) -> dict[str, Any]:
         try:
             data = json.loads((self.folder / MANIFEST_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -655,7 +355,7 @@ class BuildCache:
         return data
 
     @property
-    def index(self) -> dict:
+    def index(self) -> dict[str, Any]:
         """The render index (see the module docstring), read on first use."""
         if self._index is None:
             try:
@@ -665,9 +365,6 @@ class BuildCache:
                     raise ValueError
             except Exception:  # a missing, old or damaged index is only slower
                 data = _empty_index()
-            from builder.glossary.pages import remember_pinyin
-
-            remember_pinyin(data.get("pinyin"))  # the glossary's sort keys, without loading pypinyin
             self._index = data
         return self._index
 
@@ -675,12 +372,36 @@ class BuildCache:
     def parts_folder(self) -> Path:
         return self.folder / PARTS_DIR
 
-    def _save(self, key: str) -> None:
-        from builder.glossary.pages import known_pinyin
+    @property
+    def pinyin(self) -> PinyinKeys:
+        """The glossary's pinyin sort keys, from the index (so pypinyin need not be loaded again)."""
+        if self._pinyin is None:
+            from builder.glossary.pages import PinyinKeys
 
+            self._pinyin = PinyinKeys.restore(self.index.get("pinyin"))
+        return self._pinyin
+
+    @property
+    def bytecode(self) -> jinja2.BytecodeCache | None:
+        """Compiled templates, kept in ``jinja/`` (None when that folder cannot be made)."""
+        if self._bytecode is None:
+            from builder.render.templates import bytecode_cache
+
+            self._bytecode = (bytecode_cache(self.folder / JINJA_DIR),)
+        return self._bytecode[0]
+
+    def renderer(self, settings: PageSettings) -> PageRenderer:
+        """A page renderer of ``settings`` with this cache's compiled templates and pinyin keys
+        (a new one per build: its template environment sees the site's template folder as it is
+        now; loading compiled templates costs under a millisecond)."""
+        from builder.render.report import PageRenderer
+
+        return PageRenderer(settings, bytecode=self.bytecode, pinyin=self.pinyin)
+
+    def _save(self, key: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.manifest["site_key"] = key
-        self.index["pinyin"] = known_pinyin()
+        self.index["pinyin"] = self.pinyin.saved()
         self.index["references"] = dict(self.index.get("references") or {})  # without the last build's
         tmp = self.folder / (INDEX_FILE + ".tmp")
         with open(tmp, "wb") as handle:
@@ -695,16 +416,12 @@ class BuildCache:
     def _delete_unused_files(self) -> None:
         """Parts files no index entry names (earlier renders, failed builds) and old layouts."""
         used = {entry.file for entry in self.index["reports"].values()}
-        try:
-            with os.scandir(self.parts_folder) as entries:
-                stale = [e.path for e in entries if e.name not in used]
-        except OSError:
-            stale = []
+        stale: list[str | Path] = []
+        with contextlib.suppress(OSError), os.scandir(self.parts_folder) as entries:
+            stale = [e.path for e in entries if e.name not in used]
         for path in [*stale, *(self.folder / name for name in OLD_FILES)]:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(path)
-            except OSError:
-                pass
 
     def _intact(self, name: str) -> bool:
         entry = self.manifest["outputs"].get(name)
@@ -728,41 +445,54 @@ class BuildCache:
         outputs = self.manifest["outputs"]
         return bool(outputs) and self.manifest.get("site_key") == key and all(self._intact(n) for n in outputs)
 
-    # ---- parsed report files
+    # ---- parsed report files and the glossary
 
-    def report_file(self, path: Path, display: str, data: bytes | None, digest: str,
-                    parse: Callable[[bytes, str], ReportFile]) -> ReportFile:
-        """The parsed report file of ``path`` with SHA-256 ``digest`` (``data``: its bytes, when
-        read): its front matter from the index when these bytes were parsed before (the body is
-        then read only if needed), else ``parse(data, display)``."""
+    def report_file(self, path: Path, display: str, data: bytes | None, digest: str) -> ReportSource:
+        """The report file ``path`` with SHA-256 ``digest`` (``data``: its bytes, when read): its
+        front matter from the index when these bytes were parsed before (the body is then read
+        only if its page is rendered), else parsed now (``sitesrc.parse_report_bytes``)."""
         files = self.index["files"]
         key = f"{display}\0{digest}"
         hit = files.get(key)
+        report: ReportSource
         if hit is not None:
             meta, body_line, offset = hit
-            report: ReportFile = CachedReportFile.lazy(display, meta, body_line, path, offset, digest)
+            report = StoredReportFile(display, meta, body_line, str(path), offset, digest)
         else:
+            from builder import sitesrc
+
             if data is None or sha256(data) != digest:
                 data = path.read_bytes()
                 if sha256(data) != digest:
                     raise SourceError("the report changed while the site was being built", path=display,
                                       hint="build again")
-            report = parse(data, display)
+            report = sitesrc.parse_report_bytes(data, display)
             text = _text(data)
             if text.endswith(report.body):  # the body is the rest of the file (as parse_front_matter cuts it)
-                files[key] = hit = (report.meta, report.body_line, len(text) - len(report.body))
+                offset = len(text) - len(report.body)
+                files[key] = (report.meta, report.body_line, offset)
                 # this process need not hold the body: the worker that renders the page reads it
-                report = CachedReportFile.lazy(display, report.meta, report.body_line, path, hit[2], digest)
+                report = StoredReportFile(display, report.meta, report.body_line, str(path), offset, digest)
         self._file_digests[display] = (report, digest)
         return report
 
-    def glossary(self, path: Path | None, load: Callable[[], "Glossary | None"]) -> "Glossary | None":
+    def forget_files(self, keep: Iterable[str]) -> None:
+        """Forget every report file but those named ``keep`` (as last given to :meth:`report_file`)."""
+        keep = set(keep)
+        for display in [d for d in self._file_digests if d not in keep]:
+            del self._file_digests[display]
+        current = {f"{display}\0{digest}" for display, (_, digest) in self._file_digests.items()}
+        files = self.index["files"]
+        for key in [k for k in files if k not in current]:
+            del files[key]
+
+    def glossary(self, path: Path | None, load: Callable[[], Glossary | None]) -> Glossary | None:
         """The site's glossary: ``load()`` when its file changed since it was last loaded (or the
         builder did), else the glossary then loaded, from the index (parsing it takes a tenth of
         a second).  A glossary that fails to load is never kept."""
         if path is None or not path.is_file():
             return load()
-        key = f"{path}\0{sha256(path.read_bytes())}\0{self._fingerprint()}"
+        key = f"{path}\0{sha256(path.read_bytes())}\0{builder_fingerprint()}"
         if self._glossary is not None and self._glossary[0] == key:
             return self._glossary[1]
         saved = self.index.get("glossary")
@@ -777,112 +507,95 @@ class BuildCache:
         self._glossary = (key, glossary)
         return glossary
 
-    def forget_files(self, keep: Iterable[str]) -> None:
-        """Forget every report file but those named ``keep`` (as last given to :meth:`report_file`)."""
-        keep = set(keep)
-        for display in [d for d in self._file_digests if d not in keep]:
-            del self._file_digests[display]
-        current = {f"{display}\0{digest}" for display, (_, digest) in self._file_digests.items()}
-        files = self.index["files"]
-        for key in [k for k in files if k not in current]:
-            del files[key]
+    # ---- report pages
 
-    # ---- rendering (the ``renderer`` hook of render.build_pages)
-
-    def renderer(self, settings: "render.PageSettings", jobs: Sequence["render.ReportJob"],
-                 stage: Path | None = None) -> StoredParts:
-        """Take each report page from the last build when its key and files are unchanged, render
-        the others (see :func:`render_reports`); return every report's parts for the site-wide
-        outputs.  Starts a new build: what :meth:`input_key` and :meth:`unchanged` learn is reset."""
-        self.build = _Build(incremental=self._incremental(), references=_Memo(self.index.get("references")))
+    def start_build(self) -> None:
+        """Start a build: forget what the last one learnt of input keys and kept files."""
+        incremental = self._incremental()
+        self.build = _Build(incremental=incremental, references=_Memo(self.index.get("references")),
+                            parts_present=frozenset(self._parts_present()) if incremental else frozenset())
         self.index["references"] = self.build.references
-        env = render._settings_env(settings)
-        salt = self._render_salt(settings, env)
-        entries: dict[str, StoredReport] = self.index["reports"]
-        incremental = self.build.incremental
-        present = self._parts_present() if incremental else set()
-        stored: list[StoredReport | None] = [None] * len(jobs)
-        items: list = [None] * len(jobs)
-        misses: list[int] = []
-        keys = [self._report_key(salt, job) for job in jobs]
-        for i, job in enumerate(jobs):
-            entry = entries.get(f"reports/{job.report.meta['slug']}.html")
-            if incremental and entry is not None and entry.key == keys[i] and entry.file in present \
-                    and all(self._same(name, digest) for name, digest in entry.pages):
-                stored[i], items[i] = entry, entry.item
-                for name, _ in entry.pages:
-                    self.kept[name] = self.manifest["outputs"][name]
-            else:
-                misses.append(i)
-        fresh = render_reports(settings, [(jobs[i], keys[i]) for i in misses], self.jobs, stage, self.parts_folder)
-        self.rendered_count = len(fresh)
-        for i, (entry, outputs) in zip(misses, fresh):
-            entries[entry.item.url] = stored[i] = entry
-            items[i] = replace(entry.item, staged=entry.pages) if stage is not None else \
-                replace(entry.item, outputs=outputs)
-        live = {item.url for item in items}
-        for url in [u for u in entries if u not in live]:
-            del entries[url]
-        return StoredParts(items, stored, self.parts_folder, settings.glossary)  # type: ignore[arg-type]
+
+    def _parts_present(self) -> list[str]:
+        try:
+            return os.listdir(self.parts_folder)
+        except OSError:
+            return []
+
+    def render_salt(self, settings: PageSettings, env: jinja2.Environment) -> str:
+        """What every report page depends on besides its own report file and place."""
+        from builder.render.templates import INDICATORS_REPORT_TEMPLATE, REPORT_TEMPLATE
+
+        base = hashlib.sha256()
+        for part in (self._salt(), REPORT_TEMPLATE, self._template(env, REPORT_TEMPLATE),
+                     self._template(env, INDICATORS_REPORT_TEMPLATE), settings.full_table_max,
+                     settings.site_name, settings.base, settings.indicator_count, settings.glossary_link,
+                     repr(settings.template_globals), str(settings.templates_dir)):
+            base.update(str(part).encode())
+            base.update(b"\0")
+        return base.hexdigest()
+
+    def render_key(self, salt: str, source: ReportHeader, place: PagePlace) -> str:
+        """The render key of a report page: the salt, the report file's path and bytes (or, for a
+        file not read by :meth:`report_file`, its parsed parts), its neighbours and its PDF."""
+        known = self._file_digests.get(source.path)
+        basis: list[object]
+        if isinstance(source, StoredReportFile):
+            basis = [source.digest]
+        elif known is not None and known[0] is source:
+            basis = [known[1]]
+        else:
+            report = load_report(source)  # type: ignore[arg-type]  # (any other source is a ReportFile)
+            basis = [report.body_line, sha256(report.body.encode()),
+                     repr(sorted(report.meta.items(), key=lambda kv: kv[0]))]
+        return sha256(json.dumps([salt, source.path, *basis, place.prev_report, place.next_report, place.has_pdf],
+                                 ensure_ascii=False, default=str).encode())
+
+    def stored_report(self, url: str, key: str) -> StoredReport | None:
+        """The last build's report page ``url`` when it was rendered under ``key`` and its files
+        (pages and parts) are intact: its pages are then kept as they are."""
+        entry: StoredReport | None = self.index["reports"].get(url)
+        if not self.build.incremental or entry is None or entry.key != key \
+                or entry.file not in self.build.parts_present \
+                or not all(self._same(name, digest) for name, digest in entry.pages):
+            return None
+        for name, _ in entry.pages:
+            self.kept[name] = self.manifest["outputs"][name]
+        return entry
 
     def _same(self, name: str, digest: str) -> bool:
         return self._intact(name) and self.manifest["outputs"][name][0] == digest
 
-    def _parts_present(self) -> set[str]:
-        try:
-            return set(os.listdir(self.parts_folder))
-        except OSError:
-            return set()
+    def remember_reports(self, reports: Sequence[StoredReport]) -> None:
+        """The report pages of this build (those rendered and those kept): the index forgets the others."""
+        entries: dict[str, StoredReport] = self.index["reports"]
+        for entry in reports:
+            entries[entry.url] = entry
+        live = {entry.url for entry in reports}
+        for url in [u for u in entries if u not in live]:
+            del entries[url]
+
+    # ---- site-wide outputs
 
     def _salt(self) -> str:
         """What every output depends on besides its own inputs: the builder, config.yaml and the glossary."""
         if not self.build.salt:
-            digest = hashlib.sha256(f"v{CACHE_VERSION}\0{self._fingerprint()}\0".encode())
+            digest = hashlib.sha256(f"v{CACHE_VERSION}\0{builder_fingerprint()}\0".encode())
             digest.update(self.config.path.read_bytes() if self.config.path.is_file() else b"")
             digest.update(b"\0" + self._glossary_bytes())
             self.build.salt = digest.hexdigest()
         return self.build.salt
 
-    def _template(self, env: "jinja2.Environment", name: str) -> str:
-        if name not in self.build.templates:
-            self.build.templates[name] = template_digest(env, name, self.build.references)
-        return self.build.templates[name]
-
-    def _render_salt(self, settings: "render.PageSettings", env: "jinja2.Environment") -> str:
-        base = hashlib.sha256()
-        for part in (self._salt(), render.REPORT_TEMPLATE, self._template(env, render.REPORT_TEMPLATE),
-                     self._template(env, render.INDICATORS_REPORT_TEMPLATE), settings.full_table_max,
-                     settings.site_name, settings.base, settings.indicator_count, settings.glossary_link,
-                     repr(settings.env_globals), str(settings.templates_dir)):
-            base.update(str(part).encode())
-            base.update(b"\0")
-        return base.hexdigest()
-
-    def _report_key(self, salt: str, job: "render.ReportJob") -> str:
-        """The render key of a report page: the salt, the report file's path and bytes (or, for a
-        file not read by :meth:`report_file`, its parsed parts), its neighbours and its PDF."""
-        report = job.report
-        known = self._file_digests.get(report.path)
-        if known is not None and known[0] is report:
-            source: list = [known[1]]
-        else:
-            source = [report.body_line, sha256(report.body.encode()), repr(sorted(report.meta.items(), key=lambda kv: kv[0]))]
-        return sha256(json.dumps([salt, report.path, *source, job.prev_report, job.next_report, job.has_pdf],
-                                 ensure_ascii=False, default=str).encode())
-
     def _glossary_bytes(self) -> bytes:
         path = self.config.glossary_path
         return path.read_bytes() if path is not None and path.is_file() else b""
 
-    @staticmethod
-    def _fingerprint() -> str:
-        from builder.build.pipeline import builder_fingerprint
+    def _template(self, env: jinja2.Environment, name: str) -> str:
+        if name not in self.build.templates:
+            self.build.templates[name] = template_digest(env, name, self.build.references)
+        return self.build.templates[name]
 
-        return builder_fingerprint()
-
-    # ---- site-wide outputs (the ``keep`` policy of render.build_pages)
-
-    def input_key(self, name: str, env: "jinja2.Environment", templates: Sequence[str], inputs: object) -> str:
+    def input_key(self, name: str, env: jinja2.Environment, templates: Sequence[str], inputs: object) -> str:
         """The input key of site-wide output ``name``: the salt, its templates (with what they
         include) and ``inputs`` (plain values, digests among them)."""
         digest = hashlib.sha256(f"{self._salt()}\0{name}\0".encode())
@@ -902,63 +615,49 @@ class BuildCache:
 
     # ---- writing
 
-    def write(self, staged: "render.StagedFiles", key: str, *, clean: bool = False) -> list[str]:
-        """Bring the output folder to the staged files plus the kept ones; return the names written.
+    def commit(self, staged: StagedFiles, key: str, *, clean: bool = False) -> list[str]:
+        """Bring the output folder to the staged files plus the kept ones, record it (site key
+        ``key``) and save the cache; return the names written.
 
         ``staged`` is the complete new output (but the kept files) in a staging folder beside the
         output folder.  First build, ``--clean`` or no manifest: the staging folder is swapped in
         whole.  Otherwise each staged file whose digest differs from the output's is moved over its
-        target (``os.replace``), files the site no longer has are deleted, and the staging folder
-        (holding the unchanged files) is left for the caller to delete.
+        target, files the site no longer has are deleted, and the staging folder (holding the
+        unchanged files) is left for the caller to delete.
         """
-        out = self.out_dir
+        from builder.build import output
+
         outputs = self.manifest["outputs"]
-        digests = staged.digests
         if clean or not self.build.incremental:
-            render.swap_in(staged.folder, out)
-            written = sorted(digests)
+            output.swap_in(staged.folder, self.out_dir)
+            written = sorted(staged.digests)
             outputs = {}
         else:
-            written = self._move_changed(staged, outputs)
+            written, deleted = output.move_changed(staged, self.out_dir, self._unchanged_file,
+                                                   set(staged.digests) | set(self.kept))
+            for name in deleted:
+                outputs.pop(name, None)
+        self._record_outputs(staged.digests, set(written), outputs)
+        self._save(key)
+        return written
+
+    def _unchanged_file(self, name: str, digest: str) -> bool:
+        entry = self.manifest["outputs"].get(name)
+        return bool(entry) and entry[0] == digest and self._intact(name)
+
+    def _record_outputs(self, digests: Mapping[str, str], written: set[str], outputs: Mapping[str, Any]) -> None:
+        """The manifest of the new output: every file's digest, size and mtime, and the input keys."""
         new_outputs = {}
-        written_set = set(written)
         for name in sorted(set(digests) | set(self.kept)):
             if name in self.kept and name not in digests:
                 new_outputs[name] = self.kept[name]
-            elif name in written_set or name not in outputs:
-                st = (out / name).stat()
+            elif name in written or name not in outputs:
+                st = (self.out_dir / name).stat()
                 new_outputs[name] = [digests[name], st.st_size, st.st_mtime_ns]
             else:
                 new_outputs[name] = outputs[name]
         old_inputs = self.manifest["inputs"]
+        input_keys = self.build.input_keys
         self.manifest["outputs"] = new_outputs
-        self.manifest["inputs"] = {name: self.build.input_keys.get(name, old_inputs.get(name))
-                                   for name in sorted(new_outputs)
-                                   if name in self.build.input_keys or (name in self.kept and name in old_inputs)}
-        self._save(key)
-        return written
-
-    def _move_changed(self, staged: "render.StagedFiles", outputs: dict) -> list[str]:
-        """Move each staged file whose digest differs over its target; delete files no longer wanted."""
-        out = self.out_dir
-        written = []
-        try:
-            made: set[Path] = set()
-            for name, digest in sorted(staged.digests.items()):
-                entry = outputs.get(name)
-                if entry and entry[0] == digest and self._intact(name):
-                    continue
-                target = out / name
-                if target.parent not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
-                source = staged.folder / name
-                os.chmod(source, 0o644)
-                os.replace(source, target)
-                written.append(name)
-            wanted = set(staged.digests) | set(self.kept)
-            for name in _delete_unwanted(out, wanted):
-                outputs.pop(name, None)
-        except OSError as error:
-            raise OutputError(f"cannot write output: {error.strerror or error}", path=str(out)) from None
-        return written
+        self.manifest["inputs"] = {name: input_keys.get(name, old_inputs.get(name)) for name in sorted(new_outputs)
+                                   if name in input_keys or (name in self.kept and name in old_inputs)}

@@ -1,7 +1,7 @@
 """`builder pdf [SLUG…]`: print report pages to A4 PDFs with headless Chromium.
 
 The pages print with the site's own print stylesheet (A4, running title, page numbers; see
-templates/static/style.css).  PDFs go to ``<output>/pdf/<slug>.pdf``; ``render`` keeps them
+templates/static/style.css).  PDFs go to ``<output>/pdf/<slug>.pdf``; a build keeps them
 across builds and links each report page to its PDF.  Debian's ``chromium`` is used; no
 browser is ever downloaded.
 """
@@ -13,10 +13,11 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from builder.core.config import PDF_DIR
+from builder.core.config import PDF_DIR, load_config
 from builder.core.errors import BuilderError, OutputError, SourceError
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser")
@@ -91,3 +92,18 @@ def make_pdfs(out_dir: Path, slugs: Sequence[str] = (), *, chromium: str | None 
         say(f"{pdf}\t{pdf.stat().st_size // 1024} KB")
         written.append(pdf)
     return written
+
+
+def run(config_path: Path | None, slugs: Sequence[str] = ()) -> None:
+    """``builder pdf``: build the site, print its reports, build again (so the pages link their PDFs)."""
+    from builder.commands.build import build_site
+
+    config = load_config(config_path)
+    chromium = find_chromium()  # before building: a missing Chromium is a one-line error
+    quiet = lambda *_args, **_kwargs: None  # noqa: E731
+    build_site(config, say=quiet)  # the pages to print are the current ones
+    started = time.perf_counter()
+    written = make_pdfs(config.output_dir, slugs, chromium=chromium)
+    build_site(config, say=quiet)  # now every report page links to its PDF
+    print(f"wrote {len(written)} PDFs to {config.relative(config.output_dir)}/pdf/ "
+          f"in {time.perf_counter() - started:.2f} s")

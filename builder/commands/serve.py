@@ -19,15 +19,18 @@
 from __future__ import annotations
 
 import html
-import json
 import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
 
 from builder.core.config import Config, load_config
+
+if TYPE_CHECKING:  # pragma: no cover
+    from builder.build.cache import BuildCache
 from builder.core.errors import BuilderError
 
 POLL = 0.1
@@ -99,7 +102,7 @@ class SiteServer:
         self.base_path = normalize_base_path(base_path)
         self.say = say
         self.config: Config | None = None
-        self.cache = None
+        self.cache: BuildCache | None = None
         self.error = ""
         self.generation = 0
         self.dirty_since: float | None = None
@@ -132,7 +135,7 @@ class SiteServer:
         """One build; on a user error remember it (error page) and print one line.  Returns the
         files the build itself wrote into the watched folders (the Markdown of ingested pages)."""
         from builder.build.cache import BuildCache
-        from builder.build.pipeline import build_site
+        from builder.commands.build import build_site
 
         started = time.perf_counter()
         written: set[str] = set()
@@ -187,7 +190,7 @@ def _handlers(site: SiteServer):
         def should_return_304(self) -> bool:
             return False
 
-        def compute_etag(self):  # type: ignore[override]
+        def compute_etag(self) -> None:  # no ETag: every response is fresh
             return None
 
         async def get(self, path: str, include_body: bool = True) -> None:
@@ -251,11 +254,12 @@ def serve(config_path: Path | None, *, host: str = "127.0.0.1", port: int = 8000
         LiveReloadHandler.reload_waiters(path="*")
 
     site.on_built = lambda: loop.add_callback(reload_browsers)
-    watcher = Watcher(site.watched(), ignore=[site.out_dir, site.config.cache_dir])  # type: ignore[union-attr]
+    assert site.config is not None  # (loaded by SiteServer)
+    watcher = Watcher(site.watched(), ignore=[site.out_dir, site.config.cache_dir])
     thread = threading.Thread(target=site.loop, args=(watcher,), name="builder-watch", daemon=True)
     thread.start()
     shown = f"http://{host}:{port}{site.base_path}"
-    say(f"serving {site.config.relative(site.out_dir)}/ at {shown} (Ctrl+C to stop)")  # type: ignore[union-attr]
+    say(f"serving {site.config.relative(site.out_dir)}/ at {shown} (Ctrl+C to stop)")
     sys.stdout.flush()
     try:
         loop.start()

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -22,6 +23,19 @@ DEFAULT_CONFIG_NAME = "config.yaml"
 BUNDLED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 #: public/pdf/<slug>.pdf: written by `builder pdf`, kept across builds
 PDF_DIR = "pdf"
+
+# The defaults that other modules take as their own (each defined here only; see OPTIONS).
+#: ``glossary.link``: which occurrences of a term are linked.
+LINK_POLICIES = ("first-per-section", "first-per-page", "every")
+GLOSSARY_LINK = LINK_POLICIES[0]
+#: ``indicators.sidebar_count``: how many key indicators a report page's sidebar shows.
+SIDEBAR_COUNT = 12
+#: ``indicators.full_table_max``: up to this many indicators site-wide, the indicators page also
+#: lists every one of them; above, only each report's own indicators page does.
+FULL_TABLE_MAX = 3000
+#: ``glossary.backlinks_max``: an entry with more occurrences than this lists per-report counts
+#: and the first few anchors instead of every occurrence.
+BACKLINKS_MAX = 60
 
 
 @dataclass(frozen=True)
@@ -38,18 +52,16 @@ class Config:
     output_dir: Path
     cache_dir: Path
     extra_patterns: tuple[str, ...]
-    # --- glossary
-    glossary_path: Path | None = None
+    glossary_path: Path | None
     """The glossary YAML (``paths.glossary``); a missing file means no glossary."""
-    glossary_link: str = "first-per-section"
-    """Which occurrences of a term are linked: first-per-section | first-per-page | every."""
-    # --- end glossary
-    indicator_count: int = 12
+    glossary_link: str
+    """Which occurrences of a term are linked: one of :data:`LINK_POLICIES` (``glossary.link``)."""
+    indicator_count: int
     """How many key indicators a report page's sidebar shows (``indicators.sidebar_count``)."""
-    indicators_full_table_max: int = 3000
+    indicators_full_table_max: int
     """Up to this many indicators in the whole site, indicators/index.html also carries the full
     table of every indicator (``indicators.full_table_max``); above it, only per-report pages do."""
-    glossary_backlinks_max: int = 60
+    glossary_backlinks_max: int
     """A glossary entry with more occurrences than this lists per-report counts and the first few
     anchors instead of every occurrence (``glossary.backlinks_max``)."""
 
@@ -124,9 +136,8 @@ def _expect_count(value: Any) -> str | None:
 
 
 def _expect_link_policy(value: Any) -> str | None:
-    policies = ("first-per-section", "first-per-page", "every")
-    if value not in policies:
-        return f"expected one of {', '.join(policies)}, got {value!r}"
+    if value not in LINK_POLICIES:
+        return f"expected one of {', '.join(LINK_POLICIES)}, got {value!r}"
     return None
 
 
@@ -145,10 +156,10 @@ OPTIONS: tuple[_Option, ...] = (
     _Option("paths.cache", ".cache", _expect_str),
     _Option("cleaning.extra_patterns", [], _expect_patterns),
     _Option("paths.glossary", "site_src/glossary.yaml", _expect_str),
-    _Option("glossary.link", "first-per-section", _expect_link_policy),
-    _Option("indicators.sidebar_count", 12, _expect_count),
-    _Option("indicators.full_table_max", 3000, _expect_count),
-    _Option("glossary.backlinks_max", 60, _expect_count),
+    _Option("glossary.link", GLOSSARY_LINK, _expect_link_policy),
+    _Option("indicators.sidebar_count", SIDEBAR_COUNT, _expect_count),
+    _Option("indicators.full_table_max", FULL_TABLE_MAX, _expect_count),
+    _Option("glossary.backlinks_max", BACKLINKS_MAX, _expect_count),
 )
 _SECTIONS = {key.split(".")[0] for key in (o.key for o in OPTIONS) if "." in key}
 

@@ -11,8 +11,10 @@ dicts (indicators.json's rows) goes through the C encoder after all (see :func:`
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from functools import lru_cache
 from json.encoder import encode_basestring
+from typing import Any
 
 _FLOAT_REPR = float.__repr__
 _INT_REPR = int.__repr__
@@ -36,7 +38,7 @@ def dumps(obj: object, *, indent: int = 2, sort_keys: bool = False) -> str:
     return "".join(parts)
 
 
-def _scalar(value: object) -> str:
+def _scalar(value: Any) -> str:
     kind = type(value)
     if kind is str:
         return encode_basestring(value)
@@ -55,7 +57,7 @@ def _scalar(value: object) -> str:
     raise _Unsupported
 
 
-def _write(obj: object, out: list[str], newline: str, step: str, sort_keys: bool) -> None:
+def _write(obj: Any, out: list[str], newline: str, step: str, sort_keys: bool) -> None:
     kind = type(obj)
     if kind is dict:
         if not obj:
@@ -115,3 +117,25 @@ def _flat_rows(obj: object, indent: int, sort_keys: bool) -> str | None:
 @lru_cache(maxsize=8)
 def _row_encoder(item_separator: str, sort_keys: bool) -> json.JSONEncoder:
     return json.JSONEncoder(ensure_ascii=False, sort_keys=sort_keys, separators=("," + item_separator, ": "))
+
+
+def array_items(items: list[Any], *, indent: int = 2, sort_keys: bool = False) -> bytes:
+    """The items of ``dumps(items, indent=indent, sort_keys=sort_keys)`` as they stand between its
+    brackets (UTF-8), b"" for none: a part of a JSON array that :func:`join_array` puts together
+    with the other parts, so that a file of many reports' items is never dumped whole."""
+    return dumps(items, indent=indent, sort_keys=sort_keys)[1:-2].encode("utf-8") if items else b""
+
+
+def join_array(parts: Iterator[bytes]) -> Iterator[bytes]:
+    """The JSON array (and a final newline) of the non-empty :func:`array_items` parts, piece by
+    piece: ``b"[" + b",".join(parts) + b"\\n]\\n"``, or ``b"[]\\n"`` without parts."""
+    first = next(parts, None)
+    if first is None:
+        yield b"[]\n"
+        return
+    yield b"["
+    yield first
+    for part in parts:
+        yield b","
+        yield part
+    yield b"\n]\n"

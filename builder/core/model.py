@@ -9,8 +9,9 @@ produced, they build new values.  Nothing here knows about HTML or files.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Protocol
 
 #: Report kinds, as stored in front matter and reports.json.
 GOVERNMENT_WORK_REPORT = "government_work_report"  # 政府工作报告
@@ -142,7 +143,7 @@ class Section:
     """The heading text with its numbering, e.g. "一、2019年工作回顾", "（一）加快发展"."""
     paragraphs: tuple[Paragraph, ...] = ()
     """Paragraphs directly under this heading, before its first child section."""
-    children: tuple["Section", ...] = ()
+    children: tuple[Section, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,16 +199,6 @@ class Report:
         return out
 
 
-#: Front-matter keys of a report's Markdown file, in the order they are written.
-FRONT_MATTER_KEYS: tuple[str, ...] = (
-    "title", "kind", "issuer", "place", "place_short", "year", "slug",
-    "delivered", "session", "speaker", "preamble",
-    "scraped_title", "title_note",
-    "source_file", "source_sha256", "source_url", "scraped_at", "site_category",
-    "builder_version", "body_sha256", "cleaning_log",
-)
-
-
 @dataclass(frozen=True)
 class ReportFile:
     """A report's Markdown file in site_src/reports/ as read from disk (possibly hand-edited)."""
@@ -215,8 +206,19 @@ class ReportFile:
     path: str
     """Where it was read from, for error messages."""
     meta: Mapping[str, object]
-    """The YAML front matter (keys: FRONT_MATTER_KEYS; cleaning_log is a list of {line, rule, text})."""
+    """The YAML front matter (keys: ``sitesrc.FRONT_MATTER``; cleaning_log is a list of {line, rule, text})."""
     body: str
     """The Markdown body after the front matter."""
     body_line: int
     """The 1-based line of the file where the body starts (to turn body line numbers into file line numbers)."""
+
+
+class ReportHeader(Protocol):
+    """What is known of a report file before its body is read: where it is, and its front matter.
+    A :class:`ReportFile` is one; so is the build cache's record of a file it parsed before."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def meta(self) -> Mapping[str, object]: ...

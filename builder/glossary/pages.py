@@ -1,7 +1,7 @@
 """The glossary's share of the site: its page, its data file, a report's list of terms.
 
 Pure functions from the glossary and the occurrences the ``glossary_links`` plugin
-recorded to template contexts and JSON; :mod:`builder.render.site` renders and writes them::
+recorded to template contexts and JSON; :mod:`builder.render.site` renders them::
 
     glossary/index.html     every entry, sorted by pinyin, with a letter index and backlinks
     data/glossary.json      id, term, aliases, definition, gloss, category, see_also, occurrences
@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import Callable
+from typing import Any
 
 from builder.core import jsonout
+from builder.core.config import BACKLINKS_MAX
 from builder.glossary.terms import Glossary, Term, glossary_json
 
 GLOSSARY_TEMPLATE = "glossary.html"
@@ -24,53 +25,80 @@ TERMS_PARTIAL = "_glossary_terms.html"
 TEMPLATES = (GLOSSARY_TEMPLATE, TERMS_PARTIAL)
 GLOSSARY_PAGE = "glossary/index.html"
 GLOSSARY_DATA = "data/glossary.json"
-#: Default of ``glossary.backlinks_max``: an entry with more occurrences than this lists, instead
-#: of every occurrence, its reports (most occurrences first, at most :data:`REPORTS_SHOWN`) with a
-#: count each and links to the first :data:`FIRST_ANCHORS` occurrences; the complete list stays in
-#: data/glossary.json.  So the page is bounded by the glossary's size, not the site's.
-BACKLINKS_MAX = 60
+#: An entry with more occurrences than ``glossary.backlinks_max`` (default
+#: :data:`~builder.core.config.BACKLINKS_MAX`) lists, instead of every occurrence, its reports (most
+#: occurrences first, at most :data:`REPORTS_SHOWN`) with a count each and links to the first
+#: :data:`FIRST_ANCHORS` occurrences; the complete list stays in data/glossary.json.  So the page
+#: is bounded by the glossary's size, not the site's.
 REPORTS_SHOWN = 20
 FIRST_ANCHORS = 3
 #: The heading letter of terms that do not start with a Chinese character or a Latin letter.
 OTHER_LETTER = "#"
 
 
-#: text -> pinyin_key(text); the build cache saves and restores it, so a rebuild
-#: need not load pypinyin's dictionaries (about 0.3 s) just to sort the glossary again.
-_PINYIN: dict[str, str] = {}
+class PinyinKeys(dict[str, str]):
+    """A memo of sort keys, text -> :func:`pinyin_key` of it.  The build cache keeps one across
+    builds and saves it (:meth:`saved`, :meth:`restore`), so a rebuild need not load pypinyin's
+    dictionaries (about 0.3 s) just to sort the glossary again; the renderer is handed it."""
 
+    def key(self, text: str) -> str:
+        """Toneless pinyin of ``text`` for sorting: 放管服 -> "fang guan fu"; other characters kept."""
+        hit = self.get(text)
+        if hit is None:
+            from pypinyin import lazy_pinyin
 
-def pinyin_key(text: str) -> str:
-    """Toneless pinyin of ``text`` for sorting: 放管服 -> "fang guan fu"; other characters kept."""
-    hit = _PINYIN.get(text)
-    if hit is None:
-        from pypinyin import lazy_pinyin
+            hit = self[text] = " ".join(p.lower() for p in lazy_pinyin(text))
+        return hit
 
-        hit = _PINYIN[text] = " ".join(p.lower() for p in lazy_pinyin(text))
-    return hit
-
-
-def prime_pinyin(texts: Iterable[str]) -> None:
-    """Compute the pinyin keys of ``texts`` not known yet, in a forked child process while this
-    one has not loaded pypinyin: its dictionaries (about 55 MB) then never weigh on this process,
-    nor on the render workers it forks.  Without ``fork``, in this process."""
-    missing = sorted({text for text in texts if text not in _PINYIN})
-    if not missing:
-        return
-    if "pypinyin" not in sys.modules:
-        import multiprocessing
-
-        try:
-            with multiprocessing.get_context("fork").Pool(1) as pool:
-                _PINYIN.update(pool.apply(_pinyin_keys, (missing,)))
+    def prime(self, texts: Iterable[str]) -> None:
+        """Compute the keys of ``texts`` not known yet, in a forked child process while this one
+        has not loaded pypinyin: its dictionaries (about 55 MB) then never weigh on this process,
+        nor on the render workers it forks.  Without ``fork``, in this process."""
+        missing = sorted({text for text in texts if text not in self})
+        if not missing:
             return
-        except (ValueError, OSError):  # no fork on this platform, or no process to spare
-            pass
-    _PINYIN.update(_pinyin_keys(missing))
+        if "pypinyin" not in sys.modules:
+            import multiprocessing
+
+            try:
+                with multiprocessing.get_context("fork").Pool(1) as pool:
+                    self.update(pool.apply(_pinyin_keys, (missing,)))
+                return
+            except (ValueError, OSError):  # no fork on this platform, or no process to spare
+                pass
+        self.update(_pinyin_keys(missing))
+
+    def saved(self) -> tuple[str, dict[str, str]]:
+        """(pypinyin's version, the keys), for the build cache to save."""
+        return pinyin_version(), dict(self)
+
+    @classmethod
+    def restore(cls, saved: object) -> PinyinKeys:
+        """The memo :meth:`saved` returned, unless pypinyin changed since (then an empty one)."""
+        keys = cls()
+        if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == pinyin_version() \
+                and isinstance(saved[1], dict):
+            keys.update(saved[1])
+        return keys
+
+
+#: The memo of the functions below when they are given none (a build hands them the cache's).
+_PINYIN = PinyinKeys()
+
+
+def pinyin_key(text: str, keys: PinyinKeys | None = None) -> str:
+    """Toneless pinyin of ``text`` for sorting: 放管服 -> "fang guan fu"; other characters kept."""
+    return (_PINYIN if keys is None else keys).key(text)
+
+
+def prime_pinyin(texts: Iterable[str], keys: PinyinKeys | None = None) -> None:
+    """:meth:`PinyinKeys.prime` of ``keys`` (else of this module's own memo)."""
+    (_PINYIN if keys is None else keys).prime(texts)
 
 
 def _pinyin_keys(texts: Sequence[str]) -> dict[str, str]:
-    return {text: pinyin_key(text) for text in texts}
+    keys = PinyinKeys()
+    return {text: keys.key(text) for text in texts}
 
 
 @lru_cache(maxsize=1)
@@ -88,33 +116,21 @@ def pinyin_version() -> str:
     return found.group(1) if found else "?"
 
 
-def known_pinyin() -> tuple[str, dict[str, str]]:
-    """(pypinyin's version, the keys computed so far), for the build cache."""
-    return pinyin_version(), dict(_PINYIN)
-
-
-def remember_pinyin(saved: object) -> None:
-    """Restore what :func:`known_pinyin` returned, unless pypinyin changed since."""
-    if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == pinyin_version() \
-            and isinstance(saved[1], dict):
-        for text, key in saved[1].items():
-            _PINYIN.setdefault(text, key)
-
-
-def letter(term: Term) -> str:
+def letter(term: Term, keys: PinyinKeys | None = None) -> str:
     """The index letter of a term: the first letter of its pinyin (A-Z), else "#"."""
-    first = pinyin_key(term.term)[:1].upper()
+    first = pinyin_key(term.term, keys)[:1].upper()
     return first if "A" <= first <= "Z" else OTHER_LETTER
 
 
-def sort_key(term: Term) -> tuple[int, str, str]:
-    return (letter(term) == OTHER_LETTER, pinyin_key(term.term), term.term)
+def sort_key(term: Term, keys: PinyinKeys | None = None) -> tuple[int, str, str]:
+    """Terms in pinyin order, those without a letter last."""
+    return (letter(term, keys) == OTHER_LETTER, pinyin_key(term.term, keys), term.term)
 
 
-def report_terms(glossary: Glossary, used: Sequence[str]) -> list[dict[str, str]]:
+def report_terms(glossary: Glossary, used: Sequence[str], keys: PinyinKeys | None = None) -> list[dict[str, str]]:
     """The terms a report uses (ids in order of first use), for its printed list of terms."""
-    return [term_entry(t) for t in sorted((glossary.by_id[i] for i in dict.fromkeys(used) if i in glossary.by_id),
-                                          key=sort_key)]
+    chosen = (glossary.by_id[i] for i in dict.fromkeys(used) if i in glossary.by_id)
+    return [term_entry(t) for t in sorted(chosen, key=lambda term: sort_key(term, keys))]
 
 
 def term_entry(term: Term) -> dict[str, str]:
@@ -122,9 +138,13 @@ def term_entry(term: Term) -> dict[str, str]:
     return {"id": term.id, "term": term.term, "definition": term.definition, "gloss": term.gloss}
 
 
-def glossary_context(glossary: Glossary, occurrences: Mapping[str, Sequence[Mapping[str, str]]],
+#: Where a term occurs: {"report", "anchor"}, or (report, anchor).
+Occurrence = Mapping[str, str] | tuple[str, str]
+
+
+def glossary_context(glossary: Glossary, occurrences: Mapping[str, Sequence[Occurrence]],
                      titles: Mapping[str, str], urls: Mapping[str, str],
-                     backlinks_max: int = BACKLINKS_MAX) -> dict[str, object]:
+                     backlinks_max: int = BACKLINKS_MAX, keys: PinyinKeys | None = None) -> dict[str, object]:
     """The variables of glossary.html.
 
     ``occurrences``: term id -> [{report, anchor}] (or (report, anchor) tuples) in document order; ``titles`` and
@@ -134,57 +154,59 @@ def glossary_context(glossary: Glossary, occurrences: Mapping[str, Sequence[Mapp
     among equals), each with its ``count`` and first :data:`FIRST_ANCHORS` anchors, and
     ``more_reports`` / ``more_count`` for the rest.
     """
-    entries = []
-    for term in sorted(glossary.terms, key=sort_key):
+    entries: list[dict[str, Any]] = []
+    for term in sorted(glossary.terms, key=lambda term: sort_key(term, keys)):
         found = occurrences.get(term.id, ())
         full = len(found) <= backlinks_max
-        reports: dict[str, dict[str, object]] = {}
+        reports: dict[str, dict[str, Any]] = {}
         for occurrence in found:
-            slug, anchor = occurrence if type(occurrence) is tuple else (occurrence["report"], occurrence["anchor"])
+            slug, anchor = occurrence if isinstance(occurrence, tuple) else (occurrence["report"], occurrence["anchor"])
             slug, anchor = str(slug), str(anchor)
             group = reports.get(slug)
             if group is None:
                 group = reports[slug] = {"slug": slug, "title": titles.get(slug, slug), "anchors": [], "count": 0}
-            group["count"] += 1  # type: ignore[operator]
-            anchors: list[dict[str, str]] = group["anchors"]  # type: ignore[assignment]
+            group["count"] += 1
+            anchors: list[dict[str, str]] = group["anchors"]
             if full or len(anchors) < FIRST_ANCHORS:
                 anchors.append({"anchor": anchor, "url": f"../{urls.get(slug, slug)}#{anchor}" if anchor
                                 else f"../{urls.get(slug, slug)}"})
         shown = list(reports.values())
         if len(found) > backlinks_max:
             order = {slug: i for i, slug in enumerate(reports)}
-            shown = sorted(shown, key=lambda g: (-int(g["count"]), order[str(g["slug"])]))[:REPORTS_SHOWN]  # type: ignore[call-overload]
+            shown = sorted(shown, key=lambda g: (-int(g["count"]), order[str(g["slug"])]))[:REPORTS_SHOWN]
         entries.append({
             "id": term.id, "term": term.term, "aliases": list(term.aliases), "definition": term.definition,
-            "gloss": term.gloss, "category": term.category, "letter": letter(term),
+            "gloss": term.gloss, "category": term.category, "letter": letter(term, keys),
             "see_also": [{"id": i, "term": glossary.by_id[i].term} for i in term.see_also if i in glossary.by_id],
             "count": len(found), "full": len(found) <= backlinks_max,
             "reports": shown, "more_reports": len(reports) - len(shown),
-            "more_count": len(found) - sum(int(g["count"]) for g in shown),  # type: ignore[call-overload]
+            "more_count": len(found) - sum(int(g["count"]) for g in shown),
         })
-    groups: list[dict[str, object]] = []
+    groups: list[dict[str, Any]] = []
     for entry in entries:
         if not groups or groups[-1]["letter"] != entry["letter"]:
             groups.append({"letter": entry["letter"], "id": letter_id(str(entry["letter"])), "entries": []})
-        groups[-1]["entries"].append(entry)  # type: ignore[union-attr]
+        groups[-1]["entries"].append(entry)
     return {"entries": entries, "groups": groups, "term_count": len(entries),
-            "occurrence_count": sum(int(e["count"]) for e in entries)}  # type: ignore[call-overload]
+            "occurrence_count": sum(int(e["count"]) for e in entries)}
 
 
-def glossary_files(glossary: Glossary, occurrences: Mapping[str, Sequence[Mapping[str, str]]],
+def glossary_files(glossary: Glossary, occurrences: Mapping[str, Sequence[Occurrence]],
                    titles: Mapping[str, str], urls: Mapping[str, str],
-                   render: Callable[..., str], backlinks_max: int = BACKLINKS_MAX) -> dict[str, bytes]:
+                   render: Callable[..., str], backlinks_max: int = BACKLINKS_MAX,
+                   keys: PinyinKeys | None = None) -> dict[str, bytes]:
     """``glossary/index.html`` (via ``render(template name, **context)``) and ``data/glossary.json``
     (every occurrence, whatever ``backlinks_max``)."""
-    return {GLOSSARY_PAGE: glossary_page(glossary, occurrences, titles, urls, render, backlinks_max),
+    return {GLOSSARY_PAGE: glossary_page(glossary, occurrences, titles, urls, render, backlinks_max, keys),
             GLOSSARY_DATA: glossary_data(glossary, occurrences)}
 
 
-def glossary_page(glossary: Glossary, occurrences: Mapping[str, Sequence[Mapping[str, str]]],
+def glossary_page(glossary: Glossary, occurrences: Mapping[str, Sequence[Occurrence]],
                   titles: Mapping[str, str], urls: Mapping[str, str],
-                  render: Callable[..., str], backlinks_max: int = BACKLINKS_MAX) -> bytes:
+                  render: Callable[..., str], backlinks_max: int = BACKLINKS_MAX,
+                  keys: PinyinKeys | None = None) -> bytes:
     """The bytes of ``glossary/index.html`` (see :func:`glossary_files`)."""
-    context = glossary_context(glossary, occurrences, titles, urls, backlinks_max)
+    context = glossary_context(glossary, occurrences, titles, urls, backlinks_max, keys)
     return render(GLOSSARY_TEMPLATE, root="../", canonical_url="", **context).encode("utf-8")
 
 
@@ -211,7 +233,7 @@ def glossary_json_text(glossary: Glossary, occurrences: Mapping[str, Sequence[ob
         lists.append("[]" if not found else "[\n      " + ",\n      ".join(
             f'{{\n        "report": {quote(r)},\n        "anchor": {quote(a)}\n      }}' for r, a in found)
             + "\n    ]")
-        entry["occurrences"] = len(lists) - 1  # type: ignore[index]
+        entry["occurrences"] = len(lists) - 1
     text = jsonout.dumps(shallow, indent=2)
     # each "occurrences": <index> (a number, so it cannot be confused with text) becomes its list
     pieces = re.split(r'(\n    "occurrences": )(\d+)(?=\n  \})', text)

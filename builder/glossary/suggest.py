@@ -1,19 +1,16 @@
 """``builder glossary suggest``: shorthand in the site's reports that the glossary lacks.
 
-The I/O around :func:`builder.glossary.terms.suggest_terms`: read every report Markdown
-(the source of truth), list its headings and paragraphs in document order with their
-anchors, and hand them to the pure function.
+Pure: the reports (as :func:`builder.sitesrc.parse_report_markdown` reads them) -> their
+headings and paragraphs in document order with their anchors -> :func:`suggest_terms`.
+Reading the files is :mod:`builder.commands.glossary`'s.
 """
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterable, Iterator
 
-from builder.core.config import Config
-from builder.glossary.terms import Suggestion, suggest_terms
 from builder.core.model import Report, Section
-from builder.build.pipeline import _read_report_file, report_files, site_glossary
-from builder.sitesrc import parse_report_markdown
+from builder.glossary.terms import Glossary, Suggestion, suggest_terms
 
 
 def report_blocks(report: Report) -> Iterator[tuple[str, str, str]]:
@@ -31,12 +28,8 @@ def report_blocks(report: Report) -> Iterator[tuple[str, str, str]]:
     yield from walk(report.sections)
 
 
-def suggest(config: Config) -> tuple[list[Suggestion], set[str]]:
-    """The suggestions for a site, and the ids its glossary already uses."""
-    glossary = site_glossary(config)
-    blocks: list[tuple[str, str, str]] = []
-    for path in report_files(config):
-        report = parse_report_markdown(_read_report_file(path, config))
-        blocks.extend(report_blocks(report))
+def suggest(glossary: Glossary | None, reports: Iterable[Report]) -> tuple[list[Suggestion], set[str]]:
+    """The suggestions for a site's reports, and the ids its glossary already uses."""
+    blocks = [block for report in reports for block in report_blocks(report)]
     taken = set(glossary.by_id) if glossary else set()
     return suggest_terms(glossary, blocks), taken

@@ -6,8 +6,11 @@ caches it in a file.  Every module that needs Chinese word boundaries (``places`
 file lives in the build's cache folder (``paths.cache``) rather than the system's
 temporary folder, and jieba's "Building prefix dict…" log lines never reach the terminal.
 
-* :func:`use_cache_dir` — where the cache file goes; the build calls it with
-  ``config.cache_dir`` before anything is segmented.  Without it, the cache goes to
+* :func:`use_cache_dir` — where the cache file goes.  jieba's default tokenizer (``jieba.dt``,
+  which ``places`` and the glossary share) is one per process, and so is this setting of it:
+  each command that may segment (``builder.commands``) gives it ``config.cache_dir`` once, before
+  anything is cut; the dictionary is loaded with it when first needed (with rjieba installed, a
+  build usually never loads jieba's own).  Without it, the cache goes to
   ``$XDG_CACHE_HOME/gov-report-builder`` (``~/.cache/gov-report-builder``).
 * :func:`tokenizer` — jieba's default tokenizer, initialized once.
 * :func:`tokenizer_with` — a separate tokenizer that shares the loaded dictionary and
@@ -29,10 +32,11 @@ import os
 import re
 import sys
 import threading
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     import jieba
@@ -43,8 +47,6 @@ CACHE_FILE = "jieba.cache"
 #: affects how a block is cut.
 HAN_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
 
-_lock = threading.Lock()
-_cache_dir: Path | None = None
 
 
 def default_cache_dir() -> Path:
@@ -52,10 +54,39 @@ def default_cache_dir() -> Path:
     return Path(base) / "gov-report-builder"
 
 
+class _DefaultTokenizer:
+    """How jieba's process-wide default tokenizer is loaded: once, quietly, its dictionary cache
+    in :attr:`cache_dir` (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.cache_dir: Path | None = None
+        self.lock = threading.Lock()
+
+    def get(self) -> jieba.Tokenizer:
+        import jieba
+
+        _quiet()
+        dt = jieba.dt
+        if not dt.initialized:
+            with self.lock:
+                if not dt.initialized:
+                    folder = self.cache_dir or default_cache_dir()
+                    try:
+                        folder.mkdir(parents=True, exist_ok=True)
+                        dt.tmp_dir = str(folder)
+                        dt.cache_file = CACHE_FILE
+                    except OSError:
+                        pass  # an unwritable cache folder only costs speed: jieba rebuilds in memory
+                    dt.initialize()
+        return dt
+
+
+_DEFAULT = _DefaultTokenizer()
+
+
 def use_cache_dir(path: Path) -> None:
-    """Keep jieba's dictionary cache in ``path`` (only effective before the first load)."""
-    global _cache_dir
-    _cache_dir = Path(path)
+    """Keep jieba's dictionary cache in ``path`` (only effective before the dictionary is loaded)."""
+    _DEFAULT.cache_dir = Path(path)
 
 
 def _quiet() -> None:
@@ -65,28 +96,13 @@ def _quiet() -> None:
     jieba.default_logger.setLevel(logging.WARNING)
 
 
-def tokenizer() -> "jieba.Tokenizer":
+def tokenizer() -> jieba.Tokenizer:
     """jieba's default tokenizer (``jieba.dt``), its dictionary loaded once, quietly."""
-    import jieba
-
-    _quiet()
-    dt = jieba.dt
-    if not dt.initialized:
-        with _lock:
-            if not dt.initialized:
-                folder = _cache_dir or default_cache_dir()
-                try:
-                    folder.mkdir(parents=True, exist_ok=True)
-                    dt.tmp_dir = str(folder)
-                    dt.cache_file = CACHE_FILE
-                except OSError:
-                    pass  # an unwritable cache folder only costs speed: jieba rebuilds in memory
-                dt.initialize()
-    return dt
+    return _DEFAULT.get()
 
 
 @lru_cache(maxsize=8)
-def tokenizer_with(words: frozenset[str]) -> "jieba.Tokenizer":
+def tokenizer_with(words: frozenset[str]) -> jieba.Tokenizer:
     """A tokenizer sharing the default dictionary plus ``words``.
 
     Each word gets jieba's suggested frequency (just enough for it to be cut out on its
@@ -107,7 +123,7 @@ def tokenizer_with(words: frozenset[str]) -> "jieba.Tokenizer":
 
 
 @lru_cache(maxsize=8)
-def _rjieba_with(words: frozenset[str]) -> "RJieba":
+def _rjieba_with(words: frozenset[str]) -> RJieba:
     """An rjieba tokenizer with ``words`` added the way :func:`tokenizer_with` adds them.
 
     Each one loads its own copy of the dictionary (about 0.08 s), built on first use: a
@@ -115,16 +131,23 @@ def _rjieba_with(words: frozenset[str]) -> "RJieba":
     """
     if not words:
         return _rjieba_default()
-    own = _rjieba().Jieba()
+    own = _rjieba_module().Jieba()
     for word in sorted(words, key=lambda w: (len(w), w)):
         own.add_word(word, None, None)
     return own
 
 
 @lru_cache(maxsize=1)
-def _rjieba_default() -> "RJieba":
+def _rjieba_default() -> RJieba:
     """rjieba with its default dictionary only (what ``rjieba.cut`` uses), built on first use."""
-    return _rjieba().Jieba()
+    return _rjieba_module().Jieba()
+
+
+def _rjieba_module() -> ModuleType:
+    """:func:`_rjieba`, called where it is known to be there."""
+    module = _rjieba()
+    assert module is not None, "rjieba is used only when it is installed"
+    return module
 
 
 def cut_block(block: str, words: frozenset[str], *, reference: bool = False) -> list[str]:
@@ -189,6 +212,7 @@ def _load_rjieba_core() -> ModuleType:
             if path.is_file():
                 loader = importlib.machinery.ExtensionFileLoader(name, str(path))
                 spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+                assert spec is not None  # (a file location and a loader make a spec)
                 module = importlib.util.module_from_spec(spec)
                 loader.exec_module(module)
                 sys.modules[name] = module

@@ -60,7 +60,7 @@ def site_config(folder: Path, site_url: str = SITE_URL) -> Path:
 
 def build(config_path: Path) -> Path:
     from builder.core.config import load_config
-    from builder.build.pipeline import build_site
+    from builder.commands.build import build_site
 
     config = load_config(config_path)
     build_site(config, say=lambda *a, **k: None)

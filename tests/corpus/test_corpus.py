@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from builder.ingest.clean import clean_document
+from builder.commands.ingest import reports_from_page
 from builder.core.config import parse_config
+from builder.ingest.clean import clean_document
 from builder.ingest.read import read_source
-from builder.build.pipeline import reports_from_page
 from builder.ingest.textcheck import split_sentences
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"

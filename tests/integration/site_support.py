@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from builder.commands.build import build_site
 from builder.core.config import load_config
-from builder.build.pipeline import build_site
 
 
 def build(site: Path, **kwargs):

@@ -1,11 +1,8 @@
 """The bundled page built end to end through the command line."""
 
 import json
-import os
 import re
 from pathlib import Path
-
-import pytest
 
 from builder.cli import main
 from builder.ingest.clean import clean_document
@@ -121,10 +118,10 @@ def test_a_hand_edit_shows_after_rebuild_and_is_never_lost(site: Path, capsys):
 def test_ingest_prints_one_line_per_report(site: Path, capsys):
     assert main(["ingest", "--config", str(site / "config.yaml"),
                  str(site / "site_src" / "scraped" / "000_8b8113f56c6b1839.txt")]) == 0
-    lines = [l for l in capsys.readouterr().out.splitlines() if l.startswith("site_src/reports/")]
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("site_src/reports/")]
     assert len(lines) == 3
-    assert any("2020年淮安市人大常委会工作报告\t淮安市人大常委会\t2020\t" in l for l in lines)
-    assert all(re.search(r"\t\d+ paragraphs\t\[created\]$", l) for l in lines)
+    assert any("2020年淮安市人大常委会工作报告\t淮安市人大常委会\t2020\t" in line for line in lines)
+    assert all(re.search(r"\t\d+ paragraphs\t\[created\]$", line) for line in lines)
 
 
 def test_two_builds_give_identical_bytes(site: Path, tmp_path_factory):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,8 +15,8 @@ from bs4 import BeautifulSoup
 
 from builder.cli import main
 from builder.core.config import load_config
-from builder.glossary.terms import load_glossary
 from builder.glossary.suggest import report_blocks
+from builder.glossary.terms import load_glossary
 from builder.sitesrc import parse_front_matter, parse_report_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,12 +124,14 @@ def test_report_prints_its_terms_at_the_end(built: Path) -> None:
     assert "  .glossary-terms { display: block; break-before: page; }" in css  # inside @media print
 
 
-def test_jieba_cache_is_in_the_build_cache(built: Path) -> None:
-    config = load_config(built / "config.yaml")
-    # this process may have loaded jieba before; the folder is configured either way
-    from builder.text import segment
-
-    assert segment._cache_dir == config.cache_dir
+def test_jieba_cache_is_in_the_build_cache(site: Path) -> None:
+    """With jieba doing the cutting (not rjieba), a build keeps jieba's dictionary cache in the
+    site's cache folder (a fresh process: jieba loads its dictionary once per process)."""
+    shutil.copy(ROOT / "site_src" / "glossary.yaml", site / "site_src" / "glossary.yaml")
+    env = {**os.environ, "BUILDER_SEGMENTER": "jieba"}
+    subprocess.run([sys.executable, "-m", "builder", "build", "--config", str(site / "config.yaml")],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    assert (load_config(site / "config.yaml").cache_dir / "jieba.cache").is_file()
 
 
 def test_no_glossary_file_means_no_glossary(site: Path) -> None:

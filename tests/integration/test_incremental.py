@@ -1,15 +1,17 @@
 """The build cache (issue 5): a no-op build does nothing; each input kind invalidates what it should."""
 
 import shutil
-from pathlib import Path
 
 import pytest
-
-from builder.build import cache as buildcache
-from builder.render import site as render
-from builder.build import pipeline
-from builder.core.errors import BuilderError
 from site_support import build, snapshot, tree  # type: ignore[import-not-found]
+
+from builder import sitesrc
+from builder.commands import build as build_command
+from builder.commands import ingest
+from builder.core import parallel
+from builder.core.errors import BuilderError
+from builder.render import report as report_module
+from builder.render.report import PageRenderer
 
 
 def changed(before: dict, after: dict) -> set[str]:
@@ -20,13 +22,13 @@ def changed(before: dict, after: dict) -> set[str]:
 def rendered(monkeypatch) -> list[str]:
     """The report pages rendered (not taken from the cache) during the test."""
     calls: list[str] = []
-    original = render.render_report
+    original = PageRenderer.render
 
-    def spy(settings, job, env=None):
-        calls.append(str(job.report.meta["slug"]))
-        return original(settings, job, env)
+    def spy(self, report, place):
+        calls.append(str(report.meta["slug"]))
+        return original(self, report, place)
 
-    monkeypatch.setattr(render, "render_report", spy)
+    monkeypatch.setattr(PageRenderer, "render", spy)
     return calls
 
 
@@ -42,9 +44,9 @@ def test_second_build_parses_nothing_and_writes_nothing(full_site, monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("a no-op build must not parse, segment or render")
 
-    for target, name in [(pipeline, "parse_front_matter"), (pipeline, "_parse_report_bytes"),
-                         (pipeline, "reports_from_page"), (pipeline, "_cut_reports"), (render, "render_markdown"),
-                         (render, "render_report"), (pipeline, "load_glossary")]:
+    for target, name in [(sitesrc, "parse_front_matter"), (sitesrc, "parse_report_bytes"),
+                         (ingest, "reports_from_page"), (ingest, "_cut_reports"), (report_module, "render_markdown"),
+                         (PageRenderer, "render"), (build_command, "load_glossary")]:
         monkeypatch.setattr(target, name, forbidden)
     from builder.text import segment
     monkeypatch.setattr(segment, "cut", forbidden)
@@ -200,7 +202,7 @@ def test_output_file_deleted_by_hand_is_written_again(full_site):
 def test_parallel_build_is_byte_identical_to_serial(full_site, tmp_path, monkeypatch):
     other = tmp_path / "serial"
     shutil.copytree(full_site, other)
-    monkeypatch.setattr(buildcache, "PARALLEL_MIN", 1)  # use the process pools even for three pages
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)  # use the process pools even for three pages
     build(full_site, jobs=2)
     build(other, jobs=1)
     assert tree(full_site / "public") == tree(other / "public")

@@ -7,12 +7,15 @@ import time
 from pathlib import Path
 
 import pytest
+from site_support import build, snapshot, tree  # type: ignore[import-not-found]
 
+from builder import sitesrc
 from builder.build import cache as buildcache
-from builder.render import site as render
 from builder.build.cache import BuildCache, FileDigests
 from builder.core.config import load_config
-from site_support import build, snapshot, tree  # type: ignore[import-not-found]
+from builder.core.hashing import sha256
+from builder.render import templates as render_templates
+from builder.render.templates import INDEX_TEMPLATE, INDICATOR_ROWS_PARTIAL, INDICATORS_REPORT_TEMPLATE, REPORT_TEMPLATE
 
 HUAIAN = "2020-huaian-rdcwhgzbg"
 SUZHOU = "2020-suzhou-zfgzbg"  # the government work report: growth figures
@@ -24,13 +27,13 @@ SITE_WIDE = {"index.html", "data/reports.json", "indicators/index.html", "data/i
 def templates(monkeypatch) -> list[str]:
     """The templates rendered during the test (report pages and site-wide outputs alike)."""
     names: list[str] = []
-    original = render._render
+    original = render_templates._render
 
-    def spy(env, name, templates_dir, as_bytes, context):
+    def spy(templates, name, context, *, encoded):
         names.append(name)
-        return original(env, name, templates_dir, as_bytes, context)
+        return original(templates, name, context, encoded=encoded)
 
-    monkeypatch.setattr(render, "_render", spy)
+    monkeypatch.setattr(render_templates, "_render", spy)
     return names
 
 
@@ -74,8 +77,7 @@ def test_wording_edit_renders_and_writes_only_that_report_page(full_site, templa
     assert changed(before, snapshot(full_site / "public")) == {f"reports/{HUAIAN}.html"}
     assert summary.pages_written == 1
     # its two pages are rendered again; no site-wide page is
-    assert set(templates) <= {render.REPORT_TEMPLATE, render.INDICATORS_REPORT_TEMPLATE,
-                              render.INDICATOR_ROWS_PARTIAL}
+    assert set(templates) <= {REPORT_TEMPLATE, INDICATORS_REPORT_TEMPLATE, INDICATOR_ROWS_PARTIAL}
 
 
 def test_figure_edit_rewrites_the_data_files_as_a_clean_build_would(full_site, tmp_path):
@@ -99,7 +101,7 @@ def test_template_used_only_by_the_index_renders_only_the_index(full_site, templ
     templates.clear()
     build(full_site)
     assert changed(before, snapshot(full_site / "public")) == {"index.html"}
-    assert templates == [render.INDEX_TEMPLATE]
+    assert templates == [INDEX_TEMPLATE]
 
 
 def test_glossary_edit_rebuilds_the_glossary_outputs_as_a_clean_build_would(full_site, tmp_path):
@@ -197,28 +199,30 @@ def test_failed_build_leaves_the_cache_usable(full_site, tmp_path):
     assert tree(full_site / "public") == clean_build(full_site, tmp_path)
 
 
-def test_unchanged_report_files_are_not_parsed_again(full_site, monkeypatch):
+def test_unchanged_report_files_are_not_parsed_again(full_site, tmp_path, monkeypatch):
     build(full_site)
+    before = snapshot(full_site / "public")
     edit(full_site / "templates/index.html", "</h1>", "</h1><!-- x -->")
-    from builder.build import pipeline
-
-    def forbidden(*args, **kwargs):
-        raise AssertionError("an unchanged report file was parsed again")
-
-    monkeypatch.setattr(pipeline, "_parse_report_bytes", forbidden)
-    build(full_site)
+    parsed: list[str] = []
+    parse = sitesrc.parse_report_bytes
+    monkeypatch.setattr(sitesrc, "parse_report_bytes", lambda data, path: parsed.append(path) or parse(data, path))
+    summary = build(full_site)
+    assert parsed == []  # the front matter came from the cache
+    assert summary.reports == 3 and changed(before, snapshot(full_site / "public")) == {"index.html"}
+    monkeypatch.undo()
+    assert tree(full_site / "public") == clean_build(full_site, tmp_path)  # and the pages are right
 
 
 def test_file_digests_trust_only_files_unchanged_since_well_before_hashing(tmp_path):
     path = tmp_path / "a.txt"
     path.write_bytes(b"one")
     digests = FileDigests(tmp_path)
-    assert digests.digest(path) == buildcache.sha256(b"one")
+    assert digests.digest(path) == sha256(b"one")
     path.write_bytes(b"two")  # same size, perhaps the same mtime tick: still read again
-    assert digests.digest(path) == buildcache.sha256(b"two")
+    assert digests.digest(path) == sha256(b"two")
     old = time.time_ns() - 10 * buildcache.RACY_NS
     os.utime(path, ns=(old, old))  # (the ctime is now, so this one is not trusted either)
-    assert digests.digest(path) == buildcache.sha256(b"two")
+    assert digests.digest(path) == sha256(b"two")
 
 
 def test_file_digests_saved_and_trusted_when_the_file_is_as_it_was(tmp_path, monkeypatch):
@@ -231,7 +235,7 @@ def test_file_digests_saved_and_trusted_when_the_file_is_as_it_was(tmp_path, mon
     again = FileDigests(tmp_path)
     real_open = open
     monkeypatch.setattr("builtins.open", lambda *a, **k: (_ for _ in ()).throw(AssertionError("read")))
-    assert again.digest(path) == buildcache.sha256(b"one")  # from the stat, not read
+    assert again.digest(path) == sha256(b"one")  # from the stat, not read
     monkeypatch.setattr("builtins.open", real_open)
     path.write_bytes(b"ONE")  # a write changes the ctime
-    assert again.digest(path) == buildcache.sha256(b"ONE")
+    assert again.digest(path) == sha256(b"ONE")

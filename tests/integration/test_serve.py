@@ -68,7 +68,7 @@ def server(site: Path):
         except subprocess.TimeoutExpired:
             process.kill()
             output, _ = process.communicate()
-            raise AssertionError("serve did not stop on Ctrl+C")
+            raise AssertionError("serve did not stop on Ctrl+C") from None
         assert process.returncode == 0, output
         assert "stopped" in output
 

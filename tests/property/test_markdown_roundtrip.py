@@ -15,7 +15,8 @@ _FRAGMENTS = [
     "\t", " ", "\u3000", "各位代表：", "一、", "（一）", "一是", "。", "，", "；", "“", "”", "%", "1.93万亿元",
 ]
 _TEXT = st.one_of(
-    st.lists(st.sampled_from(_FRAGMENTS) | st.text(alphabet="abc 中文。，：；（）*_<>[]\\`#!&{}|~0123456789.)+-=", max_size=5),
+    st.lists(st.sampled_from(_FRAGMENTS)
+             | st.text(alphabet="abc 中文。，：；（）*_<>[]\\`#!&{}|~0123456789.)+-=", max_size=5),
              min_size=1, max_size=8).map("".join).filter(bool),
     st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30),
 )

@@ -10,16 +10,30 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from builder.glossary import pages as glossary_site
-from builder.render import site as render
-from builder.indicators import extract as ind
+from builder.build import output
+from builder.build.scheduler import build_output
 from builder.core.config import load_config
 from builder.core.errors import BuilderError, ConfigError
+from builder.glossary import pages as glossary_site
 from builder.glossary.terms import Glossary, Term, glossary_json
-from builder.render.site import build_pages, render_site
+from builder.indicators import extract as ind
+from builder.indicators import tables
+from builder.render import site
+from builder.render.report import PagePlace, PageRenderer, PageSettings
+from builder.render.templates import Templates
 from builder.sitesrc import parse_front_matter
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def build_pages(reports, **settings):
+    """The whole site in memory (``render.site.render_site``)."""
+    return site.render_site(reports, PageSettings(**settings))
+
+
+def render_site(reports, out: Path, **settings):
+    """The site rendered into ``out`` without a build cache."""
+    return build_output(reports, PageSettings(**settings), out)
 
 BODY = """{#s1}
 ## 一、2019年工作回顾
@@ -84,7 +98,7 @@ def test_index_lists_reports_with_counts_per_kind_and_links():
     page = soup(files["indicators/index.html"])
     rows = page.select("#indicator-reports tbody tr")
     assert [tr.select_one("a")["href"] for tr in rows] == ["a.html", "b.html"]
-    for tr, slug in zip(rows, ("a", "b")):
+    for tr, slug in zip(rows, ("a", "b"), strict=True):
         cells = [td.get_text() for td in tr.select("td")]
         kinds = [r["kind"] for r in rows_of(files, slug)]
         assert cells == [str(len(kinds))] + [str(kinds.count(k)) for k in ind.KIND_NAMES]
@@ -135,8 +149,8 @@ def test_targets_vs_results_from_per_report_tuples_equals_the_full_computation()
     reports = [report("a", 2019), report("b", 2020), report("c", 2020)]
     files, _ = build_pages(reports, site_name="x", templates_dir=TEMPLATES)
     rows = json.loads(files["data/indicators.json"])
-    pairs = [render._pair_rows([r for r in rows if r["report"] == s]) for s in ("a", "b", "c")]
-    got = render._targets_vs_results([p for part in pairs for p in part])
+    pairs = [tables.pair_rows([r for r in rows if r["report"] == s]) for s in ("a", "b", "c")]
+    got = tables.pairs_table([p for part in pairs for p in part])
     keep = lambda pair: {k: (pair[k] if k in ("label", "year") else  # noqa: E731
                              {f: pair[k][f] for f in ("kind", "label", "year", "span", "url")})
                          for k in ("label", "year", "target", "actual")}
@@ -183,12 +197,9 @@ def test_glossary_entry_over_the_threshold_lists_reports_counts_and_first_anchor
 
 
 def test_glossary_page_over_the_threshold_is_bounded_and_json_stays_complete():
-    from builder.render.site import _environment, _render_template
-
-    env = _environment(TEMPLATES)
-    env.globals.update(has_glossary=True, nav_current="")
+    templates = Templates(TEMPLATES, template_globals=(("has_glossary", True), ("nav_current", "")))
     found = occurrences(200, 5)
-    render_ = lambda name, **c: _render_template(env, name, TEMPLATES, site_name="x", **c)  # noqa: E731
+    render_ = lambda name, **c: templates.render(name, site_name="x", **c)  # noqa: E731
     small = glossary_site.glossary_files(glossary(), occurrences(20, 5), {}, {}, render_, backlinks_max=60)
     big = glossary_site.glossary_files(glossary(), found, {}, {}, render_, backlinks_max=60)
     page = soup(big[glossary_site.GLOSSARY_PAGE])
@@ -234,24 +245,21 @@ def test_failure_after_pages_were_staged_leaves_output_untouched_and_no_staging(
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
     def broken(*args, **kwargs):
-        raise BuilderError("the glossary page failed")
+        raise BuilderError("the sitemap failed")
 
-    monkeypatch.setattr(render, "publishing_files", broken)  # after every report page was staged
+    monkeypatch.setattr(site, "_publishing_outputs", broken)  # after every report page was staged
     with pytest.raises(BuilderError):
         render_site([report("a"), report("b", 2021)], out, site_name="x", templates_dir=TEMPLATES)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["public"]
 
 
-def test_staged_report_holds_hashes_not_pages(tmp_path):
-    settings = render.PageSettings(templates_dir=TEMPLATES, site_name="x", base="", indicator_count=3,
-                                   glossary=None, glossary_link="first-per-section",
-                                   env_globals=(("has_glossary", False), ("nav_current", "")))
-    item = render.render_report(settings, render.ReportJob(report("a"), None, None, False))
+def test_rendered_pages_are_written_with_their_digests(tmp_path):
+    item = PageRenderer(PageSettings(templates_dir=TEMPLATES, site_name="x", indicator_count=3)).render(
+        report("a"), PagePlace(None, None, False))
     assert [name for name, _ in item.outputs] == ["reports/a.html", "indicators/a.html"]
-    staged = render.stage_report(item, tmp_path)
-    assert staged.outputs == () and [n for n, _ in staged.staged] == ["reports/a.html", "indicators/a.html"]
+    written = output.write_pages(tmp_path, item.outputs)
+    assert [n for n, _ in written] == ["reports/a.html", "indicators/a.html"]
     import hashlib
-    for (name, data), (_, digest) in zip(item.outputs, staged.staged):
+    for (name, data), (_, digest) in zip(item.outputs, written, strict=True):
         assert (tmp_path / name).read_bytes() == data and hashlib.sha256(data).hexdigest() == digest
-

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from builder.build.pipeline import reports_from_page
+from builder.commands.ingest import reports_from_page
 from builder.core.config import load_config
 from builder.indicators.extract import extract_report
 

@@ -13,7 +13,8 @@ from markdown_it import MarkdownIt
 from builder.mdit.anchors import anchors_plugin
 from builder.mdit.attrs import configure
 from builder.mdit.indicators import indicators_plugin
-from builder.render.site import build_pages
+from builder.render.report import PageSettings
+from builder.render.site import render_site
 from builder.sitesrc import parse_front_matter
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -70,8 +71,8 @@ def test_built_site_sidebar_links_land_on_wrapped_figures():
         "place: 江苏省苏州市\nyear: 2020\nslug: r\n---\n"
     )
     report = parse_front_matter(meta + BODY, "site_src/reports/r.md")
-    files, _ = build_pages([report], site_name="x", templates_dir=TEMPLATES, indicator_count=2)
-    again, _ = build_pages([report], site_name="x", templates_dir=TEMPLATES, indicator_count=2)
+    files, _ = render_site([report], PageSettings(site_name="x", templates_dir=TEMPLATES, indicator_count=2))
+    again, _ = render_site([report], PageSettings(site_name="x", templates_dir=TEMPLATES, indicator_count=2))
     assert files == again  # deterministic
     page = BeautifulSoup(files["reports/r.html"].decode("utf-8"), "html.parser")
     links = page.select("#page-indicators tbody th a")
@@ -91,7 +92,7 @@ def test_built_site_sidebar_links_land_on_wrapped_figures():
 def test_sidebar_count_zero_hides_the_sidebar():
     meta = "---\ntitle: t\nkind: other\nyear: 2020\nslug: r\n---\n"
     report = parse_front_matter(meta + BODY, "site_src/reports/r.md")
-    files, _ = build_pages([report], site_name="x", templates_dir=TEMPLATES, indicator_count=0)
+    files, _ = render_site([report], PageSettings(site_name="x", templates_dir=TEMPLATES, indicator_count=0))
     assert b'id="page-indicators"' not in files["reports/r.html"]
     assert b"<data " in files["reports/r.html"]
 
@@ -99,7 +100,7 @@ def test_sidebar_count_zero_hides_the_sidebar():
 def test_growth_chart_on_government_work_reports_only():
     meta = ("---\ntitle: 2020年苏州市政府工作报告\nkind: government_work_report\nyear: 2020\nslug: r\n---\n")
     report = parse_front_matter(meta + BODY, "site_src/reports/r.md")
-    files, _ = build_pages([report], site_name="x", templates_dir=TEMPLATES)
+    files, _ = render_site([report], PageSettings(site_name="x", templates_dir=TEMPLATES))
     page = BeautifulSoup(files["reports/r.html"].decode("utf-8"), "html.parser")
     figure = page.find(id="page-growth-chart")
     svg = figure.find("svg")
@@ -112,7 +113,7 @@ def test_growth_chart_on_government_work_reports_only():
     assert all(a["href"][1:] in ids for a in figure.select("a[href^='#']"))
     other = parse_front_matter(meta.replace("government_work_report", "npc_standing_committee_report") + BODY,
                                "site_src/reports/r.md")
-    files, _ = build_pages([other], site_name="x", templates_dir=TEMPLATES)
+    files, _ = render_site([other], PageSettings(site_name="x", templates_dir=TEMPLATES))
     assert b"page-growth-chart" not in files["reports/r.html"]
 
 

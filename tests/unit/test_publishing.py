@@ -12,10 +12,12 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from builder.build.scheduler import build_output
 from builder.commands import pdf as pdf_module
 from builder.core.errors import BuilderError
 from builder.core.model import ReportFile
-from builder.render.site import render_site, site_root_path
+from builder.render.report import PageSettings, site_base
+from builder.render.site import site_root_path
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -31,7 +33,7 @@ REPORTS = [report("b-2021", "2021年苏州市政府工作报告", 2021), report(
 
 
 def build(out: Path, base_url: str = "") -> Path:
-    render_site(REPORTS, out, site_name="文库", templates_dir=TEMPLATES, base_url=base_url)
+    build_output(REPORTS, PageSettings(site_name="文库", templates_dir=TEMPLATES, base=site_base(base_url)), out)
     return out
 
 

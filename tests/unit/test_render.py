@@ -1,4 +1,5 @@
-"""builder.render.site: pages, escaping, relative URLs, reports.json, atomic output, text-loss check."""
+"""Rendering a site into a folder (builder.render, through builder.build.scheduler without a cache):
+pages, escaping, relative URLs, reports.json, atomic output, the text-loss check, front matter."""
 
 from __future__ import annotations
 
@@ -10,10 +11,15 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from builder.render import site as render
+from builder.build import output
+from builder.build.scheduler import build_output
 from builder.core.errors import OutputError, SourceError, TextLossError
 from builder.core.model import ReportFile
-from builder.render.site import check_text_kept, render_site, summarize, toc_tree
+from builder.render import markdown
+from builder.render import report as report_module
+from builder.render.markdown import summarize, toc_tree
+from builder.render.report import PageSettings, site_base
+from builder.render.textloss import check_text_kept, fast_body_text
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -78,10 +84,14 @@ def report(body: str = BODY, path: str | None = None, body_line: int = 30, **ove
     return ReportFile(path=path or f"site_src/reports/{m.get('slug')}.md", meta=m, body=body, body_line=body_line)
 
 
+def render_site(reports, out: Path, *, templates_dir: Path = TEMPLATES, base_url: str = "", **settings):
+    """Render ``reports`` into ``out`` as ``builder build`` would, without a build cache."""
+    return build_output(reports, PageSettings(templates_dir=templates_dir, base=site_base(base_url), **settings), out)
+
+
 def build(tmp_path: Path, reports, name: str = "public", **kwargs) -> Path:
     out = tmp_path / name
-    render_site(reports, out, site_name="政府工作报告文库", templates_dir=kwargs.pop("templates_dir", TEMPLATES),
-                **kwargs)
+    render_site(reports, out, site_name="政府工作报告文库", **kwargs)
     return out
 
 
@@ -173,8 +183,9 @@ def test_index_lists_reports_in_order_with_summary(tmp_path):
 
 
 def test_summary_skips_salutation_and_truncates():
-    assert summarize(["各位代表：", "现在，我代表市人民政府，向大会报告工作，请予审议。", "过去一年，经济运行稳中有进。后文。"]) \
-        == "过去一年，经济运行稳中有进。"
+    paragraphs = ["各位代表：", "现在，我代表市人民政府，向大会报告工作，请予审议。",
+                  "过去一年，经济运行稳中有进。后文。"]
+    assert summarize(paragraphs) == "过去一年，经济运行稳中有进。"
     long = "甲" * 200
     assert summarize([long]) == "甲" * 79 + "…"
     assert summarize([]) == ""
@@ -305,14 +316,15 @@ def test_template_error_leaves_previous_output(tmp_path):
 
 def test_text_loss_leaves_previous_output(tmp_path, monkeypatch):
     out, before = _snapshot(tmp_path)
-    real = render.render_markdown
+    real = markdown.render_markdown
 
     def lossy(body, **kwargs):
         rendered = real(body, **kwargs)
-        return render._Body(html=rendered.html.replace("今年是全面建成小康社会收官之年。", ""), toc=rendered.toc,
-                            paragraph_count=rendered.paragraph_count, summary=rendered.summary)
+        return markdown.RenderedBody(html=rendered.html.replace("今年是全面建成小康社会收官之年。", ""),
+                                     toc=rendered.toc, paragraph_count=rendered.paragraph_count,
+                                     summary=rendered.summary)
 
-    monkeypatch.setattr(render, "render_markdown", lossy)
+    monkeypatch.setattr(report_module, "render_markdown", lossy)
     with pytest.raises(TextLossError) as info:
         build(tmp_path, [report(body_line=30)])
     message = str(info.value)
@@ -332,7 +344,7 @@ def test_failed_swap_restores_previous_output(tmp_path, monkeypatch):
             raise PermissionError(13, "Permission denied", str(dst))
         return real_rename(src, dst)
 
-    monkeypatch.setattr(render.os, "rename", rename)
+    monkeypatch.setattr(output.os, "rename", rename)
     with pytest.raises(OutputError, match="cannot write output: Permission denied"):
         build(tmp_path, [report()])
     assert read_tree(out) == before
@@ -355,7 +367,8 @@ def test_unwritable_output_is_one_line_output_error(tmp_path):
 
 
 def page_with(body_html: str) -> str:
-    return f"<html><body><nav>{body_html}</nav><article><div class='report-body'>{body_html}</div></article></body></html>"
+    return (f"<html><body><nav>{body_html}</nav><article><div class='report-body'>{body_html}</div></article>"
+            "</body></html>")
 
 
 def test_check_text_kept_accepts_rendered_page(tmp_path):
@@ -398,9 +411,7 @@ def _parsed_scope_text(html):
 
 
 def _squeeze(text):  # the check compares text without whitespace and emphasis markers
-    from builder.render.site import _IGNORED
-
-    return _IGNORED.sub("", text) if text is not None else None
+    return re.sub(r"[\s*_`]+", "", text) if text is not None else None
 
 
 @pytest.mark.parametrize("html", [
@@ -411,14 +422,10 @@ def _squeeze(text):  # the check compares text without whitespace and emphasis m
     "<article><div class=report-body><img src='x'><br/>正文。</div></article>",
 ])
 def test_fast_body_text_matches_the_parser(html):
-    from builder.render.site import fast_body_text
-
     assert _squeeze(fast_body_text(html)) == _parsed_scope_text(html)
 
 
 def test_fast_body_text_matches_the_parser_on_a_rendered_page(tmp_path):
-    from builder.render.site import fast_body_text
-
     html = (build(tmp_path, [report()]) / "reports/2020-suzhou-gwr.html").read_text("utf-8")
     assert _squeeze(fast_body_text(html)) == _parsed_scope_text(html)
 
@@ -426,8 +433,6 @@ def test_fast_body_text_matches_the_parser_on_a_rendered_page(tmp_path):
 @pytest.mark.parametrize("html", ["<p>无文章。</p>", "<article><div class='report-body'>未闭合。</article>",
                                   "<article>一</article><article><div class='report-body'>二</div></article>"])
 def test_fast_body_text_leaves_unclear_pages_to_the_parser(html):
-    from builder.render.site import fast_body_text
-
     assert fast_body_text(html) is None
 
 

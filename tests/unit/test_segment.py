@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from builder.text import segment
 from builder.glossary.terms import load_glossary
 from builder.ingest.read import read_source
+from builder.text import segment
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -52,8 +52,8 @@ def test_glossary_words_cut_out_alike():
     words = glossary._words
     checked = 0
     for text in texts():
-        for block in segment.HAN_BLOCK.finditer(text):
-            block = block.group()
+        for match in segment.HAN_BLOCK.finditer(text):
+            block = match.group()
             if not glossary._word_re.search(block):
                 continue
             checked += 1

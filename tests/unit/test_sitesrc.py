@@ -8,14 +8,19 @@ from pathlib import Path
 import pytest
 
 from builder.core.errors import SourceError
-from builder.core.model import FRONT_MATTER_KEYS, Paragraph, RemovedLine, Report, Section
+from builder.core.model import Paragraph, RemovedLine, Report, Section
 from builder.sitesrc import (
+    FRONT_MATTER,
+    FRONT_MATTER_KEYS,
+    OPTIONAL_TEXT,
+    TEXT,
     WriteOutcome,
     dump_report,
     is_hand_edited,
     markdown_parser,
     parse_front_matter,
     parse_report_markdown,
+    validate_reports,
     write_report,
 )
 
@@ -57,12 +62,14 @@ def sample_report(**changes) -> Report:
                         "1.经济发展增实力。",
                         paragraphs=(
                             Paragraph("s1-1-p1", "预计实现地区生产总值1.93万亿元，增长6%。"),
-                            Paragraph("s1-1-p2", "创新驱动发展战略深入实施。全社会研发投入占比3.25%。", "创新驱动发展战略深入实施。"),
+                            Paragraph("s1-1-p2", "创新驱动发展战略深入实施。全社会研发投入占比3.25%。",
+                                      "创新驱动发展战略深入实施。"),
                         ),
                     ),
                 ),
             ),
-            Section("s2", 1, "二、2020年主要任务", paragraphs=(Paragraph("s2-p1", "一是稳增长；二是促改革。", "一是稳增长；"),)),
+            Section("s2", 1, "二、2020年主要任务",
+                    paragraphs=(Paragraph("s2-p1", "一是稳增长；二是促改革。", "一是稳增长；"),)),
         ),
     )
     base.update(changes)
@@ -84,14 +91,16 @@ def test_dump_format():
     file = parse_front_matter(text, "r.md")
     assert not is_hand_edited(file)
     assert file.meta["year"] == 2020 and file.meta["builder_version"] == VERSION
-    assert file.meta["cleaning_log"] == [{"line": 3, "rule": "site-banner", "text": "来源：社会实践报告 时间：2020-06-04"}]
+    assert file.meta["cleaning_log"] == [
+        {"line": 3, "rule": "site-banner", "text": "来源：社会实践报告 时间：2020-06-04"}]
     assert text.splitlines()[file.body_line - 1] == "" and text.splitlines()[file.body_line] == "{#p1}"
 
 
 def test_round_trip():
     report = sample_report()
     assert parse_report_markdown(parse_front_matter(dump_report(report, VERSION), "r.md")) == report
-    assert parse_report_markdown(parse_front_matter(dump_report(sample_report(year=None), VERSION), "r.md")).year is None
+    without_year = dump_report(sample_report(year=None), VERSION)
+    assert parse_report_markdown(parse_front_matter(without_year, "r.md")).year is None
 
 
 def test_rendered_html_has_ids_and_leads():
@@ -157,7 +166,8 @@ def test_untrusted_block_attributes_are_dropped():
 def test_missing_front_matter():
     with pytest.raises(SourceError) as info:
         parse_front_matter("## 一、标题\n", "site_src/reports/a.md")
-    assert str(info.value) == "site_src/reports/a.md:1: no front matter at the top of the file (Did you forget the `---` lines?)"
+    assert str(info.value) == ("site_src/reports/a.md:1: no front matter at the top of the file "
+                               "(Did you forget the `---` lines?)")
 
 
 def test_unclosed_front_matter():
@@ -191,7 +201,8 @@ def test_yaml_error_line_points_at_the_bad_line():
         ("title: [a]\nslug: b", "a.md:2: front matter: title: expected a non-empty string, got a list"),
         ("title: a\nslug: b\nyear: soon", "a.md:4: front matter: year: expected a year such as 2020 or null, got str"),
         ("title: a\nslug: b\npreamble: {a: 1}", "a.md:4: front matter: preamble: expected a list of lines"),
-        ("title: a\nslug: b\ncleaning_log: [1]", "a.md:4: front matter: cleaning_log: entry 1: expected {line: <number>, rule: <text>, text: <text>}"),
+        ("title: a\nslug: b\ncleaning_log: [1]",
+         "a.md:4: front matter: cleaning_log: entry 1: expected {line: <number>, rule: <text>, text: <text>}"),
         ("- a\n- b", "a.md:2: front matter must be `key: value` lines, got a list (Did you forget the `---` lines?)"),
     ],
 )
@@ -273,7 +284,8 @@ def test_edited_front_matter_only_is_not_a_hand_edit_of_the_body(tmp_path: Path)
     # Only the body is guarded by body_sha256: front matter is regenerated from the pipeline.
     path = tmp_path / "r.md"
     write_report(path, sample_report(), VERSION)
-    path.write_text(path.read_text(encoding="utf-8").replace("builder_version: 0.1.0", "builder_version: 0.0.9"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("builder_version: 0.1.0", "builder_version: 0.0.9"), encoding="utf-8")
     assert write_report(path, sample_report(), VERSION).status == "updated"
 
 
@@ -287,3 +299,27 @@ def test_write_report_takes_the_markdown_already_dumped(tmp_path: Path) -> None:
     write_report(b, sample_report(), VERSION)
     assert a.read_bytes() == b.read_bytes()
     assert write_report(a, sample_report(), VERSION, fresh=fresh).status == "unchanged"
+
+
+@pytest.mark.parametrize("key", [k.name for k in FRONT_MATTER if k.kind in (TEXT, OPTIONAL_TEXT)])
+def test_every_text_key_of_the_schema_is_checked_and_named(key):
+    front = f"title: t\nslug: s\n{key}: [a, b]\n"
+    with pytest.raises(SourceError) as info:
+        parse_front_matter(f"---\n{front}---\nbody\n", "r.md")
+    assert f"front matter: {key}: expected" in str(info.value)
+
+
+def test_validate_reports_checks_what_the_site_needs_of_any_report():
+    from builder.core.model import ReportFile
+
+    def file(path: str, **meta) -> ReportFile:
+        return ReportFile(path=path, meta={"title": "t", "slug": "s", **meta}, body="", body_line=1)
+
+    validate_reports([file("a.md"), file("b.md", slug="t", year=2020)])
+    for bad, message in [([file("a.md", slug="A b")], "a.md: front matter: slug: 'A b' is not made of"),
+                         ([file("a.md", title=" ")], "a.md: front matter: title: expected a non-empty string"),
+                         ([file("a.md", year="2020")], "a.md: front matter: year: expected a whole number"),
+                         ([file("a.md"), file("b.md")], "b.md: duplicate slug 's', also used by a.md")]:
+        with pytest.raises(SourceError) as info:
+            validate_reports(bad)
+        assert str(info.value).startswith(message)

@@ -1,32 +1,42 @@
-"""Run the stages: scraped pages -> report Markdown (ingest), report Markdown -> public/ (build).
+"""``builder ingest PAGE…`` (and the first stage of ``builder build``): scraped pages -> report Markdown.
 
-This is the only module that knows the order of the stages; each stage stays a pure
-function over the model, and the I/O lives here, in ingest.read_source, sitesrc and render.
+Each page is read, cleaned, split into reports and structured (``builder.ingest``), every
+report's text is checked to reach its Markdown, and one file per report is written to
+``site_src/reports/`` with the hand-edit guard (``builder.sitesrc``).  ``ingest-state.json`` in
+the cache folder remembers what each page yielded, so a build ingests only the pages that changed
+(:func:`changed_pages`) and removes the reports a page no longer yields.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 import os
 import sys
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from builder import __version__
-from builder.core.config import Config
-from builder.core.errors import BuilderError, InputError, SourceError, TextLossError
-from builder.core.model import CleanedDocument, RemovedLine, Report, ReportDraft, ReportFile
-from builder.sitesrc import (dump_report, is_hand_edited, parse_front_matter, parse_report_markdown,
-                      write_report)
-from builder.glossary.terms import Glossary, load_glossary
-from builder.text.segment import use_cache_dir  # glossary: jieba's cache in the build cache
+from builder.core import parallel
+from builder.core.config import Config, load_config
+from builder.core.errors import BuilderError, InputError, TextLossError
+from builder.core.hashing import builder_fingerprint, sha256
+from builder.core.model import CleanedDocument, RemovedLine, Report, ReportDraft
+from builder.sitesrc import (
+    dump_report,
+    is_hand_edited,
+    parse_front_matter,
+    parse_report_markdown,
+    read_report,
+    report_files,
+    write_report,
+)
+from builder.text import segment
 
 if TYPE_CHECKING:  # pragma: no cover
-    from builder.build.cache import BuildCache, FileDigests
+    from builder.build.cache import FileDigests
 
 STATE_FILE = "ingest-state.json"
 Printer = Callable[[str], None]
@@ -49,12 +59,18 @@ class IngestSummary:
     removed: list[Path] = field(default_factory=list)
 
 
-@dataclass
-class BuildSummary:
-    ingest: IngestSummary
-    reports: int
-    pages_written: int
-    seconds: float
+def run(config_path: Path | None, pages: Sequence[Path], *, force: bool = False) -> None:
+    """``builder ingest``: ingest the given pages, print what was written."""
+    config = load_config(config_path)
+    started = time.perf_counter()
+    missing = [p for p in pages if not p.is_file()]
+    if missing:
+        raise BuilderError("no such file", path=str(missing[0]))
+    segment.use_cache_dir(config.cache_dir)
+    summary = ingest_pages(pages, config, force=force)
+    changed = sum(1 for w in summary.written if w.status in ("created", "updated", "forced"))
+    print(f"ingested {summary.pages} pages: {len(summary.written)} reports, {changed} files written "
+          f"in {time.perf_counter() - started:.2f} s")
 
 
 def page_files(config: Config) -> list[Path]:
@@ -85,7 +101,7 @@ def _cut_reports(path: Path, config: Config, taken: set[str]) -> list[tuple[Repo
     for document in read_source(path, display):
         cleaned = clean_document(document, config.extra_patterns)
         drafts = split_document(cleaned)
-        for draft, log in zip(drafts, _cleaning_logs(cleaned, drafts)):
+        for draft, log in zip(drafts, _cleaning_logs(cleaned, drafts), strict=True):
             slug = make_slug(draft.attribution, taken)
             taken.add(slug)
             report = structure_report(draft, slug, _provenance(cleaned), log)
@@ -130,18 +146,20 @@ def _check_report_keeps_text(draft: ReportDraft, report: Report, display: str) -
     source = [line.text for line in (*draft.preamble, *draft.body)]
     lost = missing_sentences(source, kept)
     if lost:
-        number = next((l.number for l in _draft_lines(draft) if lost[0] in l.text), None)
+        number = next((line.number for line in _draft_lines(draft) if lost[0] in line.text), None)
         raise TextLossError(f"sentence lost while structuring “{lost[0][:40]}”", path=display, line=number)
     return markdown
 
 
-def _cut_page(args: tuple[Path, Config, set[str]]):
-    """reports_from_page in a worker process; a user error comes back as its parts."""
-    page, config, taken = args
-    try:
-        return True, _cut_reports(page, config, taken)
-    except BuilderError as error:
-        return False, (type(error), error.message, error.path, error.line, error.hint)
+class _PageCutter:
+    """``_cut_reports`` of one page with the site's config (what the ingest workers run)."""
+
+    def __init__(self, config: Config):
+        self.config = config
+
+    def __call__(self, task: tuple[Path, set[str]]) -> list[tuple[Report, str]]:
+        page, taken = task
+        return _cut_reports(page, self.config, taken)
 
 
 def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False,
@@ -152,9 +170,6 @@ def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False,
     pages are independent: with ``jobs`` > 1 and many pages they are cut in a process pool
    , then written in order, exactly as a serial run would.
     """
-    from builder.build.cache import PARALLEL_MIN, pool_imap
-
-    use_cache_dir(config.cache_dir)
     summary = IngestSummary()
     existing = _existing_reports(config)
     state = _load_state(config)
@@ -165,21 +180,15 @@ def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False,
         return {slug for slug, source in existing.items() if source != display}
 
     cut = None
-    if jobs > 1 and len(pages) >= PARALLEL_MIN:
+    if parallel.worth_a_pool(jobs, len(pages)):
         _warm_ingest()
         # results in order as they come: each page's reports are written, then dropped
-        cut = pool_imap(_cut_page, None, (), [(page, config, taken_for(page)) for page in pages], jobs)
+        cut = parallel.imap_ordered(_PageCutter(config), [(page, taken_for(page)) for page in pages], jobs)
     try:
         for number, page in enumerate(pages, 1):
             _progress(number, len(pages), "ingest")
             display = config.relative(page)
-            if cut is None:
-                reports = _cut_reports(page, config, taken_for(page))
-            else:
-                ok, reports = next(cut)
-                if not ok:
-                    cls, message, path, line, hint = reports
-                    raise cls(message, path=path, line=line, hint=hint)
+            reports = _cut_reports(page, config, taken_for(page)) if cut is None else next(cut)
             summary.pages += 1
             reports = _claim_slugs(reports, display, existing)
             for report, markdown in reports:
@@ -209,13 +218,15 @@ def _claim_slugs(reports: list, display: str, claimed: dict[str, str]) -> list:
 
     out = []
     for report, markdown in reports:
-        if claimed.get(report.slug, display) != display:
-            number = 2
-            while not free(f"{report.slug}-{number}"):
-                number += 1
-            report, markdown = replace(report, slug=f"{report.slug}-{number}"), None
-            mine.add(report.slug)
-        out.append((report, markdown))
+        if claimed.get(report.slug, display) == display:
+            out.append((report, markdown))
+            continue
+        number = 2
+        while not free(f"{report.slug}-{number}"):
+            number += 1
+        renamed = replace(report, slug=f"{report.slug}-{number}")
+        mine.add(renamed.slug)
+        out.append((renamed, None))
     return out
 
 
@@ -223,14 +234,10 @@ def _warm_ingest() -> None:
     """Load what cutting a page needs once, before forking workers: the stages' modules and
     the reader (not BeautifulSoup, which only HTML pages load), the gazetteer and its indexes,
     the segmenter's dictionary, the slugs' pinyin table and the Markdown parser."""
-    from builder.ingest import clean
-    from builder.ingest import read as ingest
-    from builder.text import places
-    from builder.ingest import split
-    from builder.ingest import structure
-    from builder.ingest import textcheck  # noqa: F401 - loaded for the workers
-    from builder.text.segment import cut
+    from builder.ingest import clean, read, split, structure, textcheck  # noqa: F401 - loaded for the workers
     from builder.sitesrc import markdown_parser
+    from builder.text import places
+    from builder.text.segment import cut
 
     places._indexes(), places._name_starts(), places._names(), places._short_tags(), places._pinyin_table()
     cut("江苏省苏州市")
@@ -263,7 +270,7 @@ def _drop_stale(display: str, produced: set[str], existing: dict[str, str], conf
         if source != display or slug in produced:
             continue
         path = config.reports_dir / f"{slug}.md"
-        file = _read_report_file(path, config)
+        file = read_report(path, config.relative(path))
         if is_hand_edited(file):
             say(f"  {config.relative(path)}: {display} no longer yields this report; kept because it was edited")
             continue
@@ -276,24 +283,10 @@ def _drop_stale(display: str, produced: set[str], existing: dict[str, str], conf
 def _existing_reports(config: Config) -> dict[str, str]:
     """slug -> source_file of every report Markdown already in site_src/reports/."""
     out: dict[str, str] = {}
-    for path in report_files(config):
-        file = _read_report_file(path, config)
+    for path in report_files(config.reports_dir):
+        file = read_report(path, config.relative(path))
         out[path.stem] = str(file.meta.get("source_file") or "")
     return out
-
-
-def report_files(config: Config) -> list[Path]:
-    if not config.reports_dir.is_dir():
-        return []
-    return sorted(p for p in config.reports_dir.glob("*.md") if not p.name.startswith("."))
-
-
-def _read_report_file(path: Path, config: Config) -> ReportFile:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(f"cannot read report: {exc}", path=config.relative(path)) from None
-    return parse_front_matter(text, config.relative(path))
 
 
 # ---------------------------------------------------------------- state (what was ingested from what)
@@ -319,21 +312,10 @@ def _save_state(config: Config, state: dict) -> None:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return sha256(path.read_bytes())
 
 
-@functools.lru_cache(maxsize=1)
-def builder_fingerprint() -> str:
-    """A hash of the builder's own code and data: a page is cut again whenever the builder changes."""
-    package = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256(__version__.encode())
-    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".tsv") and p.is_file()):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def changed_pages(config: Config, *, clean: bool = False, inputs: "FileDigests | None" = None) -> list[Path]:
+def changed_pages(config: Config, *, clean: bool = False, inputs: FileDigests | None = None) -> list[Path]:
     """Pages whose bytes (or the builder) changed since they were last ingested, or whose reports are gone.
     ``inputs``: the build cache's digests of input files (else every page is hashed)."""
     pages = page_files(config)
@@ -347,101 +329,8 @@ def changed_pages(config: Config, *, clean: bool = False, inputs: "FileDigests |
         if not entry or entry.get("sha256") != digest(page) or entry.get("builder") != builder_fingerprint():
             changed.append(page)
         elif any(not (config.reports_dir / f"{slug}.md").exists() for slug in entry.get("reports", [])):
-            changed.append(page)
+            changed.append(page)  # one of its reports is gone
     return changed
-
-
-# ---------------------------------------------------------------- build
-
-
-def build_site(config: Config, *, force: bool = False, clean: bool = False, say: Printer = print,
-               jobs: int | None = None, cache: "BuildCache | None" = None) -> BuildSummary:
-    """Ingest what changed, then render what changed to the output folder (see builder.build.cache).
-
-    With nothing changed since the last build (same site key, output intact) this parses
-    nothing and writes nothing.  ``clean`` ignores the cache: every page is ingested and
-    rendered again and the output folder swapped in whole.  ``cache`` lets ``builder serve``
-    keep the cache in memory between builds.
-    """
-    from builder.build.cache import BuildCache
-
-    started = time.perf_counter()
-    use_cache_dir(config.cache_dir)
-    if cache is None or clean:
-        cache = BuildCache(config, jobs=jobs, fresh=clean)
-    elif jobs is not None:
-        cache.jobs = jobs
-    changed = changed_pages(config, clean=clean, inputs=cache.inputs)
-    contents: list[tuple[Path, str, bytes | None, str]] | None = None
-    if not changed and not clean:  # no page to ingest: the report files are what they are now
-        contents = _report_contents(config, cache.inputs)
-        key = _site_key(config, contents)
-        if contents and cache.up_to_date(key):
-            return BuildSummary(IngestSummary(), len(contents), 0, time.perf_counter() - started)
-    from builder.render.site import render_site, use_bytecode_cache  # imported when needed: not for a no-op build
-
-    use_bytecode_cache(config.cache_dir / "jinja")  # compiled templates
-    # glossary: a broken glossary fails before anything is written
-    glossary = cache.glossary(config.glossary_path, lambda: site_glossary(config))
-    summary = (ingest_pages(changed, config, force=force, say=say, jobs=cache.jobs) if changed
-               else IngestSummary())
-    if contents is None:  # after ingesting
-        contents = _report_contents(config, cache.inputs)
-        key = _site_key(config, contents)
-    files = [cache.report_file(path, display, data, digest, _parse_report_bytes)
-             for path, display, data, digest in contents]
-    cache.forget_files(display for _, display, _, _ in contents)
-    del contents  # the files' bytes
-    if not files:
-        raise InputError("no reports to build: add a scraped page to this folder, then run `builder build`",
-                         path=config.relative(config.scraped_dir))
-    written: list[str] = []
-    render_site(files, config.output_dir, site_name=config.site_name,
-                templates_dir=config.templates_dir, base_url=config.site_url,
-                indicator_count=config.indicator_count,
-                full_table_max=config.indicators_full_table_max,
-                glossary=glossary, glossary_link=config.glossary_link,
-                backlinks_max=config.glossary_backlinks_max,
-                renderer=cache.renderer, keep=cache,  # cached pages and site-wide outputs, parallel rendering
-                writer=lambda out: written.extend(cache.write(out, key, clean=clean)))
-    pages = sum(1 for name in written if name.endswith(".html"))
-    return BuildSummary(summary, len(files), pages, time.perf_counter() - started)
-
-
-def _site_key(config: Config, contents: list[tuple[Path, str, bytes | None, str]]) -> str:
-    """buildcache.site_key over the report files ``_report_contents`` read."""
-    from builder.build.cache import site_key
-
-    return site_key(config, [c[0] for c in contents], builder_fingerprint(), {c[0]: c[3] for c in contents})
-
-
-def _report_contents(config: Config, inputs: "FileDigests") -> list[tuple[Path, str, bytes | None, str]]:
-    """(path, display name, bytes or None, SHA-256) of every report Markdown file: read only when
-    its digest is not known already (see buildcache.FileDigests)."""
-    out = []
-    for path in report_files(config):
-        try:
-            data, digest = inputs.read(path)
-        except OSError as exc:
-            raise SourceError(f"cannot read report: {exc}", path=config.relative(path)) from None
-        out.append((path, config.relative(path), data, digest))
-    return out
-
-
-def _parse_report_bytes(data: bytes, display: str) -> ReportFile:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"cannot read report: {exc}", path=display) from None
-    return parse_front_matter(text, display)
-
-
-def site_glossary(config: Config) -> Glossary | None:
-    """The site's validated glossary (``paths.glossary``); None when the file does not exist."""
-    use_cache_dir(config.cache_dir)
-    if config.glossary_path is None:
-        return None
-    return load_glossary(config.glossary_path, config.relative(config.glossary_path))
 
 
 def _progress(done: int, total: int, label: str) -> None:
