@@ -23,13 +23,10 @@ previous figure) and the number, with connectives and verbs trimmed; when that i
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-import operator
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -173,7 +170,7 @@ class Indicator:
     def data_value(self) -> str:
         """The machine-readable value for ``<data value>``: the normalized value, else the change."""
         number = self.value_normalized if self.value_normalized is not None else self.change
-        return _format_number(number)
+        return format_number(number)
 
     @property
     def value_display(self) -> str:
@@ -229,7 +226,7 @@ def _decimal_number(num: str, mag: str) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _format_number(number: int | float | None) -> str:
+def format_number(number: int | float | None) -> str:
     if number is None:
         return ""
     if isinstance(number, float) and number.is_integer():
@@ -744,120 +741,5 @@ def group_by_section(indicators: Iterable[Indicator]) -> list[dict[str, object]]
     return [{"section": section, "items": items} for section, items in groups]
 
 
-#: Fields of a row in indicators.json / indicators.csv, in order.
-ROW_FIELDS = ("report", "label", "value", "value_normalized", "unit_normalized", "change", "change_unit",
-              "qualifier", "kind", "year", "anchor", "span", "url")
-
-
-def to_row(item: Indicator, page_url: str) -> dict[str, object]:
-    """One open-data row; ``page_url`` is the report page's URL relative to the site root."""
-    # every field is a str, a number or None: read them directly (``asdict`` deep-copies, 15x slower)
-    try:
-        row = dict(zip(_ITEM_FIELDS, _item_values(item), strict=True))
-    except AttributeError:  # not an Indicator: what it lacks is None
-        row = {key: getattr(item, key, None) for key in _ITEM_FIELDS}
-    row["url"] = f"{page_url}#{item.anchor}"
-    return row
-
-
-_ITEM_FIELDS = tuple(key for key in ROW_FIELDS if key != "url")
-_item_values = operator.attrgetter(*_ITEM_FIELDS)
-
-
-def to_csv(rows: Sequence[dict[str, object]]) -> bytes:
-    """Rows as CSV, UTF-8 with a BOM (so spreadsheet programs read the Chinese right)."""
-    return csv_file([csv_lines(rows)])
-
-
-def csv_lines(rows: Sequence[dict[str, object]]) -> str:
-    """The CSV lines of ``rows`` (no header): each report's part of indicators.csv."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(map(_csv_values, rows))
-    return buffer.getvalue()
-
-
-_ROW_VALUES = operator.itemgetter(*ROW_FIELDS)
-#: Values the csv module writes as :func:`csv_lines` wants them (None as "", like "").
-_CSV_AS_IS = frozenset((str, int, bool, type(None)))
-
-
-def _csv_values(row: Mapping[str, object]) -> Sequence[object]:
-    """A row's values in ``ROW_FIELDS`` order, ready for ``csv.writer``: missing and None as "",
-    floats as :func:`_format_number` writes them (5.0 -> "5")."""
-    try:
-        values = _ROW_VALUES(row)
-    except KeyError:
-        values = tuple(row.get(k) for k in ROW_FIELDS)
-    if _CSV_AS_IS.issuperset(map(type, values)):
-        return values
-    return [("" if v is None else _format_number(v) if isinstance(v, float) else v) for v in values]
-
-
-def csv_file(parts: Iterable[str | bytes]) -> bytes:
-    """indicators.csv from the :func:`csv_lines` of each report (text or UTF-8), in order: BOM,
-    header, lines."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(ROW_FIELDS)
-    head = ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    return head + b"".join(p if isinstance(p, bytes) else p.encode("utf-8") for p in parts)
-
-
-def targets_vs_results(rows: Sequence[dict[str, object]]) -> list[dict[str, object]]:
-    """Pairs of a target and a result for the same label and year (any reports)."""
-    targets: dict[tuple[object, object], dict[str, object]] = {}
-    actuals: dict[tuple[object, object], dict[str, object]] = {}
-    for row in rows:
-        key = (row["label"], row["year"])
-        if row["kind"] == TARGET:
-            targets.setdefault(key, row)
-        elif row["kind"] == ACTUAL:
-            actuals.setdefault(key, row)
-    return [{"label": k[0], "year": k[1], "target": targets[k], "actual": actuals[k]}
-            for k in sorted(set(targets) & set(actuals), key=lambda k: (str(k[1]), str(k[0])))]
-
-
-__all__ = ["ACTUAL", "KIND_NAMES", "OTHER", "ROW_FIELDS", "TARGET", "Context", "Indicator", "csv_file", "csv_lines",
-           "extract_paragraph", "extract_report", "group_by_section", "growth_chart", "key_indicators",
-           "targets_vs_results", "to_csv", "to_row"]
-
-
-def growth_chart(indicators: Sequence[Indicator], limit: int = 12) -> dict[str, object] | None:
-    """Geometry of a bar chart of the growth rates (%) a report states, results beside targets.
-
-    One row per label that has a stated growth rate (``change_unit == "%"``) as a result or a
-    target, in document order (labels with both first), at most ``limit`` rows.  Returns
-    None when there is nothing to draw.  All numbers are pixels in a 640-wide viewBox.
-    """
-    rows: dict[str, dict[str, tuple[Indicator, float]]] = {}  # label -> kind -> (first of it, its rate)
-    for item in indicators:
-        if item.change_unit != "%" or item.change is None or item.kind not in (ACTUAL, TARGET):
-            continue
-        rows.setdefault(item.label, {}).setdefault(item.kind, (item, float(item.change)))
-    if not rows:
-        return None
-    ordered = sorted(rows.items(), key=lambda row: 0 if len(row[1]) == 2 else 1)[:limit]
-    values = [rate for _, kinds in ordered for _, rate in kinds.values()]
-    top = max(max(values), 0.0)
-    bottom = min(min(values), 0.0)
-    label_w, bar_w, row_h, bar_h = 200, 380, 34, 12
-    span = (top - bottom) or 1.0
-    zero = label_w + bar_w * (-bottom / span)
-
-    def bar(bar_of: tuple[Indicator, float] | None, y: float) -> dict[str, object] | None:
-        if bar_of is None:
-            return None
-        item, value = bar_of
-        x1 = label_w + bar_w * ((value - bottom) / span)
-        after = item.qualifier if item.qualifier in QUALIFIERS_AFTER else None
-        return {"x": round(min(zero, x1), 1), "y": round(y, 1), "w": round(abs(x1 - zero), 1), "h": bar_h,
-                "text_x": round(max(zero, x1) + 4, 1), "text_y": round(y + bar_h - 2, 1),
-                "text": f"{_format_number(item.change)}%{after or ''}", "id": item.id, "year": item.year}
-
-    out_rows = []
-    for n, (label, kinds) in enumerate(ordered):
-        y = 8 + n * row_h
-        out_rows.append({"label": label, "label_y": y + row_h / 2 + 1,
-                         "actual": bar(kinds.get(ACTUAL), y), "target": bar(kinds.get(TARGET), y + bar_h + 1)})
-    return {"rows": out_rows, "width": 640, "height": 16 + len(out_rows) * row_h, "zero": round(zero, 1),
-            "label_w": label_w}
+__all__ = ["ACTUAL", "KIND_NAMES", "OTHER", "QUALIFIERS_AFTER", "TARGET", "Context", "Indicator", "extract_paragraph",
+           "extract_report", "format_number", "group_by_section", "key_indicators"]

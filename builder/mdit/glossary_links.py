@@ -34,13 +34,14 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from builder.core.config import GLOSSARY_LINK, LINK_POLICIES
 from builder.glossary.pages import GLOSSARY_PAGE
 from builder.glossary.terms import Glossary, TermSpan
 from builder.mdit.text_runs import text_outside_links
 
 #: The link policies: which occurrences of a term become links.
-POLICIES = ("first-per-section", "first-per-page", "every")
-DEFAULT_POLICY = "first-per-section"
+POLICIES = LINK_POLICIES
+DEFAULT_POLICY = GLOSSARY_LINK
 
 
 def glossary_links_plugin(

@@ -14,10 +14,8 @@ from builder.indicators.extract import (
     extract_paragraph,
     group_by_section,
     key_indicators,
-    targets_vs_results,
-    to_csv,
-    to_row,
 )
+from builder.indicators.tables import csv_lines, targets_vs_results, to_csv, to_row
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "indicators.md"
 
@@ -144,7 +142,7 @@ def test_normalized_values_are_exact_and_indicators_are_plain_data():
     from dataclasses import FrozenInstanceError, replace
     from decimal import Decimal
 
-    from builder.indicators.extract import MAGNITUDES, csv_lines
+    from builder.indicators.extract import MAGNITUDES
 
     for num in ("0", "7", "0012", "1.5", "1.93", "2.50", "3.0", "１２"):
         for mag in ("", "万", "亿", "万亿"):

@@ -536,7 +536,8 @@ def test_indicator_data_files_joined_from_parts_equal_whole_dumps(tmp_path):
     import io
     import json
 
-    from builder.indicators.extract import ROW_FIELDS, _format_number
+    from builder.indicators.extract import format_number
+    from builder.indicators.tables import ROW_FIELDS
 
     body = "{#p1}\n2019年地区生产总值增长6.5%，达到1.9万亿元。\n\n{#p2}\n一般公共预算收入2100亿元，增长5%。\n"
     reports = [report(), report(path="site_src/reports/b.md", slug="b", title="乙", body=body),
@@ -549,7 +550,7 @@ def test_indicator_data_files_joined_from_parts_equal_whole_dumps(tmp_path):
     writer = csv.DictWriter(buffer, fieldnames=ROW_FIELDS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("" if v is None else _format_number(v) if isinstance(v, float) else v)
+        writer.writerow({k: ("" if v is None else format_number(v) if isinstance(v, float) else v)
                          for k, v in row.items()})
     assert (out / "data/indicators.csv").read_bytes() == ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
