@@ -48,11 +48,20 @@ from markdown_it.token import Token
 
 from builder.core.errors import OutputError, SourceError
 from builder.mdit.attrs import configure
-from builder.core.model import FRONT_MATTER_KEYS, Paragraph, RemovedLine, Report, ReportFile, Section
+from builder.core.model import (
+    FRONT_MATTER_KEYS,
+    GENRE_REPORT,
+    Decision,
+    Paragraph,
+    RemovedLine,
+    Report,
+    ReportFile,
+    Section,
+)
 
 REQUIRED_KEYS = ("title", "slug")
 _STR_KEYS = (
-    "title", "kind", "issuer", "place", "place_short", "slug", "scraped_title", "title_note",
+    "title", "kind", "genre", "issuer", "place", "place_short", "slug", "scraped_title", "title_note", "review",
     "source_file", "source_sha256", "source_url", "scraped_at", "site_category",
     "builder_version", "body_sha256",
 )
@@ -171,6 +180,7 @@ def dump_report(report: Report, builder_version: str) -> str:
     values: dict[str, Any] = {
         "title": report.title,
         "kind": report.kind,
+        "genre": report.genre,
         "issuer": report.issuer,
         "place": report.place,
         "place_short": report.place_short,
@@ -182,6 +192,8 @@ def dump_report(report: Report, builder_version: str) -> str:
         "preamble": list(report.preamble),
         "scraped_title": report.scraped_title,
         "title_note": report.title_note,
+        "review": report.review,
+        "evidence": dump_evidence(report.evidence),
         "source_file": report.source_file,
         "source_sha256": report.source_sha256,
         "source_url": report.source_url,
@@ -194,6 +206,36 @@ def dump_report(report: Report, builder_version: str) -> str:
     meta = {key: values[key] for key in FRONT_MATTER_KEYS}
     front = yaml.dump(meta, Dumper=_FastDumper, allow_unicode=True, sort_keys=False, width=1_000_000_000)
     return "---\n" + front + "---\n" + body
+
+
+_EVIDENCE_KEYS = ("value", "source", "strength", "text")
+
+
+def dump_evidence(decisions: Sequence[Decision]) -> dict[str, dict[str, Any]]:
+    """Front matter ``evidence:``: field -> {value, source, strength, text[, against]}."""
+    out: dict[str, dict[str, Any]] = {}
+    for d in decisions:
+        entry: dict[str, Any] = {"value": d.value, "source": d.source, "strength": d.strength, "text": d.text}
+        if d.against:
+            entry["against"] = list(d.against)
+        out[d.field] = entry
+    return out
+
+
+def parse_evidence(value: object) -> tuple[Decision, ...]:
+    """The decisions of a front-matter ``evidence:`` mapping (already checked by ``_check_meta``)."""
+    if not isinstance(value, dict):
+        return ()
+    return tuple(
+        Decision(field=str(field), value=_scalar(entry.get("value")), source=_scalar(entry.get("source")),
+                 strength=_scalar(entry.get("strength")), text=_scalar(entry.get("text")),
+                 against=tuple(str(x) for x in entry.get("against") or ()))
+        for field, entry in value.items() if isinstance(entry, dict)
+    )
+
+
+def _scalar(value: object) -> str:
+    return "" if value is None else str(value)
 
 
 # --- front matter -----------------------------------------------------------------
@@ -265,6 +307,16 @@ def _check_meta(meta: dict[str, Any], path: str, key_lines: Mapping[str, int]) -
             ):
                 raise fail("cleaning_log", f"entry {n}: expected {{line: <number>, rule: <text>, text: <text>}}")
         out["cleaning_log"] = log
+    if "evidence" in meta:
+        evidence = meta["evidence"] or {}
+        if not isinstance(evidence, dict) or not all(
+            isinstance(entry, dict)
+            and all(not isinstance(entry.get(k), (list, dict)) for k in _EVIDENCE_KEYS)
+            and isinstance(entry.get("against") or [], list)
+            for entry in evidence.values()
+        ):
+            raise fail("evidence", "expected a mapping of field -> {value, source, strength, text}")
+        out["evidence"] = evidence
     return out
 
 
@@ -443,6 +495,9 @@ def parse_report_markdown(file: ReportFile) -> Report:
         slug=_str(meta, "slug"),
         title=_str(meta, "title"),
         kind=_str(meta, "kind"),
+        genre=_str(meta, "genre") or GENRE_REPORT,
+        review=_str(meta, "review"),
+        evidence=parse_evidence(meta.get("evidence")),
         issuer=_str(meta, "issuer"),
         place=_str(meta, "place"),
         year=year if isinstance(year, int) and not isinstance(year, bool) else None,
