@@ -106,6 +106,10 @@ def _check(draft: ReportDraft, want: dict[str, str], where: str) -> None:
             for fragment in value.split(" | "):
                 assert fragment in a.title_note, f"{where}: title_note {a.title_note!r} lacks {fragment!r}"
             continue
+        elif key == "review~":
+            for fragment in value.split(" | "):
+                assert fragment in a.review, f"{where}: review {a.review!r} lacks {fragment!r}"
+            continue
         elif key == "year":
             got = str(a.year) if a.year else ""
         else:
@@ -129,9 +133,17 @@ def test_split_fixture(case: Case) -> None:
         _check(draft, want, f"{case.title}, report {n}")
 
 
-def test_error_names_the_page() -> None:
+def test_page_without_a_report_is_one_unknown_document() -> None:
+    doc = make_doc("关闭窗口\n打印本页\n", path="site_src/scraped/x.txt")
+    [draft] = split_document(doc)
+    assert_lossless(doc, [draft])
+    assert (draft.attribution.kind, draft.attribution.genre) == (OTHER_REPORT, "unknown")
+    assert draft.attribution.review
+
+
+def test_error_names_the_page_when_nothing_is_left() -> None:
     with pytest.raises(InputError) as info:
-        split_document(make_doc("关闭窗口\n打印本页\n", path="site_src/scraped/x.txt"))
+        split_document(make_doc("\n\n", path="site_src/scraped/x.txt"))
     assert info.value.path == "site_src/scraped/x.txt"
 
 
