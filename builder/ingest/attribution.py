@@ -67,6 +67,8 @@ SOURCE_LABELS: Mapping[str, str] = {
     "session-addressed": "报告所向会议",
     "session-acting": "作出决议的会议",
     "delegation": "报告人自述",
+    "on-behalf": "受托表述",
+    "date-line": "日期行",
     "speaker-line": "报告人行",
     "local-law": "地方法规",
     "dateline": "电头",
@@ -254,6 +256,11 @@ _DATELINE_RE = re.compile(
     r"^[（(]?(?P<agency>新华社|中新社|新华网|人民网|央视网|中国新闻网|中新网|央广网|国际在线|本报|本台|人民日报)"
     r"[^。，]{0,12}?(?P<date>\d{1,2}月\d{1,2}日)?(?:电|讯)"
 )
+_DATE_LINE_RE = re.compile(
+    r"^[（(]?(?:\d{4}|[〇○Ｏ零一二三四五六七八九]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
+    r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})日[）)]?$"
+)
+_ON_BEHALF_RE = re.compile(r"受(?P<who>[^，,。；、\s]{2,20}?)(?:的)?委托|我代表(?P<us>[^，,。；、\s]{2,20}?)[，,]")
 _REPORTER_RE = re.compile(r"^[（(]?(?:记者|本报记者|新华社记者)[^）)]{1,30}[）)]")
 _RESOLUTION_WORDING_RE = re.compile(r"(?:决定)?批准(?:这个|该|政府工作|这一)?报告|会议(?:同意|充分肯定|号召)")
 _RESOLUTION_OPENING_RE = re.compile(r"^.{0,40}?会议(?:听取|审议|审查)(?:和审议)?了?")
@@ -312,6 +319,11 @@ class _Opening:
     name: str = ""
     speaker_text: str = ""
     salutation: str = ""
+    on_behalf: str = ""
+    """Whom a document other than a report speaks for: 受国务院委托 -> 国务院."""
+    on_behalf_text: str = ""
+    opening_session: SessionMention | None = None
+    """The first session named at the top of the body (what a news item or resolution is about)."""
 
 
 def _date(match: re.Match[str]) -> tuple[int, int, int]:
@@ -328,6 +340,14 @@ def read_opening(doc: Document) -> _Opening:
         if joined[match.end(): match.end() + 1] == "在":
             facts.delivered, facts.date_text = _date(match), match.group(0)
             break
+    if facts.delivered is None:  # a speech's or a statement's own date: （2018年3月20日）
+        for text in head:
+            dated = _DATE_LINE_RE.match(text)
+            if dated:
+                day = ln.DATE_RE.search(dated.group(0))
+                if day:
+                    facts.delivered, facts.date_text = _date(day), text
+                break
     for session in find_sessions(joined):
         first = next(k for k, end in enumerate(ends) if end > session.start)
         last = next(k for k, end in enumerate(ends) if end >= session.end)
@@ -365,6 +385,13 @@ def read_opening(doc: Document) -> _Opening:
                 addressed = find_sessions(said.group(0)[said.start("to") - said.start():])
                 facts.addressed = next((s for s in addressed if s.sitting is not None or s.npc()), None)
             break
+    for text in opening[:3]:
+        behalf = _ON_BEHALF_RE.search(text)
+        if behalf:
+            facts.on_behalf, facts.on_behalf_text = behalf.group("who") or behalf.group("us"), behalf.group(0)
+            break
+    named_first = find_sessions("".join(opening[:3]))
+    facts.opening_session = named_first[0] if named_first else None
     if opening:
         first_line = opening[0] if not facts.salutation or len(opening) < 2 else opening[1]
         acting = _RESOLUTION_OPENING_RE.match(first_line)
@@ -482,6 +509,17 @@ class _PlaceContext:
     context: list[places.Division]
 
 
+_INSTITUTION_RE = re.compile(
+    r"(?=人民政府|政府|人大常委会|人民代表大会|人大|高级人民法院|人民法院|人民检察院|门户网站)"
+)
+
+
+def places_in_title(text: str) -> list[places.PlaceMention]:
+    """The places a title names.  The segmenter takes 山东省人民政府 for one word, so institution
+    words are set apart first (their offsets are not used)."""
+    return places.find_places(_INSTITUTION_RE.sub("\n", shadow(text)))
+
+
 def _place_context(doc: Document, body_text: str, extra: str) -> _PlaceContext:
     head_text = "\n".join(doc.head) + "\n" + extra
     mentions = places.find_places(body_text)
@@ -520,7 +558,7 @@ def _office_chain(office: str) -> str:
 
 
 def place_candidates(doc: Document, facts: _Opening, meta: Mapping[str, tuple[str, str]],
-                     ctx: _PlaceContext) -> list[Candidate]:
+                     ctx: _PlaceContext, genre: str) -> list[Candidate]:
     """Candidates for the place: value ``全国`` or a division's adcode."""
     out: list[Candidate] = []
 
@@ -564,10 +602,12 @@ def place_candidates(doc: Document, facts: _Opening, meta: Mapping[str, tuple[st
         named.sort(key=lambda law: not law.endswith("条例》"))
         strength = STRONG if len(named) >= 2 else MEDIUM
         out.append(Candidate("place", code, "local-law", strength, "、".join(named[:3]), 15 * len(named)))
+    if genre != GENRE_REPORT and facts.opening_session is not None and facts.opening_session.place:
+        add(facts.opening_session.place, "opening-session", MEDIUM, facts.opening_session.text, 60)
     if doc.heading:
         if "国务院" in doc.heading:
             add(places.NATIONAL, "heading", MEDIUM, doc.heading, 8)
-        for mention in places.find_places(shadow(doc.heading)):
+        for mention in places_in_title(doc.heading):
             div = places.choose(mention.candidates, ctx.context)
             if div:
                 out.append(Candidate("place", div.code, "heading", MEDIUM, doc.heading, 8))
@@ -591,7 +631,7 @@ def _metadata_places(meta: Mapping[str, tuple[str, str]], add: Callable[[str, st
         title = page_title(value)
         if "国务院" in title or "全国人民代表大会" in title or "全国人大" in title:
             add(places.NATIONAL, f"metadata:{column}", MEDIUM, value, 8)
-        for mention in places.find_places(title):
+        for mention in places_in_title(value):  # the site's name too: …_湖北省人民政府门户网站
             add(mention.text, f"metadata:{column}", MEDIUM, value, 8)
     if "url" in meta:
         column, value = meta["url"]
@@ -648,13 +688,10 @@ def year_candidates(doc: Document, facts: _Opening, meta: Mapping[str, tuple[str
         if match:
             out.append(Candidate("year", match.group(1), "heading", MEDIUM, doc.heading))
     _metadata_years(meta, out)
-    if genre != GENRE_REPORT and not any(c.strength == STRONG for c in out):
-        opening = "".join(ln.compact(text) for text in doc.body[:3])
-        for session in find_sessions(opening):
-            npc = session.npc()
-            if npc:
-                out.append(Candidate("year", str(npc.year), "opening-session", MEDIUM, session.text))
-                break
+    if genre != GENRE_REPORT and facts.opening_session is not None:
+        npc = facts.opening_session.npc()
+        if npc:
+            out.append(Candidate("year", str(npc.year), "opening-session", MEDIUM, facts.opening_session.text))
     out.extend(_year_clues(body_text))
     return out
 
@@ -741,6 +778,8 @@ def attribute(doc: Document) -> Attribution:
 
     genre_decision = settle("genre", genre_candidates(doc, facts, meta))
     genre = genre_decision.value if genre_decision else GENRE_UNKNOWN
+    if genre_decision is None:
+        decisions["genre"] = Decision("genre", GENRE_UNKNOWN, "derived", WEAK, "")
     if genre == GENRE_REPORT:
         kind_decision = settle("kind", kind_candidates(doc, facts, meta, body_text))
         kind = kind_decision.value if kind_decision else OTHER_REPORT
@@ -750,7 +789,7 @@ def attribute(doc: Document) -> Attribution:
                                      else WEAK, GENRE_LABELS[genre])
 
     ctx = _place_context(doc, body_text, meta["title"][1] if "title" in meta else "")
-    place_decision = settle("place", _with_level_hint(place_candidates(doc, facts, meta, ctx), facts))
+    place_decision = settle("place", _with_level_hint(place_candidates(doc, facts, meta, ctx, genre), facts))
     place, place_short = _place_names(place_decision)
     if place_decision is not None:
         decisions["place"] = replace(place_decision, value=place)
@@ -767,16 +806,22 @@ def attribute(doc: Document) -> Attribution:
 
     issuer, issuer_source, issuer_text = _issuer(kind, genre, facts, place_short)
     if issuer:
-        strength = STRONG if issuer_source in ("delegation", "speaker-line", "dateline") else (
+        strength = STRONG if issuer_source in ("delegation", "speaker-line", "dateline", "on-behalf") else (
             place_decision.strength if place_decision else WEAK)
         decisions["issuer"] = Decision("issuer", issuer, issuer_source, strength, issuer_text)
 
     scraped = doc.heading or (page_title(doc.metadata_title) if doc.metadata_title else "")
     title, title_source = _title(kind, genre, year, place_short, issuer, doc, scraped)
+    fed = [decisions[name].strength for name in ("genre", "kind", "place", "year") if name in decisions]
+    weakest = min(fed, key=lambda strength: _LEVEL[strength]) if fed else WEAK
     decisions["title"] = Decision("title", title, title_source,
-                                  MEDIUM if title_source.startswith(("heading", "metadata")) else STRONG, scraped)
+                                  MEDIUM if title_source.startswith(("heading", "metadata")) else weakest, scraped)
 
     reviews.extend(_consistency(facts, genre, kind, year, place))
+    for name in ("year", "place"):
+        weak = decisions.get(name)
+        if genre != GENRE_UNKNOWN and weak is not None and weak.strength == WEAK:
+            reviews.append(f"{_FIELD_LABELS[name]}仅据正文线索推定（{_source_label(weak)}：“{weak.text}”）")
     ordered = tuple(decisions[name] for name in FIELDS if name in decisions)
     attribution = Attribution(
         kind=kind, issuer=issuer, place=place, place_short=place_short, year=year, title=title,
@@ -860,8 +905,14 @@ def _issuer(kind: str, genre: str, facts: _Opening, place_short: str) -> tuple[s
         return congress, "derived", facts.adopted_text
     if genre == GENRE_NEWS and facts.agency and facts.agency not in ("本报", "本台"):
         return facts.agency, "dateline", facts.dateline
+    if facts.on_behalf:
+        prefix, organ = split_who(facts.on_behalf)
+        if organ in _NATIONAL_BODIES or prefix not in _GENERIC_PREFIXES:
+            return facts.on_behalf if organ not in _NATIONAL_BODIES else organ, "on-behalf", facts.on_behalf_text
+        if place_short and place_short != places.NATIONAL:
+            return f"{place_short}{organ}", "on-behalf", facts.on_behalf_text
     if facts.office:
-        organ = re.sub(rf"(?:{ln._OFFICE_WORDS})$", "", facts.office)
+        organ = re.sub(rf"(?:副)?(?:{ln.OFFICE_WORDS})$", "", facts.office)
         organ = re.sub(r"^(?:副|代)", "", organ)
         if len(organ) >= 2 and not organ.endswith(("副", "代")):
             return organ, "speaker-line", facts.speaker_text
@@ -952,7 +1003,7 @@ def title_note(a: Attribution, facts: _Opening, body_text: str) -> str:
             clauses.append(f"报告人称“{facts.delegation}”，应为{label}")
         else:
             clauses.append(f"正文显示应为{label}")
-    scraped_places = places.find_places(shadow(scraped))
+    scraped_places = places_in_title(scraped)
     scraped_divs = [places.choose(m.candidates) for m in scraped_places]
     place = decided.get("place")
     if (a.place and a.place_short != places.NATIONAL and scraped_divs and place is not None

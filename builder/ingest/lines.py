@@ -60,9 +60,9 @@ DATE_RE = re.compile(
 _SESSION_WORDS_RE = re.compile(
     r"第?[一二三四五六七八九十]{1,3}届(?:全国)?人民代表大会(?:常务委员会)?第[一二三四五六七八九十]{1,3}次(?:全体)?会议"
 )
-_OFFICE_WORDS = "省长|市长|区长|县长|州长|旗长|盟长|总理|主席|委员长|主任|检察长|院长|部长|秘书长"
+OFFICE_WORDS = "省长|市长|区长|县长|州长|旗长|盟长|总理|主席|委员长|主任|检察长|院长|部长|秘书长|书记"
 _SPEAKER_RE = re.compile(
-    rf"^(?P<office>[\u4e00-\u9fff（）]{{0,30}}?(?:{_OFFICE_WORDS}))\s*"
+    rf"^(?P<office>[\u4e00-\u9fff（）]{{0,30}}?(?:{OFFICE_WORDS}))\s*"
     r"(?P<name>[\u4e00-\u9fff·](?:\s?[\u4e00-\u9fff·]){1,3})$"
 )
 _CAPTION_RE = re.compile(r"摄$|记者|来源|本报|时间|责任编辑")

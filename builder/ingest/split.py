@@ -56,7 +56,7 @@ def _line_kind(text: str, next_kind: str | None) -> str:
         return _STOP
     if ln.YEAR_ONLY_RE.match(compact):
         return _YEAR if next_kind == _TITLE else _SKIP
-    if ln.is_title(text):
+    if ln.is_title(text) or ln.is_document_heading(text):
         return _TITLE
     if ln.is_subtitle(text):
         return _SUBTITLE
@@ -283,7 +283,7 @@ def _title_indexes(head: Sequence[SourceLine], *, loose: bool = False) -> set[in
     that their text is kept.  ``loose``: a page taken whole, whose first line may be any heading."""
     for k in reversed(range(len(head))):
         text = head[k].text
-        if ln.is_title(text) or (loose and k == 0 and _looks_like_heading(text)):
+        if ln.is_title(text) or ln.is_document_heading(text) or (loose and k == 0 and _looks_like_heading(text)):
             if not ln.is_pure_title(text) and ln.is_title(text):
                 return set()
             if k > 0 and ln.YEAR_ONLY_RE.match(ln.compact(head[k - 1].text)):
@@ -304,7 +304,7 @@ def scraped_title_of(lines: Sequence[SourceLine], published: Mapping[int, Source
 
     for k in reversed(range(len(lines))):
         text = lines[k].text
-        if ln.is_title(text) or (loose and k == 0 and _looks_like_heading(text)):
+        if ln.is_title(text) or ln.is_document_heading(text) or (loose and k == 0 and _looks_like_heading(text)):
             title = ln.title_part(ln.compact(text_of(lines[k])))
             if k > 0 and ln.YEAR_ONLY_RE.match(ln.compact(lines[k - 1].text)):
                 title = ln.compact(text_of(lines[k - 1])) + title
