@@ -166,6 +166,10 @@ class Document:
     metadata: Mapping[str, str] = field(default_factory=dict)
     """The scraper's metadata for this document (CSV/JSON columns, an HTML page's <title>)."""
 
+    dropped: tuple[str, ...] = ()
+    """Lines the cleaner dropped as chrome that still say what the document is (a news item's
+    dateline on a line of its own)."""
+
     @property
     def metadata_title(self) -> str:
         """The metadata's title as published ("" when there is none)."""
@@ -249,9 +253,6 @@ def title_kind(title: str) -> str | None:
 
 # --------------------------------------------------------------------------- the opening's facts
 
-_ADOPTED_RE = re.compile(
-    r"^[（(]?.{0,12}?(?P<date>\d{4}年\d{1,2}月\d{1,2}日)(?P<by>[^（）()]{0,60}?会议)[^（）()]{0,12}?(?:通过|批准)[）)]?$"
-)
 _DATELINE_RE = re.compile(
     r"^[（(]?(?P<agency>新华社|中新社|新华网|人民网|央视网|中国新闻网|中新网|央广网|国际在线|本报|本台|人民日报)"
     r"[^。，]{0,12}?(?P<date>\d{1,2}月\d{1,2}日)?(?:电|讯)"
@@ -362,14 +363,14 @@ def read_opening(doc: Document) -> _Opening:
             break
     opening = [ascii_digits(ln.compact(text)) for text in doc.body[:8]]
     for text in [*head, *opening[:3]]:
-        adopted = _ADOPTED_RE.match(text)
+        adopted = ln.ADOPTED_RE.match(text)
         if adopted and facts.adopted is None:
             date = ln.DATE_RE.search(adopted.group("date"))
             if date:
                 facts.adopted, facts.adopted_text = _date(date), text
                 sessions = find_sessions(adopted.group("by"))
                 facts.adopted_session = sessions[0] if sessions else None
-    for text in opening[:3]:
+    for text in [*opening[:3], *(ascii_digits(ln.compact(t)) for t in doc.dropped)]:
         dateline = _DATELINE_RE.match(text) or _REPORTER_RE.match(text)
         if dateline:
             facts.dateline = dateline.group(0)

@@ -57,6 +57,9 @@ DATE_RE = re.compile(
     r"(?P<y>\d{4}|[〇○Ｏ零一二三四五六七八九]{4})年(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})月"
     r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日"
 )
+ADOPTED_RE = re.compile(  # （2019年3月15日第十三届全国人民代表大会第二次会议通过）
+    r"^[（(]?.{0,12}?(?P<date>\d{4}年\d{1,2}月\d{1,2}日)(?P<by>[^（）()]{0,60}?会议)[^（）()]{0,12}?(?:通过|批准)[）)]?$"
+)
 _SESSION_WORDS_RE = re.compile(
     r"第?[一二三四五六七八九十]{1,3}届(?:全国)?人民代表大会(?:常务委员会)?第[一二三四五六七八九十]{1,3}次(?:全体)?会议"
 )
@@ -115,6 +118,11 @@ def is_document_heading(text: str) -> bool:
         and bool(_DOCUMENT_NOUN_RE.search(part))
         and not _CAPTION_RE.search(part)
     )
+
+
+def is_adoption_line(text: str) -> bool:
+    """The line under a resolution's heading that says when which meeting adopted it."""
+    return bool(ADOPTED_RE.match(ascii_digits(compact(text))))
 
 
 def is_subtitle(text: str) -> bool:

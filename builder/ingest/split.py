@@ -107,6 +107,7 @@ def _anchors(lines: Sequence[SourceLine]) -> list[int]:
                     start = j
                     break
             anchors.add(start)
+    anchors.update(_resolutions(lines))
     for i, line in enumerate(lines):
         if ln.is_salutation(line.text) and i not in anchors and (i + 1) not in anchors and (i - 1) not in anchors:
             if any(a in anchors for a in range(i + 1, i + 3)):
@@ -115,6 +116,14 @@ def _anchors(lines: Sequence[SourceLine]) -> list[int]:
             if _head_start(lines, i, 0) < i:
                 anchors.add(i)
     return sorted(anchors)
+
+
+def _resolutions(lines: Sequence[SourceLine]) -> list[int]:
+    """Where resolutions glued to a page start: the line after a resolution's heading and its
+    adoption line (关于政府工作报告的决议 / （…会议通过）), so that one stands as its own document."""
+    return [i + 1 for i in range(1, len(lines) - 1)
+            if ln.is_adoption_line(lines[i].text) and ln.is_document_heading(lines[i - 1].text)
+            and re.search(r"(?:决议|决定)$", ln.title_part(ln.compact(lines[i - 1].text)))]
 
 
 def _opens_report(lines: Sequence[SourceLine], i: int) -> bool:
@@ -251,7 +260,10 @@ def split_document(doc: CleanedDocument) -> list[ReportDraft]:
     lines = tuple(SourceLine(line.number, text)
                   for line, text in zip(published, shadow_lines([line.text for line in published]), strict=True))
     cuts = _cuts(lines) or [_titled_page(lines) or _whole_page(lines)]
-    metadata: Mapping[str, str] = doc.source.metadata if len(cuts) == 1 else {}
+    metadata: dict[str, str] = dict(doc.source.metadata) if len(cuts) == 1 else {}
+    if len(cuts) == 1 and doc.provenance.get("page_title") and "page_title" not in metadata:
+        metadata["page_title"] = doc.provenance["page_title"]  # a heading the cleaner took for the page's
+    datelines = tuple(removed.text for removed in doc.removed if removed.rule == "dateline")
     by_number = {line.number: line for line in published}
     drafts = []
     for n, cut in enumerate(cuts):
@@ -267,7 +279,7 @@ def split_document(doc: CleanedDocument) -> list[ReportDraft]:
         heading = scraped_title_of(head, by_number, loose=cut.whole)
         attribution = attribute(Document(
             head=tuple(line.text for line in head), body=tuple(line.text for line in body),
-            heading=heading, metadata=metadata,
+            heading=heading, metadata=metadata, dropped=datelines if n == 0 else (),
         ))
 
         def originals(part: Sequence[SourceLine]) -> tuple[SourceLine, ...]:
