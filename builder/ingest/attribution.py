@@ -31,6 +31,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from builder.core.model import (
     GENRE_EXPLANATION,
@@ -502,12 +503,19 @@ def kind_candidates(doc: Document, facts: _Opening, meta: Mapping[str, tuple[str
 
 @dataclass
 class _PlaceContext:
-    """Places found once per document: the context that tells 朝阳区 (北京) from 朝阳区 (长春)."""
+    """Places found once per document, when first needed: the context that tells 朝阳区 (北京)
+    from 朝阳区 (长春).  A national report's opening settles its place: its body is not searched."""
 
     head_text: str
     body_text: str
-    body_mentions: list[places.PlaceMention]
-    context: list[places.Division]
+
+    @cached_property
+    def body_mentions(self) -> list[places.PlaceMention]:
+        return places.find_places(self.body_text)
+
+    @cached_property
+    def context(self) -> list[places.Division]:
+        return places.unambiguous(places.find_places(self.head_text)) + places.unambiguous(self.body_mentions)
 
 
 _INSTITUTION_RE = re.compile(
@@ -522,10 +530,7 @@ def places_in_title(text: str) -> list[places.PlaceMention]:
 
 
 def _place_context(doc: Document, body_text: str, extra: str) -> _PlaceContext:
-    head_text = "\n".join(doc.head) + "\n" + extra
-    mentions = places.find_places(body_text)
-    context = places.unambiguous(places.find_places(head_text)) + places.unambiguous(mentions)
-    return _PlaceContext(head_text, body_text, mentions, context)
+    return _PlaceContext("\n".join(doc.head) + "\n" + extra, body_text)
 
 
 def _level_hint(facts: _Opening) -> str:
@@ -591,6 +596,9 @@ def place_candidates(doc: Document, facts: _Opening, meta: Mapping[str, tuple[st
             chain = _office_chain(facts.office)
             if chain:
                 add(chain, "speaker-line", STRONG, facts.speaker_text, 40)
+    if any(c.value == places.NATIONAL and c.strength == STRONG for c in out):
+        _heading_and_metadata_places(doc, meta, add)
+        return out
     laws: dict[str, list[str]] = {}
     for match in _LAW_RE.finditer(ctx.body_text):
         div = places.resolve(match.group("place"), ctx.context)
@@ -605,16 +613,20 @@ def place_candidates(doc: Document, facts: _Opening, meta: Mapping[str, tuple[st
         out.append(Candidate("place", code, "local-law", strength, "、".join(named[:3]), 15 * len(named)))
     if genre != GENRE_REPORT and facts.opening_session is not None and facts.opening_session.place:
         add(facts.opening_session.place, "opening-session", MEDIUM, facts.opening_session.text, 60)
+    _heading_and_metadata_places(doc, meta, add)
+    if not any(c.strength == STRONG for c in out):  # weak clues cannot beat a strong candidate
+        _self_reference(facts, ctx, out)
+    return out
+
+
+def _heading_and_metadata_places(doc: Document, meta: Mapping[str, tuple[str, str]],
+                                 add: Callable[[str, str, str, str, float], None]) -> None:
     if doc.heading:
         if "国务院" in doc.heading:
             add(places.NATIONAL, "heading", MEDIUM, doc.heading, 8)
         for mention in places_in_title(doc.heading):
-            div = places.choose(mention.candidates, ctx.context)
-            if div:
-                out.append(Candidate("place", div.code, "heading", MEDIUM, doc.heading, 8))
+            add(mention.text, "heading", MEDIUM, doc.heading, 8)
     _metadata_places(meta, add)
-    _self_reference(facts, ctx, out)
-    return out
 
 
 def _metadata_places(meta: Mapping[str, tuple[str, str]], add: Callable[[str, str, str, str, float], None]) -> None:
@@ -693,7 +705,8 @@ def year_candidates(doc: Document, facts: _Opening, meta: Mapping[str, tuple[str
         npc = facts.opening_session.npc()
         if npc:
             out.append(Candidate("year", str(npc.year), "opening-session", MEDIUM, facts.opening_session.text))
-    out.extend(_year_clues(body_text))
+    if not any(c.strength == STRONG for c in out):  # weak clues cannot beat a strong candidate
+        out.extend(_year_clues(body_text))
     return out
 
 

@@ -47,6 +47,8 @@ _DELEGATION_RES = (
         r"(?P<to>[^，,。；！？]{0,40}?(?:大会|会议))提出(?:了)?[^。]{0,80}?议案"
     ),
 )
+#: Words each form cannot do without: a line lacking them is not searched with it.
+_DELEGATION_NEEDS = (("我",), ("受", "委托"), ("根据", "决定"), ("决定由我",), ("议案",))
 #: Delegation forms that also describe other things in a report's body (国务院向全国人大常委会
 #: 提出…议案): they open a report only at the start of a line.
 _OPENING_ONLY = frozenset({2, 3, 4})
@@ -172,6 +174,8 @@ def delegation(text: str, *, opening: bool = False) -> re.Match[str] | None:
     describe other things must then stand at its start)."""
     text_compact = compact(text)
     for n, regex in enumerate(_DELEGATION_RES):
+        if not all(word in text_compact for word in _DELEGATION_NEEDS[n]):
+            continue
         match = regex.search(text_compact)
         if match and (not opening or n not in _OPENING_ONLY or match.start() <= _OPENING_REACH):
             return match
