@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -808,8 +808,11 @@ def attribute(doc: Document) -> Attribution:
     if place_decision is not None:
         decisions["place"] = replace(place_decision, value=place)
 
-    year_decision = settle("year", year_candidates(doc, facts, meta, body_text, genre))
+    year_list = year_candidates(doc, facts, meta, body_text, genre)
+    year_decision = settle("year", year_list)
     year = int(year_decision.value) if year_decision else None
+    if year_decision is not None and year_decision.strength == MEDIUM:
+        reviews.extend(_contradicting_clue(year_decision, year_list))
 
     session = _session(facts, meta, genre, decisions)
     delivered = _delivered(facts, decisions)
@@ -959,6 +962,15 @@ def _title(kind: str, genre: str, year: int | None, place_short: str, issuer: st
     if first:
         return f"{prefix}{where}{label}（{first[:16]}…）", "derived"
     return f"{prefix}{where}{label}", "derived"
+
+
+def _contradicting_clue(decision: Decision, candidates: Sequence[Candidate]) -> list[str]:
+    """A year taken from the page or metadata that the text's own plain words contradict
+    (刚刚过去的1986年 in a report the metadata dates 1986)."""
+    for c in candidates:
+        if c.source == "clue:review-year" and c.weight >= 3 and c.value != decision.value:
+            return [f"年份：{_source_label(decision)}为“{decision.value}”，但正文“{c.text}”表明应为{c.value}年"]
+    return []
 
 
 def _consistency(facts: _Opening, genre: str, kind: str, year: int | None, place: str) -> list[str]:

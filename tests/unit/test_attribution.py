@@ -170,3 +170,19 @@ def test_broken_evidence_in_front_matter_names_the_key() -> None:
 
     with pytest.raises(SourceError, match="front matter: evidence: expected a mapping"):
         parse_front_matter("---\ntitle: t\nslug: s\nevidence: [1, 2]\n---\n", "x.md")
+
+
+def test_metadata_beats_a_clue_but_a_plain_contradiction_is_flagged() -> None:
+    body = ("各位代表：", "现在，我代表国务院向大会作政府工作报告，请予审议。",
+            "刚刚过去的1986年，全国各族人民继续前进。")
+    a = attribute(Document(head=(), body=body, metadata={"year": "1986", "title": "1986年政府工作报告"}))
+    assert a.year == 1986
+    assert "刚刚过去的1986年" in a.review and "1987" in a.review
+
+
+def test_a_strong_session_beats_metadata_and_the_note_says_why() -> None:
+    body = ("各位代表：", "现在，我代表国务院，向第十届全国人民代表大会第一次会议报告过去五年的工作，请予审议。")
+    a = attribute(Document(head=(), body=body, metadata={"year": "2002", "title": "2002年政府工作报告"}))
+    assert (a.year, a.review) == (2003, "")
+    assert a.title_note == ("页面标题为“2002年政府工作报告”，但据报告所向会议“第十届全国人民代表大会第一次会议”，"
+                            "年份应为2003年。")
