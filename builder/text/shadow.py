@@ -6,8 +6,9 @@ shadow of each line made by OpenCC (``t2s``), while the text itself stays as pub
 
 OpenCC also "simplifies" a few characters that simplified text uses on purpose (乾县 ->
 干县, 拚搏 -> 拼搏).  So a line is shadowed only when it plainly holds traditional
-characters (two different characters that OpenCC changes), or when the whole document
-does (many different ones); other lines are their own shadow.
+characters: one that converts back to itself (國 -> 国 -> 國, unlike 乾 -> 干 -> 幹), or two
+different characters that OpenCC changes; or when the whole document holds many; other
+lines are their own shadow.
 """
 
 from __future__ import annotations
@@ -19,6 +20,21 @@ from functools import lru_cache
 LINE_THRESHOLD = 2
 #: ... or in the whole document, before every line is.
 DOCUMENT_THRESHOLD = 6
+
+
+@lru_cache(maxsize=1)
+def _back_converter():  # opencc has no type hints
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+@lru_cache(maxsize=4096)
+def plainly_traditional(char: str) -> bool:
+    """A character OpenCC simplifies and that its simplified form converts back to: 國, 們, 會
+    (not 乾, 拚, 昇, which simplified text also uses)."""
+    simple = simplified(char)
+    return simple != char and str(_back_converter().convert(simple)) == char
 
 
 @lru_cache(maxsize=1)
@@ -55,10 +71,12 @@ def shadow_lines(texts: Sequence[str]) -> tuple[str, ...]:
         lines = [simplified(text) for text in texts]
     if len(changed_characters(joined, converted)) >= DOCUMENT_THRESHOLD:
         return tuple(lines)
-    return tuple(
-        shadow if len(changed_characters(text, shadow)) >= LINE_THRESHOLD else text
-        for text, shadow in zip(texts, lines, strict=True)
-    )
+    return tuple(shadow if _is_traditional(changed_characters(text, shadow)) else text
+                 for text, shadow in zip(texts, lines, strict=True))
+
+
+def _is_traditional(changed: set[str]) -> bool:
+    return len(changed) >= LINE_THRESHOLD or any(plainly_traditional(char) for char in changed)
 
 
 def shadow(text: str) -> str:

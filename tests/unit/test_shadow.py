@@ -14,6 +14,10 @@ def test_simplified_text_keeps_the_characters_opencc_would_change() -> None:
     assert shadow_lines(["乾县人民政府", "顽强拚搏"]) == ("乾县人民政府", "顽强拚搏")
 
 
+def test_one_plainly_traditional_character_is_enough() -> None:
+    assert shadow("我代表國务院向大会报告工作") == "我代表国务院向大会报告工作"
+
+
 def test_a_traditional_document_is_shadowed_throughout() -> None:
     lines = ["各位代表：", "現在，我代表國務院向大會報告工作。", "過去一年經濟發展", "乾縣", "顧"]
     shadowed = shadow_lines(lines)
