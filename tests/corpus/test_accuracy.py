@@ -158,3 +158,27 @@ def test_simulated_export_without_metadata(bodies, capsys) -> None:
     wrong_years = [attributions[0] for (entry, _), attributions in zip(bodies, results, strict=True)
                    if attributions[0].year != entry["year"]]
     assert all(a.review for a in wrong_years)
+
+
+def test_partly_traditional_export_rows(bodies, capsys) -> None:
+    """The same rows with every other line of the content in traditional characters (OpenCC
+    s2t): the text reaches the report as published, attribution works on the shadow."""
+    import opencc
+
+    to_traditional = opencc.OpenCC("s2t")
+    rows = []
+    for entry, body in bodies:
+        lines = body.split("\n")
+        mixed = [to_traditional.convert(line) if n % 2 == 0 else line for n, line in enumerate(lines)]
+        rows.append({"title": f"{entry['year']}年政府工作报告", "url": "", "year": str(entry["year"]),
+                     "content": "\n".join(mixed)})
+    documents = parse_source(_export(rows), "export.csv")
+    scored = []
+    for (entry, _), document in zip(bodies, documents, strict=True):
+        drafts = split_document(clean_document(document))
+        got = {f: getattr(drafts[0].attribution, f) for f in FIELDS} if len(drafts) == 1 else None
+        scored.append((entry["file"], got, expected(entry)))
+        assert drafts[0].body[0].text == clean_document(document).lines[0].text  # as published
+    with capsys.disabled():
+        wrong = score(scored, "simulated export, every other line in traditional characters")
+    assert wrong == []
