@@ -129,7 +129,7 @@ def test_split_fixture(case: Case) -> None:
     drafts = split_document(doc)
     assert len(drafts) == len(wanted), [d.attribution.title for d in drafts]
     assert_lossless(doc, drafts)
-    for n, (draft, want) in enumerate(zip(drafts, wanted), start=1):
+    for n, (draft, want) in enumerate(zip(drafts, wanted, strict=True), start=1):
         _check(draft, want, f"{case.title}, report {n}")
 
 
@@ -168,8 +168,10 @@ def _bundled(clean_chrome: bool) -> CleanedDocument:
 
 BUNDLED_EXPECTED = [
     (GOVERNMENT_WORK_REPORT, "苏州市人民政府", "江苏省苏州市", "苏州市", 2020, "2020年苏州市政府工作报告"),
-    (NPC_STANDING_COMMITTEE_REPORT, "苏州市人大常委会", "江苏省苏州市", "苏州市", 2020, "2020年苏州市人大常委会工作报告"),
-    (NPC_STANDING_COMMITTEE_REPORT, "淮安市人大常委会", "江苏省淮安市", "淮安市", 2020, "2020年淮安市人大常委会工作报告"),
+    (NPC_STANDING_COMMITTEE_REPORT, "苏州市人大常委会", "江苏省苏州市", "苏州市", 2020,
+     "2020年苏州市人大常委会工作报告"),
+    (NPC_STANDING_COMMITTEE_REPORT, "淮安市人大常委会", "江苏省淮安市", "淮安市", 2020,
+     "2020年淮安市人大常委会工作报告"),
 ]
 
 
@@ -228,7 +230,11 @@ def _attribution(**changes: object) -> Attribution:
     "changes, slug",
     [
         ({}, "2020-suzhou-zfgzbg"),
-        ({"kind": NPC_STANDING_COMMITTEE_REPORT, "place_short": "淮安市", "place": "江苏省淮安市"}, "2020-huaian-rdcwhgzbg"),
+        ({"kind": NPC_STANDING_COMMITTEE_REPORT, "place_short": "淮安市", "place": "江苏省淮安市"},
+         "2020-huaian-rdcwhgzbg"),
+        ({"kind": OTHER_REPORT, "genre": "resolution", "place_short": "全国", "place": "全国", "year": 2019},
+         "2019-quanguo-jueyi"),
+        ({"kind": OTHER_REPORT, "genre": "unknown", "place_short": "", "place": "", "year": None}, "wenjian"),
         ({"year": 2012, "place_short": "海拉尔区", "place": "内蒙古自治区呼伦贝尔市海拉尔区"}, "2012-hailaer-zfgzbg"),
         ({"year": 1954, "place_short": "全国", "place": "全国", "issuer": "中央人民政府"}, "1954-quanguo-zfgzbg"),
         ({"year": 2026, "place_short": "内蒙古自治区", "place": "内蒙古自治区"}, "2026-neimenggu-zfgzbg"),
