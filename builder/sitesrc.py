@@ -52,7 +52,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from builder.core.errors import OutputError, SourceError
-from builder.core.model import Paragraph, RemovedLine, Report, ReportFile, ReportHeader, Section
+from builder.core.model import GENRE_REPORT, Decision, Paragraph, RemovedLine, Report, ReportFile, ReportHeader, Section
 from builder.mdit.attrs import configure
 
 FORGOT_DASHES = "Did you forget the `---` lines?"
@@ -69,6 +69,8 @@ LINES = "lines"
 """A list of strings (one string is a list of one; null an empty list)."""
 LOG = "log"
 """The cleaning log: a list of {line: <number>, rule: <text>, text: <text>}."""
+EVIDENCE = "evidence"
+"""What carried each attribution decision: field -> {value, source, strength, text[, against]}."""
 
 
 @dataclass(frozen=True)
@@ -77,17 +79,19 @@ class FrontMatterKey:
 
     name: str
     kind: str
-    """TEXT, OPTIONAL_TEXT, YEAR, LINES or LOG."""
+    """TEXT, OPTIONAL_TEXT, YEAR, LINES, LOG or EVIDENCE."""
     required: bool = False
     """A non-empty string every report file must have."""
 
 
 FRONT_MATTER: tuple[FrontMatterKey, ...] = (
-    FrontMatterKey("title", TEXT, required=True), FrontMatterKey("kind", TEXT), FrontMatterKey("issuer", TEXT),
+    FrontMatterKey("title", TEXT, required=True), FrontMatterKey("kind", TEXT), FrontMatterKey("genre", TEXT),
+    FrontMatterKey("issuer", TEXT),
     FrontMatterKey("place", TEXT), FrontMatterKey("place_short", TEXT), FrontMatterKey("year", YEAR),
     FrontMatterKey("slug", TEXT, required=True), FrontMatterKey("delivered", OPTIONAL_TEXT),
     FrontMatterKey("session", OPTIONAL_TEXT), FrontMatterKey("speaker", OPTIONAL_TEXT),
     FrontMatterKey("preamble", LINES), FrontMatterKey("scraped_title", TEXT), FrontMatterKey("title_note", TEXT),
+    FrontMatterKey("review", TEXT), FrontMatterKey("evidence", EVIDENCE),
     FrontMatterKey("source_file", TEXT), FrontMatterKey("source_sha256", TEXT), FrontMatterKey("source_url", TEXT),
     FrontMatterKey("scraped_at", TEXT), FrontMatterKey("site_category", TEXT),
     FrontMatterKey("builder_version", TEXT), FrontMatterKey("body_sha256", TEXT), FrontMatterKey("cleaning_log", LOG),
@@ -214,6 +218,7 @@ def dump_report(report: Report, builder_version: str) -> str:
     values: dict[str, Any] = {
         "title": report.title,
         "kind": report.kind,
+        "genre": report.genre,
         "issuer": report.issuer,
         "place": report.place,
         "place_short": report.place_short,
@@ -225,6 +230,8 @@ def dump_report(report: Report, builder_version: str) -> str:
         "preamble": list(report.preamble),
         "scraped_title": report.scraped_title,
         "title_note": report.title_note,
+        "review": report.review,
+        "evidence": dump_evidence(report.evidence),
         "source_file": report.source_file,
         "source_sha256": report.source_sha256,
         "source_url": report.source_url,
@@ -237,6 +244,36 @@ def dump_report(report: Report, builder_version: str) -> str:
     meta = {key: values[key] for key in FRONT_MATTER_KEYS}
     front = yaml.dump(meta, Dumper=_FastDumper, allow_unicode=True, sort_keys=False, width=1_000_000_000)
     return "---\n" + front + "---\n" + body
+
+
+_EVIDENCE_KEYS = ("value", "source", "strength", "text")
+
+
+def dump_evidence(decisions: Sequence[Decision]) -> dict[str, dict[str, Any]]:
+    """Front matter ``evidence:``: field -> {value, source, strength, text[, against]}."""
+    out: dict[str, dict[str, Any]] = {}
+    for d in decisions:
+        entry: dict[str, Any] = {"value": d.value, "source": d.source, "strength": d.strength, "text": d.text}
+        if d.against:
+            entry["against"] = list(d.against)
+        out[d.field] = entry
+    return out
+
+
+def parse_evidence(value: object) -> tuple[Decision, ...]:
+    """The decisions of a front-matter ``evidence:`` mapping (already checked by ``_check_meta``)."""
+    if not isinstance(value, dict):
+        return ()
+    return tuple(
+        Decision(field=str(field), value=_scalar(entry.get("value")), source=_scalar(entry.get("source")),
+                 strength=_scalar(entry.get("strength")), text=_scalar(entry.get("text")),
+                 against=tuple(str(x) for x in entry.get("against") or ()))
+        for field, entry in value.items() if isinstance(entry, dict)
+    )
+
+
+def _scalar(value: object) -> str:
+    return "" if value is None else str(value)
 
 
 # --- front matter -----------------------------------------------------------------
@@ -270,7 +307,7 @@ def _check_meta(meta: dict[str, Any], path: str, key_lines: Mapping[str, int]) -
         if not isinstance(value, str) or not value.strip():
             got = _type_name(value) if not isinstance(value, str) else "an empty string"
             raise fail(key, f"expected a non-empty string, got {got}")
-    for kind in (TEXT, OPTIONAL_TEXT, YEAR, LINES, LOG):  # (the order problems are reported in)
+    for kind in (TEXT, OPTIONAL_TEXT, YEAR, LINES, LOG, EVIDENCE):  # (the order problems are reported in)
         for key in _keys(kind):
             if key in meta:
                 out[key] = _CHECKS[kind](meta[key], functools.partial(fail, key))
@@ -322,12 +359,25 @@ def _check_log(value: Any, fail: Callable[[str], SourceError]) -> list[dict[str,
     return log
 
 
+def _check_evidence(value: Any, fail: Callable[[str], SourceError]) -> dict[str, Any]:
+    evidence = value or {}
+    if not isinstance(evidence, dict) or not all(
+        isinstance(entry, dict)
+        and all(not isinstance(entry.get(k), (list, dict)) for k in _EVIDENCE_KEYS)
+        and isinstance(entry.get("against") or [], list)
+        for entry in evidence.values()
+    ):
+        raise fail("expected a mapping of field -> {value, source, strength, text}")
+    return evidence
+
+
 _CHECKS: dict[str, Callable[[Any, Callable[[str], SourceError]], Any]] = {
     TEXT: _check_text,
     OPTIONAL_TEXT: lambda value, fail: _check_text(value, fail, empty=None),
     YEAR: _check_year,
     LINES: _check_lines,
     LOG: _check_log,
+    EVIDENCE: _check_evidence,
 }
 
 
@@ -548,6 +598,9 @@ def parse_report_markdown(file: ReportFile) -> Report:
         slug=_str(meta, "slug"),
         title=_str(meta, "title"),
         kind=_str(meta, "kind"),
+        genre=_str(meta, "genre") or GENRE_REPORT,
+        review=_str(meta, "review"),
+        evidence=parse_evidence(meta.get("evidence")),
         issuer=_str(meta, "issuer"),
         place=_str(meta, "place"),
         year=year if isinstance(year, int) and not isinstance(year, bool) else None,

@@ -24,6 +24,27 @@ KIND_LABELS: Mapping[str, str] = {
     OTHER_REPORT: "其他报告",
 }
 
+#: Genres: what a document is.  A report (genre "report") has one of the kinds above; every
+#: other genre has kind OTHER_REPORT.  Stored in front matter as ``genre``.
+GENRE_REPORT = "report"  # 报告
+GENRE_RESOLUTION = "resolution"  # 决议, 决定
+GENRE_EXPLANATION = "explanation"  # 起草情况的说明, 解读
+GENRE_NEWS = "news"  # 新闻报道
+GENRE_SPEECH = "speech"  # 讲话, 致辞
+GENRE_UNKNOWN = "unknown"  # nothing tells what it is
+
+GENRE_LABELS: Mapping[str, str] = {
+    GENRE_REPORT: "报告",
+    GENRE_RESOLUTION: "决议",
+    GENRE_EXPLANATION: "说明",
+    GENRE_NEWS: "新闻报道",
+    GENRE_SPEECH: "讲话",
+    GENRE_UNKNOWN: "未识别文件",
+}
+
+#: Strengths of evidence, strongest first.
+STRONG, MEDIUM, WEAK = "strong", "medium", "weak"
+
 
 @dataclass(frozen=True)
 class SourceDocument:
@@ -81,6 +102,25 @@ class CleanedDocument:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """How one attribution field was decided: the candidate that carried it, and the others."""
+
+    field: str
+    """"kind", "genre", "issuer", "place", "year", "delivered", "session", "speaker" or "title"."""
+    value: str
+    """The value decided, as text ("2019", "江苏省苏州市", "government_work_report")."""
+    source: str
+    """Where the winning candidate came from, e.g. "delivery-line", "delegation", "session-addressed",
+    "metadata:year", "heading", "clue:review-year", "derived"."""
+    strength: str
+    """STRONG, MEDIUM or WEAK."""
+    text: str = ""
+    """The words it rests on, as found (the delegation sentence, the metadata value, ...)."""
+    against: tuple[str, ...] = ()
+    """Candidates that said otherwise, as "source (strength): value"."""
+
+
+@dataclass(frozen=True)
 class Attribution:
     """Who issued a report, where and when, derived from the report's own text."""
 
@@ -108,6 +148,12 @@ class Attribution:
     """Office and name, e.g. "区长 杨国宏"."""
     evidence: tuple[str, ...] = ()
     """Short human-readable reasons for the attribution (which sentence named the issuer, ...)."""
+    genre: str = GENRE_REPORT
+    """What the document is: GENRE_REPORT, GENRE_RESOLUTION, ... (kind is OTHER_REPORT unless a report)."""
+    review: str = ""
+    """Why a person should check this attribution (conflicting evidence, none strong); "" when sound."""
+    decisions: tuple[Decision, ...] = ()
+    """Each field's decision with the evidence that carried it, in field order."""
 
 
 @dataclass(frozen=True)
@@ -173,6 +219,10 @@ class Report:
     scraped_at: str = ""
     site_category: str = ""
     cleaning_log: tuple[RemovedLine, ...] = ()
+    genre: str = GENRE_REPORT
+    review: str = ""
+    evidence: tuple[Decision, ...] = ()
+    """Attribution.decisions: each field's decision and its evidence (front matter ``evidence:``)."""
 
     def all_sections(self) -> list[Section]:
         """Every section, depth first, in document order."""

@@ -308,4 +308,7 @@ def structure_report(
         scraped_at=provenance.get("scraped_at", ""),
         site_category=provenance.get("site_category", ""),
         cleaning_log=tuple(cleaning_log),
+        genre=a.genre,
+        review=a.review,
+        evidence=a.decisions,
     )

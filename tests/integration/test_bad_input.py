@@ -26,7 +26,6 @@ def built(site: Path, capsys) -> Path:
 @pytest.mark.parametrize("name, content, message", [
     ("empty.txt", b"  \n\n", "empty page"),
     ("binary.txt", bytes(range(256)) * 4, "binary file"),
-    ("nothing.txt", "今天天气很好，我们去公园散步。\n晚上吃饺子。\n".encode(), "no recognizable report"),
     ("bad.txt", b"\xff\xfe\xfa" + "正文".encode("utf-16-le") * 50 + b"\x81", "cannot decode"),
 ])
 def test_bad_page_fails_with_one_line_and_damages_nothing(built: Path, capsys, name, content, message):

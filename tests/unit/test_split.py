@@ -106,6 +106,10 @@ def _check(draft: ReportDraft, want: dict[str, str], where: str) -> None:
             for fragment in value.split(" | "):
                 assert fragment in a.title_note, f"{where}: title_note {a.title_note!r} lacks {fragment!r}"
             continue
+        elif key == "review~":
+            for fragment in value.split(" | "):
+                assert fragment in a.review, f"{where}: review {a.review!r} lacks {fragment!r}"
+            continue
         elif key == "year":
             got = str(a.year) if a.year else ""
         else:
@@ -125,13 +129,21 @@ def test_split_fixture(case: Case) -> None:
     drafts = split_document(doc)
     assert len(drafts) == len(wanted), [d.attribution.title for d in drafts]
     assert_lossless(doc, drafts)
-    for n, (draft, want) in enumerate(zip(drafts, wanted), start=1):
+    for n, (draft, want) in enumerate(zip(drafts, wanted, strict=True), start=1):
         _check(draft, want, f"{case.title}, report {n}")
 
 
-def test_error_names_the_page() -> None:
+def test_page_without_a_report_is_one_unknown_document() -> None:
+    doc = make_doc("关闭窗口\n打印本页\n", path="site_src/scraped/x.txt")
+    [draft] = split_document(doc)
+    assert_lossless(doc, [draft])
+    assert (draft.attribution.kind, draft.attribution.genre) == (OTHER_REPORT, "unknown")
+    assert draft.attribution.review
+
+
+def test_error_names_the_page_when_nothing_is_left() -> None:
     with pytest.raises(InputError) as info:
-        split_document(make_doc("关闭窗口\n打印本页\n", path="site_src/scraped/x.txt"))
+        split_document(make_doc("\n\n", path="site_src/scraped/x.txt"))
     assert info.value.path == "site_src/scraped/x.txt"
 
 
@@ -156,8 +168,10 @@ def _bundled(clean_chrome: bool) -> CleanedDocument:
 
 BUNDLED_EXPECTED = [
     (GOVERNMENT_WORK_REPORT, "苏州市人民政府", "江苏省苏州市", "苏州市", 2020, "2020年苏州市政府工作报告"),
-    (NPC_STANDING_COMMITTEE_REPORT, "苏州市人大常委会", "江苏省苏州市", "苏州市", 2020, "2020年苏州市人大常委会工作报告"),
-    (NPC_STANDING_COMMITTEE_REPORT, "淮安市人大常委会", "江苏省淮安市", "淮安市", 2020, "2020年淮安市人大常委会工作报告"),
+    (NPC_STANDING_COMMITTEE_REPORT, "苏州市人大常委会", "江苏省苏州市", "苏州市", 2020,
+     "2020年苏州市人大常委会工作报告"),
+    (NPC_STANDING_COMMITTEE_REPORT, "淮安市人大常委会", "江苏省淮安市", "淮安市", 2020,
+     "2020年淮安市人大常委会工作报告"),
 ]
 
 
@@ -216,7 +230,11 @@ def _attribution(**changes: object) -> Attribution:
     "changes, slug",
     [
         ({}, "2020-suzhou-zfgzbg"),
-        ({"kind": NPC_STANDING_COMMITTEE_REPORT, "place_short": "淮安市", "place": "江苏省淮安市"}, "2020-huaian-rdcwhgzbg"),
+        ({"kind": NPC_STANDING_COMMITTEE_REPORT, "place_short": "淮安市", "place": "江苏省淮安市"},
+         "2020-huaian-rdcwhgzbg"),
+        ({"kind": OTHER_REPORT, "genre": "resolution", "place_short": "全国", "place": "全国", "year": 2019},
+         "2019-quanguo-jueyi"),
+        ({"kind": OTHER_REPORT, "genre": "unknown", "place_short": "", "place": "", "year": None}, "wenjian"),
         ({"year": 2012, "place_short": "海拉尔区", "place": "内蒙古自治区呼伦贝尔市海拉尔区"}, "2012-hailaer-zfgzbg"),
         ({"year": 1954, "place_short": "全国", "place": "全国", "issuer": "中央人民政府"}, "1954-quanguo-zfgzbg"),
         ({"year": 2026, "place_short": "内蒙古自治区", "place": "内蒙古自治区"}, "2026-neimenggu-zfgzbg"),
