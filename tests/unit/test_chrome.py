@@ -184,3 +184,16 @@ def test_corpus_report_bodies_hold_no_chrome_but_the_known_leaks():
            if "上一页" in line or "相关链接" in line}
     assert {(f"{name}-national-guowuyuan-zfgzbg.txt", rule) for name, rule, _ in raw} == {
         ("2007-national-guowuyuan-zfgzbg.txt", "pager"), ("2010-national-guowuyuan-zfgzbg.txt", "related-list")}
+
+
+def test_the_hand_written_export_chrome():
+    from builder.ingest.read import read_documents
+
+    exports = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
+    *reports, farm = read_documents(exports / "reports.jsonl").documents
+    assert [find_chrome(document.lines) for document in reports] == [(), (), ()]
+    hits = find_chrome(farm.lines)
+    assert [(farm.lines[hit.index][:6], hit.rule) for hit in hits] == [
+        ("来源：好范文", "page-header"), ("【温馨提示】", "site-notice"), ("相关推荐：", "related-list"),
+        ("2009年潍", "related-list"), ("2008年潍", "related-list"), ("潍坊市人民政", "related-list"),
+        ("Copyri", "copyright")]

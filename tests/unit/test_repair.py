@@ -58,3 +58,15 @@ def test_nothing_to_repair_returns_the_same_lines():
     for repair in (remove_zero_width, split_glued_paragraphs, join_broken_lines, repair_raw):
         result = repair(lines)
         assert result.lines == lines and result.log == ()
+
+
+def test_the_hand_written_export_is_repaired():
+    from builder.ingest.read import read_documents
+
+    anji, fujian, resolution, _ = read_documents(FIXTURES.parent / "exports" / "reports.jsonl").documents
+    glued = repair_raw(numbered(anji.lines))
+    assert [(note.number, note.text, note.rule) for note in glued.log] == [(7, "3 paragraphs", "glued-paragraphs")]
+    assert [note.rule for note in repair_raw(numbered(fujian.lines)).log] == ["zero-width"]
+    joined = join_broken_lines(numbered(resolution.lines))
+    assert [note.number for note in joined.log] == [4, 5]
+    assert "林晓川省长所作的政府工作报告。会议充分肯定" in joined.lines[2].text
