@@ -1,8 +1,15 @@
-"""Bytes on disk -> SourceDocument: decode, turn HTML into block lines, split CSV exports into rows.
+"""Bytes on disk -> SourceDocument: decode, turn HTML into block lines, split exports into records.
 
-This is the only I/O of the front half of the pipeline.  ``read_source`` reads the file;
-everything else is pure and works on bytes (``parse_source``), so it is tested without a disk.
-Lines are kept raw: normalization is the cleaner's job.
+This is the only I/O of the front half of the pipeline.  ``read_documents`` reads the file;
+everything else is pure and works on bytes (``parse_documents``), so it is tested without a disk.
+Lines are kept raw: normalization and repair are the cleaner's job.
+
+Reading never gives up on a whole file because of one bad record: every readable record of
+a CSV, JSON or JSON Lines export becomes a document, and every unreadable one (no text, not
+an object, junk instead of text) becomes a ``ReadProblem``, a one-line message naming the file
+and the line.  A file that cannot be read at all (missing, empty, binary, undecodable) is one
+problem and no document.  ``read_source``/``parse_source`` are the strict forms: they raise
+the first problem as an ``InputError``.
 """
 
 from __future__ import annotations
@@ -10,9 +17,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from builder.core.errors import InputError
 from builder.core.model import SourceDocument
@@ -22,9 +33,13 @@ if TYPE_CHECKING:  # pragma: no cover - BeautifulSoup is imported for HTML pages
 
 HTML_EXTENSIONS = (".html", ".htm", ".xhtml", ".shtml")
 CSV_EXTENSIONS = (".csv",)
+JSONL_EXTENSIONS = (".jsonl", ".ndjson", ".jsonlines")
+JSON_EXTENSIONS = (".json",)
 
-#: Preferred names of the text column of a CSV export, in order (compared case-insensitively).
-TEXT_COLUMNS = ("full_text", "text", "content", "body", "正文", "全文", "内容")
+#: Preferred names of the text column of an export (CSV column or JSON field), in order
+#: (compared case-insensitively).  Without one, the column holding the most Chinese prose is the text.
+TEXT_COLUMNS = ("full_text", "fulltext", "text", "content", "body", "article", "article_text", "main_text",
+                "正文", "全文", "内容", "文本", "文章内容", "报告全文")
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 #: Every byte but the control characters that do not belong in text (all below 0x20 except
@@ -33,30 +48,86 @@ _NOT_CONTROL_BYTES = bytes(b for b in range(256) if b >= 0x20 or b in (0x09, 0x0
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-def read_source(path: Path, display_path: str | None = None) -> list[SourceDocument]:
-    """Read a scraped page (text, HTML or CSV export) from disk; see ``parse_source``."""
+# ---------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class ReadProblem:
+    """Something in an input file that could not be read: a whole file, or one record of an export."""
+
+    path: str
+    """The file, as the user named it."""
+    message: str
+    """What is wrong, one line, e.g. "row 3: no text in column “content”"."""
+    line: int | None = None
+    """The physical line of the file where the bad record starts; None for the whole file."""
+
+    def error(self) -> InputError:
+        """The same message as an InputError (for strict callers)."""
+        return InputError(self.message, path=self.path, line=self.line)
+
+    def __str__(self) -> str:
+        """``path:line: message``, the form of every user error."""
+        return self.error().format()
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """What one file gave: its readable documents, and a problem for each part that was not readable."""
+
+    documents: tuple[SourceDocument, ...] = ()
+    problems: tuple[ReadProblem, ...] = ()
+
+    def strict(self) -> list[SourceDocument]:
+        """The documents, or the first problem raised as an InputError."""
+        if self.problems:
+            raise self.problems[0].error()
+        return list(self.documents)
+
+
+def read_documents(path: Path | str, display_path: str | None = None) -> ReadResult:
+    """Read a scraped page or an export from disk; see ``parse_documents``.  Never raises for bad input."""
     shown = display_path or str(path)
     try:
         data = Path(path).read_bytes()
     except OSError as error:
-        raise InputError(f"cannot read: {error.strerror or error}", path=shown) from None
-    return parse_source(data, shown)
+        return ReadResult(problems=(ReadProblem(shown, f"cannot read: {error.strerror or error}"),))
+    return parse_documents(data, shown)
 
 
-def parse_source(data: bytes, path: str) -> list[SourceDocument]:
-    """Decode and split one file: one document for a text or HTML page, one per data row of a CSV."""
-    text = decode_bytes(data, path)
+def parse_documents(data: bytes, path: str) -> ReadResult:
+    """Decode and split one file: one document for a text or HTML page, one per readable record of
+    a CSV, JSON or JSON Lines export; a problem for each part that cannot be read."""
+    try:
+        text = decode_bytes(data, path)
+    except InputError as error:
+        return ReadResult(problems=(ReadProblem(path, error.message, error.line),))
     digest = hashlib.sha256(data).hexdigest()
     kind = detect_format(path, text)
     if kind == "csv":
         return parse_csv(text, path, digest)
+    if kind == "jsonl":
+        return parse_jsonl(text, path, digest)
+    if kind == "json":
+        return parse_json(text, path, digest)
     if kind == "html":
         lines, metadata = html_to_lines(text)
         if not any(line.strip() for line in lines):
-            raise InputError("empty page (no text in the HTML body)", path=path)
-        return [SourceDocument(path=path, index=0, format="html", lines=tuple(lines),
-                               sha256=digest, metadata=metadata)]
-    return [SourceDocument(path=path, index=0, format="text", lines=tuple(split_lines(text)), sha256=digest)]
+            return ReadResult(problems=(ReadProblem(path, "empty page (no text in the HTML body)"),))
+        return ReadResult(documents=(SourceDocument(path=path, index=0, format="html", lines=tuple(lines),
+                                                    sha256=digest, metadata=metadata),))
+    return ReadResult(documents=(SourceDocument(path=path, index=0, format="text", lines=tuple(split_lines(text)),
+                                                sha256=digest),))
+
+
+def read_source(path: Path | str, display_path: str | None = None) -> list[SourceDocument]:
+    """Strict ``read_documents``: the documents, or an InputError for the first problem."""
+    return read_documents(path, display_path).strict()
+
+
+def parse_source(data: bytes, path: str) -> list[SourceDocument]:
+    """Strict ``parse_documents``: the documents, or an InputError for the first problem."""
+    return parse_documents(data, path).strict()
 
 
 # ---------------------------------------------------------------- decoding
@@ -99,17 +170,34 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
+_JSON_OBJECT_START = re.compile(r'\{\s*(?:"|\}|$)')
+_JSON_ARRAY_START = re.compile(r"\[\s*(?:\{|\]|$)")
+
+
 def detect_format(path: str, text: str) -> str:
-    """"html", "csv" or "text", by extension, then by sniffing the first characters."""
+    """"html", "csv", "jsonl", "json" or "text", by extension, then by sniffing the first characters."""
     lower = path.lower()
-    if lower.endswith(HTML_EXTENSIONS):
-        return "html"
-    if lower.endswith(CSV_EXTENSIONS):
-        return "csv"
-    head = text.lstrip()[:64].lower()
+    for extensions, kind in ((HTML_EXTENSIONS, "html"), (CSV_EXTENSIONS, "csv"), (JSONL_EXTENSIONS, "jsonl"),
+                             (JSON_EXTENSIONS, "json")):
+        if lower.endswith(extensions):
+            return kind
+    stripped = text.lstrip()
+    head = stripped[:64].lower()
     if head.startswith("<!doctype html") or head.startswith("<html"):
         return "html"
+    if _JSON_ARRAY_START.match(stripped):
+        return "json"
+    if _JSON_OBJECT_START.match(stripped):
+        first = stripped.split("\n", 1)[0].strip()
+        return "jsonl" if _is_json_object(first) else "json"
     return "text"
+
+
+def _is_json_object(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        return False
 
 
 # ---------------------------------------------------------------- HTML
@@ -163,11 +251,11 @@ def html_metadata(soup: BeautifulSoup) -> dict[str, str]:
     if soup.title and soup.title.get_text(strip=True):
         found["title"] = soup.title.get_text(" ", strip=True)
     canonical = soup.find("link", rel=lambda value: value and "canonical" in value)
-    if canonical and canonical.get("href"):
-        found["source_url"] = canonical["href"].strip()
+    if canonical is not None and _attribute(canonical, "href"):
+        found["source_url"] = _attribute(canonical, "href")
     for meta in soup.find_all("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
-        content = (meta.get("content") or "").strip()
+        key = (_attribute(meta, "property") or _attribute(meta, "name") or _attribute(meta, "itemprop")).lower()
+        content = _attribute(meta, "content")
         if not key or not content:
             continue
         if key in ("og:url", "url") and "source_url" not in found:
@@ -181,15 +269,20 @@ def html_metadata(soup: BeautifulSoup) -> dict[str, str]:
     return found
 
 
+def _attribute(element: Any, name: str) -> str:
+    """An attribute's value as one stripped string ("" when absent; a list-valued one joined by spaces)."""
+    value = element.get(name)
+    if value is None:
+        return ""
+    return (value if isinstance(value, str) else " ".join(value)).strip()
+
+
 def _cjk_count(element: Tag) -> int:
     return len(_CJK.findall(element.get_text()))
 
 
 def _marks(element: Tag) -> str:
-    classes = element.get("class") or []
-    if isinstance(classes, str):
-        classes = [classes]
-    return " ".join([element.get("id") or "", *classes])
+    return f"{_attribute(element, 'id')} {_attribute(element, 'class')}"
 
 
 def _drop_marked_chrome(body: Tag) -> None:
@@ -199,9 +292,9 @@ def _drop_marked_chrome(body: Tag) -> None:
         if element.decomposed:
             continue
         marks = _marks(element)
-        if marks.strip() and _CHROME_MARK.search(marks) and not _CONTENT_MARK.search(marks):
-            if _cjk_count(element) <= total * 0.5:
-                element.decompose()
+        if (marks.strip() and _CHROME_MARK.search(marks) and not _CONTENT_MARK.search(marks)
+                and _cjk_count(element) <= total * 0.5):
+            element.decompose()
 
 
 def _main_content(body: Tag) -> Tag:
@@ -249,7 +342,7 @@ def _heading_before(main: Tag) -> str:
 
 def _block_lines(root: Tag) -> Iterator[str]:
     """Walk the tree: a block element or <br> ends a line; inline text joins the current one."""
-    from bs4 import Comment, Doctype, NavigableString, ProcessingInstruction
+    from bs4 import Comment, Doctype, NavigableString, ProcessingInstruction, Tag
 
     buffer: list[str] = []
 
@@ -265,6 +358,8 @@ def _block_lines(root: Tag) -> Iterator[str]:
                 continue
             if isinstance(child, NavigableString):
                 buffer.append(str(child))
+            elif not isinstance(child, Tag):
+                continue
             elif child.name == "br":
                 yield from flush()
             elif child.name == "pre":
@@ -281,14 +376,130 @@ def _block_lines(root: Tag) -> Iterator[str]:
     yield from flush()
 
 
+# ---------------------------------------------------------------- exports: shared
+
+
+#: Metadata names a scraper gives the facts the cleaner and attribution read, and the one name
+#: they read them under (added when the record lacks it; the scraper's own name is kept too).
+_METADATA_ALIASES: Mapping[str, tuple[str, ...]] = {
+    "title": ("标题", "headline", "article_title", "page_title", "名称"),
+    "source_url": ("url", "link", "href", "page_url", "article_url", "网址", "链接", "原文链接", "来源网址"),
+    "publish_date": ("date", "pub_date", "pubdate", "publish_time", "published", "published_at", "publishdate",
+                     "发布时间", "发布日期", "日期", "时间"),
+    "year": ("年份", "年度"),
+}
+_URL_VALUE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+#: Sentence punctuation: a cell holding some is prose, not a title or a name.
+_PROSE_PUNCT = re.compile(r"[。，；！？,;]")
+_PROSE_MIN_CJK = 10
+#: Tags that make a text cell an HTML fragment (scrapers often store the article's inner HTML).
+_FRAGMENT_TAG = re.compile(r"</?(?:p|div|br|span|h[1-6]|li|ul|ol|table|tr|td|strong|b|font|section|article)\b[^<>]*>",
+                           re.IGNORECASE)
+_FRAGMENT_JUNK = ("script", "style", "noscript", "template", "iframe", "button", "select", "input", "textarea",
+                  "svg", "object", "embed")
+
+
+def is_prose(value: str) -> bool:
+    """Chinese prose: at least ten CJK characters and some sentence punctuation."""
+    return len(_CJK.findall(value)) >= _PROSE_MIN_CJK and bool(_PROSE_PUNCT.search(value))
+
+
+def choose_text_field(names: Sequence[str], records: Sequence[Mapping[str, str]]) -> str | None:
+    """The field (CSV column or JSON key) that holds the text: the first preferred name that holds
+    some text, else the field holding the most Chinese prose, else a preferred name present
+    (all of its values empty), else None (no field holds the text)."""
+    by_lower: dict[str, str] = {}
+    for name in names:
+        by_lower.setdefault(name.lower(), name)
+    preferred = [by_lower[name] for name in TEXT_COLUMNS if name in by_lower]
+    for name in preferred:
+        if any(record.get(name, "").strip() for record in records):
+            return name
+    prose = {name: sum(len(_CJK.findall(value)) for record in records
+                       if is_prose(value := record.get(name, "")))
+             for name in names}
+    best = max(names, key=lambda name: prose[name], default=None)
+    if best is not None and prose[best] > 0:
+        return best
+    return preferred[0] if preferred else None
+
+
+def junk_reason(text: str) -> str | None:
+    """Why a text value is not readable text ("no Chinese text", ...); None if it is."""
+    if not text:
+        return "no text"
+    bad = sum(1 for char in text if (char < " " and char not in "\t\n\r\f\x1b") or char in "\x7f\ufffd")
+    if "\x00" in text or bad > len(text) * 0.10:
+        return "binary or garbled data instead of text"
+    if not _CJK.search(text):
+        return "no Chinese text"
+    return None
+
+
+def text_lines(value: str) -> list[str]:
+    """The lines of a text value; an HTML fragment (a scraper's inner HTML) becomes one line per block."""
+    if len(_FRAGMENT_TAG.findall(value[:20000])) >= 2:
+        return fragment_lines(value)
+    return split_lines(value)
+
+
+def fragment_lines(fragment: str) -> list[str]:
+    """One line per block element of an HTML fragment, scripts and styles dropped."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(fragment, "lxml")
+    for tag in soup.find_all(_FRAGMENT_JUNK):
+        tag.decompose()
+    root = soup.body or soup
+    return [line for line in _block_lines(root) if line.strip()]
+
+
+def metadata_value(value: object) -> str | None:
+    """A JSON value as a metadata string: strings stripped, numbers and booleans as JSON writes them,
+    lists and objects as compact JSON; None (and empty strings) give no metadata."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def with_aliases(metadata: Mapping[str, str]) -> dict[str, str]:
+    """The metadata, plus ``title``, ``source_url``, ``publish_date`` and ``year`` under those names when
+    the export called them otherwise (``url``, ``date``, ``标题``, ``Title``, ...)."""
+    found = dict(metadata)
+    lowered = {key.lower(): value for key, value in metadata.items()}
+    for canonical, aliases in _METADATA_ALIASES.items():
+        if canonical in found:
+            continue
+        for name in (canonical, *aliases):
+            value = lowered.get(name)
+            if value and (canonical != "source_url" or _URL_VALUE.match(value)):
+                found[canonical] = value
+                break
+    return found
+
+
+def _unreadable(unit: str, field: str, value: str) -> str | None:
+    """The problem message for a record whose text value is missing or junk; None when it is readable."""
+    if not value.strip():
+        return f"{unit}: no text in {field}"
+    reason = junk_reason(value)
+    if reason:
+        return f"{unit}: {field} holds {reason}"
+    return None
+
+
 # ---------------------------------------------------------------- CSV
 
 
-def parse_csv(text: str, path: str, digest: str) -> list[SourceDocument]:
+def parse_csv(text: str, path: str, digest: str) -> ReadResult:
     """One document per data row that has text; the other columns become its metadata."""
     csv.field_size_limit(2**31 - 1)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
+    problems: list[ReadProblem] = []
+    header: list[str] | None = None
     try:
         header = next(reader, None)
         while True:
@@ -298,44 +509,203 @@ def parse_csv(text: str, path: str, digest: str) -> list[SourceDocument]:
                 break
             rows.append((start, row))
     except csv.Error as error:
-        raise InputError(f"malformed CSV: {error}", path=path, line=reader.line_num or 1) from None
-    names = _header_names(header, path)
-    data_rows = [(start, row) for start, row in rows if any(cell.strip() for cell in row)]
-    for start, row in data_rows:
-        if len(row) != len(names):
-            raise InputError(f"malformed CSV: row has {len(row)} fields, the header has {len(names)}",
-                             path=path, line=start)
-    column = text_column(names, [row for _, row in data_rows])
-    documents = []
-    for index, (start, row) in enumerate(data_rows, start=1):
-        cell = row[column]
-        if not cell.strip():
-            continue
-        metadata = {name: value for i, (name, value) in enumerate(zip(names, row)) if i != column and value.strip()}
-        first_line = start + sum(len(_LINE_BREAK.findall(earlier)) for earlier in row[:column])
-        documents.append(SourceDocument(path=path, index=index, format="csv", lines=tuple(split_lines(cell)),
-                                        sha256=digest, metadata=metadata, start_line=first_line))
-    if not documents:
-        raise InputError(f"CSV has no text in column “{names[column]}”", path=path)
-    return documents
-
-
-def _header_names(header: list[str] | None, path: str) -> list[str]:
+        read = "the rows before it were read" if rows else "no row was read"
+        problems.append(ReadProblem(path, f"malformed CSV: {error}; {read}, the rest of the file was not",
+                                    reader.line_num or 1))
     if not header or not any(cell.strip() for cell in header):
-        raise InputError("CSV has no header row", path=path, line=1)
+        return ReadResult(problems=(*problems, ReadProblem(path, "CSV has no header row", 1)))
     if any(len(cell) > 100 for cell in header):
-        raise InputError("CSV has no header row (the first row holds text, not column names)", path=path, line=1)
-    return [cell.strip().lstrip("\ufeff") or f"column{i + 1}" for i, cell in enumerate(header)]
+        return ReadResult(problems=(*problems, ReadProblem(
+            path, "CSV has no header row (the first row holds text, not column names)", 1)))
+    names = [cell.strip().lstrip("\ufeff") or f"column{i + 1}" for i, cell in enumerate(header)]
+    data_rows = [(start, row) for start, row in rows if any(cell.strip() for cell in row)]
+    records: list[tuple[int, int, dict[str, str]]] = []
+    for index, (start, row) in enumerate(data_rows, start=1):
+        if len(row) != len(names):
+            problems.append(ReadProblem(path, f"malformed CSV: row has {len(row)} fields, the header has {len(names)}",
+                                        start))
+        else:
+            records.append((index, start, dict(zip(names, row, strict=True))))
+    column = choose_text_field(names, [record for _, _, record in records])
+    if column is None:
+        problems.append(ReadProblem(path, f"CSV has no text column: its columns are {', '.join(names)}, "
+                                          "and none holds the text"))
+        return ReadResult(problems=tuple(sorted(problems, key=_problem_order)))
+    position = names.index(column)
+    documents = []
+    for index, start, record in records:
+        cell = record[column]
+        message = _unreadable(f"row {index}", f"column “{column}”", cell)
+        if message:
+            problems.append(ReadProblem(path, message, start))
+            continue
+        metadata = {name: value.strip() for name, value in record.items() if name != column and value.strip()}
+        first_line = start + sum(len(_LINE_BREAK.findall(record[earlier])) for earlier in names[:position])
+        documents.append(SourceDocument(path=path, index=index, format="csv", lines=tuple(text_lines(cell)),
+                                        sha256=digest, metadata=with_aliases(metadata), start_line=first_line))
+    return ReadResult(tuple(documents), tuple(sorted(problems, key=_problem_order)))
 
 
-def text_column(names: Sequence[str], rows: Sequence[Sequence[str]]) -> int:
-    """The first preferred text column present, else the column with the longest values on average."""
-    lowered = [name.lower() for name in names]
-    for preferred in TEXT_COLUMNS:
-        if preferred in lowered:
-            return lowered.index(preferred)
-    totals = [0] * len(names)
-    for row in rows:
-        for i, cell in enumerate(row[:len(names)]):
-            totals[i] += len(cell)
-    return max(range(len(names)), key=lambda i: totals[i])
+def _problem_order(problem: ReadProblem) -> int:
+    return problem.line or 0
+
+
+def text_column(names: Sequence[str], rows: Sequence[Sequence[str]]) -> int | None:
+    """The index of the text column of a CSV (see ``choose_text_field``); None when no column holds text."""
+    chosen = choose_text_field(names, [dict(zip(names, row[:len(names)], strict=False)) for row in rows])
+    return None if chosen is None else list(names).index(chosen)
+
+
+# ---------------------------------------------------------------- JSON and JSON Lines
+
+
+@dataclass(frozen=True)
+class _Record:
+    number: int
+    """1-based position among the file's records."""
+    line: int | None
+    """The physical line where the record starts (None when unknown)."""
+    value: Any
+
+
+def parse_jsonl(text: str, path: str, digest: str) -> ReadResult:
+    """JSON Lines: one JSON object per line, blank lines skipped; a line that is not valid JSON is a problem."""
+    records: list[_Record] = []
+    problems: list[ReadProblem] = []
+    number = 0
+    for line_number, line in enumerate(split_lines(text), start=1):
+        if not line.strip():
+            continue
+        number += 1
+        try:
+            value = json.loads(line)
+        except ValueError as error:
+            problems.append(ReadProblem(path, f"not valid JSON: {_json_message(error)}", line_number))
+            continue
+        records.append(_Record(number, line_number, value))
+    return _records_result(records, problems, path, digest, "jsonl", unit="record")
+
+
+def parse_json(text: str, path: str, digest: str) -> ReadResult:
+    """A JSON array of objects (or an object holding one, or a single object); JSON Lines saved as .json too."""
+    decoder = json.JSONDecoder()
+    newlines = [match.start() for match in re.finditer("\n", text)]
+
+    def line_of(offset: int) -> int:
+        return bisect_right(newlines, offset - 1) + 1
+
+    start = _skip_space(text, 0)
+    if text.startswith("[", start):
+        records, problems = _array_records(text, start, decoder, path, line_of)
+        if not records and not problems:
+            problems.append(ReadProblem(path, "no records (the JSON array is empty)", line_of(start)))
+        return _records_result(records, problems, path, digest, "json", unit="record")
+    try:
+        value, end = decoder.raw_decode(text, start)
+    except ValueError as error:
+        return ReadResult(problems=(ReadProblem(path, f"not valid JSON: {_json_message(error)}",
+                                                getattr(error, "lineno", None)),))
+    if _skip_space(text, end) < len(text):
+        return parse_jsonl(text, path, digest)  # several objects: JSON Lines under a .json name
+    inner = _record_list(value)
+    if inner is not None:
+        records = [_Record(n, None, item) for n, item in enumerate(inner, start=1)]
+        if not records:
+            return ReadResult(problems=(ReadProblem(path, "no records (the JSON list is empty)", line_of(start)),))
+        return _records_result(records, [], path, digest, "json", unit="record")
+    return _records_result([_Record(1, line_of(start), value)], [], path, digest, "json", unit="record")
+
+
+def _skip_space(text: str, offset: int) -> int:
+    while offset < len(text) and text[offset] in " \t\r\n":
+        offset += 1
+    return offset
+
+
+def _array_records(text: str, start: int, decoder: json.JSONDecoder, path: str,
+                   line_of: Callable[[int], int]) -> tuple[list[_Record], list[ReadProblem]]:
+    """The elements of the JSON array at ``start`` with their lines; parsing stops at the first syntax error."""
+    records: list[_Record] = []
+    problems: list[ReadProblem] = []
+    offset = _skip_space(text, start + 1)
+    while True:
+        if offset >= len(text):
+            problems.append(ReadProblem(path, "not valid JSON: the array is not closed (“]” missing at the end)",
+                                        line_of(len(text))))
+            break
+        if text[offset] == "]":
+            break
+        if records:
+            if text[offset] != ",":
+                problems.append(ReadProblem(path, f"not valid JSON: “,” or “]” expected after record {len(records)}"
+                                                  "; the rest of the file was not read", line_of(offset)))
+                break
+            offset = _skip_space(text, offset + 1)
+            if text.startswith("]", offset):
+                break  # a trailing comma, as some exporters write
+        try:
+            value, end = decoder.raw_decode(text, offset)
+        except ValueError as error:
+            problems.append(ReadProblem(path, f"not valid JSON: {_json_message(error)}; the rest of the file was not "
+                                              "read", getattr(error, "lineno", None) or line_of(offset)))
+            break
+        records.append(_Record(len(records) + 1, line_of(offset), value))
+        offset = _skip_space(text, end)
+    if len(text) > offset + 1 and _skip_space(text, offset + 1) < len(text) and not problems:
+        problems.append(ReadProblem(path, "not valid JSON: text after the closing “]” was not read",
+                                    line_of(_skip_space(text, offset + 1))))
+    return records, problems
+
+
+def _record_list(value: object) -> list[Any] | None:
+    """The list of records inside a wrapper object (``{"data": [{...}, ...]}``); None for a plain record."""
+    if not isinstance(value, dict):
+        return None
+    lists = [item for item in value.values() if isinstance(item, list) and item and isinstance(item[0], dict)]
+    return lists[0] if len(lists) == 1 else None
+
+
+def _json_message(error: ValueError) -> str:
+    if isinstance(error, json.JSONDecodeError):
+        return f"{error.msg} (column {error.colno})"
+    return str(error)
+
+
+_JSON_TYPES = {str: "a string", list: "a list", int: "a number", float: "a number", bool: "true or false"}
+
+
+def _records_result(records: Sequence[_Record], problems: list[ReadProblem], path: str, digest: str,
+                    fmt: str, unit: str) -> ReadResult:
+    """Records -> documents: the text field detected as for CSV, the other fields as metadata."""
+    objects: list[tuple[_Record, dict[str, str]]] = []
+    for record in records:
+        if not isinstance(record.value, dict):
+            kind = "null" if record.value is None else _JSON_TYPES.get(type(record.value), "not an object")
+            problems.append(ReadProblem(path, f"{unit} {record.number} is {kind}, not a JSON object", record.line))
+            continue
+        strings = {str(key): value for key, value in record.value.items() if isinstance(value, str)}
+        objects.append((record, strings))
+    names = list(dict.fromkeys(str(key) for record, _ in objects for key in record.value))
+    field = choose_text_field(names, [strings for _, strings in objects])
+    if objects and field is None:
+        problems.append(ReadProblem(path, f"no text field: the records have the fields {', '.join(names)}, "
+                                          "and none holds the text"))
+        return ReadResult(problems=tuple(sorted(problems, key=_problem_order)))
+    documents = []
+    for record, strings in objects:
+        assert field is not None
+        raw = record.value.get(field)
+        if field in record.value and raw is not None and not isinstance(raw, str):
+            problems.append(ReadProblem(path, f"{unit} {record.number}: field “{field}” is "
+                                              f"{_JSON_TYPES.get(type(raw), 'an object')}, not text", record.line))
+            continue
+        message = _unreadable(f"{unit} {record.number}", f"field “{field}”", strings.get(field, ""))
+        if message:
+            problems.append(ReadProblem(path, message, record.line))
+            continue
+        metadata = {str(key): text for key, value in record.value.items()
+                    if key != field and (text := metadata_value(value)) is not None}
+        documents.append(SourceDocument(path=path, index=record.number, format=fmt,
+                                        lines=tuple(text_lines(strings[field])), sha256=digest,
+                                        metadata=with_aliases(metadata), start_line=record.line or 1))
+    return ReadResult(tuple(documents), tuple(sorted(problems, key=_problem_order)))
