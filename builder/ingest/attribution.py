@@ -135,16 +135,18 @@ def decide(field_name: str, candidates: Iterable[Candidate]) -> tuple[Decision |
     review = ""
     if rivals:
         rival = max(by_value[rivals[0]], key=lambda c: (_LEVEL[c.strength], c.weight))
-        review = (f"{_FIELD_LABELS.get(field_name, field_name)}：{_source_label(best)}为“{winner}”，"
-                  f"{_source_label(rival)}却为“{rival.value}”")
+        review = (f"{FIELD_LABELS.get(field_name, field_name)}：{source_label(best)}为“{winner}”，"
+                  f"{source_label(rival)}却为“{rival.value}”")
     return decision, review
 
 
-_FIELD_LABELS = {"genre": "文体", "kind": "类型", "issuer": "发布机关", "place": "地方", "year": "年份",
+#: Chinese names of the attributed fields, for notes, reasons and the evidence table.
+FIELD_LABELS: Mapping[str, str] = {"genre": "文体", "kind": "类型", "issuer": "发布机关", "place": "地方", "year": "年份",
                  "delivered": "日期", "session": "会议", "speaker": "报告人", "title": "标题"}
 
 
-def _source_label(c: Candidate | Decision) -> str:
+def source_label(c: Candidate | Decision) -> str:
+    """The Chinese name of the source that proposed ``c`` (``metadata:<column>`` names its column)."""
     name = c.source
     if name.startswith("metadata:"):
         return f"元数据{name.removeprefix('metadata:')}"
@@ -838,7 +840,7 @@ def attribute(doc: Document) -> Attribution:
     for name in ("year", "place"):
         weak = decisions.get(name)
         if genre != GENRE_UNKNOWN and weak is not None and weak.strength == WEAK:
-            reviews.append(f"{_FIELD_LABELS[name]}仅据正文线索推定（{_source_label(weak)}：“{weak.text}”）")
+            reviews.append(f"{FIELD_LABELS[name]}仅据正文线索推定（{source_label(weak)}：“{weak.text}”）")
     ordered = tuple(decisions[name] for name in FIELDS if name in decisions)
     attribution = Attribution(
         kind=kind, issuer=issuer, place=place, place_short=place_short, year=year, title=title,
@@ -969,7 +971,7 @@ def _contradicting_clue(decision: Decision, candidates: Sequence[Candidate]) -> 
     (刚刚过去的1986年 in a report the metadata dates 1986)."""
     for c in candidates:
         if c.source == "clue:review-year" and c.weight >= 3 and c.value != decision.value:
-            return [f"年份：{_source_label(decision)}为“{decision.value}”，但正文“{c.text}”表明应为{c.value}年"]
+            return [f"年份：{source_label(decision)}为“{decision.value}”，但正文“{c.text}”表明应为{c.value}年"]
     return []
 
 
@@ -998,7 +1000,7 @@ def _consistency(facts: _Opening, genre: str, kind: str, year: int | None, place
 def _reason(d: Decision) -> str:
     """A decision as a short Chinese reason: 年份2019（报告日期行：“2019年3月5日”）."""
     text = f"：“{d.text}”" if d.text else ""
-    return f"{_FIELD_LABELS.get(d.field, d.field)}{_value_label(d)}（{_source_label(d)}{text}）"
+    return f"{FIELD_LABELS.get(d.field, d.field)}{_value_label(d)}（{source_label(d)}{text}）"
 
 
 def _value_label(d: Decision) -> str:
@@ -1041,13 +1043,13 @@ def title_note(a: Attribution, facts: _Opening, body_text: str) -> str:
             first_law = place.text.split("、")[0]
             clause = f"正文所引地方法规和地名均指{a.place_short}（{first_law}等）"
         else:
-            clause = f"{_source_label(place)}所述地方为{a.place_short}"
+            clause = f"{source_label(place)}所述地方为{a.place_short}"
         clause += f"，未提及{places.short_name(names)}" if not mentioned else f"，并非{names}"
         clauses.append(clause)
     scraped_year = re.search(r"(\d{4})年", arabic_years(scraped))
     year = decided.get("year")
     if scraped_year and a.year and int(scraped_year.group(1)) != a.year and year is not None:
-        clauses.append(f"据{_source_label(year)}“{year.text}”，年份应为{a.year}年")
+        clauses.append(f"据{source_label(year)}“{year.text}”，年份应为{a.year}年")
     if clauses:
         return f"页面标题为“{scraped}”，但" + "；".join(clauses) + "。"
     if a.genre != GENRE_REPORT:
@@ -1068,7 +1070,7 @@ def _evidence_phrase(decided: Mapping[str, Decision]) -> str:
     for name in ("year", "place"):
         d = decided.get(name)
         if d is not None and d.strength != STRONG:
-            parts.append(f"{_source_label(d)}（{_FIELD_LABELS[name]}）")
+            parts.append(f"{source_label(d)}（{FIELD_LABELS[name]}）")
     return "正文" if not parts else "正文及" + "、".join(parts)
 
 

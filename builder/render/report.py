@@ -20,7 +20,8 @@ from markupsafe import Markup
 
 from builder.core import jsonout
 from builder.core.config import BACKLINKS_MAX, FULL_TABLE_MAX, GLOSSARY_LINK, PDF_DIR, SIDEBAR_COUNT
-from builder.core.model import KIND_LABELS, OTHER_REPORT, ReportFile
+from builder.core.model import GENRE_LABELS, GENRE_REPORT, KIND_LABELS, OTHER_REPORT, ReportFile
+from builder.ingest.attribution import FIELD_LABELS, source_label
 from builder.glossary import pages as glossary_pages
 from builder.glossary.terms import Glossary
 from builder.indicators import chart, tables
@@ -28,6 +29,7 @@ from builder.indicators import extract as ind
 from builder.render.markdown import RenderedBody, render_markdown, toc_tree
 from builder.render.templates import INDICATORS_REPORT_TEMPLATE, REPORT_TEMPLATE, Templates
 from builder.render.textloss import check_text_kept
+from builder.sitesrc import parse_evidence
 
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2
@@ -271,12 +273,18 @@ def page_context(report: ReportFile, body: RenderedBody) -> dict[str, object]:
     source_url = meta_text(meta.get("source_url"))
     delivered = meta_text(meta.get("delivered"))
     year = meta.get("year")
+    genre = meta_text(meta.get("genre")) or GENRE_REPORT
     return {
         "slug": slug,
         "url": report_url(slug),
         "title": title,
         "kind": kind,
         "kind_label": KIND_LABELS.get(kind, KIND_LABELS[OTHER_REPORT]),
+        "genre": genre,
+        "genre_label": GENRE_LABELS.get(genre, GENRE_LABELS[GENRE_REPORT]),
+        "is_report": genre == GENRE_REPORT,
+        "review": meta_text(meta.get("review")),
+        "evidence": _evidence_rows(meta.get("evidence")),
         "issuer": meta_text(meta.get("issuer")),
         "place": meta_text(meta.get("place")),
         "place_short": meta_text(meta.get("place_short")),
@@ -303,9 +311,24 @@ def page_context(report: ReportFile, body: RenderedBody) -> dict[str, object]:
     }
 
 
+_STRENGTH_LABELS = {"strong": "强", "medium": "中", "weak": "弱"}
+
+
+def _evidence_rows(value: object) -> list[dict[str, str]]:
+    """The front matter's ``evidence:`` as rows of the provenance box: what was decided, from what."""
+    if not isinstance(value, Mapping):
+        return []
+    labels = {"kind": KIND_LABELS, "genre": GENRE_LABELS}
+    return [{"field": FIELD_LABELS.get(d.field, d.field), "value": labels.get(d.field, {}).get(d.value, d.value),
+             "source": source_label(d),
+             "strength": _STRENGTH_LABELS.get(d.strength, d.strength), "text": d.text,
+             "against": "；".join(d.against)}
+            for d in parse_evidence(value)]
+
+
 def _json_entry(page: Mapping[str, object]) -> dict[str, object]:
     """A report's entry of data/reports.json."""
-    keys = ("slug", "url", "title", "kind", "issuer", "place", "year", "scraped_title",
+    keys = ("slug", "url", "title", "kind", "genre", "issuer", "place", "year", "review", "scraped_title",
             "source_url", "scraped_at", "paragraph_count", "sections")
     entry = {key: page[key] for key in keys}
     entry["id"] = page["slug"]

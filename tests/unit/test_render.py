@@ -259,9 +259,11 @@ def test_reports_json_fields(tmp_path):
         "url": "reports/2020-suzhou-gwr.html",
         "title": "2020年苏州市政府工作报告",
         "kind": "government_work_report",
+        "genre": "report",
         "issuer": "苏州市人民政府",
         "place": "江苏省苏州市",
         "year": 2020,
+        "review": "",
         "scraped_title": "2020年苏州市政府工作报告",
         "source_url": "http://www.suzhou.gov.cn/szsrmzf/zfgzbg/202001/t.shtml",
         "scraped_at": "2024-03-01T10:00:00+08:00",
@@ -568,3 +570,41 @@ def test_reports_json_joined_from_parts_equals_whole_dump(tmp_path):
     data = (build(tmp_path, reports) / "data/reports.json").read_text("utf-8")
     assert data == json.dumps(json.loads(data), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     assert [entry["slug"] for entry in json.loads(data)] == ["2020-suzhou-gwr", "c", "b"]  # index order
+
+
+RESOLUTION_BODY = """\
+{#p1}
+会议听取和审议了市长所作的政府工作报告。会议同意报告提出的2020年工作安排。
+"""
+
+
+def test_documents_that_are_not_reports_are_listed_apart_on_the_home_page(tmp_path):
+    resolution = report(RESOLUTION_BODY, slug="2020-suzhou-resolution", kind="other", genre="resolution",
+                        title="苏州市第十六届人民代表大会第四次会议关于政府工作报告的决议")
+    out = build(tmp_path, [report(), resolution])
+    soup = BeautifulSoup((out / "index.html").read_text("utf-8"), "html.parser")
+    main_list = soup.select_one("ol.report-list")
+    related = soup.select_one("section.related-documents")
+    assert [a.get_text() for a in main_list.select("a")] == ["2020年苏州市政府工作报告"]
+    assert [a.get_text() for a in related.select("a")] == [resolution.meta["title"]]
+    assert "决议" in related.select_one(".kind").get_text()
+    assert "另有相关文件 1 份" in soup.select_one(".index-count").get_text()
+    page = BeautifulSoup((out / "reports/2020-suzhou-resolution.html").read_text("utf-8"), "html.parser")
+    assert page.select_one(".report-meta dd").get_text() == "决议"
+
+
+def test_the_evidence_and_review_are_shown_escaped(tmp_path):
+    evidence = {"year": {"value": "2020", "source": "metadata:year", "strength": "medium",
+                         "text": "<script>alert(1)</script>", "against": ["2019 (clue:review-year)"]},
+                "kind": {"value": "government_work_report", "source": "delegation", "strength": "strong",
+                         "text": "我代表苏州市人民政府"}}
+    out = build(tmp_path, [report(review="年份仅据元数据<b>推定</b>", evidence=evidence)])
+    html = (out / "reports/2020-suzhou-gwr.html").read_text("utf-8")
+    assert "<script>alert(1)</script>" not in html and "<b>推定</b>" not in html
+    page = BeautifulSoup(html, "html.parser")
+    assert "年份仅据元数据<b>推定</b>" in page.select_one("#page-review-note").get_text()
+    rows = [[td.get_text() for td in tr.select("td")] for tr in page.select("#page-attribution tbody tr")]
+    assert rows[0][:4] == ["年份", "2020", "元数据year", "中"]
+    assert rows[1][:4] == ["类型", "政府工作报告", "报告人自述", "强"]
+    index = BeautifulSoup((out / "index.html").read_text("utf-8"), "html.parser")
+    assert index.select_one(".report-item-meta .review").get_text() == "待核查"
