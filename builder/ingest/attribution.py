@@ -141,8 +141,10 @@ def decide(field_name: str, candidates: Iterable[Candidate]) -> tuple[Decision |
 
 
 #: Chinese names of the attributed fields, for notes, reasons and the evidence table.
-FIELD_LABELS: Mapping[str, str] = {"genre": "文体", "kind": "类型", "issuer": "发布机关", "place": "地方", "year": "年份",
-                 "delivered": "日期", "session": "会议", "speaker": "报告人", "title": "标题"}
+FIELD_LABELS: Mapping[str, str] = {
+    "genre": "文体", "kind": "类型", "issuer": "发布机关", "place": "地方", "year": "年份",
+    "delivered": "日期", "session": "会议", "speaker": "报告人", "title": "标题",
+}
 
 
 def source_label(c: Candidate | Decision) -> str:

@@ -21,11 +21,11 @@ from markupsafe import Markup
 from builder.core import jsonout
 from builder.core.config import BACKLINKS_MAX, FULL_TABLE_MAX, GLOSSARY_LINK, PDF_DIR, SIDEBAR_COUNT
 from builder.core.model import GENRE_LABELS, GENRE_REPORT, KIND_LABELS, OTHER_REPORT, ReportFile
-from builder.ingest.attribution import FIELD_LABELS, source_label
 from builder.glossary import pages as glossary_pages
 from builder.glossary.terms import Glossary
 from builder.indicators import chart, tables
 from builder.indicators import extract as ind
+from builder.ingest.attribution import FIELD_LABELS, source_label
 from builder.render.markdown import RenderedBody, render_markdown, toc_tree
 from builder.render.templates import INDICATORS_REPORT_TEMPLATE, REPORT_TEMPLATE, Templates
 from builder.render.textloss import check_text_kept
