@@ -83,8 +83,8 @@ def variant(lines: list[str], i: int, names: list[str] | None = None) -> tuple[s
         return str(max(1, int(value) + rng.randint(-3, 3))) if len(value) < 4 else value
     out = []
     for line in lines:
-        line = line.replace("苏州", place).replace("2020", str(year)).replace("2019", str(year - 1))
-        out.append(re.sub(r"(?<![\d.])\d{1,3}(?![\d.])", numbers, line))
+        moved = line.replace("苏州", place).replace("2020", str(year)).replace("2019", str(year - 1))
+        out.append(re.sub(r"(?<![\d.])\d{1,3}(?![\d.])", numbers, moved))
     title = f"{year}年{place}市政府工作报告"
     return title, place, out
 
@@ -99,17 +99,21 @@ def generate(folder: Path, n: int) -> None:
     hugo = folder / "hugo"
     (hugo / "content/reports").mkdir(parents=True)
     (hugo / "layouts/_default").mkdir(parents=True)
-    (hugo / "hugo.toml").write_text('baseURL = "/"\ntitle = "bench"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n')
+    (hugo / "hugo.toml").write_text(
+        'baseURL = "/"\ntitle = "bench"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n')
     (hugo / "layouts/_default/baseof.html").write_text(
         '<!DOCTYPE html><html><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>'
         '<nav>{{ range .Site.RegularPages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ end }}</nav>'
         '{{ block "main" . }}{{ end }}</body></html>')
     (hugo / "layouts/_default/single.html").write_text(
-        '{{ define "main" }}<h1>{{ .Title }}</h1><aside>{{ .TableOfContents }}</aside><article>{{ .Content }}</article>{{ end }}')
+        '{{ define "main" }}<h1>{{ .Title }}</h1><aside>{{ .TableOfContents }}</aside>'
+        '<article>{{ .Content }}</article>{{ end }}')
     (hugo / "layouts/_default/list.html").write_text(
-        '{{ define "main" }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}')
+        '{{ define "main" }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>'
+        '{{ end }}')
     (hugo / "layouts/index.html").write_text(
-        '<!DOCTYPE html><html><body><ul>{{ range .Site.RegularPages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></body></html>')
+        '<!DOCTYPE html><html><body><ul>{{ range .Site.RegularPages }}'
+        '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></body></html>')
     mk = folder / "mkdocs"
     (mk / "docs").mkdir(parents=True)
     (mk / "mkdocs.yml").write_text("site_name: bench\nuse_directory_urls: false\n", encoding="utf-8")
@@ -121,8 +125,9 @@ def generate(folder: Path, n: int) -> None:
         text = title + "\n" + "\n".join(body) + "\n"
         chars += len(text)
         (ours / f"site_src/scraped/{i:05d}.txt").write_text(text, encoding="utf-8")
-        markdown = "\n\n".join(("## " + l) if len(l) < 30 and not l.endswith("。") else l for l in body) + "\n"
-        (hugo / f"content/reports/r{i:05d}.md").write_text(f'---\ntitle: "{title}"\n---\n\n{markdown}', encoding="utf-8")
+        markdown = "\n\n".join(("## " + p) if len(p) < 30 and not p.endswith("。") else p for p in body) + "\n"
+        front = f'---\ntitle: "{title}"\n---\n\n'
+        (hugo / f"content/reports/r{i:05d}.md").write_text(front + markdown, encoding="utf-8")
         (mk / f"docs/r{i:05d}.md").write_text(f"# {title}\n\n{markdown}", encoding="utf-8")
     print(f"generated {n} pages, {chars // n} characters each on average")
 
@@ -188,7 +193,8 @@ def edit_wording(report: Path, r: int) -> None:
 def edit_figure(report: Path, r: int) -> None:
     """Change one growth figure (the report's indicators change: its indicator page and the data files)."""
     text = report.read_text(encoding="utf-8")
-    new, count = re.subn(r"增长(\d+(?:\.\d+)?)%", lambda m: f"增长{float(m.group(1)) + 0.1 * (r + 1):.1f}%", text, count=1)
+    new, count = re.subn(r"增长(\d+(?:\.\d+)?)%", lambda m: f"增长{float(m.group(1)) + 0.1 * (r + 1):.1f}%",
+                         text, count=1)
     if not count:
         raise SystemExit(f"{report}: no growth figure to edit")
     report.write_text(new, encoding="utf-8")
@@ -241,15 +247,15 @@ def serve_edits(ours: Path, reports: list[Path], rounds: int) -> dict[str, list[
         for r in range(rounds):
             for name, edit in edits:
                 time.sleep(0.4)  # let the watcher settle
-                before = len([l for l in lines if l.startswith("rebuilt in")])
+                before = len([x for x in lines if x.startswith("rebuilt in")])
                 saved = time.perf_counter()
                 edit(r)
                 generation = wait_generation(generation)
                 latency = time.perf_counter() - saved
                 deadline = time.monotonic() + 5
-                while len([l for l in lines if l.startswith("rebuilt in")]) <= before and time.monotonic() < deadline:
+                while len([x for x in lines if x.startswith("rebuilt in")]) <= before and time.monotonic() < deadline:
                     time.sleep(0.01)
-                rebuilt = [l for l in lines if l.startswith("rebuilt in")][before:]
+                rebuilt = [x for x in lines if x.startswith("rebuilt in")][before:]
                 if not rebuilt:
                     raise SystemExit(f"builder serve printed no rebuild line: {lines[-3:]}")
                 out.setdefault(f"serve {name} rebuild", []).append(float(rebuilt[0].split()[2]))
@@ -272,7 +278,9 @@ def bench(n: int, rounds: int, workdir: Path, ours_only: bool = False, serve: bo
         for name in ("public", ".cache", "site_src/reports"):
             shutil.rmtree(ours / name, ignore_errors=True)
         seconds, rss, pss = run(builder, ours)
-        add("ours cold", seconds); add("ours peak MiB RSS", rss); add("ours peak MiB PSS", pss)
+        add("ours cold", seconds)
+        add("ours peak MiB RSS", rss)
+        add("ours peak MiB PSS", pss)
         add("ours no-op", run(builder, ours)[0])
         reports = sorted((ours / "site_src/reports").glob("*.md"))
         edit_wording(reports[n // 2], r)
@@ -290,17 +298,21 @@ def bench(n: int, rounds: int, workdir: Path, ours_only: bool = False, serve: bo
         if shutil.which("hugo") and not ours_only:
             shutil.rmtree(hugo / "public", ignore_errors=True)
             seconds, rss, pss = run(["hugo", "--quiet"], hugo)
-            add("hugo cold", seconds); add("hugo peak MiB RSS", rss); add("hugo peak MiB PSS", pss)
+            add("hugo cold", seconds)
+            add("hugo peak MiB RSS", rss)
+            add("hugo peak MiB PSS", pss)
         if MKDOCS.exists() and not ours_only:
             seconds, rss, pss = run([str(MKDOCS), "build", "-q"], mk)
-            add("mkdocs cold", seconds); add("mkdocs peak MiB RSS", rss); add("mkdocs peak MiB PSS", pss)
+            add("mkdocs cold", seconds)
+            add("mkdocs peak MiB RSS", rss)
+            add("mkdocs peak MiB PSS", pss)
     med = {k: statistics.median(v) for k, v in results.items()}
     print(f"\nN={n} ({rounds} rounds, {os.cpu_count()} CPUs), median:")
     for key, value in med.items():
         print(f"  {key:26s} {value:8.3f}")
     for other in ("hugo", "mkdocs"):
         if f"{other} cold" in med:
-            ratios = [a / b for a, b in zip(results["ours cold"], results[f"{other} cold"])]
+            ratios = [a / b for a, b in zip(results["ours cold"], results[f"{other} cold"], strict=True)]
             print(f"  ratio ours/{other} cold {statistics.median(ratios):.2f}")
     return med
 

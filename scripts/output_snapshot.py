@@ -71,12 +71,13 @@ def record(folder: Path, out: Path) -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 site = Path(tmp) / name
                 shutil.copytree(folder / name, site)
-                proc = subprocess.run(
-                    [sys.executable, "-m", "builder", "build", "--config", str(site / "config.yaml"), "--jobs", str(jobs)],
-                    cwd=ROOT, capture_output=True, text=True)
+                command = [sys.executable, "-m", "builder", "build", "--config", str(site / "config.yaml"),
+                           "--jobs", str(jobs)]
+                proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
                 errors = [line.replace(str(site), "<site>") for line in proc.stderr.splitlines() if "error" in line]
-                result[f"{name}/jobs{jobs}"] = {"exit": proc.returncode, "errors": errors, "files": _hashes(site)}
-                print(f"{name} --jobs {jobs}: exit {proc.returncode}, {len(result[f'{name}/jobs{jobs}']['files'])} files")  # type: ignore[arg-type]
+                files = _hashes(site)
+                result[f"{name}/jobs{jobs}"] = {"exit": proc.returncode, "errors": errors, "files": files}
+                print(f"{name} --jobs {jobs}: exit {proc.returncode}, {len(files)} files")
     out.write_text(json.dumps(result, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
 
 

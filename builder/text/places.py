@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from itertools import accumulate, compress
-from typing import Iterable, Sequence
 
 from builder.text.segment import cut
 
@@ -50,7 +50,8 @@ _GENERIC_CHARS = frozenset("东西南北中新老城郊矿市上下前后")
 #: Text that, right after a short form, marks it as a place (淮安人大, 苏州籍).
 _SHORT_CONTEXT_RE = re.compile(r"(?:人大|人民政府|政府|市委|区委|县委|省委|籍|段|全境|境内|地区|城区|老城)")
 #: Readings pypinyin gets wrong for place names.
-_PINYIN_OVERRIDES = {"陕西": "shaanxi", "朝阳": "chaoyang", "长治": "changzhi", "曾都": "zengdu", "乐亭": "laoting", "全国": "quanguo"}
+_PINYIN_OVERRIDES = {"陕西": "shaanxi", "朝阳": "chaoyang", "长治": "changzhi", "曾都": "zengdu", "乐亭": "laoting",
+                     "全国": "quanguo"}
 _PLACE_TAGS = frozenset({"ns", "nr", "nrt"})
 
 
@@ -226,7 +227,8 @@ def _names() -> frozenset[str]:
 def _tokens(text: str) -> list[tuple[int, str]]:
     """jieba's tokens of ``text``, each with its offset."""
     tokens = cut(text)
-    return list(zip(accumulate(map(len, tokens), initial=0), tokens))
+    # the running offsets have one more item than the tokens: the end of the last token
+    return list(zip(accumulate(map(len, tokens), initial=0), tokens, strict=False))
 
 
 def find_places(text: str) -> list[PlaceMention]:

@@ -1,4 +1,5 @@
-"""Shared by the real-browser tests (see conftest.py): Playwright for Python driving Debian's Chromium (never a downloaded browser).
+"""Shared by the real-browser tests (see conftest.py): Playwright for Python driving Debian's Chromium
+(never a downloaded browser).
 
 A site is built from the bundled sample page into a temporary folder, with
 ``site_url: https://example.org/my-repo/``, and served by a local http.server under the
@@ -12,13 +13,9 @@ is missing these tests skip with the reason, except in CI (``CI`` set), where th
 
 from __future__ import annotations
 
-import http.server
-import json
 import os
 import shutil
-import threading
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -59,8 +56,8 @@ def site_config(folder: Path, site_url: str = SITE_URL) -> Path:
 
 
 def build(config_path: Path) -> Path:
-    from builder.core.config import load_config
     from builder.commands.build import build_site
+    from builder.core.config import load_config
 
     config = load_config(config_path)
     build_site(config, say=lambda *a, **k: None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from browser_support import AXE, require  # type: ignore[import-not-found]
 
 pytestmark = pytest.mark.browser

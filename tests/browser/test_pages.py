@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from browser_support import PREFIX  # type: ignore[import-not-found]
 
 pytestmark = pytest.mark.browser
@@ -125,7 +124,9 @@ def test_no_layout_shift_while_loading(open_page, server):
     page = open_page(server + REPORT).page
     shift = page.evaluate("""() => new Promise(resolve => {
         let total = 0;
-        new PerformanceObserver(list => { for (const e of list.getEntries()) { if (!e.hadRecentInput) total += e.value; } })
+        new PerformanceObserver(list => {
+            for (const e of list.getEntries()) { if (!e.hadRecentInput) total += e.value; }
+        })
             .observe({type: 'layout-shift', buffered: true});
         setTimeout(() => resolve(total), 500);
     })""")

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from browser_support import CHROMIUM, build, require, site_config  # type: ignore[import-not-found]
 
 pytestmark = pytest.mark.browser
@@ -25,7 +24,7 @@ def test_builder_pdf_writes_pdfs_and_pages_link_them(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     pdf = out / "pdf" / f"{SLUG}.pdf"
-    assert pdf.read_bytes().startswith(b"%PDF") and f"wrote 1 PDFs" in done.stdout
+    assert pdf.read_bytes().startswith(b"%PDF") and "wrote 1 PDFs" in done.stdout
     assert f'href="../pdf/{SLUG}.pdf"' in page.read_text("utf-8")
     others = [p for p in (out / "reports").glob("*.html") if p.name != page.name]
     assert others and all("pdf-link" not in p.read_text("utf-8") for p in others)

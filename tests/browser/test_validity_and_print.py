@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from browser_support import require, tool  # type: ignore[import-not-found]
+from browser_support import tool  # type: ignore[import-not-found]
 
 pytestmark = pytest.mark.browser
 

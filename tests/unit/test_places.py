@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from builder.text import places
-from builder.text import segment
+from builder.text import places, segment
 
 
 def test_table_loads_without_placeholders() -> None:
@@ -184,7 +183,8 @@ def test_texts_joined_by_a_line_break_are_searched_apart() -> None:
             apart = places._find_places(head) + [
                 places.PlaceMention(m.start + shift, m.end + shift, m.text, m.candidates, m.is_short)
                 for m in places._find_places(body)]
-            assert (places._find_places(text) == apart) if k else (places._find_places(text) == places._find_places(body))
+            expected = apart if k else places._find_places(body)
+            assert places._find_places(text) == expected
 
 
 def test_shipped_pinyin_table_matches_pypinyin() -> None:
