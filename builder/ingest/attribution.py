@@ -340,34 +340,62 @@ def read_opening(doc: Document) -> _Opening:
     """The delivery line, session lines, delegation sentence, speaker, adoption line, dateline."""
     facts = _Opening()
     head = [ascii_digits(ln.compact(text)) for text in doc.head]
+    opening = [ascii_digits(ln.compact(text)) for text in doc.body[:8]]
+    _read_delivery(facts, head)
+    _read_session_lines(facts, head)
+    _read_speaker(facts, doc.head)
+    _read_adoption(facts, [*head, *opening[:3]])
+    _read_dateline(facts, [*opening[:3], *(ascii_digits(ln.compact(t)) for t in doc.dropped)])
+    if opening and (ln.SALUTATION_RE.match(opening[0]) or ln.SALUTATION_PREFIX_RE.match(opening[0])):
+        facts.salutation = opening[0][:6]
+    _read_delegation(facts, opening)
+    _read_on_behalf(facts, opening[:3])
+    named_first = find_sessions("".join(opening[:3]))
+    facts.opening_session = named_first[0] if named_first else None
+    _read_acting_session(facts, opening)
+    return facts
+
+
+def _read_delivery(facts: _Opening, head: Sequence[str]) -> None:
+    """The date the report was delivered (``…日在…会议上``), else a speech's own dated line."""
     joined = "".join(head)  # a subtitle may be broken over two lines
-    ends = [sum(len(text) for text in head[: k + 1]) for k in range(len(head))]
     for match in ln.DATE_RE.finditer(joined):
         if joined[match.end(): match.end() + 1] == "在":
             facts.delivered, facts.date_text = _date(match), match.group(0)
-            break
-    if facts.delivered is None:  # a speech's or a statement's own date: （2018年3月20日）
-        for text in head:
-            dated = _DATE_LINE_RE.match(text)
-            if dated:
-                day = ln.DATE_RE.search(dated.group(0))
-                if day:
-                    facts.delivered, facts.date_text = _date(day), text
-                break
+            return
+    for text in head:  # a speech's or a statement's own date: （2018年3月20日）
+        dated = _DATE_LINE_RE.match(text)
+        if dated:
+            day = ln.DATE_RE.search(dated.group(0))
+            if day:
+                facts.delivered, facts.date_text = _date(day), text
+            return
+
+
+def _read_session_lines(facts: _Opening, head: Sequence[str]) -> None:
+    """Every session the head names, with the lines it spans and whether they are a subtitle."""
+    joined = "".join(head)
+    ends = [sum(len(text) for text in head[: k + 1]) for k in range(len(head))]
     for session in find_sessions(joined):
         first = next(k for k, end in enumerate(ends) if end > session.start)
         last = next(k for k, end in enumerate(ends) if end >= session.end)
         spanned = head[first: last + 1]
         source = "session-line" if any(ln.is_subtitle(text) for text in spanned) else "heading"
         facts.session_lines.append((session, "".join(spanned), source))
-    for text in doc.head:
+
+
+def _read_speaker(facts: _Opening, head: Sequence[str]) -> None:
+    for text in head:
         found = ln.speaker(text)
         if found:
             facts.office, facts.name = found
             facts.speaker_text = ln.compact(text)
-            break
-    opening = [ascii_digits(ln.compact(text)) for text in doc.body[:8]]
-    for text in [*head, *opening[:3]]:
+            return
+
+
+def _read_adoption(facts: _Opening, lines: Sequence[str]) -> None:
+    """A resolution's adoption line: （2019年3月15日第十三届全国人民代表大会第二次会议通过）."""
+    for text in lines:
         adopted = ln.ADOPTED_RE.match(text)
         if adopted and facts.adopted is None:
             date = ln.DATE_RE.search(adopted.group("date"))
@@ -375,14 +403,20 @@ def read_opening(doc: Document) -> _Opening:
                 facts.adopted, facts.adopted_text = _date(date), text
                 sessions = find_sessions(adopted.group("by"))
                 facts.adopted_session = sessions[0] if sessions else None
-    for text in [*opening[:3], *(ascii_digits(ln.compact(t)) for t in doc.dropped)]:
+
+
+def _read_dateline(facts: _Opening, lines: Iterable[str]) -> None:
+    """A news item's dateline (新华社北京3月5日电) or reporter line."""
+    for text in lines:
         dateline = _DATELINE_RE.match(text) or _REPORTER_RE.match(text)
         if dateline:
             facts.dateline = dateline.group(0)
             facts.agency = dateline.groupdict().get("agency") or ""
-            break
-    if opening and ln.SALUTATION_RE.match(opening[0]) or (opening and ln.SALUTATION_PREFIX_RE.match(opening[0])):
-        facts.salutation = opening[0][:6]
+            return
+
+
+def _read_delegation(facts: _Opening, opening: Sequence[str]) -> None:
+    """The delegation sentence (我代表X / 我受X委托 / 根据X的决定) and the session it addresses."""
     for text in opening:
         said = ln.delegation(text, opening=True)
         if said:
@@ -390,21 +424,26 @@ def read_opening(doc: Document) -> _Opening:
             if said.groupdict().get("to") is not None:
                 addressed = find_sessions(said.group(0)[said.start("to") - said.start():])
                 facts.addressed = next((s for s in addressed if s.sitting is not None or s.npc()), None)
-            break
-    for text in opening[:3]:
+            return
+
+
+def _read_on_behalf(facts: _Opening, lines: Sequence[str]) -> None:
+    for text in lines:
         behalf = _ON_BEHALF_RE.search(text)
         if behalf:
             facts.on_behalf, facts.on_behalf_text = behalf.group("who") or behalf.group("us"), behalf.group(0)
-            break
-    named_first = find_sessions("".join(opening[:3]))
-    facts.opening_session = named_first[0] if named_first else None
-    if opening:
-        first_line = opening[0] if not facts.salutation or len(opening) < 2 else opening[1]
-        acting = _RESOLUTION_OPENING_RE.match(first_line)
-        if acting:
-            named = find_sessions(acting.group(0))
-            facts.acting_session = named[0] if named else None
-    return facts
+            return
+
+
+def _read_acting_session(facts: _Opening, opening: Sequence[str]) -> None:
+    """The session a resolution's first sentence says acted (…会议听取和审议了…)."""
+    if not opening:
+        return
+    first_line = opening[0] if not facts.salutation or len(opening) < 2 else opening[1]
+    acting = _RESOLUTION_OPENING_RE.match(first_line)
+    if acting:
+        named = find_sessions(acting.group(0))
+        facts.acting_session = named[0] if named else None
 
 
 def split_who(who: str) -> tuple[str, str]:
@@ -778,79 +817,112 @@ def _year_clues(body_text: str) -> list[Candidate]:
 # --------------------------------------------------------------------------- attribute
 
 
+@dataclass
+class _Ledger:
+    """The decisions taken so far and the reasons to review them."""
+
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    reviews: list[str] = field(default_factory=list)
+
+    def settle(self, name: str, candidates: Iterable[Candidate]) -> Decision | None:
+        decision, review = decide(name, candidates)
+        if decision is not None:
+            self.decisions[name] = decision
+        if review:
+            self.reviews.append(review)
+        return decision
+
+
 def attribute(doc: Document) -> Attribution:
     """The attribution of one document, every field decided from its candidates."""
     facts = read_opening(doc)
     meta = normalized_metadata(doc.metadata)
     body_text = "\n".join(doc.body)
-    decisions: dict[str, Decision] = {}
-    reviews: list[str] = []
-
-    def settle(name: str, candidates: Iterable[Candidate]) -> Decision | None:
-        decision, review = decide(name, candidates)
-        if decision is not None:
-            decisions[name] = decision
-        if review:
-            reviews.append(review)
-        return decision
-
-    genre_decision = settle("genre", genre_candidates(doc, facts, meta))
-    genre = genre_decision.value if genre_decision else GENRE_UNKNOWN
-    if genre_decision is None:
-        decisions["genre"] = Decision("genre", GENRE_UNKNOWN, "derived", WEAK, "")
-    if genre == GENRE_REPORT:
-        kind_decision = settle("kind", kind_candidates(doc, facts, meta, body_text))
-        kind = kind_decision.value if kind_decision else OTHER_REPORT
-    else:
-        kind = OTHER_REPORT
-        decisions["kind"] = Decision("kind", OTHER_REPORT, "derived", genre_decision.strength if genre_decision
-                                     else WEAK, GENRE_LABELS[genre])
-
+    ledger = _Ledger()
+    genre, kind = _decide_genre_and_kind(ledger, doc, facts, meta, body_text)
     ctx = _place_context(doc, body_text, meta["title"][1] if "title" in meta else "")
-    place_decision = settle("place", _with_level_hint(place_candidates(doc, facts, meta, ctx, genre), facts))
+    place_decision = ledger.settle("place", _with_level_hint(place_candidates(doc, facts, meta, ctx, genre), facts))
     place, place_short = _place_names(place_decision)
     if place_decision is not None:
-        decisions["place"] = replace(place_decision, value=place)
-
-    year_list = year_candidates(doc, facts, meta, body_text, genre)
-    year_decision = settle("year", year_list)
-    year = int(year_decision.value) if year_decision else None
-    if year_decision is not None and year_decision.strength == MEDIUM:
-        reviews.extend(_contradicting_clue(year_decision, year_list))
-
-    session = _session(facts, meta, genre, decisions)
-    delivered = _delivered(facts, decisions)
-    speaker = None
-    if facts.office:
-        speaker = f"{strip_places(facts.office)} {facts.name}"
-        decisions["speaker"] = Decision("speaker", speaker, "speaker-line", STRONG, facts.speaker_text)
-
-    issuer, issuer_source, issuer_text = _issuer(kind, genre, facts, place_short)
-    if issuer:
-        strength = STRONG if issuer_source in ("delegation", "speaker-line", "dateline", "on-behalf") else (
-            place_decision.strength if place_decision else WEAK)
-        decisions["issuer"] = Decision("issuer", issuer, issuer_source, strength, issuer_text)
-
+        ledger.decisions["place"] = replace(place_decision, value=place)
+    year = _decide_year(ledger, doc, facts, meta, body_text, genre)
+    session = _session(facts, meta, genre, ledger.decisions)
+    delivered = _delivered(facts, ledger.decisions)
+    speaker = _decide_speaker(ledger, facts)
+    issuer = _decide_issuer(ledger, kind, genre, facts, place_short, place_decision)
     scraped = doc.heading or (page_title(doc.metadata_title) if doc.metadata_title else "")
-    title, title_source = _title(kind, genre, year, place_short, issuer, doc, scraped)
-    fed = [decisions[name].strength for name in ("genre", "kind", "place", "year") if name in decisions]
-    weakest = min(fed, key=lambda strength: _LEVEL[strength]) if fed else WEAK
-    decisions["title"] = Decision("title", title, title_source,
-                                  MEDIUM if title_source.startswith(("heading", "metadata")) else weakest, scraped)
-
-    reviews.extend(_consistency(facts, genre, kind, year, place))
-    for name in ("year", "place"):
-        weak = decisions.get(name)
-        if genre != GENRE_UNKNOWN and weak is not None and weak.strength == WEAK:
-            reviews.append(f"{FIELD_LABELS[name]}仅据正文线索推定（{source_label(weak)}：“{weak.text}”）")
-    ordered = tuple(decisions[name] for name in FIELDS if name in decisions)
+    title = _decide_title(ledger, kind, genre, year, place_short, issuer, doc, scraped)
+    ledger.reviews.extend(_consistency(facts, genre, kind, year, place))
+    ledger.reviews.extend(_weak_field_reviews(ledger.decisions, genre))
+    ordered = tuple(ledger.decisions[name] for name in FIELDS if name in ledger.decisions)
     attribution = Attribution(
         kind=kind, issuer=issuer, place=place, place_short=place_short, year=year, title=title,
         scraped_title=scraped, delivered=delivered, session=session, speaker=speaker,
         evidence=tuple(_reason(d) for d in ordered if d.field not in ("title",)),
-        genre=genre, review="；".join(dict.fromkeys(reviews)), decisions=ordered,
+        genre=genre, review="；".join(dict.fromkeys(ledger.reviews)), decisions=ordered,
     )
     return replace(attribution, title_note=title_note(attribution, facts, body_text))
+
+
+def _decide_genre_and_kind(ledger: _Ledger, doc: Document, facts: _Opening, meta: Mapping[str, tuple[str, str]],
+                           body_text: str) -> tuple[str, str]:
+    """What the document is; a report's kind (a document that is not a report is of kind other)."""
+    genre_decision = ledger.settle("genre", genre_candidates(doc, facts, meta))
+    genre = genre_decision.value if genre_decision else GENRE_UNKNOWN
+    if genre_decision is None:
+        ledger.decisions["genre"] = Decision("genre", GENRE_UNKNOWN, "derived", WEAK, "")
+    if genre == GENRE_REPORT:
+        kind_decision = ledger.settle("kind", kind_candidates(doc, facts, meta, body_text))
+        return genre, kind_decision.value if kind_decision else OTHER_REPORT
+    strength = genre_decision.strength if genre_decision else WEAK
+    ledger.decisions["kind"] = Decision("kind", OTHER_REPORT, "derived", strength, GENRE_LABELS[genre])
+    return genre, OTHER_REPORT
+
+
+def _decide_year(ledger: _Ledger, doc: Document, facts: _Opening, meta: Mapping[str, tuple[str, str]],
+                 body_text: str, genre: str) -> int | None:
+    year_list = year_candidates(doc, facts, meta, body_text, genre)
+    year_decision = ledger.settle("year", year_list)
+    if year_decision is not None and year_decision.strength == MEDIUM:
+        ledger.reviews.extend(_contradicting_clue(year_decision, year_list))
+    return int(year_decision.value) if year_decision else None
+
+
+def _decide_speaker(ledger: _Ledger, facts: _Opening) -> str | None:
+    if not facts.office:
+        return None
+    speaker = f"{strip_places(facts.office)} {facts.name}"
+    ledger.decisions["speaker"] = Decision("speaker", speaker, "speaker-line", STRONG, facts.speaker_text)
+    return speaker
+
+
+def _decide_issuer(ledger: _Ledger, kind: str, genre: str, facts: _Opening, place_short: str,
+                   place_decision: Decision | None) -> str:
+    issuer, issuer_source, issuer_text = _issuer(kind, genre, facts, place_short)
+    if issuer:
+        strength = STRONG if issuer_source in ("delegation", "speaker-line", "dateline", "on-behalf") else (
+            place_decision.strength if place_decision else WEAK)
+        ledger.decisions["issuer"] = Decision("issuer", issuer, issuer_source, strength, issuer_text)
+    return issuer
+
+
+def _decide_title(ledger: _Ledger, kind: str, genre: str, year: int | None, place_short: str, issuer: str,
+                  doc: Document, scraped: str) -> str:
+    """The title, as strong as the weakest of the fields it is made of (or the heading it keeps)."""
+    title, title_source = _title(kind, genre, year, place_short, issuer, doc, scraped)
+    fed = [ledger.decisions[name].strength for name in ("genre", "kind", "place", "year") if name in ledger.decisions]
+    weakest = min(fed, key=lambda strength: _LEVEL[strength]) if fed else WEAK
+    strength = MEDIUM if title_source.startswith(("heading", "metadata")) else weakest
+    ledger.decisions["title"] = Decision("title", title, title_source, strength, scraped)
+    return title
+
+
+def _weak_field_reviews(decisions: Mapping[str, Decision], genre: str) -> list[str]:
+    """A document's year or place that rests on weak clues only asks for a look."""
+    if genre == GENRE_UNKNOWN:
+        return []
+    return [f"{FIELD_LABELS[name]}仅据正文线索推定（{source_label(weak)}：“{weak.text}”）"
+            for name in ("year", "place") if (weak := decisions.get(name)) is not None and weak.strength == WEAK]
 
 
 def _with_level_hint(candidates: list[Candidate], facts: _Opening) -> list[Candidate]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from builder.build.pipeline import reports_from_page
+from builder.commands.ingest import reports_from_page
 from builder.core.config import parse_config
 from builder.ingest.clean import clean_document
 from builder.ingest.read import parse_source, read_source

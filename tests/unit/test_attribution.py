@@ -150,7 +150,7 @@ def test_a_session_the_report_merely_names_is_not_its_session() -> None:
 
 def test_evidence_and_review_round_trip_through_front_matter() -> None:
     from builder.ingest.structure import structure_report
-    from builder.sitesrc import dump_report, load_report
+    from builder.sitesrc import dump_report, parse_front_matter, parse_report_markdown
 
     case = next(c for c in CASES if c["name"].startswith("national resolution"))
     source = SourceDocument(path="r.txt", index=0, format="text", lines=tuple(split_lines(case["text"])),
@@ -159,7 +159,7 @@ def test_evidence_and_review_round_trip_through_front_matter() -> None:
     report = structure_report(draft, "2015-quanguo-jueyi")
     markdown = dump_report(report, "test")
     assert "\ngenre: resolution\n" in markdown and "\nevidence:\n  genre:\n    value: resolution\n" in markdown
-    again = load_report(markdown, "r.md")
+    again = parse_report_markdown(parse_front_matter(markdown, "r.md"))
     assert (again.genre, again.review, again.evidence) == (report.genre, report.review, report.evidence)
     assert {d.field: d.source for d in again.evidence}["genre"] == "adopted-line"
 
