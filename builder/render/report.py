@@ -285,6 +285,7 @@ def page_context(report: ReportFile, body: RenderedBody) -> dict[str, object]:
         "is_report": genre == GENRE_REPORT,
         "review": meta_text(meta.get("review")),
         "evidence": _evidence_rows(meta.get("evidence")),
+        "attribution_note": _attribution_note(meta.get("evidence")),
         "issuer": meta_text(meta.get("issuer")),
         "place": meta_text(meta.get("place")),
         "place_short": meta_text(meta.get("place_short")),
@@ -324,6 +325,21 @@ def _evidence_rows(value: object) -> list[dict[str, str]]:
              "strength": _STRENGTH_LABELS.get(d.strength, d.strength), "text": d.text,
              "against": "；".join(d.against)}
             for d in parse_evidence(value)]
+
+
+def _attribution_note(value: object) -> str:
+    """One sentence on what carried the attribution: the fields each source decided, strongest first
+    (e.g. 类型、发布机关、地方据报告人自述；年份、日期据报告日期行。)."""
+    if not isinstance(value, Mapping):
+        return ""
+    by_source: dict[tuple[str, str], list[str]] = {}
+    for d in parse_evidence(value):
+        if d.field != "title" and d.source != "derived":
+            by_source.setdefault((d.strength, source_label(d)), []).append(FIELD_LABELS.get(d.field, d.field))
+    order = {"strong": 0, "medium": 1, "weak": 2}
+    clauses = [f"{'、'.join(fields)}据{source}" + ("（弱证据）" if strength == "weak" else "")
+               for (strength, source), fields in sorted(by_source.items(), key=lambda kv: order.get(kv[0][0], 3))]
+    return "；".join(clauses) + "。" if clauses else ""
 
 
 def _json_entry(page: Mapping[str, object]) -> dict[str, object]:
