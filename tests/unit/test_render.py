@@ -606,5 +606,7 @@ def test_the_evidence_and_review_are_shown_escaped(tmp_path):
     rows = [[td.get_text() for td in tr.select("td")] for tr in page.select("#page-attribution tbody tr")]
     assert rows[0][:4] == ["年份", "2020", "元数据year", "中"]
     assert rows[1][:4] == ["类型", "政府工作报告", "报告人自述", "强"]
+    note = next(dt.find_next_sibling("dd") for dt in page.select(".provenance dt") if dt.get_text() == "归属依据")
+    assert note.get_text().startswith("类型据报告人自述；年份据元数据year。")
     index = BeautifulSoup((out / "index.html").read_text("utf-8"), "html.parser")
     assert index.select_one(".report-item-meta .review").get_text() == "待核查"
