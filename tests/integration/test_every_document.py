@@ -299,3 +299,13 @@ def test_serve_prints_the_warnings_once_and_keeps_them_in_its_status(mixed: Path
     said.clear()
     server.build()
     assert len(said) == 1 and said[0].endswith("0 pages written, 4 warnings")  # not printed again
+
+
+def test_pdf_strict_fails_before_building_or_printing(mixed: Path, capsys, monkeypatch):
+    from builder.commands import pdf as pdf_module
+
+    monkeypatch.setattr(pdf_module, "find_chromium", lambda: "/nonexistent/chromium")
+    assert main(["pdf", "--config", str(mixed / "config.yaml"), "--strict"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("error: ") == 5 and "Chromium" not in err
+    assert not (mixed / "public").exists()
