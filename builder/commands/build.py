@@ -130,7 +130,8 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
             def check(fresh: Sequence[Problem]) -> None:
                 """--strict: the cut pages' warnings, the other pages' and the report files' as
                 they are now, before any Markdown is written."""
-                unchanged = [page for page in page_files(config) if page not in set(changed)]
+                pending = set(changed)
+                unchanged = [page for page in page_files(config) if page not in pending]
                 now, problems = _report_contents(config, cache.inputs)
                 _, broken = _usable_reports(cache, now, fail=False)
                 fail(_in_order([*fresh, *page_warnings(config, unchanged)]) + problems + broken)
