@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,8 +20,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="COMMAND")
 
-    build = verbs.add_parser("build", help="ingest changed scraped pages, then render the site")
+    build = verbs.add_parser("build", help="ingest changed scraped pages, then render the site",
+                             description="Ingest the scraped pages that changed, then render the site. "
+                                         "Every readable document is published; each input that cannot be "
+                                         "used (an unreadable file, a bad export row, a document that "
+                                         "cannot be cut, a broken report file) is one warning, and the "
+                                         "build still succeeds (exit 0).")
     _common(build)
+    _strict(build)
     build.add_argument("--clean", action="store_true", help="re-ingest every scraped page, ignoring the cache")
     build.add_argument("--jobs", type=int, default=None, metavar="N",
                        help="worker processes for large sites (default: the CPUs available; 1: serial)")
@@ -39,6 +46,19 @@ def _parser() -> argparse.ArgumentParser:
     ingest = verbs.add_parser("ingest", help="clean, split and write Markdown for the given pages only")
     ingest.add_argument("pages", nargs="+", type=Path, metavar="PAGE")
     _common(ingest)
+    _strict(ingest, "site_src/reports/")
+
+    review = verbs.add_parser(
+        "review", help="show why each report was attributed as it was (the evidence in its front matter)",
+        description="Print each report's attribution decisions with their evidence, read from the "
+                    "`evidence:` front matter of site_src/reports/*.md: for every field, its value <- the "
+                    "source that carried it (strength) and the words it rests on, and the candidates that "
+                    "said otherwise. Reports whose front matter has `review:` come first, with the reason. "
+                    "By default only those are shown.")
+    review.add_argument("--config", type=Path, default=None, metavar="PATH",
+                        help="the site's config.yaml (default: ./config.yaml)")
+    review.add_argument("--all", action="store_true", dest="show_all",
+                        help="show every report's evidence, not only the reports that need review")
 
     # --- glossary
     glossary = verbs.add_parser("glossary", help="work on the glossary (site_src/glossary.yaml)")
@@ -54,7 +74,15 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("slugs", nargs="*", metavar="SLUG", help="the reports to print (default: all)")
     pdf.add_argument("--config", type=Path, default=None, metavar="PATH",
                      help="the site's config.yaml (default: ./config.yaml)")
+    _strict(pdf)
     return parser
+
+
+def _strict(parser: argparse.ArgumentParser, untouched: str = "public/ and site_src/reports/") -> None:
+    parser.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None,
+                        help="fail (exit 1) on any warning, printing each as an error, and leave "
+                             f"{untouched} exactly as they were (default: `strict:` in config.yaml, "
+                             "which defaults to false)")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -67,13 +95,19 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def _build(args: argparse.Namespace) -> None:
     from builder.commands import build
 
-    build.run(args.config, force=args.force, clean=args.clean, jobs=args.jobs)
+    build.run(args.config, force=args.force, clean=args.clean, jobs=args.jobs, strict=args.strict)
 
 
 def _ingest(args: argparse.Namespace) -> None:
     from builder.commands import ingest
 
-    ingest.run(args.config, args.pages, force=args.force)
+    ingest.run(args.config, args.pages, force=args.force, strict=args.strict)
+
+
+def _review(args: argparse.Namespace) -> None:
+    from builder.commands import review
+
+    review.run(args.config, show_all=args.show_all)
 
 
 def _glossary(args: argparse.Namespace) -> None:
@@ -85,7 +119,7 @@ def _glossary(args: argparse.Namespace) -> None:
 def _pdf(args: argparse.Namespace) -> None:
     from builder.commands import pdf
 
-    pdf.run(args.config, args.slugs)
+    pdf.run(args.config, args.slugs, strict=args.strict)
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -98,12 +132,26 @@ def _serve(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        {"build": _build, "ingest": _ingest, "glossary": _glossary, "pdf": _pdf,
+        {"build": _build, "ingest": _ingest, "glossary": _glossary, "pdf": _pdf, "review": _review,
          "serve": _serve}[args.verb](args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
     except BuilderError as error:
-        print(f"error: {error}", file=sys.stderr)
+        for line in error.lines():
+            print(line, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`builder review | head -1`): stop quietly
+        _silence_stdout()
+        return 1
     return 0
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit does not complain about the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (captured by a test)
+        pass

@@ -5,8 +5,10 @@ Files in ``paths.cache`` (default ``.cache/``):
 * ``build-manifest.json`` — read by every build, so it stays small: the *site key* of the last
   successful build (a hash of the builder's fingerprint, config.yaml, every template and static
   file, the glossary, every report Markdown file and the PDFs ``builder pdf`` left in the output
-  folder); for every file of the output folder its digest, size and mtime; and for every
-  site-wide output the *input key* it was built from (below).  When the site key is unchanged
+  folder); for every file of the output folder its digest, size and mtime; for every
+  site-wide output the *input key* it was built from (below); and the build's *notes*
+  (:class:`BuildNotes`: the report files it could not use, the reports needing review), which a
+  no-op build repeats.  When the site key is unchanged
   and every output file still has the size and mtime recorded, ``builder build`` stops there:
   no parsing, no segmentation, no file written.
 * ``file-digests.json`` — the SHA-256 of every scraped page and report file with its size, mtime,
@@ -55,7 +57,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from builder.core.config import BUNDLED_TEMPLATES, PDF_DIR, Config
-from builder.core.errors import SourceError
+from builder.core.errors import Problem, SourceError
 from builder.core.hashing import builder_fingerprint, sha256
 from builder.core.model import ReportFile, ReportHeader
 from builder.core.parallel import default_jobs
@@ -288,6 +290,35 @@ def load_report(source: ReportSource) -> ReportFile:
     return source if isinstance(source, ReportFile) else source.load()
 
 
+@dataclass(frozen=True)
+class BuildNotes:
+    """What a build told the user about its report files, kept in the manifest (``notes``) so a
+    no-op build can say it again: how many reports it published, the report files it could not
+    use, the reports whose front matter asks for review."""
+
+    reports: int = 0
+    warnings: tuple[Problem, ...] = ()
+    review: tuple[tuple[str, str], ...] = ()
+    """(slug, reason)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"reports": self.reports, "warnings": [problem.to_json() for problem in self.warnings],
+                "review": [list(pair) for pair in self.review]}
+
+    @classmethod
+    def from_json(cls, value: object) -> BuildNotes:
+        """The notes saved by :meth:`to_json`; empty ones for anything else (an old or damaged manifest)."""
+        if not isinstance(value, dict):
+            return cls()
+        reports = value.get("reports")
+        warnings = [Problem.from_json(item) for item in value.get("warnings") or []]
+        review = [tuple(item) for item in value.get("review") or []
+                  if isinstance(item, list) and len(item) == 2 and all(isinstance(x, str) for x in item)]
+        return cls(reports if isinstance(reports, int) else 0,
+                   tuple(problem for problem in warnings if problem is not None),
+                   tuple((slug, reason) for slug, reason in review))
+
+
 def _empty_manifest() -> dict[str, Any]:
     return {"version": CACHE_VERSION, "site_key": "", "outputs": {}, "inputs": {}}
 
@@ -336,6 +367,8 @@ class BuildCache:
         self._bytecode: tuple[jinja2.BytecodeCache | None] | None = None
         self.inputs = FileDigests(self.folder, fresh=fresh)
         """The digests of the input files (kept in memory by ``builder serve`` too)."""
+        self.next_notes = BuildNotes()
+        """The notes of the build under way, saved with its manifest (:meth:`commit`)."""
 
     @property
     def kept(self) -> dict[str, list[Any]]:
@@ -398,9 +431,15 @@ class BuildCache:
 
         return PageRenderer(settings, bytecode=self.bytecode, pinyin=self.pinyin)
 
+    @property
+    def notes(self) -> BuildNotes:
+        """The notes of the last build that was written."""
+        return BuildNotes.from_json(self.manifest.get("notes"))
+
     def _save(self, key: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.manifest["site_key"] = key
+        self.manifest["notes"] = self.next_notes.to_json()
         self.index["pinyin"] = self.pinyin.saved()
         self.index["references"] = dict(self.index.get("references") or {})  # without the last build's
         tmp = self.folder / (INDEX_FILE + ".tmp")

@@ -5,26 +5,47 @@ key, output intact: nothing is parsed and nothing written); the glossary (a brok
 before anything is written); ingesting; the report files; rendering and writing
 (``builder.build.scheduler``).  ``--clean`` ignores the cache: every page is ingested and
 rendered again and the output folder swapped in whole.
+
+Warnings: every input the build cannot use is one :class:`~builder.core.errors.Problem` and the
+rest of the site is built: a scraped file, export row or document that cannot be ingested
+(``commands.ingest``; kept with each page in the ingest state), and a report file that cannot be
+read, whose front matter is broken or whose slug another file has (kept in the build manifest's
+``notes`` with the reports that need review).  So a build that ingests and renders nothing
+repeats the last build's warnings.  ``strict`` (``--strict``) makes them one error
+(:class:`~builder.core.errors.StrictError`) raised before anything is written: the pages are
+cut and the report files checked first, then the Markdown is written, then the output folder.
 """
 
 from __future__ import annotations
 
+import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.build.cache import BuildCache, FileDigests, site_key
-from builder.commands.ingest import IngestSummary, changed_pages, ingest_pages
+from builder.build.cache import BuildCache, BuildNotes, FileDigests, ReportSource, site_key
+from builder.commands.ingest import (
+    IngestSummary,
+    changed_pages,
+    fail_on_warnings,
+    ingest_pages,
+    page_files,
+    page_warnings,
+    warning_count,
+)
 from builder.core.config import Config, load_config
-from builder.core.errors import InputError, SourceError
+from builder.core.errors import InputError, Problem, SourceError
 from builder.glossary.terms import Glossary, load_glossary
-from builder.sitesrc import report_files
+from builder.sitesrc import report_files, validate_reports
 from builder.text import segment
 
 Printer = Callable[[str], None]
 #: (path, display name, bytes or None when not read, SHA-256) of a report file.
 Content = tuple[Path, str, "bytes | None", str]
+#: How many reports needing review the summary names (``builder review`` lists them all).
+REVIEW_SHOWN = 5
+REVIEW_REASON_CHARS = 40
 
 
 @dataclass
@@ -33,52 +54,120 @@ class BuildSummary:
     reports: int
     pages_written: int
     seconds: float
+    warnings: list[Problem] = field(default_factory=list)
+    """Every input the site could not use, this build's or (not ingested again) the last one's:
+    the scraped files' by file and line, then the report files'."""
+    review: list[tuple[str, str]] = field(default_factory=list)
+    """(slug, reason) of each published report whose front matter has ``review:``."""
 
 
-def run(config_path: Path | None, *, force: bool = False, clean: bool = False, jobs: int | None = None) -> None:
-    """``builder build``: build the site, print one line about it."""
+def run(config_path: Path | None, *, force: bool = False, clean: bool = False, jobs: int | None = None,
+        strict: bool | None = None) -> None:
+    """``builder build``: build the site; print each warning, one line about the build, and the
+    reports that need review.  ``strict`` (default: config ``strict``): warnings fail the build."""
     config = load_config(config_path)
-    summary = build_site(config, force=force, clean=clean, jobs=jobs)
+    summary = build_site(config, force=force, clean=clean, jobs=jobs,
+                         strict=config.strict if strict is None else strict)
+    print_warnings(summary.warnings)
     print(f"built {summary.reports} reports, {summary.pages_written} pages written to "
           f"{config.relative(config.output_dir)}/ in {summary.seconds:.2f} s"
-          f" ({summary.ingest.pages} scraped pages ingested)")
+          f" ({summary.ingest.pages} scraped pages ingested){warning_count(summary.warnings)}")
+    if summary.review:
+        print(review_line(summary.review))
+
+
+def print_warnings(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+
+
+def review_line(review: Sequence[tuple[str, str]]) -> str:
+    """``review: 2 reports need a look: slug (reason); … (builder review shows why)``, short."""
+    def reason(text: str) -> str:
+        text = " ".join(text.split())
+        return text if len(text) <= REVIEW_REASON_CHARS else text[:REVIEW_REASON_CHARS - 1] + "…"
+
+    shown = "; ".join(f"{slug} ({reason(why)})" for slug, why in review[:REVIEW_SHOWN])
+    more = f"; and {len(review) - REVIEW_SHOWN} more" if len(review) > REVIEW_SHOWN else ""
+    count = f"{len(review)} report{'s' if len(review) != 1 else ''} need{'s' if len(review) == 1 else ''}"
+    return f"review: {count} a look: {shown}{more} (`builder review` shows the evidence)"
 
 
 def build_site(config: Config, *, force: bool = False, clean: bool = False, say: Printer = print,
-               jobs: int | None = None, cache: BuildCache | None = None) -> BuildSummary:
+               jobs: int | None = None, cache: BuildCache | None = None, strict: bool = False,
+               broken_reports: str = "warn") -> BuildSummary:
     """Ingest what changed, then render what changed to the output folder (see the module
-    docstring).  ``cache`` lets ``builder serve`` keep the cache in memory between builds."""
+    docstring).  ``cache`` lets ``builder serve`` keep the cache in memory between builds.
+    ``strict``: any warning raises ``StrictError`` before anything is written.
+    ``broken_reports``: "warn" (a broken report file is a warning) or "fail" (its error is raised:
+    ``builder serve`` shows it on the error page while the file is being edited)."""
     started = time.perf_counter()
     segment.use_cache_dir(config.cache_dir)  # jieba's dictionary cache, should a stage load it
     if cache is None or clean:
         cache = BuildCache(config, jobs=jobs, fresh=clean)
     elif jobs is not None:
         cache.jobs = jobs
+    untouched = f"{config.relative(config.output_dir)}/ and {config.relative(config.reports_dir)}/"
+    fail = fail_on_warnings(untouched) if strict else None
     changed = changed_pages(config, clean=clean, inputs=cache.inputs)
     contents: list[Content] | None = None
+    unreadable: list[Problem] = []
     if not changed and not clean:  # no page to ingest: the report files are what they are now
-        contents = _report_contents(config, cache.inputs)
+        contents, unreadable = _report_contents(config, cache.inputs)
         key = _site_key(config, contents)
-        if contents and cache.up_to_date(key):
-            return BuildSummary(IngestSummary(), len(contents), 0, time.perf_counter() - started)
+        if contents and cache.up_to_date(key):  # the last build's warnings and review, repeated
+            notes = cache.notes
+            warnings = [*_in_order(page_warnings(config, page_files(config))), *notes.warnings]
+            if fail is not None:
+                fail(warnings)
+            return BuildSummary(IngestSummary(), notes.reports, 0, time.perf_counter() - started,
+                                warnings, list(notes.review))
     glossary = cache.glossary(config.glossary_path, lambda: site_glossary(config))
-    summary = ingest_pages(changed, config, force=force, say=say, jobs=cache.jobs) if changed else IngestSummary()
+    summary = IngestSummary()
+    if changed:
+        check = None
+        if fail is not None:
+            def check(fresh: Sequence[Problem]) -> None:
+                """--strict: the cut pages' warnings, the other pages' and the report files' as
+                they are now, before any Markdown is written."""
+                pending = set(changed)
+                unchanged = [page for page in page_files(config) if page not in pending]
+                now, problems = _report_contents(config, cache.inputs)
+                _, broken = _usable_reports(cache, now, fail=False)
+                fail(_in_order([*fresh, *page_warnings(config, unchanged)]) + problems + broken)
+        summary = ingest_pages(changed, config, force=force, say=say, jobs=cache.jobs, check=check)
+        contents = None
     if contents is None:  # after ingesting
-        contents = _report_contents(config, cache.inputs)
+        contents, unreadable = _report_contents(config, cache.inputs)
         key = _site_key(config, contents)
-    sources = [cache.report_file(path, display, data, digest) for path, display, data, digest in contents]
-    cache.forget_files(display for _, display, _, _ in contents)
+    sources, broken = _usable_reports(cache, contents, fail=broken_reports == "fail")
+    cache.forget_files(source.path for source in sources)
     del contents  # the files' bytes
+    file_warnings = unreadable + broken
+    warnings = _in_order(page_warnings(config, page_files(config))) + file_warnings
+    if fail is not None:
+        fail(warnings)
     if not sources:
-        raise InputError("no reports to build: add a scraped page to this folder, then run `builder build`",
-                         path=config.relative(config.scraped_dir))
+        error = InputError("no reports to build: add a scraped page to this folder, then run `builder build`",
+                           path=config.relative(config.scraped_dir))
+        error.warnings = tuple(warnings)
+        raise error
+    review = [(str(source.meta["slug"]), str(source.meta.get("review") or "")) for source in sources
+              if source.meta.get("review")]
+    cache.next_notes = BuildNotes(len(sources), tuple(file_warnings), tuple(sorted(review)))
     # imported when needed: a no-op build never loads Jinja2 or markdown-it
     from builder.build.scheduler import build_output
     from builder.render.report import PageSettings
 
     result = build_output(sources, PageSettings.from_config(config, glossary), config.output_dir, cache=cache,
                           clean=clean, site_key=key)
-    return BuildSummary(summary, len(sources), result.pages_written, time.perf_counter() - started)
+    return BuildSummary(summary, len(sources), result.pages_written, time.perf_counter() - started,
+                        warnings, sorted(review))
+
+
+def _in_order(problems: Sequence[Problem]) -> list[Problem]:
+    """Warnings by file, then line (the whole file's first)."""
+    return sorted(problems, key=lambda problem: (problem.path, problem.line or 0))
 
 
 def _site_key(config: Config, contents: list[Content]) -> str:
@@ -86,17 +175,44 @@ def _site_key(config: Config, contents: list[Content]) -> str:
     return site_key(config, [c[0] for c in contents], {c[0]: c[3] for c in contents})
 
 
-def _report_contents(config: Config, inputs: FileDigests) -> list[Content]:
+def _report_contents(config: Config, inputs: FileDigests) -> tuple[list[Content], list[Problem]]:
     """Every report Markdown file: read only when its digest is not known already (see
-    ``cache.FileDigests``)."""
-    out = []
+    ``cache.FileDigests``); a warning for each file that cannot be read."""
+    out, problems = [], []
     for path in report_files(config.reports_dir):
         try:
             data, digest = inputs.read(path)
         except OSError as exc:
-            raise SourceError(f"cannot read report: {exc}", path=config.relative(path)) from None
+            problems.append(Problem(config.relative(path), f"cannot read report: {exc.strerror or exc}"))
+            continue
         out.append((path, config.relative(path), data, digest))
-    return out
+    return out, problems
+
+
+def _usable_reports(cache: BuildCache, contents: Sequence[Content], *,
+                    fail: bool) -> tuple[list[ReportSource], list[Problem]]:
+    """The report files the site can publish, and a warning for each of the others: a front matter
+    that does not parse or lacks what the site needs (``sitesrc.validate_reports``), a slug an
+    earlier file has.  ``fail``: raise the first problem instead."""
+    sources: list[ReportSource] = []
+    problems: list[Problem] = []
+    slugs: dict[str, str] = {}
+    for path, display, data, digest in contents:
+        try:
+            source = cache.report_file(path, display, data, digest)
+            validate_reports([source])
+            slug = str(source.meta["slug"])
+            if slug in slugs:
+                raise SourceError(f"duplicate slug {slug!r}, also used by {slugs[slug]}", path=display)
+        except SourceError as error:
+            if fail:
+                raise
+            problem = Problem.of(error)
+            problems.append(Problem(problem.path or display, f"{problem.message}; not published", problem.line))
+            continue
+        slugs[slug] = display
+        sources.append(source)
+    return sources, problems
 
 
 def site_glossary(config: Config) -> Glossary | None:

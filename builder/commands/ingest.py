@@ -5,15 +5,24 @@ report's text is checked to reach its Markdown, and one file per report is writt
 ``site_src/reports/`` with the hand-edit guard (``builder.sitesrc``).  ``ingest-state.json`` in
 the cache folder remembers what each page yielded, so a build ingests only the pages that changed
 (:func:`changed_pages`) and removes the reports a page no longer yields.
+
+One bad input never sinks the others: a file that cannot be read (empty, binary, undecodable, an
+export without a text column), an export row that cannot be read, and a document that fails to
+cut (no text left, a sentence lost) each become one warning (``core.errors.Problem``) naming the
+file and, for exports, the line of the row; every other document is ingested.  The state keeps
+each page's warnings with its digest, so a build that ingests nothing repeats them
+(:func:`page_warnings`).  With ``check`` (``--strict``) every page is cut before anything is
+written, and ``check`` sees all the warnings first: it raises to stop the ingest.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,9 +30,9 @@ from typing import TYPE_CHECKING
 from builder import __version__
 from builder.core import parallel
 from builder.core.config import Config, load_config
-from builder.core.errors import BuilderError, InputError, TextLossError
+from builder.core.errors import BuilderError, InputError, Problem, SourceError, StrictError, TextLossError
 from builder.core.hashing import builder_fingerprint, sha256
-from builder.core.model import CleanedDocument, RemovedLine, Report, ReportDraft
+from builder.core.model import CleanedDocument, RemovedLine, Report, ReportDraft, SourceDocument
 from builder.sitesrc import (
     dump_report,
     is_hand_edited,
@@ -40,6 +49,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 STATE_FILE = "ingest-state.json"
 Printer = Callable[[str], None]
+#: Formats whose documents are records of an export, named in messages by their row or record number.
+_RECORD_UNITS = {"csv": "row", "json": "record", "jsonl": "record"}
 
 
 @dataclass
@@ -57,20 +68,51 @@ class IngestSummary:
     written: list[WrittenReport] = field(default_factory=list)
     kept_edited: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    """One per input of the ingested pages that could not be used, in page and line order."""
 
 
-def run(config_path: Path | None, pages: Sequence[Path], *, force: bool = False) -> None:
-    """``builder ingest``: ingest the given pages, print what was written."""
+@dataclass
+class PageCut:
+    """What cutting one scraped file gave: its reports with their Markdown, and its warnings."""
+
+    page: Path
+    display: str
+    reports: list[tuple[Report, str | None]] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def run(config_path: Path | None, pages: Sequence[Path], *, force: bool = False, strict: bool | None = None) -> None:
+    """``builder ingest``: ingest the given pages, print what was written and one line per warning
+    (``strict``: a warning fails the command and nothing is written; default: config ``strict``)."""
     config = load_config(config_path)
+    strict = config.strict if strict is None else strict
     started = time.perf_counter()
     missing = [p for p in pages if not p.is_file()]
     if missing:
         raise BuilderError("no such file", path=str(missing[0]))
     segment.use_cache_dir(config.cache_dir)
-    summary = ingest_pages(pages, config, force=force)
+    check = fail_on_warnings(f"{config.relative(config.reports_dir)}/") if strict else None
+    summary = ingest_pages(pages, config, force=force, check=check)
+    for problem in summary.warnings:
+        print(f"warning: {problem}", file=sys.stderr)
     changed = sum(1 for w in summary.written if w.status in ("created", "updated", "forced"))
     print(f"ingested {summary.pages} pages: {len(summary.written)} reports, {changed} files written "
-          f"in {time.perf_counter() - started:.2f} s")
+          f"in {time.perf_counter() - started:.2f} s{warning_count(summary.warnings)}")
+
+
+def fail_on_warnings(untouched: str) -> Callable[[Sequence[Problem]], None]:
+    """A ``check`` for :func:`ingest_pages` that raises ``StrictError`` when there is any warning."""
+    def check(problems: Sequence[Problem]) -> None:
+        if problems:
+            raise StrictError(problems, untouched=untouched)
+
+    return check
+
+
+def warning_count(problems: Sequence[Problem]) -> str:
+    """", 3 warnings" for a summary line ("" when there is none)."""
+    return f", {len(problems)} warning{'s' if len(problems) != 1 else ''}" if problems else ""
 
 
 def page_files(config: Config) -> list[Path]:
@@ -84,29 +126,82 @@ def page_files(config: Config) -> list[Path]:
 
 
 def reports_from_page(path: Path, config: Config, taken: set[str]) -> list[Report]:
-    """Read, clean, split and structure one scraped page (no writing)."""
+    """Read, clean, split and structure one scraped page (no writing); strict: the first problem
+    of the page is raised (``InputError``, ``TextLossError``)."""
     return [report for report, _ in _cut_reports(path, config, taken)]
 
 
 def _cut_reports(path: Path, config: Config, taken: set[str]) -> list[tuple[Report, str]]:
     """``reports_from_page`` with each report's Markdown, dumped once for the check and the write."""
-    # the cutting stages are imported when needed: a build that ingests no page never loads them
-    from builder.ingest.clean import clean_document
-    from builder.ingest.read import read_source
-    from builder.ingest.split import make_slug, split_document
-    from builder.ingest.structure import structure_report
+    from builder.ingest.read import read_source  # imported when needed (see _cut_document)
 
     display = config.relative(path)
     reports: list[tuple[Report, str]] = []
     for document in read_source(path, display):
-        cleaned = clean_document(document, config.extra_patterns)
-        drafts = split_document(cleaned)
-        for draft, log in zip(drafts, _cleaning_logs(cleaned, drafts), strict=True):
-            slug = make_slug(draft.attribution, taken)
-            taken.add(slug)
-            report = structure_report(draft, slug, _provenance(cleaned), log)
-            reports.append((report, _check_report_keeps_text(draft, report, display)))
+        reports += _cut_document(document, config, taken, display)
     return reports
+
+
+def cut_page(path: Path, config: Config, taken: set[str]) -> PageCut:
+    """Read, clean, split and structure one scraped file (no writing), never failing for bad input:
+    the documents that cut well, and one warning per file, record or document that did not."""
+    from builder.ingest.read import read_documents
+
+    display = config.relative(path)
+    cut = PageCut(path, display)
+    try:
+        read = read_documents(path, display)
+    except Exception as error:  # a bug in the reader: the warning still names the file
+        cut.warnings.append(Problem(display, _internal_error(error)))
+        return cut
+    cut.warnings += [Problem(problem.path, problem.message, problem.line) for problem in read.problems]
+    for document in read.documents:
+        mine = set(taken)  # the slugs this document takes count only if it is cut
+        try:
+            cut.reports += _cut_document(document, config, mine, display)
+        except BuilderError as error:
+            message = f"{error.message} ({error.hint})" if error.hint else error.message
+            cut.warnings.append(_document_problem(document, display, message, error.line))
+            continue
+        except Exception as error:  # a bug while cutting one document: the others are still cut
+            cut.warnings.append(_document_problem(document, display, _internal_error(error), None))
+            continue
+        taken |= mine
+    cut.warnings.sort(key=lambda problem: problem.line or 0)
+    return cut
+
+
+def _cut_document(document: SourceDocument, config: Config, taken: set[str], display: str) -> list[tuple[Report, str]]:
+    """One read document -> its reports, each with its Markdown (the slugs they take are added to ``taken``)."""
+    # the cutting stages are imported when needed: a build that ingests no page never loads them
+    from builder.ingest.clean import clean_document
+    from builder.ingest.split import make_slug, split_document
+    from builder.ingest.structure import structure_report
+
+    cleaned = clean_document(document, config.extra_patterns)
+    drafts = split_document(cleaned)
+    reports = []
+    for draft, log in zip(drafts, _cleaning_logs(cleaned, drafts), strict=True):
+        slug = make_slug(draft.attribution, taken)
+        taken.add(slug)
+        report = structure_report(draft, slug, _provenance(cleaned), log)
+        reports.append((report, _check_report_keeps_text(draft, report, display)))
+    return reports
+
+
+def _document_problem(document: SourceDocument, display: str, message: str, line: int | None) -> Problem:
+    """The warning for a document that failed to cut: for an export's record, named by its row or
+    record number at the line of the file where it stands (``line``: a line of the document)."""
+    unit = _RECORD_UNITS.get(document.format)
+    if unit is None:
+        return Problem(display, message, line)
+    at = document.start_line + line - 1 if line and document.format == "csv" else document.start_line
+    return Problem(display, f"{unit} {document.index}: {message}", at)
+
+
+def _internal_error(error: Exception) -> str:
+    return (f"internal error while ingesting ({type(error).__name__}: {error}); "
+            "this is a bug in builder, please report it")
 
 
 def _provenance(cleaned: CleanedDocument) -> dict[str, str]:
@@ -152,23 +247,44 @@ def _check_report_keeps_text(draft: ReportDraft, report: Report, display: str) -
 
 
 class _PageCutter:
-    """``_cut_reports`` of one page with the site's config (what the ingest workers run)."""
+    """``cut_page`` of one page with the site's config (what the ingest workers run).  Whatever
+    goes wrong comes back as a warning naming the page, never as a worker's traceback."""
 
     def __init__(self, config: Config):
         self.config = config
 
-    def __call__(self, task: tuple[Path, set[str]]) -> list[tuple[Report, str]]:
+    def __call__(self, task: tuple[Path, set[str]]) -> PageCut:
         page, taken = task
-        return _cut_reports(page, self.config, taken)
+        try:
+            return cut_page(page, self.config, taken)
+        except Exception as error:
+            return PageCut(page, self.config.relative(page), warnings=[
+                Problem(self.config.relative(page), _internal_error(error))])
 
 
-def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False,
-                 say: Printer = print, jobs: int = 1) -> IngestSummary:
-    """Ingest the given pages: write one Markdown file per report, guarding hand edits.
+def _cut_pages(pages: Sequence[Path], config: Config, taken_for: Callable[[Path], set[str]],
+               jobs: int) -> Generator[PageCut, None, None]:
+    """Each page cut, in order: in a process pool with ``jobs`` > 1 and many pages (results in
+    order as they come, so each page's reports can be written, then dropped).  Closing the
+    iterator stops the pool."""
+    if parallel.worth_a_pool(jobs, len(pages)):
+        _warm_ingest()
+        yield from parallel.imap_ordered(_PageCutter(config), [(page, taken_for(page)) for page in pages], jobs)
+    else:
+        for page in pages:
+            yield _PageCutter(config)((page, taken_for(page)))
+
+
+def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False, say: Printer = print,
+                 jobs: int = 1, check: Callable[[Sequence[Problem]], None] | None = None) -> IngestSummary:
+    """Ingest the given pages: write one Markdown file per report, guarding hand edits; every
+    input that cannot be used is a warning (``IngestSummary.warnings``), not an error.
 
     Each page is cut knowing only the slugs of reports already on disk from other pages, so
-    pages are independent: with ``jobs`` > 1 and many pages they are cut in a process pool
-   , then written in order, exactly as a serial run would.
+    pages are independent: with ``jobs`` > 1 and many pages they are cut in a process pool,
+    then written in order, exactly as a serial run would.  ``check`` (``--strict``): every page
+    is cut first, then ``check`` is given all their warnings before anything is written (it
+    raises to stop: no file and no state is written).
     """
     summary = IngestSummary()
     existing = _existing_reports(config)
@@ -179,27 +295,27 @@ def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False,
         display = config.relative(page)
         return {slug for slug, source in existing.items() if source != display}
 
-    cut = None
-    if parallel.worth_a_pool(jobs, len(pages)):
-        _warm_ingest()
-        # results in order as they come: each page's reports are written, then dropped
-        cut = parallel.imap_ordered(_PageCutter(config), [(page, taken_for(page)) for page in pages], jobs)
+    cuts = _cut_pages(pages, config, taken_for, jobs)
     try:
-        for number, page in enumerate(pages, 1):
+        results: Iterable[PageCut] = cuts
+        if check is not None:
+            results = list(cuts)
+            check([problem for cut in results for problem in cut.warnings])
+        for number, cut in enumerate(results, 1):
             _progress(number, len(pages), "ingest")
-            display = config.relative(page)
-            reports = _cut_reports(page, config, taken_for(page)) if cut is None else next(cut)
             summary.pages += 1
-            reports = _claim_slugs(reports, display, existing)
+            summary.warnings += cut.warnings
+            reports = _claim_slugs(cut.reports, cut.display, existing)
             for report, markdown in reports:
                 summary.written.append(_write(report, config, force, summary, say, markdown))
             produced = {r.slug for r, _ in reports}
-            summary.removed += _drop_stale(display, produced, existing, config, say)
-            existing.update(dict.fromkeys(produced, display))
-            state[display] = {"sha256": _sha256(page), "builder": builder_fingerprint(), "reports": sorted(produced)}
+            summary.removed += _drop_stale(cut.display, produced, existing, config, say)
+            existing.update(dict.fromkeys(produced, cut.display))
+            state[cut.display] = {"sha256": _sha256(cut.page), "builder": builder_fingerprint(),
+                                  "reports": sorted(produced),
+                                  "warnings": [problem.to_json() for problem in cut.warnings]}
     finally:
-        if cut is not None:
-            cut.close()  # stops the pool when a page failed
+        cuts.close()  # stops the pool when writing a page failed
     _save_state(config, state)
     return summary
 
@@ -270,8 +386,11 @@ def _drop_stale(display: str, produced: set[str], existing: dict[str, str], conf
         if source != display or slug in produced:
             continue
         path = config.reports_dir / f"{slug}.md"
-        file = read_report(path, config.relative(path))
-        if is_hand_edited(file):
+        try:
+            edited = is_hand_edited(read_report(path, config.relative(path)))
+        except SourceError:  # a broken file was edited by hand
+            edited = True
+        if edited:
             say(f"  {config.relative(path)}: {display} no longer yields this report; kept because it was edited")
             continue
         path.unlink()
@@ -284,9 +403,23 @@ def _existing_reports(config: Config) -> dict[str, str]:
     """slug -> source_file of every report Markdown already in site_src/reports/."""
     out: dict[str, str] = {}
     for path in report_files(config.reports_dir):
-        file = read_report(path, config.relative(path))
-        out[path.stem] = str(file.meta.get("source_file") or "")
+        try:
+            out[path.stem] = str(read_report(path, config.relative(path)).meta.get("source_file") or "")
+        except SourceError:  # a broken file (the build warns about it): its page as the file names it
+            out[path.stem] = _source_file_line(path)
     return out
+
+
+_SOURCE_FILE_LINE = re.compile(r"^source_file:[ \t]*['\"]?(.*?)['\"]?[ \t]*$", re.MULTILINE)
+
+
+def _source_file_line(path: Path) -> str:
+    """The ``source_file:`` line of a report file whose front matter does not parse ("" when none)."""
+    try:
+        found = _SOURCE_FILE_LINE.search(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return ""
+    return found.group(1) if found else ""
 
 
 # ---------------------------------------------------------------- state (what was ingested from what)
@@ -312,7 +445,24 @@ def _save_state(config: Config, state: dict) -> None:
 
 
 def _sha256(path: Path) -> str:
-    return sha256(path.read_bytes())
+    """The SHA-256 of a page's bytes; "" when it cannot be read (it is then read again next time)."""
+    try:
+        return sha256(path.read_bytes())
+    except OSError:
+        return ""
+
+
+def page_warnings(config: Config, pages: Iterable[Path]) -> list[Problem]:
+    """The warnings of the given pages when they were last ingested (kept in the ingest state), in order."""
+    state = _load_state(config)
+    out: list[Problem] = []
+    for page in pages:
+        entry = state.get(config.relative(page))
+        for value in (entry.get("warnings") or []) if isinstance(entry, dict) else []:
+            problem = Problem.from_json(value)
+            if problem is not None:
+                out.append(problem)
+    return out
 
 
 def changed_pages(config: Config, *, clean: bool = False, inputs: FileDigests | None = None) -> list[Path]:
@@ -325,8 +475,12 @@ def changed_pages(config: Config, *, clean: bool = False, inputs: FileDigests | 
     digest = inputs.digest if inputs is not None else _sha256
     changed = []
     for page in pages:
-        entry = state.get(config.relative(page))
-        if not entry or entry.get("sha256") != digest(page) or entry.get("builder") != builder_fingerprint():
+        entry = state.get(config.relative(page)) or {}
+        try:
+            known = bool(entry) and entry.get("sha256") == digest(page)
+        except OSError:  # unreadable: ingesting it says so
+            known = False
+        if not known or entry.get("builder") != builder_fingerprint():
             changed.append(page)
         elif any(not (config.reports_dir / f"{slug}.md").exists() for slug in entry.get("reports", [])):
             changed.append(page)  # one of its reports is gone

@@ -94,16 +94,19 @@ def make_pdfs(out_dir: Path, slugs: Sequence[str] = (), *, chromium: str | None 
     return written
 
 
-def run(config_path: Path | None, slugs: Sequence[str] = ()) -> None:
-    """``builder pdf``: build the site, print its reports, build again (so the pages link their PDFs)."""
-    from builder.commands.build import build_site
+def run(config_path: Path | None, slugs: Sequence[str] = (), *, strict: bool | None = None) -> None:
+    """``builder pdf``: build the site, print its reports, build again (so the pages link their PDFs).
+    ``strict`` (default: config ``strict``): a build warning fails the command before anything is written."""
+    from builder.commands.build import build_site, print_warnings
 
     config = load_config(config_path)
+    strict = config.strict if strict is None else strict
     chromium = find_chromium()  # before building: a missing Chromium is a one-line error
     quiet = lambda *_args, **_kwargs: None  # noqa: E731
-    build_site(config, say=quiet)  # the pages to print are the current ones
+    built = build_site(config, say=quiet, strict=strict)  # the pages to print are the current ones
+    print_warnings(built.warnings)
     started = time.perf_counter()
     written = make_pdfs(config.output_dir, slugs, chromium=chromium)
-    build_site(config, say=quiet)  # now every report page links to its PDF
+    build_site(config, say=quiet, strict=strict)  # now every report page links to its PDF
     print(f"wrote {len(written)} PDFs to {config.relative(config.output_dir)}/pdf/ "
           f"in {time.perf_counter() - started:.2f} s")

@@ -9,11 +9,15 @@
   quiet for :data:`QUIET` seconds, so a burst of saves is one rebuild.  Then browsers reload.
 * Incremental: the build cache stays in memory between builds (builder.build.cache).
 * A broken edit prints one line (``error: …``) and every HTML request gets an error page
-  naming it; the server keeps running and the next good save recovers.
+  naming it; the server keeps running and the next good save recovers.  A report file is what
+  one edits while serving, so a broken one is such an error (``builder build`` warns and
+  publishes the rest); an input that cannot be used (an unreadable scraped file, a bad export
+  row) is a warning: printed as ``warning: …`` when the warnings change, listed in the status.
 * ``--base-path /my-repo/`` serves the site under that sub-path, as GitHub Pages serves a
   project site; ``/`` redirects there, anything else outside it is a 404.
 * ``GET /__builder/status`` returns JSON ``{"generation", "error", "base_path"}`` (for tests
-  and scripts): ``generation`` counts finished builds.
+  and scripts): ``generation`` counts finished builds.  With ``"warnings"``: the last build's
+  warnings, one line each.
 """
 
 from __future__ import annotations
@@ -104,6 +108,7 @@ class SiteServer:
         self.config: Config | None = None
         self.cache: BuildCache | None = None
         self.error = ""
+        self.warnings: list[str] = []
         self.generation = 0
         self.dirty_since: float | None = None
         self.stop = threading.Event()
@@ -144,15 +149,22 @@ class SiteServer:
             if config != self.config or self.cache is None:
                 self.config = config
                 self.cache = BuildCache(config)
-            summary = build_site(config, say=lambda line: None, cache=self.cache)
+            summary = build_site(config, say=lambda line: None, cache=self.cache, broken_reports="fail")
         except BuilderError as error:
             self.error = str(error)
-            self.say(f"error: {error}")
+            for line in error.lines():
+                self.say(line)
         else:
             was_broken = bool(self.error)
             self.error = ""
+            warnings = [str(problem) for problem in summary.warnings]
+            if warnings != self.warnings:
+                for line in warnings:
+                    self.say(f"warning: {line}")
+            self.warnings = warnings
+            count = f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
             self.say(f"rebuilt in {time.perf_counter() - started:.3f} s: {summary.pages_written} pages written"
-                     + (" (recovered)" if was_broken else ""))
+                     + count + (" (recovered)" if was_broken else ""))
             ingest = summary.ingest
             written = {str(path) for report in ingest.written if report.status in ("created", "updated", "forced")
                        for path in (report.path, report.backup) if path is not None}
@@ -220,7 +232,8 @@ def _handlers(site: SiteServer):
     class StatusHandler(web.RequestHandler):
         def get(self) -> None:
             self.set_header("Cache-Control", "no-store")
-            self.write({"generation": site.generation, "error": site.error, "base_path": site.base_path})
+            self.write({"generation": site.generation, "error": site.error, "base_path": site.base_path,
+                        "warnings": site.warnings})
 
     return SiteHandler, StatusHandler
 

@@ -33,6 +33,9 @@ SIDEBAR_COUNT = 12
 #: ``indicators.full_table_max``: up to this many indicators site-wide, the indicators page also
 #: lists every one of them; above, only each report's own indicators page does.
 FULL_TABLE_MAX = 3000
+#: ``strict``: whether warnings fail ``builder build`` and ``builder pdf`` (``--strict`` / ``--no-strict``
+#: override it).  Off: every readable document is published and each bad input is one warning.
+STRICT = False
 #: ``glossary.backlinks_max``: an entry with more occurrences than this lists per-report counts
 #: and the first few anchors instead of every occurrence.
 BACKLINKS_MAX = 60
@@ -64,6 +67,9 @@ class Config:
     glossary_backlinks_max: int
     """A glossary entry with more occurrences than this lists per-report counts and the first few
     anchors instead of every occurrence (``glossary.backlinks_max``)."""
+    strict: bool = STRICT
+    """``strict``: a build with warnings (an unreadable scraped file, a bad export row, a document
+    that failed to cut, a broken report file) fails and writes nothing, as ``--strict`` does."""
 
     def relative(self, path: Path) -> str:
         """A path as the user would name it: relative to the site folder when inside it."""
@@ -141,6 +147,10 @@ def _expect_link_policy(value: Any) -> str | None:
     return None
 
 
+def _expect_bool(value: Any) -> str | None:
+    return None if isinstance(value, bool) else f"expected true or false, got {_type_name(value)}"
+
+
 def _type_name(value: Any) -> str:
     return {dict: "a mapping", list: "a list", str: "a string", int: "a number", float: "a number",
             bool: "true/false", type(None): "nothing"}.get(type(value), type(value).__name__)
@@ -160,6 +170,7 @@ OPTIONS: tuple[_Option, ...] = (
     _Option("indicators.sidebar_count", SIDEBAR_COUNT, _expect_count),
     _Option("indicators.full_table_max", FULL_TABLE_MAX, _expect_count),
     _Option("glossary.backlinks_max", BACKLINKS_MAX, _expect_count),
+    _Option("strict", STRICT, _expect_bool),
 )
 _SECTIONS = {key.split(".")[0] for key in (o.key for o in OPTIONS) if "." in key}
 
@@ -273,4 +284,5 @@ def _build(path: Path, data: dict) -> Config:
         indicator_count=get("indicators.sidebar_count"),
         indicators_full_table_max=get("indicators.full_table_max"),
         glossary_backlinks_max=get("glossary.backlinks_max"),
+        strict=get("strict"),
     )

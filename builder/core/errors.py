@@ -1,6 +1,15 @@
-"""User-facing errors: one line, naming the file (and line), never a traceback."""
+"""User-facing errors and warnings: one line each, naming the file (and line), never a traceback.
+
+An *error* stops the command (exit 1).  A *warning* (:class:`Problem`) is one input the build
+could not use (an unreadable scraped file, a bad export row, a document that failed to cut, a
+broken report Markdown file); the rest of the site is built.  ``--strict`` turns the warnings
+into a :class:`StrictError`, raised before anything is written.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 
 class BuilderError(Exception):
@@ -27,6 +36,13 @@ class BuilderError(Exception):
             text += f" ({self.hint})"
         return text.replace("\n", " ")
 
+    #: Warnings of the failed command, printed before the error (set by the command that raises it).
+    warnings: tuple[Problem, ...] = ()
+
+    def lines(self) -> list[str]:
+        """What the command line prints for this error, one line each: its warnings, then itself."""
+        return [*(f"warning: {problem}" for problem in self.warnings), f"error: {self.format()}"]
+
 
 class InputError(BuilderError):
     """A scraped page that cannot be read or holds no report."""
@@ -46,3 +62,50 @@ class OutputError(BuilderError):
 
 class TextLossError(BuilderError):
     """A sentence of a source report did not reach its page."""
+
+
+class StrictError(BuilderError):
+    """``--strict``: the build had warnings, so it stopped before writing anything."""
+
+    def __init__(self, problems: Sequence[Problem], *, untouched: str = "public/"):
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        super().__init__(f"--strict: {count} warning{'s' if count != 1 else ''} turned into "
+                         f"error{'s' if count != 1 else ''}; nothing was written ({untouched} unchanged)")
+
+    def lines(self) -> list[str]:
+        """Every problem as ``error: …``, then the line saying nothing was written."""
+        return [*(f"error: {problem}" for problem in self.problems), f"error: {self.format()}"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A warning: one input the build could not use, and why (one line)."""
+
+    path: str
+    """The file, as the user names it."""
+    message: str
+    """What is wrong, e.g. "row 4: no text in column “content”"."""
+    line: int | None = None
+    """The line of the file (where the bad record starts); None for the whole file."""
+
+    def __str__(self) -> str:
+        """``path:line: message``, the form of every user error."""
+        return BuilderError(self.message, path=self.path, line=self.line).format()
+
+    @classmethod
+    def of(cls, error: BuilderError) -> Problem:
+        """The error as a warning (its hint kept in the message)."""
+        message = f"{error.message} ({error.hint})" if error.hint else error.message
+        return cls(error.path or "", message, error.line)
+
+    def to_json(self) -> list[object]:
+        return [self.path, self.line, self.message]
+
+    @classmethod
+    def from_json(cls, value: object) -> Problem | None:
+        """A problem saved by :meth:`to_json`; None for anything else (an old or damaged cache)."""
+        if isinstance(value, list) and len(value) == 3 and isinstance(value[0], str) \
+                and (value[1] is None or isinstance(value[1], int)) and isinstance(value[2], str):
+            return cls(value[0], value[2], value[1])
+        return None

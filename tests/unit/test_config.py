@@ -110,3 +110,11 @@ def test_relative_names_paths_as_resolve_and_relative_to_would(tmp_path: Path):
                  str(tmp_path) + "//site_src/./reports/b.md", tmp_path / "site_src/link/c.md",
                  tmp_path.parent / "other/d.md", Path("/"), tmp_path / "site_src/reports/"]:
         assert config.relative(path) == reference(path), path
+
+
+def test_strict_is_off_unless_set(tmp_path: Path):
+    assert parse_config("", tmp_path / "config.yaml").strict is False
+    assert parse_config("strict: true\n", tmp_path / "config.yaml").strict is True
+    with pytest.raises(ConfigError) as error:
+        parse_config("site_name: a\nstrict: 1\n", tmp_path / "config.yaml")
+    assert str(error.value) == f"{tmp_path / 'config.yaml'}:2: strict: expected true or false, got a number"

@@ -150,14 +150,16 @@ def _quickstart():
     return module.quickstart_commands((ROOT / "README.md").read_text("utf-8"))
 
 
-def test_pages_workflow_runs_the_readme_build_command():
+def test_pages_workflow_runs_the_readme_build_command_strictly():
+    """The workflow runs the Quick start's build command with --strict: a bad input fails the deploy
+    (and the last good site stays online) instead of publishing a site without it."""
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text("utf-8"))
     triggers = workflow.get("on", workflow.get(True))
     assert "push" in triggers and "workflow_dispatch" in triggers
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
     steps = workflow["jobs"]["build"]["steps"]
     runs = [s["run"].strip() for s in steps if "run" in s]
-    assert runs == [_quickstart()[0]]
+    assert runs == [_quickstart()[0] + " --strict"]
     uses = [s["uses"].split("@")[0] for job in workflow["jobs"].values() for s in job["steps"] if "uses" in s]
     for action in ("actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"):
         assert action in uses
