@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from builder.core.model import CleanedDocument, RemovedLine, SourceDocument, SourceLine
 from builder.ingest.chrome import chrome_rule
-from builder.ingest.repair import RepairNote, join_broken_lines, numbered, repair_raw
+from builder.ingest.repair import RepairNote, broken_sentence_lines, join_broken_lines, numbered, repair_raw
 
 # ---------------------------------------------------------------- characters
 
@@ -638,16 +638,23 @@ def _remove_head_chrome(page: _Page) -> None:
         if repeated or (len(titles) > 1 and bar_follows):
             page.remove(first, "page-title")
             page.note("page_title", page.texts[first])
+    pieces = _broken_sentence_lines(page, head)
     for position, i in enumerate(head):
         if page.rules[i] is not None:
             continue
         text = page.texts[i]
-        if any(page.texts[k] == text for k in head[position + 1:]):
+        if i not in pieces and any(page.texts[k] == text for k in head[position + 1:]):
             page.remove(i, "duplicate")  # a title/subtitle block shown twice: keep the one next to the body
         elif len(text) <= 80 and _PHOTO_CAPTION.search(text):
             page.remove(i, "photo-caption")
         elif _DATELINE.match(text):
             page.remove(i, "dateline")
+
+
+def _broken_sentence_lines(page: _Page, lines: Sequence[int]) -> set[int]:
+    """Those of ``lines`` (indexes of kept lines, in order) that are pieces of a sentence broken
+    over lines (``…所作的`` / ``政府工作报告`` / ``。``): text of their sentence, never a repeated title."""
+    return {lines[k] for k in broken_sentence_lines([page.texts[i] for i in lines])}
 
 
 def _is_title_like(text: str) -> bool:
