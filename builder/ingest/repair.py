@@ -134,6 +134,8 @@ def split_glued_paragraphs(lines: Sequence[SourceLine]) -> Repaired:
 
 
 def _glued_parts(text: str) -> list[str]:
+    if "\u3000" not in text and "\u00a0" not in text and "&" not in text and "<" not in text:
+        return [text]  # no indentation unit in the line (searching for runs would try every position)
     parts: list[str] = []
     start = 0
     for run in _INDENT_RUN.finditer(text):
