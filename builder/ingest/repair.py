@@ -170,6 +170,9 @@ _FRAGMENT_MIN = 6
 #: A verb and a colon (``是：`` ``为：``) cannot open a paragraph: ``…的主要目标`` / ``是：…`` is one sentence.
 _VERB_COLON_START = re.compile(r"[是为有即][：:]")
 _SPACES = " \t\u3000\u00a0"
+#: A salutation alone on its line, whatever its mark (``各位代表，``): a paragraph of its own.
+_SALUTATION_ONLY = re.compile(r"(?:(?:各位代表|各位委员|同志们|各位领导|女士们|先生们|代表们|朋友们)[，,、]?)+"
+                              r"[，,：:！!]?")
 #: Longest fragment taken as a piece of the sentence around it (a link's text, a bold term, a title in 《》).
 _INLINE_MAX = 40
 _SENTENCE_STOP = re.compile(r"[。！？；!?;]")
@@ -227,7 +230,7 @@ def _continues(before: str, after: str) -> bool:
         return False
     if tail[0] in CLOSING_START:
         return True
-    if starts_own_paragraph(tail):
+    if starts_own_paragraph(tail) or _SALUTATION_ONLY.fullmatch(head):
         return False
     if head[-1] in _OPEN_END or _VERB_COLON_START.match(tail):
         return True
