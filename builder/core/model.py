@@ -73,21 +73,24 @@ class SourceLine:
     """A line of body text after cleaning, still tied to where it stood in the source."""
 
     number: int
-    """1-based index into ``SourceDocument.lines``."""
+    """1-based index into ``SourceDocument.lines``.  In order but not unique: the parts of a
+    line the cleaner split (paragraphs glued on one line) share its number, and a line
+    joined to the one before (a sentence broken over lines) goes on under that one's."""
     text: str
     """The normalized text (full-width punctuation in Chinese context, stray spaces collapsed)."""
 
 
 @dataclass(frozen=True)
 class RemovedLine:
-    """A line the cleaner dropped, kept in the cleaning log."""
+    """An entry of the cleaning log: a line the cleaner dropped, or a repair it made to one."""
 
     number: int
     """1-based index into ``SourceDocument.lines``."""
     text: str
-    """The line as it stood (normalized)."""
+    """The line as it stood (normalized); for a repair, what it changed (``clean.REPAIR_RULES``)."""
     rule: str
-    """Name of the rule that removed it, e.g. "site-banner", "footer", "duplicate", "config:<pattern>"."""
+    """Name of the rule that removed it, e.g. "site-banner", "footer", "duplicate", "config:<pattern>";
+    or of the repair: "zero-width", "glued-paragraphs", "joined-line" (these remove no text)."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,8 @@ class CleanedDocument:
     lines: tuple[SourceLine, ...]
     """Body lines kept, in order; blank lines dropped."""
     removed: tuple[RemovedLine, ...]
-    """Everything the cleaner dropped (chrome, duplicated bodies), in source order."""
+    """The cleaning log, in source order: everything the cleaner dropped (chrome, duplicated
+    bodies) and every repair it made (zero-width characters, glued paragraphs, joined lines)."""
     provenance: Mapping[str, str] = field(default_factory=dict)
     """What the chrome said that matters: page_title, source_url, scraped_at, site_category, site."""
 

@@ -9,7 +9,13 @@ text is kept.
 
 Cleaning is a chain of named passes (:data:`PASSES`); the first, strong chrome, tries a table
 of named line rules (:data:`STRONG_RULES`, markdown-it's ruler in small): a rule is found with
-:func:`rule_named` and added at a named place with :func:`with_rule`.
+:func:`rule_named` and added at a named place with :func:`with_rule`.  The second tries the
+rules of :mod:`builder.ingest.chrome`, which know chrome of sites never seen by what it is.
+
+Around the passes, :mod:`builder.ingest.repair` mends the text: zero-width characters and
+paragraphs glued on one line before normalization (which would turn both into spaces), lines
+broken inside a sentence after the chrome is gone.  Each repair is logged beside the removed
+lines under its own rule (:data:`REPAIR_RULES`); it drops no visible character.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from builder.core.model import CleanedDocument, RemovedLine, SourceDocument, SourceLine
+from builder.ingest.chrome import chrome_rule
+from builder.ingest.repair import RepairNote, broken_sentence_lines, join_broken_lines, numbered, repair_raw
 
 # ---------------------------------------------------------------- characters
 
@@ -242,7 +250,14 @@ _WEAK_LINES = frozenset({
 
 #: Rules a weak neighbour may inherit (weak lines next to body-like removals stay).
 _CHROME_RULES = frozenset({"page-header", "site-banner", "footer", "share-bar", "toolbar", "breadcrumb", "pager",
-                           "script", "html-comment", "markup", "link-id", "related-list"})
+                           "script", "html-comment", "markup", "link-id", "related-list",
+                           "copyright", "site-notice", "prev-next"})
+
+#: Rules of the cleaning log that remove nothing: the line was mended (:mod:`builder.ingest.repair`).
+#: "zero-width": invisible characters dropped from the line (the text names them);
+#: "glued-paragraphs": the line held several paragraphs and was split (the text says how many);
+#: "joined-line": the line (its text) continues the sentence of the line before and was joined to it.
+REPAIR_RULES = frozenset({"zero-width", "glued-paragraphs", "joined-line"})
 
 #: Rules of the page head; such lines still count when later copies of the page are matched.
 _HEAD_RULES = frozenset({"page-title", "duplicate", "photo-caption", "dateline"})
@@ -367,7 +382,9 @@ STRONG_RULES: tuple[Rule, ...] = (
     Rule("footer", lambda text, short: short and (_EDITOR.match(text) or _SOURCE_NOTE.match(text)
                                                   or _RECOMMEND.match(text))),
     Rule("related-list", lambda text, short: _RELATED_MARKER.match(text)),
-    Rule("site-blurb", lambda text, short: len(text) <= 400 and _BLURB_KEYWORDS.search(text)),
+    # (a notice or a copyright line that names the site is left to the line-chrome pass, which logs its kind)
+    Rule("site-blurb", lambda text, short: len(text) <= 400 and _BLURB_KEYWORDS.search(text)
+         and chrome_rule(text) not in ("site-notice", "copyright")),
 )
 
 
@@ -420,6 +437,18 @@ def _remove_strong_chrome(page: _Page) -> None:
         i += 1
 
 
+def _remove_line_chrome(page: _Page) -> None:
+    """Chrome of any site, known by what it is (:data:`builder.ingest.chrome.LINE_RULES`):
+    site notices, copyright and ICP lines, headers, related lists, prev/next links, pagers, share bars."""
+    for i in page.kept():
+        text = page.texts[i]
+        rule = chrome_rule(text)
+        if rule is not None:
+            if rule == "page-header":
+                _note_header_fields(page, text)
+            page.remove(i, rule)
+
+
 # ---------------------------------------------------------------- clean_document
 
 
@@ -451,26 +480,50 @@ class _Page:
 
 def clean_document(doc: SourceDocument, extra_patterns: Sequence[str] = (),
                    rules: Sequence[Rule] = STRONG_RULES) -> CleanedDocument:
-    """Normalize every line, drop blank lines and site chrome, log every removed line.
+    """Repair and normalize every line, drop blank lines and site chrome, join broken lines;
+    log every removed line and every repair.
 
     ``extra_patterns``: regular expressions of lines to drop first (logged as ``config:<pattern>``);
     ``rules``: the rules of strong chrome (:data:`STRONG_RULES`, or a table made with :func:`with_rule`).
+    The parts of a line split by a repair share its number; a joined line's text goes to the line
+    before (its number stays in the log).
     """
-    page = _Page([], [], [], strong_rules=tuple(rules))
-    for number, raw in enumerate(doc.lines, start=1):
-        text = normalize_line(raw)
-        if text:
-            page.numbers.append(number)
-            page.texts.append(text)
-            page.rules.append(None)
+    raw = repair_raw(numbered(doc.lines))
+    page = _normalized_page(raw.lines, tuple(rules))
     _remove_config_patterns(page, extra_patterns)
     for _name, run in PASSES:
         run(page)
     _fill_from_metadata(page, doc.metadata)
-    lines = tuple(SourceLine(page.numbers[i], page.texts[i]) for i in page.kept())
-    removed = tuple(RemovedLine(page.numbers[i], page.texts[i], rule)
-                    for i, rule in enumerate(page.rules) if rule is not None)
-    return CleanedDocument(source=doc, lines=lines, removed=removed, provenance=dict(page.provenance))
+    joined = join_broken_lines([SourceLine(page.numbers[i], page.texts[i]) for i in page.kept()])
+    log = _cleaning_log(_logged_repairs(raw.log), _removed_lines(page), _logged_repairs(joined.log))
+    return CleanedDocument(source=doc, lines=joined.lines, removed=log, provenance=dict(page.provenance))
+
+
+def _normalized_page(lines: Sequence[SourceLine], rules: Sequence[Rule]) -> _Page:
+    """The working page: every line normalized, blank lines dropped."""
+    page = _Page([], [], [], strong_rules=rules)
+    for line in lines:
+        text = normalize_line(line.text)
+        if text:
+            page.numbers.append(line.number)
+            page.texts.append(text)
+            page.rules.append(None)
+    return page
+
+
+def _removed_lines(page: _Page) -> list[RemovedLine]:
+    return [RemovedLine(page.numbers[i], page.texts[i], rule) for i, rule in enumerate(page.rules) if rule is not None]
+
+
+def _logged_repairs(notes: Sequence[RepairNote]) -> list[RemovedLine]:
+    """Repair notes as entries of the cleaning log."""
+    return [RemovedLine(note.number, note.text, note.rule) for note in notes]
+
+
+def _cleaning_log(*parts: Sequence[RemovedLine]) -> tuple[RemovedLine, ...]:
+    """The entries of ``parts`` in source order; on one line, in the order of ``parts``
+    (repairs of the raw line, then its removal, then the joins)."""
+    return tuple(sorted((entry for part in parts for entry in part), key=lambda entry: entry.number))
 
 
 def _remove_config_patterns(page: _Page, patterns: Sequence[str]) -> None:
@@ -585,16 +638,23 @@ def _remove_head_chrome(page: _Page) -> None:
         if repeated or (len(titles) > 1 and bar_follows):
             page.remove(first, "page-title")
             page.note("page_title", page.texts[first])
+    pieces = _broken_sentence_lines(page, head)
     for position, i in enumerate(head):
         if page.rules[i] is not None:
             continue
         text = page.texts[i]
-        if any(page.texts[k] == text for k in head[position + 1:]):
+        if i not in pieces and any(page.texts[k] == text for k in head[position + 1:]):
             page.remove(i, "duplicate")  # a title/subtitle block shown twice: keep the one next to the body
         elif len(text) <= 80 and _PHOTO_CAPTION.search(text):
             page.remove(i, "photo-caption")
         elif _DATELINE.match(text):
             page.remove(i, "dateline")
+
+
+def _broken_sentence_lines(page: _Page, lines: Sequence[int]) -> set[int]:
+    """Those of ``lines`` (indexes of kept lines, in order) that are pieces of a sentence broken
+    over lines (``…所作的`` / ``政府工作报告`` / ``。``): text of their sentence, never a repeated title."""
+    return {lines[k] for k in broken_sentence_lines([page.texts[i] for i in lines])}
 
 
 def _is_title_like(text: str) -> bool:
@@ -681,6 +741,7 @@ def _remove_trailer_repeats(page: _Page) -> None:
 #: small): each reads the page and removes lines, which the later ones see.
 PASSES: tuple[tuple[str, Callable[[_Page], None]], ...] = (
     ("strong-chrome", _remove_strong_chrome),
+    ("line-chrome", _remove_line_chrome),
     ("weak-neighbours", _remove_weak_neighbours),
     ("body-start", _find_body_start),
     ("head-chrome", _remove_head_chrome),

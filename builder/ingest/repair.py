@@ -134,6 +134,8 @@ def split_glued_paragraphs(lines: Sequence[SourceLine]) -> Repaired:
 
 
 def _glued_parts(text: str) -> list[str]:
+    if "\u3000" not in text and "\u00a0" not in text and "&" not in text and "<" not in text:
+        return [text]  # no indentation unit in the line (searching for runs would try every position)
     parts: list[str] = []
     start = 0
     for run in _INDENT_RUN.finditer(text):
@@ -168,6 +170,12 @@ _FRAGMENT_MIN = 6
 #: A verb and a colon (``是：`` ``为：``) cannot open a paragraph: ``…的主要目标`` / ``是：…`` is one sentence.
 _VERB_COLON_START = re.compile(r"[是为有即][：:]")
 _SPACES = " \t\u3000\u00a0"
+#: A salutation alone on its line, whatever its mark (``各位代表，``): a paragraph of its own.
+_SALUTATION_ONLY = re.compile(r"(?:(?:各位代表|各位委员|同志们|各位领导|女士们|先生们|代表们|朋友们)[，,、]?)+"
+                              r"[，,：:！!]?")
+#: Longest fragment taken as a piece of the sentence around it (a link's text, a bold term, a title in 《》).
+_INLINE_MAX = 40
+_SENTENCE_STOP = re.compile(r"[。！？；!?;]")
 
 
 def join_broken_lines(lines: Sequence[SourceLine]) -> Repaired:
@@ -180,18 +188,38 @@ def join_broken_lines(lines: Sequence[SourceLine]) -> Repaired:
     (``的``, ``和``, ``对``, ...) or on a Latin letter or digit (``…PM`` / ``2.5``).  A line that starts
     a paragraph of its own (a heading or list number, a salutation, a dash) is never joined to the one
     before except by closing punctuation, and headings, titles and salutations never take the next line
-    on their own.  Run it on the body lines kept after chrome removal.
+    on their own.  A short fragment (a link's or a bold term's text: no sentence in it, not a heading)
+    between a line that ends no sentence and a line that begins with closing punctuation stands
+    inside that sentence: it is joined to the line before (``…带技术`` / ``揭榜`` / ``；…``).
+    Run it on the body lines kept after chrome removal.
     """
     out: list[SourceLine] = []
     log: list[RepairNote] = []
-    for line in lines:
-        if out and _continues(out[-1].text, line.text):
+    for k, line in enumerate(lines):
+        following = lines[k + 1].text if k + 1 < len(lines) else ""
+        if out and joins(out[-1].text, line.text, following):
             previous = out[-1]
             out[-1] = SourceLine(previous.number, _glue(previous.text, line.text))
             log.append(RepairNote(line.number, line.text, "joined-line"))
         else:
             out.append(line)
     return Repaired(tuple(out), tuple(log))
+
+
+def joins(before: str, line: str, following: str = "") -> bool:
+    """Whether ``join_broken_lines`` joins ``line`` to the line ``before`` it (``following``: the
+    line after it, which tells a fragment cut out of a sentence)."""
+    return _continues(before, line) or _inline_fragment(before, line, following)
+
+
+def broken_sentence_lines(texts: Sequence[str]) -> frozenset[int]:
+    """The indexes of the lines that ``join_broken_lines`` would join to a neighbour: pieces of a
+    sentence broken over lines (the line before them included)."""
+    pieces: set[int] = set()
+    for k in range(1, len(texts)):
+        if joins(texts[k - 1], texts[k], texts[k + 1] if k + 1 < len(texts) else ""):
+            pieces.update((k - 1, k))
+    return frozenset(pieces)
 
 
 def _continues(before: str, after: str) -> bool:
@@ -202,12 +230,23 @@ def _continues(before: str, after: str) -> bool:
         return False
     if tail[0] in CLOSING_START:
         return True
-    if starts_own_paragraph(tail):
+    if starts_own_paragraph(tail) or _SALUTATION_ONLY.fullmatch(head):
         return False
     if head[-1] in _OPEN_END or _VERB_COLON_START.match(tail):
         return True
     cut = head[-1] in CONNECTIVE_END or (head[-1].isascii() and head[-1].isalnum())
     return cut and len(head) >= _FRAGMENT_MIN and not starts_own_paragraph(head)
+
+
+def _inline_fragment(before: str, fragment: str, after: str) -> bool:
+    """Whether ``fragment`` is a piece of one sentence cut out on a line of its own: the line
+    before ends no sentence, the line after begins with closing punctuation (so it continues the
+    fragment), and the fragment is short, holds no sentence end and starts no paragraph."""
+    head = before.strip(_SPACES)
+    text = fragment.strip(_SPACES)
+    tail = after.strip(_SPACES)
+    return (bool(head and text and tail) and head[-1] not in _SENTENCE_END and tail[0] in CLOSING_START
+            and len(text) <= _INLINE_MAX and not _SENTENCE_STOP.search(text) and not starts_own_paragraph(text))
 
 
 def _glue(before: str, after: str) -> str:

@@ -264,7 +264,8 @@ def split_document(doc: CleanedDocument) -> list[ReportDraft]:
     if len(cuts) == 1 and doc.provenance.get("page_title") and "page_title" not in metadata:
         metadata["page_title"] = doc.provenance["page_title"]  # a heading the cleaner took for the page's
     datelines = tuple(removed.text for removed in doc.removed if removed.rule == "dateline")
-    by_number = {line.number: line for line in published}
+    # shadow line -> published line (not by number: the parts of a split source line share theirs)
+    original = dict(zip(lines, published, strict=True))
     drafts = []
     for n, cut in enumerate(cuts):
         head_lines = lines[cut.head: cut.anchor]
@@ -276,14 +277,14 @@ def split_document(doc: CleanedDocument) -> list[ReportDraft]:
         body = tuple(lines[cut.anchor: cut.end]) + tuple(cut.extra_body)
         body = tuple(sorted(body, key=lambda line: line.number))
         head = sorted((*title_lines, *preamble), key=lambda line: line.number)
-        heading = scraped_title_of(head, by_number, loose=cut.whole)
+        heading = scraped_title_of(head, original, loose=cut.whole)
         attribution = attribute(Document(
             head=tuple(line.text for line in head), body=tuple(line.text for line in body),
             heading=heading, metadata=metadata, dropped=datelines if n == 0 else (),
         ))
 
         def originals(part: Sequence[SourceLine]) -> tuple[SourceLine, ...]:
-            return tuple(by_number[line.number] for line in part)
+            return tuple(original[line] for line in part)
 
         drafts.append(ReportDraft(attribution, originals(title_lines), originals(preamble), originals(body)))
     return drafts
@@ -304,15 +305,15 @@ def _title_indexes(head: Sequence[SourceLine], *, loose: bool = False) -> set[in
     return set()
 
 
-def scraped_title_of(lines: Sequence[SourceLine], published: Mapping[int, SourceLine] | None = None, *,
+def scraped_title_of(lines: Sequence[SourceLine], published: Mapping[SourceLine, SourceLine] | None = None, *,
                      loose: bool = False) -> str:
     """What the page calls the document: the title line nearest the opening, letter-spacing
-    removed, a "2019年" line above it joined on; as published when ``published`` (line
-    number -> published line) is given.  ``lines`` are the title and preamble lines (their
+    removed, a "2019年" line above it joined on; as published when ``published`` (shadow
+    line -> published line) is given.  ``lines`` are the title and preamble lines (their
     shadows) in page order."""
 
     def text_of(line: SourceLine) -> str:
-        return published[line.number].text if published and line.number in published else line.text
+        return published[line].text if published and line in published else line.text
 
     for k in reversed(range(len(lines))):
         text = lines[k].text

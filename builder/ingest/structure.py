@@ -18,8 +18,8 @@ compressed to the kinds that occur as headings in this report.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 from builder.core.model import Paragraph, RemovedLine, Report, ReportDraft, Section, SourceLine
 
@@ -203,9 +203,7 @@ def _is_part_here(texts: Sequence[str], i: int, items: Sequence[_Item]) -> bool:
     following = next((t for t in texts[i + 1 :] if t.strip()), None)
     if following is None or _CONTINUES.match(following.strip()):
         return False
-    if items and items[-1].kind is None and not _ENDS_SENTENCE.search(items[-1].text.rstrip()):
-        return False
-    return True
+    return not (items and items[-1].kind is None and not _ENDS_SENTENCE.search(items[-1].text.rstrip()))
 
 
 # --- tree building ----------------------------------------------------------------
@@ -216,7 +214,7 @@ class _Node:
     level: int
     title: str
     paragraphs: list[str] = field(default_factory=list)
-    children: list["_Node"] = field(default_factory=list)
+    children: list[_Node] = field(default_factory=list)
 
 
 def _paragraphs(prefix: str, texts: Sequence[str]) -> tuple[Paragraph, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 _STOPS = "。！？；!?;"
 #: A sentence: text up to and including one stop, or the text after the last stop.

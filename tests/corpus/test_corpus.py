@@ -16,10 +16,16 @@ pytestmark = pytest.mark.skipif(not (CORPUS / "manifest.yaml").exists(),
                                 reason=f"the shared corpus is not here ({CORPUS})")
 
 
+#: The longest paragraph a report may hold (a page whose paragraphs are glued on one line must be split).
+PARAGRAPH_MAX = 2500
+
+
 def manifest_entries() -> list[dict]:
+    """Every labelled document of the corpus (``files:`` and the gov.cn ``series:``)."""
     if not (CORPUS / "manifest.yaml").exists():
         return []
-    return yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))["files"]
+    manifest = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))
+    return [*manifest["files"], *manifest.get("series", [])]
 
 
 def entry_id(entry: dict) -> str:
@@ -59,6 +65,13 @@ def test_corpus_file_loses_no_sentence(entry: dict, config):
     assert lost == []
 
 
+@pytest.mark.parametrize("entry", manifest_entries(), ids=entry_id)
+def test_corpus_file_has_no_paragraph_over_the_limit(entry: dict, config):
+    [report] = reports_from_page(CORPUS / entry["file"], config, set())
+    longest = max((len(p.text) for p in report.all_paragraphs()), default=0)
+    assert longest <= PARAGRAPH_MAX
+
+
 CHROME_LINE = [
     r"^(下载|打印|全屏|收藏|加大|还原|减小|大|中|小|分享|分享到.*|打印本页|关闭窗口|相关报道|相关链接.*|相关附件.*|相关文档.*)[:：]?$",
     r"^【?字[号体][:：]", r"^(来源|时间|发表时间|阅读量|责任编辑|编辑)[:：]", r"^(当前位置|您的位置)[:：]",
@@ -75,3 +88,23 @@ def test_corpus_file_keeps_no_site_chrome(entry: dict, config):
     texts = [*report.preamble, *(s.title for s in report.all_sections()), *(p.text for p in report.all_paragraphs())]
     leftovers = [t for t in texts if any(re.search(pattern, t.strip()) for pattern in CHROME_LINE)]
     assert leftovers == []
+
+
+@pytest.mark.parametrize("entry", manifest_entries(), ids=entry_id)
+def test_corpus_file_glued_on_one_line_is_split_again(entry: dict):
+    """The page with its body glued onto one line by 　　 (as some scrapers give it) cleans into
+    lines no longer than a paragraph may be, and is attributed as before."""
+    import dataclasses
+
+    from builder.ingest.split import split_document
+
+    [document] = read_source(CORPUS / entry["file"])
+    lines = [line for line in document.lines if line.strip()]
+    opening = next(i for i, line in enumerate(lines) if "各位代表" in line or "我代表" in line or "我受" in line)
+    glued = (*lines[:opening], "　　" + "　　".join(line.strip() for line in lines[opening:]))
+    cleaned = clean_document(dataclasses.replace(document, lines=glued))
+    assert max(len(line.text) for line in cleaned.lines) <= PARAGRAPH_MAX
+    [draft] = split_document(cleaned)
+    attribution = draft.attribution
+    assert (attribution.kind, attribution.issuer, attribution.year) == (
+        entry["kind"], entry["issuer"].split(" ")[0], entry["year"])

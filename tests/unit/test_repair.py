@@ -10,7 +10,9 @@ from fixture_file import Case, fixture_params
 from builder.core.model import SourceLine
 from builder.ingest.repair import (
     RepairNote,
+    broken_sentence_lines,
     join_broken_lines,
+    joins,
     numbered,
     remove_zero_width,
     repair_raw,
@@ -58,6 +60,16 @@ def test_nothing_to_repair_returns_the_same_lines():
     for repair in (remove_zero_width, split_glued_paragraphs, join_broken_lines, repair_raw):
         result = repair(lines)
         assert result.lines == lines and result.log == ()
+
+
+def test_joins_and_broken_sentence_lines_tell_what_join_broken_lines_does():
+    texts = ["2020年某市政府工作报告", "各位代表：", "会议听取和审议了省长所作的", "政府工作报告", "。会议认为，报告",
+             "实事求是。", "一、总体要求"]
+    assert broken_sentence_lines(texts) == {2, 3, 4}
+    assert joins("…带技术", "揭榜", "；…") and not joins("…带技术", "揭榜", "由成果需求方")
+    assert not joins("各位代表：", "现在，我代表市人民政府，向大会报告工作。")
+    joined = join_broken_lines(numbered(texts))
+    assert [line.text for line in joined.lines][2] == "会议听取和审议了省长所作的政府工作报告。会议认为，报告"
 
 
 def test_the_hand_written_export_is_repaired():

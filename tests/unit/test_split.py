@@ -297,3 +297,23 @@ def test_corpus_attribution(entry: dict) -> None:
             assert getattr(a, key) != want
         else:
             assert getattr(a, key) == want, key
+
+
+def test_parts_of_one_source_line_keep_their_own_text() -> None:
+    """Paragraphs glued on one line are split by the cleaner; the parts share the line's
+    number, and each still reaches the draft as itself, in order."""
+    from builder.ingest.clean import clean_document
+
+    page = ["2020年苏州市政府工作报告",
+            "　　各位代表：　　现在，我代表苏州市人民政府，向大会报告工作，请予审议。　　一、2019年工作回顾"
+            "　　过去一年，全市经济运行总体平稳。　　二、2020年主要任务　　今年要稳字当头。"]
+    source = SourceDocument(path="page.txt", index=0, format="text", lines=tuple(page), sha256="0" * 64)
+    doc = clean_document(source)
+    assert [line.number for line in doc.lines] == [1, 2, 2, 2, 2, 2, 2]
+    drafts = split_document(doc)
+    assert_lossless(doc, drafts)
+    [draft] = drafts
+    assert [line.text for line in draft.body] == [
+        "各位代表：", "现在，我代表苏州市人民政府，向大会报告工作，请予审议。", "一、2019年工作回顾",
+        "过去一年，全市经济运行总体平稳。", "二、2020年主要任务", "今年要稳字当头。"]
+    assert draft.attribution.issuer == "苏州市人民政府"

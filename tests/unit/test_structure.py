@@ -172,7 +172,8 @@ def test_bundled_report_2_parts():
         "四、在保障代表履职上求实效。",
     ]
     third = part1.children[2]
-    assert [p.lead for p in third.paragraphs[1:4]] == ["一是聚焦高质量发展。", "二是聚焦民生改善。", "三是聚焦生态文明建设。"]
+    assert [p.lead for p in third.paragraphs[1:4]] == [
+        "一是聚焦高质量发展。", "二是聚焦民生改善。", "三是聚焦生态文明建设。"]
     assert part2.children[0].paragraphs[0].text.startswith("深入学习贯彻")
 
 
@@ -209,9 +210,8 @@ def test_structure_report_copies_fields():
         body=(SourceLine(11, "各位代表："), SourceLine(12, "一、工作回顾"), SourceLine(13, "成绩来之不易。")),
     )
     log = (RemovedLine(3, "来源：社会实践报告", "site-banner"),)
-    report = structure_report(
-        draft, "2020-suzhou", {"source_url": "https://example.org/a", "scraped_at": "2020-06-04", "site_category": "社会实践报告"}, log
-    )
+    provenance = {"source_url": "https://example.org/a", "scraped_at": "2020-06-04", "site_category": "社会实践报告"}
+    report = structure_report(draft, "2020-suzhou", provenance, log)
     assert report.slug == "2020-suzhou"
     assert report.title == attribution.title and report.kind == attribution.kind
     assert report.year == 2020 and report.place_short == "苏州市" and report.speaker == "主任 某某"
