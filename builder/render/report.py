@@ -26,6 +26,7 @@ from builder.glossary.terms import Glossary
 from builder.indicators import chart, tables
 from builder.indicators import extract as ind
 from builder.ingest.attribution import FIELD_LABELS, source_label
+from builder.ingest.clean import REPAIR_RULES
 from builder.render.markdown import RenderedBody, render_markdown, toc_tree
 from builder.render.templates import INDICATORS_REPORT_TEMPLATE, REPORT_TEMPLATE, Templates
 from builder.render.textloss import check_text_kept
@@ -305,7 +306,9 @@ def page_context(report: ReportFile, body: RenderedBody) -> dict[str, object]:
         "scraped_at": meta_text(meta.get("scraped_at")),
         "site_category": meta_text(meta.get("site_category")),
         "builder_version": meta_text(meta.get("builder_version")),
-        "cleaning_log": _cleaning_log(meta.get("cleaning_log")),
+        "cleaning_log": (log := _cleaning_log(meta.get("cleaning_log"))),
+        "removed_count": sum(1 for row in log if row["rule"] not in REPAIR_RULES),
+        "repair_count": sum(1 for row in log if row["rule"] in REPAIR_RULES),
         "summary": body.summary,
         "paragraph_count": body.paragraph_count,
         "sections": body.toc,

@@ -610,3 +610,15 @@ def test_the_evidence_and_review_are_shown_escaped(tmp_path):
     assert note.get_text().startswith("类型据报告人自述；年份据元数据year。")
     index = BeautifulSoup((out / "index.html").read_text("utf-8"), "html.parser")
     assert index.select_one(".report-item-meta .review").get_text() == "待核查"
+
+
+def test_the_cleaning_log_counts_removed_lines_and_repairs_apart(tmp_path):
+    log = [{"line": 3, "rule": "site-banner", "text": "网站首页 | 政务公开"},
+           {"line": 9, "rule": "joined-line", "text": "预计实现地区生产总值"},
+           {"line": 12, "rule": "zero-width", "text": "U+200D ×1"}]
+    out = build(tmp_path, [report(cleaning_log=log)])
+    page = BeautifulSoup((out / "reports/2020-suzhou-gwr.html").read_text("utf-8"), "html.parser")
+    summary = page.select_one(".cleaning-log summary").get_text()
+    assert "删除网页栏目等 1 行" in summary and "零宽字符 2 处" in summary
+    assert len(page.select(".cleaning-log tbody tr")) == 3
+    assert "删除网页栏目等内容 1 行，修复断行" in page.select_one(".print-provenance").get_text()
