@@ -6,7 +6,7 @@ Lines are kept raw: normalization and repair are the cleaner's job.
 
 Reading never gives up on a whole file because of one bad record: every readable record of
 a CSV, JSON or JSON Lines export becomes a document, and every unreadable one (no text, not
-an object, junk instead of text) becomes a ``ReadProblem``, a one-line message naming the file
+an object, junk instead of text) becomes a ``Problem``, a one-line message naming the file
 and the line.  A file that cannot be read at all (missing, empty, binary, undecodable) is one
 problem and no document.  ``read_source``/``parse_source`` are the strict forms: they raise
 the first problem as an ``InputError``.
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from builder.core.errors import InputError
+from builder.core.errors import InputError, Problem
 from builder.core.model import SourceDocument
 
 if TYPE_CHECKING:  # pragma: no cover - BeautifulSoup is imported for HTML pages only
@@ -52,36 +52,17 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
-class ReadProblem:
-    """Something in an input file that could not be read: a whole file, or one record of an export."""
-
-    path: str
-    """The file, as the user named it."""
-    message: str
-    """What is wrong, one line, e.g. "row 3: no text in column “content”"."""
-    line: int | None = None
-    """The physical line of the file where the bad record starts; None for the whole file."""
-
-    def error(self) -> InputError:
-        """The same message as an InputError (for strict callers)."""
-        return InputError(self.message, path=self.path, line=self.line)
-
-    def __str__(self) -> str:
-        """``path:line: message``, the form of every user error."""
-        return self.error().format()
-
-
-@dataclass(frozen=True)
 class ReadResult:
     """What one file gave: its readable documents, and a problem for each part that was not readable."""
 
     documents: tuple[SourceDocument, ...] = ()
-    problems: tuple[ReadProblem, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
     def strict(self) -> list[SourceDocument]:
         """The documents, or the first problem raised as an InputError."""
         if self.problems:
-            raise self.problems[0].error()
+            first = self.problems[0]
+            raise InputError(first.message, path=first.path, line=first.line)
         return list(self.documents)
 
 
@@ -91,7 +72,7 @@ def read_documents(path: Path | str, display_path: str | None = None) -> ReadRes
     try:
         data = Path(path).read_bytes()
     except OSError as error:
-        return ReadResult(problems=(ReadProblem(shown, f"cannot read: {error.strerror or error}"),))
+        return ReadResult(problems=(Problem(shown, f"cannot read: {error.strerror or error}"),))
     return parse_documents(data, shown)
 
 
@@ -101,7 +82,7 @@ def parse_documents(data: bytes, path: str) -> ReadResult:
     try:
         text = decode_bytes(data, path)
     except InputError as error:
-        return ReadResult(problems=(ReadProblem(path, error.message, error.line),))
+        return ReadResult(problems=(Problem(path, error.message, error.line),))
     digest = hashlib.sha256(data).hexdigest()
     kind = detect_format(path, text)
     if kind == "csv":
@@ -113,7 +94,7 @@ def parse_documents(data: bytes, path: str) -> ReadResult:
     if kind == "html":
         lines, metadata = html_to_lines(text)
         if not any(line.strip() for line in lines):
-            return ReadResult(problems=(ReadProblem(path, "empty page (no text in the HTML body)"),))
+            return ReadResult(problems=(Problem(path, "empty page (no text in the HTML body)"),))
         return ReadResult(documents=(SourceDocument(path=path, index=0, format="html", lines=tuple(lines),
                                                     sha256=digest, metadata=metadata),))
     return ReadResult(documents=(SourceDocument(path=path, index=0, format="text", lines=tuple(split_lines(text)),
@@ -498,7 +479,7 @@ def parse_csv(text: str, path: str, digest: str) -> ReadResult:
     csv.field_size_limit(2**31 - 1)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
-    problems: list[ReadProblem] = []
+    problems: list[Problem] = []
     header: list[str] | None = None
     try:
         header = next(reader, None)
@@ -510,25 +491,25 @@ def parse_csv(text: str, path: str, digest: str) -> ReadResult:
             rows.append((start, row))
     except csv.Error as error:
         read = "the rows before it were read" if rows else "no row was read"
-        problems.append(ReadProblem(path, f"malformed CSV: {error}; {read}, the rest of the file was not",
+        problems.append(Problem(path, f"malformed CSV: {error}; {read}, the rest of the file was not",
                                     reader.line_num or 1))
     if not header or not any(cell.strip() for cell in header):
-        return ReadResult(problems=(*problems, ReadProblem(path, "CSV has no header row", 1)))
+        return ReadResult(problems=(*problems, Problem(path, "CSV has no header row", 1)))
     if any(len(cell) > 100 for cell in header):
-        return ReadResult(problems=(*problems, ReadProblem(
+        return ReadResult(problems=(*problems, Problem(
             path, "CSV has no header row (the first row holds text, not column names)", 1)))
     names = [cell.strip().lstrip("\ufeff") or f"column{i + 1}" for i, cell in enumerate(header)]
     data_rows = [(start, row) for start, row in rows if any(cell.strip() for cell in row)]
     records: list[tuple[int, int, dict[str, str]]] = []
     for index, (start, row) in enumerate(data_rows, start=1):
         if len(row) != len(names):
-            problems.append(ReadProblem(path, f"malformed CSV: row has {len(row)} fields, the header has {len(names)}",
+            problems.append(Problem(path, f"malformed CSV: row has {len(row)} fields, the header has {len(names)}",
                                         start))
         else:
             records.append((index, start, dict(zip(names, row, strict=True))))
     column = choose_text_field(names, [record for _, _, record in records])
     if column is None:
-        problems.append(ReadProblem(path, f"CSV has no text column: its columns are {', '.join(names)}, "
+        problems.append(Problem(path, f"CSV has no text column: its columns are {', '.join(names)}, "
                                           "and none holds the text"))
         return ReadResult(problems=tuple(sorted(problems, key=_problem_order)))
     position = names.index(column)
@@ -537,7 +518,7 @@ def parse_csv(text: str, path: str, digest: str) -> ReadResult:
         cell = record[column]
         message = _unreadable(f"row {index}", f"column “{column}”", cell)
         if message:
-            problems.append(ReadProblem(path, message, start))
+            problems.append(Problem(path, message, start))
             continue
         metadata = {name: value.strip() for name, value in record.items() if name != column and value.strip()}
         first_line = start + sum(len(_LINE_BREAK.findall(record[earlier])) for earlier in names[:position])
@@ -546,7 +527,7 @@ def parse_csv(text: str, path: str, digest: str) -> ReadResult:
     return ReadResult(tuple(documents), tuple(sorted(problems, key=_problem_order)))
 
 
-def _problem_order(problem: ReadProblem) -> int:
+def _problem_order(problem: Problem) -> int:
     return problem.line or 0
 
 
@@ -571,7 +552,7 @@ class _Record:
 def parse_jsonl(text: str, path: str, digest: str) -> ReadResult:
     """JSON Lines: one JSON object per line, blank lines skipped; a line that is not valid JSON is a problem."""
     records: list[_Record] = []
-    problems: list[ReadProblem] = []
+    problems: list[Problem] = []
     number = 0
     for line_number, line in enumerate(split_lines(text), start=1):
         if not line.strip():
@@ -580,7 +561,7 @@ def parse_jsonl(text: str, path: str, digest: str) -> ReadResult:
         try:
             value = json.loads(line)
         except ValueError as error:
-            problems.append(ReadProblem(path, f"not valid JSON: {_json_message(error)}", line_number))
+            problems.append(Problem(path, f"not valid JSON: {_json_message(error)}", line_number))
             continue
         records.append(_Record(number, line_number, value))
     return _records_result(records, problems, path, digest, "jsonl", unit="record")
@@ -598,12 +579,12 @@ def parse_json(text: str, path: str, digest: str) -> ReadResult:
     if text.startswith("[", start):
         records, problems = _array_records(text, start, decoder, path, line_of)
         if not records and not problems:
-            problems.append(ReadProblem(path, "no records (the JSON array is empty)", line_of(start)))
+            problems.append(Problem(path, "no records (the JSON array is empty)", line_of(start)))
         return _records_result(records, problems, path, digest, "json", unit="record")
     try:
         value, end = decoder.raw_decode(text, start)
     except ValueError as error:
-        return ReadResult(problems=(ReadProblem(path, f"not valid JSON: {_json_message(error)}",
+        return ReadResult(problems=(Problem(path, f"not valid JSON: {_json_message(error)}",
                                                 getattr(error, "lineno", None)),))
     if _skip_space(text, end) < len(text):
         return parse_jsonl(text, path, digest)  # several objects: JSON Lines under a .json name
@@ -611,7 +592,7 @@ def parse_json(text: str, path: str, digest: str) -> ReadResult:
     if inner is not None:
         records = [_Record(n, None, item) for n, item in enumerate(inner, start=1)]
         if not records:
-            return ReadResult(problems=(ReadProblem(path, "no records (the JSON list is empty)", line_of(start)),))
+            return ReadResult(problems=(Problem(path, "no records (the JSON list is empty)", line_of(start)),))
         return _records_result(records, [], path, digest, "json", unit="record")
     return _records_result([_Record(1, line_of(start), value)], [], path, digest, "json", unit="record")
 
@@ -623,21 +604,21 @@ def _skip_space(text: str, offset: int) -> int:
 
 
 def _array_records(text: str, start: int, decoder: json.JSONDecoder, path: str,
-                   line_of: Callable[[int], int]) -> tuple[list[_Record], list[ReadProblem]]:
+                   line_of: Callable[[int], int]) -> tuple[list[_Record], list[Problem]]:
     """The elements of the JSON array at ``start`` with their lines; parsing stops at the first syntax error."""
     records: list[_Record] = []
-    problems: list[ReadProblem] = []
+    problems: list[Problem] = []
     offset = _skip_space(text, start + 1)
     while True:
         if offset >= len(text):
-            problems.append(ReadProblem(path, "not valid JSON: the array is not closed (“]” missing at the end)",
+            problems.append(Problem(path, "not valid JSON: the array is not closed (“]” missing at the end)",
                                         line_of(len(text))))
             break
         if text[offset] == "]":
             break
         if records:
             if text[offset] != ",":
-                problems.append(ReadProblem(path, f"not valid JSON: “,” or “]” expected after record {len(records)}"
+                problems.append(Problem(path, f"not valid JSON: “,” or “]” expected after record {len(records)}"
                                                   "; the rest of the file was not read", line_of(offset)))
                 break
             offset = _skip_space(text, offset + 1)
@@ -646,13 +627,13 @@ def _array_records(text: str, start: int, decoder: json.JSONDecoder, path: str,
         try:
             value, end = decoder.raw_decode(text, offset)
         except ValueError as error:
-            problems.append(ReadProblem(path, f"not valid JSON: {_json_message(error)}; the rest of the file was not "
+            problems.append(Problem(path, f"not valid JSON: {_json_message(error)}; the rest of the file was not "
                                               "read", getattr(error, "lineno", None) or line_of(offset)))
             break
         records.append(_Record(len(records) + 1, line_of(offset), value))
         offset = _skip_space(text, end)
     if len(text) > offset + 1 and _skip_space(text, offset + 1) < len(text) and not problems:
-        problems.append(ReadProblem(path, "not valid JSON: text after the closing “]” was not read",
+        problems.append(Problem(path, "not valid JSON: text after the closing “]” was not read",
                                     line_of(_skip_space(text, offset + 1))))
     return records, problems
 
@@ -674,21 +655,21 @@ def _json_message(error: ValueError) -> str:
 _JSON_TYPES = {str: "a string", list: "a list", int: "a number", float: "a number", bool: "true or false"}
 
 
-def _records_result(records: Sequence[_Record], problems: list[ReadProblem], path: str, digest: str,
+def _records_result(records: Sequence[_Record], problems: list[Problem], path: str, digest: str,
                     fmt: str, unit: str) -> ReadResult:
     """Records -> documents: the text field detected as for CSV, the other fields as metadata."""
     objects: list[tuple[_Record, dict[str, str]]] = []
     for record in records:
         if not isinstance(record.value, dict):
             kind = "null" if record.value is None else _JSON_TYPES.get(type(record.value), "not an object")
-            problems.append(ReadProblem(path, f"{unit} {record.number} is {kind}, not a JSON object", record.line))
+            problems.append(Problem(path, f"{unit} {record.number} is {kind}, not a JSON object", record.line))
             continue
         strings = {str(key): value for key, value in record.value.items() if isinstance(value, str)}
         objects.append((record, strings))
     names = list(dict.fromkeys(str(key) for record, _ in objects for key in record.value))
     field = choose_text_field(names, [strings for _, strings in objects])
     if objects and field is None:
-        problems.append(ReadProblem(path, f"no text field: the records have the fields {', '.join(names)}, "
+        problems.append(Problem(path, f"no text field: the records have the fields {', '.join(names)}, "
                                           "and none holds the text"))
         return ReadResult(problems=tuple(sorted(problems, key=_problem_order)))
     documents = []
@@ -696,12 +677,12 @@ def _records_result(records: Sequence[_Record], problems: list[ReadProblem], pat
         assert field is not None
         raw = record.value.get(field)
         if field in record.value and raw is not None and not isinstance(raw, str):
-            problems.append(ReadProblem(path, f"{unit} {record.number}: field “{field}” is "
+            problems.append(Problem(path, f"{unit} {record.number}: field “{field}” is "
                                               f"{_JSON_TYPES.get(type(raw), 'an object')}, not text", record.line))
             continue
         message = _unreadable(f"{unit} {record.number}", f"field “{field}”", strings.get(field, ""))
         if message:
-            problems.append(ReadProblem(path, message, record.line))
+            problems.append(Problem(path, message, record.line))
             continue
         metadata = {str(key): text for key, value in record.value.items()
                     if key != field and (text := metadata_value(value)) is not None}

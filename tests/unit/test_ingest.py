@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.core.errors import InputError
-from builder.ingest.read import ReadProblem, parse_documents, parse_source, read_documents, read_source
+from builder.core.errors import InputError, Problem
+from builder.ingest.read import parse_documents, parse_source, read_documents, read_source
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
@@ -380,7 +380,7 @@ def test_a_text_page_starting_with_a_brace_stays_text():
 def test_unreadable_file_is_one_problem(data: bytes, message: str):
     result = parse_documents(data, "feed.jsonl")
     assert result.documents == ()
-    assert result.problems == (ReadProblem("feed.jsonl", message),)
+    assert result.problems == (Problem("feed.jsonl", message),)
     assert str(result.problems[0]) == f"feed.jsonl: {message}"
 
 
