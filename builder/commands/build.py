@@ -35,7 +35,7 @@ from builder.commands.ingest import (
     page_warnings,
     warning_count,
 )
-from builder.core.config import Config, load_config
+from builder.core.config import Config, load_config, with_site_url
 from builder.core.errors import BuilderError, InputError, Problem, SourceError
 from builder.glossary.terms import Glossary, load_glossary
 from builder.sitesrc import dump_report, is_hand_edited, read_report, report_files, validate_reports
@@ -63,10 +63,11 @@ class BuildSummary:
 
 
 def run(config_path: Path | None, *, force: bool = False, clean: bool = False, jobs: int | None = None,
-        strict: bool | None = None) -> None:
+        strict: bool | None = None, site_url: str | None = None) -> None:
     """``builder build``: build the site; print each warning, one line about the build, and the
-    reports that need review.  ``strict`` (default: config ``strict``): warnings fail the build."""
-    config = load_config(config_path)
+    reports that need review.  ``strict`` (default: config ``strict``): warnings fail the build.
+    ``site_url`` (``--site-url``): the address the site is published at, instead of config.yaml's."""
+    config = with_site_url(load_config(config_path), site_url)
     summary = build_site(config, force=force, clean=clean, jobs=jobs,
                          strict=config.strict if strict is None else strict)
     print_warnings(summary.warnings)
