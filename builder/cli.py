@@ -31,6 +31,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--clean", action="store_true", help="re-ingest every scraped page, ignoring the cache")
     build.add_argument("--jobs", type=int, default=None, metavar="N",
                        help="worker processes for large sites (default: the CPUs available; 1: serial)")
+    build.add_argument("--site-url", default=None, metavar="URL",
+                       help="the address the site is published at, instead of `site_url:` in config.yaml "
+                            "(the Pages workflow passes the one actions/configure-pages gives)")
+    build.add_argument("--check", action="store_true",
+                       help="write nothing; exit 1 naming each report file in site_src/reports/ that is not "
+                            "what the build would write (hand-edited files are fine)")
 
     # --- serve
     serve = verbs.add_parser("serve", help="build, serve the site with live reload, rebuild on every change")
@@ -95,7 +101,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def _build(args: argparse.Namespace) -> None:
     from builder.commands import build
 
-    build.run(args.config, force=args.force, clean=args.clean, jobs=args.jobs, strict=args.strict)
+    if args.check:
+        build.run_check(args.config)
+        return
+    build.run(args.config, force=args.force, clean=args.clean, jobs=args.jobs, strict=args.strict,
+              site_url=args.site_url)
 
 
 def _ingest(args: argparse.Namespace) -> None:

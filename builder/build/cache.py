@@ -100,6 +100,7 @@ def site_key(config: Config, report_paths: Sequence[Path], digests: Mapping[Path
     digest = hashlib.sha256(f"v{CACHE_VERSION}:{builder_fingerprint()}\n".encode())
     digest.update(config.path.read_bytes() if config.path.is_file() else b"no-config")
     digest.update(str(config.root).encode())
+    digest.update(f"\nsite_url:{config.site_url}\n".encode())  # it may come from --site-url
     _files_digest(digest, config.templates_dir, "templates")
     if config.templates_dir.resolve() != BUNDLED_TEMPLATES.resolve():
         _files_digest(digest, BUNDLED_TEMPLATES, "bundled")

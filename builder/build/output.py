@@ -5,16 +5,27 @@ system) as soon as it is made (:class:`StagedFiles`); only when every page succe
 output change: the staging folder is renamed into place whole (:func:`swap_in`), or, for an
 incremental build, each staged file that changed is renamed over its target and files the site
 no longer has are deleted (:func:`move_changed`).  A failed build leaves the output untouched.
+
+Any file system: when the output folder is a mount point or on another file system than its
+parent (a Docker volume, a bind mount), the staging folder is made inside it (a hidden
+``.builder-new-…`` folder, never left in the output), and a swap that cannot rename folders
+(EBUSY, EXDEV) replaces the files one by one.  Moving files one by one is all or nothing too:
+each file is replaced by a rename (a reader sees its old or its new version, never part of one),
+the old versions are kept until every file is in place, and on an error they are put back.  Only
+a build killed while moving files can leave a mix of old and new whole files (the next build
+puts it right).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from builder.core.config import PDF_DIR
@@ -89,10 +100,28 @@ def _target_folder(out_dir: Path) -> tuple[Path, Path]:
     return out_dir, shown
 
 
+#: The staging and backup folders a build makes inside the output folder start with this (they
+#: never outlive the build; one left by a killed build is deleted by the next).
+INSIDE_PREFIX = ".builder-"
+
+
+def _stage_inside(out_dir: Path) -> bool:
+    """True when the output folder is a mount point or on another file system than its parent
+    (a Docker volume, a bind mount): it cannot be renamed, nor can files be renamed into it from
+    beside it, so the build stages inside it."""
+    try:
+        return out_dir.is_dir() and (os.path.ismount(out_dir) or out_dir.stat().st_dev != out_dir.parent.stat().st_dev)
+    except OSError:
+        return False
+
+
 def new_staging(out_dir: Path) -> Path:
-    """A fresh, empty folder next to ``out_dir`` (same file system, so it can be renamed into place)."""
+    """A fresh, empty staging folder: next to ``out_dir`` (same file system, so it can be renamed
+    into place), or inside it when ``out_dir`` is a mount point (see :func:`_stage_inside`)."""
     out_dir, shown = _target_folder(out_dir)
     try:
+        if _stage_inside(out_dir):
+            return Path(tempfile.mkdtemp(prefix=f"{INSIDE_PREFIX}new-", dir=out_dir))
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     except OSError as error:
@@ -100,9 +129,18 @@ def new_staging(out_dir: Path) -> Path:
 
 
 def swap_in(staging: Path, out_dir: Path) -> None:
-    """Rename the complete ``staging`` folder into place as ``out_dir`` (the old one renamed
-    aside, then deleted).  Raises OutputError (one line); then ``out_dir`` is unchanged."""
+    """Make ``out_dir`` hold exactly the files of the complete ``staging`` folder.  Raises
+    OutputError (one line); then ``out_dir`` is as it was.
+
+    The staging folder is renamed into place (the old one renamed aside, then deleted).  When that
+    cannot be done (staged inside the output folder, a mount point: EBUSY; another file system:
+    EXDEV), the files are replaced one by one instead, with the old ones kept until every file is
+    in place (:func:`_replace_files`)."""
     out_dir, shown = _target_folder(out_dir)
+    staging = Path(staging)
+    if staging.parent == out_dir:
+        _replace_all(staging, out_dir, shown)
+        return
     parent = out_dir.parent
     try:
         os.chmod(staging, 0o755)  # mkdtemp makes it 0700; a served site must be readable
@@ -117,57 +155,151 @@ def swap_in(staging: Path, out_dir: Path) -> None:
                 os.rename(old, out_dir)
             raise
     except OSError as error:
+        if error.errno in (errno.EXDEV, errno.EBUSY) and staging.is_dir():
+            _replace_all(staging, out_dir, shown)
+            return
         shutil.rmtree(staging, ignore_errors=True)
         raise output_error(shown, error) from None
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _replace_all(staging: Path, out_dir: Path, shown: Path) -> None:
+    """``swap_in`` file by file: every file of ``staging`` replaces its target, then every other
+    file of ``out_dir`` is deleted; all or nothing (see :func:`_replace_files`)."""
+    names = sorted(path.relative_to(staging).as_posix() for path in staging.rglob("*")
+                   if path.is_file() or path.is_symlink())
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        _replace_files(out_dir, [(name, staging / name) for name in names], set(names), staging)
+    except OSError as error:
+        raise output_error(shown, error) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 def move_changed(staged: StagedFiles, out_dir: Path, unchanged: Callable[[str, str], bool],
                  wanted: set[str]) -> tuple[list[str], list[str]]:
     """Move each staged file over its target in ``out_dir`` unless ``unchanged(name, digest)``;
     delete every output file not ``wanted``.  Returns (names written, names deleted).  The staging
-    folder, holding the unchanged files, is left for the caller to delete."""
-    written = []
+    folder, holding the unchanged files, is left for the caller to delete.  All or nothing: when a
+    file cannot be moved or deleted, the ones already done are put back (:func:`_replace_files`)."""
+    moves = [(name, staged.folder / name) for name, digest in sorted(staged.digests.items())
+             if not unchanged(name, digest)]
     try:
-        made: set[Path] = set()
-        for name, digest in sorted(staged.digests.items()):
-            if unchanged(name, digest):
-                continue
-            target = out_dir / name
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            source = staged.folder / name
-            os.chmod(source, 0o644)
-            os.replace(source, target)
-            written.append(name)
-        deleted = _delete_unwanted(out_dir, wanted)
+        deleted = _replace_files(out_dir, moves, wanted, staged.folder)
     except OSError as error:
         raise OutputError(f"cannot write output: {error.strerror or error}", path=str(out_dir)) from None
-    return written, deleted
+    return [name for name, _ in moves], deleted
 
 
-def _delete_unwanted(root: Path, wanted: set[str]) -> list[str]:
-    """Delete every file under ``root`` whose name (relative, with "/") is not in ``wanted``,
-    then every folder left empty; return the names deleted."""
-    deleted = []
+def _replace_files(out_dir: Path, moves: Sequence[tuple[str, Path]], wanted: set[str], staging: Path) -> list[str]:
+    """Move each (name, staged file) over ``out_dir/name``, then delete every file of ``out_dir``
+    not ``wanted`` (but the staging folder); return the names deleted.
+
+    Each file is replaced by a rename, so a reader sees its old or its new version, never part of
+    one; a staged file on another file system is first copied beside its target.  The old version
+    of every replaced or deleted file is kept in a backup folder inside ``out_dir`` until the end:
+    when anything fails (OSError), each file done is put back, so ``out_dir`` is as it was, and
+    the error is raised."""
+    backup = Path(tempfile.mkdtemp(prefix=f"{INSIDE_PREFIX}old-", dir=out_dir))
+    done: list[tuple[str, bool]] = []  # (name, whether it had an old version)
+    deleted: list[str] = []
+    try:
+        try:
+            made: set[Path] = set()
+            for name, source in moves:
+                target = out_dir / name
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+                had = _keep_old(target, backup / name)
+                os.chmod(source, 0o644)
+                _replace(source, target)
+                done.append((name, had))
+            _delete_unwanted(out_dir, wanted, skip={staging, backup}, backup=backup, deleted=deleted)
+        except OSError:
+            _put_back(out_dir, backup, done, deleted)
+            raise
+    finally:
+        shutil.rmtree(backup, ignore_errors=True)
+    return deleted
+
+
+def _keep_old(target: Path, keep: Path) -> bool:
+    """Keep the current ``target`` as ``keep`` (a hard link, else a copy); False when there is none."""
+    if not os.path.lexists(target):
+        return False
+    keep.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(target, keep, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(target, keep, follow_symlinks=False)
+    return True
+
+
+def _replace(source: Path, target: Path) -> None:
+    """Rename ``source`` over ``target``; across file systems, copy it beside ``target`` first."""
+    try:
+        os.replace(source, target)
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        temporary = target.parent / f".{target.name}.{uuid.uuid4().hex[:12]}.tmp"
+        try:
+            shutil.copyfile(source, temporary)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+
+
+def _put_back(out_dir: Path, backup: Path, done: Sequence[tuple[str, bool]], deleted: Sequence[str]) -> None:
+    """Undo :func:`_replace_files`: restore the deleted files and the replaced ones, remove the new ones."""
+    for name in reversed(deleted):
+        with contextlib.suppress(OSError):
+            (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(backup / name, out_dir / name)
+    for name, had in reversed(done):
+        with contextlib.suppress(OSError):
+            if had:
+                os.replace(backup / name, out_dir / name)
+            else:
+                os.unlink(out_dir / name)
+
+
+def _delete_unwanted(root: Path, wanted: set[str], *, skip: set[Path], backup: Path, deleted: list[str]) -> None:
+    """Move every file under ``root`` whose name (relative, with "/") is not in ``wanted`` into
+    ``backup`` (appending its name to ``deleted``), then delete every folder left empty; the
+    folders in ``skip`` are left alone."""
     top = str(root)
+    skipped = {str(path) for path in skip}
     for folder, dirs, names in os.walk(top, topdown=False):
+        if any(folder == path or folder.startswith(path + os.sep) for path in skipped):
+            continue
         prefix = "" if folder == top else folder[len(top) + 1:].replace(os.sep, "/") + "/"
+
         for name in names:
             if prefix + name not in wanted:
-                os.unlink(os.path.join(folder, name))
-                deleted.append(prefix + name)
+                _move_aside(folder, name, prefix, backup, deleted)
         for name in dirs:
             path = os.path.join(folder, name)
+            if path in skipped:
+                continue
             if os.path.islink(path):  # a link to a folder: a file of the output
                 if prefix + name not in wanted:
-                    os.unlink(path)
-                    deleted.append(prefix + name)
+                    _move_aside(folder, name, prefix, backup, deleted)
             elif not os.listdir(path):
                 os.rmdir(path)
-    return deleted
+
+
+def _move_aside(folder: str, name: str, prefix: str, backup: Path, deleted: list[str]) -> None:
+    keep = backup / (prefix + name)
+    keep.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(os.path.join(folder, name), keep)
+    deleted.append(prefix + name)
 
 
 def existing_pdfs(out_dir: Path) -> dict[str, Path]:

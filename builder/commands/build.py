@@ -19,6 +19,7 @@ cut and the report files checked first, then the Markdown is written, then the o
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,10 +35,10 @@ from builder.commands.ingest import (
     page_warnings,
     warning_count,
 )
-from builder.core.config import Config, load_config
-from builder.core.errors import InputError, Problem, SourceError
+from builder.core.config import Config, load_config, with_site_url
+from builder.core.errors import BuilderError, InputError, Problem, SourceError
 from builder.glossary.terms import Glossary, load_glossary
-from builder.sitesrc import report_files, validate_reports
+from builder.sitesrc import dump_report, is_hand_edited, read_report, report_files, validate_reports
 from builder.text import segment
 
 Printer = Callable[[str], None]
@@ -62,10 +63,11 @@ class BuildSummary:
 
 
 def run(config_path: Path | None, *, force: bool = False, clean: bool = False, jobs: int | None = None,
-        strict: bool | None = None) -> None:
+        strict: bool | None = None, site_url: str | None = None) -> None:
     """``builder build``: build the site; print each warning, one line about the build, and the
-    reports that need review.  ``strict`` (default: config ``strict``): warnings fail the build."""
-    config = load_config(config_path)
+    reports that need review.  ``strict`` (default: config ``strict``): warnings fail the build.
+    ``site_url`` (``--site-url``): the address the site is published at, instead of config.yaml's."""
+    config = with_site_url(load_config(config_path), site_url)
     summary = build_site(config, force=force, clean=clean, jobs=jobs,
                          strict=config.strict if strict is None else strict)
     print_warnings(summary.warnings)
@@ -74,6 +76,73 @@ def run(config_path: Path | None, *, force: bool = False, clean: bool = False, j
           f" ({summary.ingest.pages} scraped pages ingested){warning_count(summary.warnings)}")
     if summary.review:
         print(review_line(summary.review))
+
+
+REFRESH = "run `builder build` and commit site_src/reports/"
+
+
+class StaleReportsError(BuilderError):
+    """``builder build --check``: committed report Markdown differs from what the build would write."""
+
+    def __init__(self, stale: Sequence[str]):
+        self.stale = tuple(stale)
+        super().__init__(f"{len(self.stale)} stale report file(s); {REFRESH}")
+
+    def lines(self) -> list[str]:
+        """One line per stale report file."""
+        return [f"error: {line}" for line in self.stale]
+
+
+def run_check(config_path: Path | None) -> None:
+    """``builder build --check``: raise :class:`StaleReportsError` when the report Markdown on disk
+    is not what ingesting the scraped pages would write (hand-edited files are fine); write nothing."""
+    config = load_config(config_path)
+    stale = stale_reports(config)
+    if stale:
+        raise StaleReportsError(stale)
+    print(f"{config.relative(config.reports_dir)}/ is up to date with {config.relative(config.scraped_dir)}/")
+
+
+def stale_reports(config: Config) -> list[str]:
+    """One line for each report file the build would create, rewrite or remove: files nobody
+    edited by hand that are missing, differ from the fresh Markdown, or that their page no longer
+    yields.  Nothing is written (not even the cache)."""
+    from builder import __version__
+    from builder.commands.ingest import cut_page
+
+    # jieba's dictionary cache: the site's cache when there is one, else the temporary folder
+    segment.use_cache_dir(config.cache_dir if config.cache_dir.is_dir() else Path(tempfile.gettempdir()))
+    existing: dict[str, str] = {}  # slug -> the page its file names
+    edited: dict[str, bool] = {}
+    for path in report_files(config.reports_dir):
+        try:
+            file = read_report(path, config.relative(path))
+        except SourceError:
+            existing[path.stem], edited[path.stem] = "", True  # broken: edited by hand
+            continue
+        existing[path.stem] = str(file.meta.get("source_file") or "")
+        edited[path.stem] = is_hand_edited(file)
+    lines: list[str] = []
+    pages = page_files(config)
+    produced: set[str] = set()
+    for page in pages:
+        display = config.relative(page)
+        taken = {slug for slug, source in existing.items() if source != display} | produced
+        for report, markdown in cut_page(page, config, taken).reports:
+            produced.add(report.slug)
+            path = config.reports_dir / f"{report.slug}.md"
+            shown = config.relative(path)
+            fresh = (markdown if markdown is not None else dump_report(report, __version__)).encode("utf-8")
+            if report.slug not in existing:
+                lines.append(f"{shown}: missing (the build would create it from {display}); {REFRESH}")
+            elif not edited[report.slug] and path.read_bytes() != fresh:
+                lines.append(f"{shown}: stale (the build would write it differently from {display}); {REFRESH}")
+    displays = {config.relative(page) for page in pages}
+    for slug, source in sorted(existing.items()):
+        if slug not in produced and source in displays and not edited[slug]:
+            shown = config.relative(config.reports_dir / f"{slug}.md")
+            lines.append(f"{shown}: stale ({source} no longer yields this report); {REFRESH}")
+    return lines
 
 
 def print_warnings(problems: Sequence[Problem]) -> None:

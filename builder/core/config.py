@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -188,6 +188,17 @@ def load_config(path: Path | None = None) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config: {exc}", path=str(path)) from None
     return parse_config(text, path)
+
+
+def with_site_url(config: Config, site_url: str | None) -> Config:
+    """``config`` with ``site_url`` replaced (``builder build --site-url``, as the Pages workflow
+    passes the address ``actions/configure-pages`` gives); None keeps config.yaml's."""
+    if site_url is None:
+        return config
+    problem = _expect_url(site_url)
+    if problem is not None:
+        raise ConfigError(f"--site-url: {problem}")
+    return replace(config, site_url=site_url)
 
 
 def parse_config(text: str, path: Path) -> Config:

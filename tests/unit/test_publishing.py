@@ -159,7 +159,11 @@ def test_pages_workflow_runs_the_readme_build_command_strictly():
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
     steps = workflow["jobs"]["build"]["steps"]
     runs = [s["run"].strip() for s in steps if "run" in s]
-    assert runs == [_quickstart()[0] + " --strict"]
+    # the address actions/configure-pages found is passed on (issue 14): a project site's 404
+    # page, sitemap and canonical links are right with an empty `site_url:` in config.yaml
+    assert runs == [_quickstart()[0] + ' --strict --site-url "${{ steps.pages.outputs.base_url }}"']
+    configure = next(s for s in steps if s.get("uses", "").startswith("actions/configure-pages"))
+    assert configure["id"] == "pages"
     uses = [s["uses"].split("@")[0] for job in workflow["jobs"].values() for s in job["steps"] if "uses" in s]
     for action in ("actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"):
         assert action in uses
