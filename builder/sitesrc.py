@@ -6,6 +6,7 @@ The file format::
     title: 2020年苏州市政府工作报告
     ...                      (FRONT_MATTER, in that order)
     body_sha256: <sha256 of everything after the closing --- line>
+    fields_sha256: <sha256 of the fields a reader may correct: title, kind, place, year, ...>
     cleaning_log: [{line, rule, text}, ...]
     ---
 
@@ -26,8 +27,8 @@ attributes); section level N is written with N+1 ``#``; a paragraph's lead-in is
 ``**…**`` at its start.  All other CommonMark syntax in the text is escaped, so
 scraped text renders verbatim and can never become HTML or a link.
 
-``body_sha256`` lets :func:`write_report` tell a file nobody touched (safe to
-regenerate) from one edited by hand (kept unless forced).
+``body_sha256`` and ``fields_sha256`` let :func:`write_report` tell a file nobody touched (safe
+to regenerate) from one edited by hand, in its text or in its front matter (kept unless forced).
 
 :data:`FRONT_MATTER` is the one schema of the front matter: the order :func:`dump_report`
 writes the keys in, and the types :func:`parse_front_matter` and :func:`validate_reports` check.
@@ -39,6 +40,7 @@ import contextlib
 import datetime as _dt
 import functools
 import hashlib
+import json
 import os
 import re
 import tempfile
@@ -94,7 +96,8 @@ FRONT_MATTER: tuple[FrontMatterKey, ...] = (
     FrontMatterKey("review", TEXT), FrontMatterKey("evidence", EVIDENCE),
     FrontMatterKey("source_file", TEXT), FrontMatterKey("source_sha256", TEXT), FrontMatterKey("source_url", TEXT),
     FrontMatterKey("scraped_at", TEXT), FrontMatterKey("site_category", TEXT),
-    FrontMatterKey("builder_version", TEXT), FrontMatterKey("body_sha256", TEXT), FrontMatterKey("cleaning_log", LOG),
+    FrontMatterKey("builder_version", TEXT), FrontMatterKey("body_sha256", TEXT),
+    FrontMatterKey("fields_sha256", TEXT), FrontMatterKey("cleaning_log", LOG),
 )
 #: The keys in the order they are written.
 FRONT_MATTER_KEYS: tuple[str, ...] = tuple(key.name for key in FRONT_MATTER)
@@ -184,6 +187,17 @@ def body_sha256(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+#: The front-matter fields a reader may correct by hand; ``fields_sha256`` records them as written.
+EDITABLE_FIELDS = ("title", "kind", "genre", "issuer", "place", "place_short", "year", "slug", "delivered",
+                   "session", "speaker", "preamble", "title_note")
+
+
+def fields_sha256(meta: Mapping[str, Any]) -> str:
+    """SHA-256 of the editable fields' values (as the front matter holds them after its checks)."""
+    values = [meta.get(key) for key in EDITABLE_FIELDS]
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
+
+
 def dump_body(report: Report) -> str:
     """The Markdown body (what follows the closing ``---`` line)."""
     return "\n" + "\n\n".join(_blocks(report)) + "\n"
@@ -239,8 +253,10 @@ def dump_report(report: Report, builder_version: str) -> str:
         "site_category": report.site_category,
         "builder_version": builder_version,
         "body_sha256": body_sha256(body),
+        "fields_sha256": "",
         "cleaning_log": [{"line": r.number, "rule": r.rule, "text": r.text} for r in report.cleaning_log],
     }
+    values["fields_sha256"] = fields_sha256(values)
     meta = {key: values[key] for key in FRONT_MATTER_KEYS}
     front = yaml.dump(meta, Dumper=_FastDumper, allow_unicode=True, sort_keys=False, width=1_000_000_000)
     return "---\n" + front + "---\n" + body
@@ -465,9 +481,14 @@ def report_files(folder: Path) -> list[Path]:
 
 
 def is_hand_edited(file: ReportFile) -> bool:
-    """True when the body no longer matches the ``body_sha256`` it was written with."""
+    """True when the body no longer matches the ``body_sha256`` it was written with, or the editable
+    front-matter fields no longer match ``fields_sha256`` (a file written before that key existed is
+    judged by its body alone)."""
     recorded = file.meta.get("body_sha256")
-    return not isinstance(recorded, str) or recorded != body_sha256(file.body)
+    if not isinstance(recorded, str) or recorded != body_sha256(file.body):
+        return True
+    fields = file.meta.get("fields_sha256")
+    return bool(fields) and fields != fields_sha256(file.meta)
 
 
 # --- Markdown -> Report -----------------------------------------------------------

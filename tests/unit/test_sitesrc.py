@@ -280,8 +280,22 @@ def test_guard_treats_unreadable_front_matter_as_edited(tmp_path: Path):
     assert path.read_text(encoding="utf-8") == "no front matter at all\n"
 
 
-def test_edited_front_matter_only_is_not_a_hand_edit_of_the_body(tmp_path: Path):
-    # Only the body is guarded by body_sha256: front matter is regenerated from the pipeline.
+def test_a_corrected_title_or_place_in_the_front_matter_is_kept(tmp_path: Path):
+    path = tmp_path / "r.md"
+    write_report(path, sample_report(), VERSION)
+    text = path.read_text(encoding="utf-8")
+    report = sample_report()
+    for old, new in ((f"title: {report.title}", "title: 2020年苏州市人民政府工作报告（修订）"),
+                     ("year: 2020", "year: 2021"), (f"place: {report.place}", "place: 江苏省")):
+        edited = text.replace(old, new, 1)
+        assert edited != text
+        path.write_text(edited, encoding="utf-8")
+        assert write_report(path, sample_report(), VERSION).status == "kept-edited", old
+        assert path.read_text(encoding="utf-8") == edited
+
+
+def test_front_matter_the_builder_owns_is_regenerated(tmp_path: Path):
+    # builder_version, provenance and logs are the builder's: changing them is not a hand edit.
     path = tmp_path / "r.md"
     write_report(path, sample_report(), VERSION)
     text = path.read_text(encoding="utf-8")
