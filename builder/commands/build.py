@@ -102,6 +102,7 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
     ``broken_reports``: "warn" (a broken report file is a warning) or "fail" (its error is raised:
     ``builder serve`` shows it on the error page while the file is being edited)."""
     started = time.perf_counter()
+    config.check_cache_dir()
     segment.use_cache_dir(config.cache_dir)  # jieba's dictionary cache, should a stage load it
     if cache is None or clean:
         cache = BuildCache(config, jobs=jobs, fresh=clean)

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from builder import __version__
 from builder.core import parallel
 from builder.core.config import Config, load_config
-from builder.core.errors import BuilderError, InputError, Problem, SourceError, StrictError, TextLossError
+from builder.core.errors import BuilderError, InputError, OutputError, Problem, SourceError, StrictError, TextLossError
 from builder.core.hashing import builder_fingerprint, sha256
 from builder.core.model import CleanedDocument, RemovedLine, Report, ReportDraft, SourceDocument
 from builder.sitesrc import (
@@ -91,6 +91,7 @@ def run(config_path: Path | None, pages: Sequence[Path], *, force: bool = False,
     missing = [p for p in pages if not p.is_file()]
     if missing:
         raise BuilderError("no such file", path=str(missing[0]))
+    config.check_cache_dir()
     segment.use_cache_dir(config.cache_dir)
     check = fail_on_warnings(f"{config.relative(config.reports_dir)}/") if strict else None
     summary = ingest_pages(pages, config, force=force, check=check)
@@ -438,10 +439,14 @@ def _load_state(config: Config) -> dict:
 
 def _save_state(config: Config, state: dict) -> None:
     path = _state_path(config)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as error:
+        raise OutputError(f"cannot save the ingest state: {error.strerror or error}",
+                          path=config.relative(path)) from None
 
 
 def _sha256(path: Path) -> str:

@@ -1,0 +1,85 @@
+"""Issue #14: what a new user met in the first hour.  Every command ends with one line (no
+traceback) and says what it does."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from builder.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def build(site: Path, capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["build", "--config", str(site / "config.yaml"), *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def to_closed_pipe(site: Path, *args: str) -> subprocess.CompletedProcess:
+    read, write = os.pipe()
+    os.close(read)  # every write now fails: the reader is gone, as `| head -1` leaves it
+    try:
+        return subprocess.run([sys.executable, "-m", "builder", *args, "--config", str(site / "config.yaml")],
+                              stdout=write, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False, timeout=120)
+    finally:
+        os.close(write)
+
+
+# ---------------------------------------------------------------- tracebacks
+
+
+@pytest.mark.parametrize("args", [("glossary", "suggest"), ("glossary", "suggest", "--yaml")])
+def test_glossary_suggest_to_a_closed_pipe_stops_quietly(site: Path, capsys, args):
+    assert build(site, capsys)[0] == 0
+    done = to_closed_pipe(site, *args)
+    assert done.returncode == 1
+    assert done.stderr == ""
+
+
+def test_cache_path_naming_a_file_is_one_error_line(site: Path, capsys):
+    (site / ".cache").write_text("not a folder", encoding="utf-8")
+    code, _, err = build(site, capsys)
+    assert code == 1
+    assert err == ("error: .cache: paths.cache names a file, not a folder "
+                   "(remove it or point paths.cache in config.yaml elsewhere)\n")
+    code = main(["ingest", "--config", str(site / "config.yaml"), *map(str, (site / "site_src/scraped").glob("*"))])
+    assert code == 1 and capsys.readouterr().err.startswith("error: .cache: paths.cache names a file")
+
+
+def _refuse_writes_under(folder: Path, monkeypatch) -> None:
+    """Writing any file in ``folder`` fails as in a read-only folder (the tests may run as root)."""
+    for name in ("write_bytes", "write_text"):
+        original = getattr(Path, name)
+
+        def refuse(self, *args, _original=original, **kwargs):
+            if folder in self.absolute().parents:
+                raise PermissionError(13, "Permission denied", str(self))
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Path, name, refuse)
+
+
+def test_read_only_cache_is_one_error_line(site: Path, capsys, monkeypatch):
+    (site / ".cache").mkdir()
+    _refuse_writes_under(site / ".cache", monkeypatch)
+    code, _, err = build(site, capsys)
+    assert code == 1
+    assert err == ("error: .cache: cannot write the build cache: Permission denied "
+                   "(make it writable, or point paths.cache in config.yaml elsewhere)\n")
+
+
+def test_ingest_state_that_cannot_be_saved_is_one_error_line(site: Path, capsys, monkeypatch):
+    from builder.core.config import Config
+
+    monkeypatch.setattr(Config, "check_cache_dir", lambda self: None)  # the folder looked writable
+    (site / ".cache").mkdir()
+    _refuse_writes_under(site / ".cache", monkeypatch)
+    code, _, err = build(site, capsys)
+    assert code == 1
+    assert err.splitlines()[-1] == "error: .cache/ingest-state.json: cannot save the ingest state: Permission denied"
+    assert "Traceback" not in err
