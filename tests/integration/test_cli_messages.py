@@ -83,3 +83,57 @@ def test_ingest_state_that_cannot_be_saved_is_one_error_line(site: Path, capsys,
     assert code == 1
     assert err.splitlines()[-1] == "error: .cache/ingest-state.json: cannot save the ingest state: Permission denied"
     assert "Traceback" not in err
+
+
+# ---------------------------------------------------------------- numbers on the command line
+
+
+@pytest.mark.parametrize("args, message", [
+    (["serve", "--port", "99999"], "argument --port: expected a port number from 0 to 65535 (0: any free port), "
+                                   "got '99999'"),
+    (["serve", "--port", "-1"], "argument --port: expected a port number from 0 to 65535"),
+    (["build", "--jobs", "0"], "argument --jobs: expected a whole number of at least 1, got '0'"),
+    (["build", "--jobs", "-2"], "argument --jobs: expected a whole number of at least 1, got '-2'"),
+    (["glossary", "suggest", "--limit", "0"], "argument --limit: expected a whole number of at least 1, got '0'"),
+    (["glossary", "suggest", "--limit", "-1"], "argument --limit: expected a whole number of at least 1, got '-1'"),
+    (["glossary", "suggest", "--limit", "x"], "argument --limit: expected a whole number of at least 1, got 'x'"),
+])
+def test_bad_numbers_are_refused(site: Path, capsys, args, message):
+    with pytest.raises(SystemExit) as stopped:
+        main([*args, "--config", str(site / "config.yaml")])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not (site / "public").exists()
+
+
+def test_glossary_limit_shows_that_many(site: Path, capsys):
+    assert build(site, capsys)[0] == 0
+    assert main(["glossary", "suggest", "--limit", "2", "--config", str(site / "config.yaml")]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2
+
+
+def test_serve_on_port_0_says_the_port_it_got(site: Path):
+    import json
+    import signal
+    import urllib.request
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "builder", "serve", "--config", str(site / "config.yaml"), "--port", "0"],
+        cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)})
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("serving "):
+                break
+        else:
+            raise AssertionError("serve did not start")
+        address = line.split(" at ")[1].split()[0]
+        port = int(address.rsplit(":", 1)[1].strip("/"))
+        assert port != 0, line
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/__builder/status", timeout=10) as response:
+            assert json.loads(response.read())["generation"] >= 1
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=15)
