@@ -113,7 +113,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, default=None, metavar="PATH",
                         help="the site's config.yaml (default: ./config.yaml; paths in it are relative to it)")
     parser.add_argument("--force", action="store_true",
-                        help="replace hand-edited report Markdown with the fresh version (a backup is kept)")
+                        help="replace hand-edited report Markdown with the fresh version (a backup is kept); "
+                             "`build --force` ingests every scraped page again to do so")
 
 
 def _build(args: argparse.Namespace) -> None:

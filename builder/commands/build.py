@@ -110,7 +110,8 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
         cache.jobs = jobs
     untouched = f"{config.relative(config.output_dir)}/ and {config.relative(config.reports_dir)}/"
     fail = fail_on_warnings(untouched) if strict else None
-    changed = changed_pages(config, clean=clean, inputs=cache.inputs)
+    # --force: every page is ingested again, so that each hand-edited report is replaced (after a backup)
+    changed = changed_pages(config, clean=clean or force, inputs=cache.inputs)
     contents: list[Content] | None = None
     unreadable: list[Problem] = []
     if not changed and not clean:  # no page to ingest: the report files are what they are now

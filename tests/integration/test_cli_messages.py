@@ -137,3 +137,28 @@ def test_serve_on_port_0_says_the_port_it_got(site: Path):
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=15)
+
+
+# ---------------------------------------------------------------- --force
+
+
+def test_build_force_replaces_a_hand_edited_report_after_a_backup(site: Path, capsys):
+    assert build(site, capsys)[0] == 0
+    report = site / "site_src" / "reports" / "2020-suzhou-zfgzbg.md"
+    fresh = report.read_text(encoding="utf-8")
+    edited = fresh.replace("\n\n", "\n\n手工改动的一句话。\n\n", 1)
+    assert edited != fresh
+    report.write_text(edited, encoding="utf-8")
+    code, out, _ = build(site, capsys)  # without --force: the edit is kept and published
+    assert code == 0
+    page = site / "public" / "reports" / "2020-suzhou-zfgzbg.html"
+    assert "手工改动的一句话" in page.read_text(encoding="utf-8")
+    code, out, _ = build(site, capsys, "--force")
+    assert code == 0 and "2020-suzhou-zfgzbg.md.bak" in out
+    assert report.read_text(encoding="utf-8") == fresh
+    assert (site / "site_src" / "reports" / "2020-suzhou-zfgzbg.md.bak").read_text(encoding="utf-8") == edited
+    assert "手工改动的一句话" not in page.read_text(encoding="utf-8")
+    # a second forced replacement keeps the first backup and adds .bak.1 (as the README says)
+    report.write_text(edited.replace("手工", "再次手工"), encoding="utf-8")
+    assert build(site, capsys, "--force")[0] == 0
+    assert "再次手工" in (site / "site_src" / "reports" / "2020-suzhou-zfgzbg.md.bak.1").read_text(encoding="utf-8")
