@@ -162,3 +162,25 @@ def test_build_force_replaces_a_hand_edited_report_after_a_backup(site: Path, ca
     report.write_text(edited.replace("手工", "再次手工"), encoding="utf-8")
     assert build(site, capsys, "--force")[0] == 0
     assert "再次手工" in (site / "site_src" / "reports" / "2020-suzhou-zfgzbg.md.bak.1").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- front matter kind and genre
+
+
+@pytest.mark.parametrize("key, value, allowed", [
+    ("kind", "bogus", "government_work_report, npc_standing_committee_report, other"),
+    ("genre", "poem", "report, resolution, explanation, news, speech, unknown"),
+])
+def test_unknown_kind_or_genre_is_a_warning_naming_file_line_and_allowed_values(site: Path, capsys, key, value,
+                                                                                 allowed):
+    assert build(site, capsys)[0] == 0
+    report = site / "site_src" / "reports" / "2020-huaian-rdcwhgzbg.md"
+    lines = report.read_text(encoding="utf-8").split("\n")
+    number = next(i for i, line in enumerate(lines) if line.startswith(f"{key}: "))
+    lines[number] = f"{key}: {value}"
+    report.write_text("\n".join(lines), encoding="utf-8")
+    code, _, err = build(site, capsys)
+    assert code == 0
+    assert err == (f"warning: site_src/reports/{report.name}:{number + 1}: front matter: {key}: unknown value "
+                   f"'{value}'; expected one of {allowed}; not published\n")
+    assert not (site / "public" / "reports" / "2020-huaian-rdcwhgzbg.html").exists()
