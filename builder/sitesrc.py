@@ -51,7 +51,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from builder.core.errors import OutputError, SourceError
+from builder.core.errors import OutputError, SourceError, yaml_error_line
 from builder.core.model import (
     GENRE_LABELS,
     GENRE_REPORT,
@@ -443,8 +443,8 @@ def parse_front_matter(text: str, path: str) -> ReportFile:
         except yaml.YAMLError:
             meta = yaml.safe_load("\n".join(yaml_lines))  # the pure loader's message and line
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
+        found = yaml_error_line(exc)
+        line = found + 2 if found is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise SourceError(f"front matter is not valid YAML: {problem}", path=path, line=line) from None
     if meta is None:

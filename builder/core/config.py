@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from builder.core.errors import ConfigError, OutputError
+from builder.core.errors import ConfigError, OutputError, yaml_error_line
 
 DEFAULT_CONFIG_NAME = "config.yaml"
 BUNDLED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -215,10 +215,10 @@ def parse_config(text: str, path: Path) -> Config:
         root_node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        line = yaml_error_line(exc)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ConfigError(f"invalid YAML: {problem}", path=display,
-                          line=mark.line + 1 if mark else None) from None
+                          line=line + 1 if line is not None else None) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
