@@ -88,9 +88,13 @@ def run(config_path: Path | None, pages: Sequence[Path], *, force: bool = False,
     config = load_config(config_path)
     strict = config.strict if strict is None else strict
     started = time.perf_counter()
-    missing = [p for p in pages if not p.is_file()]
-    if missing:
-        raise BuilderError("no such file", path=str(missing[0]))
+    for page in pages:
+        if page.is_dir():
+            raise BuilderError("is a folder, not a page", path=str(page),
+                               hint="`builder ingest` takes page files; `builder build` ingests every page "
+                                    "of paths.scraped")
+        if not page.is_file():
+            raise BuilderError("no such file", path=str(page))
     config.check_cache_dir()
     segment.use_cache_dir(config.cache_dir)
     check = fail_on_warnings(f"{config.relative(config.reports_dir)}/") if strict else None

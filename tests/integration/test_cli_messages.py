@@ -184,3 +184,23 @@ def test_unknown_kind_or_genre_is_a_warning_naming_file_line_and_allowed_values(
     assert err == (f"warning: site_src/reports/{report.name}:{number + 1}: front matter: {key}: unknown value "
                    f"'{value}'; expected one of {allowed}; not published\n")
     assert not (site / "public" / "reports" / "2020-huaian-rdcwhgzbg.html").exists()
+
+
+# ---------------------------------------------------------------- builder ingest's arguments
+
+
+def test_ingest_of_a_folder_says_it_is_a_folder(site: Path, capsys):
+    folder = site / "site_src"
+    assert main(["ingest", "--config", str(site / "config.yaml"), str(folder)]) == 1
+    assert capsys.readouterr().err == (f"error: {folder}: is a folder, not a page (`builder ingest` takes page "
+                                       "files; `builder build` ingests every page of paths.scraped)\n")
+
+
+def test_ingest_of_a_csv_without_a_text_column_names_its_columns(site: Path, capsys):
+    page = site / "site_src" / "scraped" / "notext.csv"
+    page.write_text("title,year,url\n2020年苏州市政府工作报告,2020,http://a\n2021年报告,2021,http://b\n",
+                    encoding="utf-8")
+    assert main(["ingest", "--config", str(site / "config.yaml"), str(page)]) == 0
+    err = capsys.readouterr().err
+    assert err == ("warning: site_src/scraped/notext.csv: CSV has no text column: its columns are title, year, url, "
+                   "and none holds the text\n")
