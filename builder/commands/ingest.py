@@ -121,10 +121,15 @@ def warning_count(problems: Sequence[Problem]) -> str:
 
 
 def page_files(config: Config) -> list[Path]:
-    """The scraped pages of a site: every visible file in scraped_dir, sorted."""
+    """The scraped pages of a site: every visible file in scraped_dir and its visible subfolders,
+    sorted by path."""
     if not config.scraped_dir.is_dir():
         raise InputError("folder of scraped pages not found", path=config.relative(config.scraped_dir))
-    return sorted(p for p in config.scraped_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    pages: list[Path] = []
+    for folder, subfolders, names in os.walk(config.scraped_dir):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        pages += (Path(folder, name) for name in names if not name.startswith("."))
+    return sorted((page for page in pages if page.is_file()), key=lambda page: page.parts)
 
 
 # ---------------------------------------------------------------- ingest

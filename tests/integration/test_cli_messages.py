@@ -204,3 +204,22 @@ def test_ingest_of_a_csv_without_a_text_column_names_its_columns(site: Path, cap
     err = capsys.readouterr().err
     assert err == ("warning: site_src/scraped/notext.csv: CSV has no text column: its columns are title, year, url, "
                    "and none holds the text\n")
+
+
+# ---------------------------------------------------------------- pages in subfolders
+
+
+def test_pages_in_subfolders_of_scraped_are_read(site: Path, capsys):
+    scraped = site / "site_src" / "scraped"
+    page = next(scraped.glob("*.txt"))
+    (scraped / "2020" / "suzhou").mkdir(parents=True)
+    page.rename(scraped / "2020" / "suzhou" / page.name)
+    (scraped / ".hidden").mkdir()
+    (scraped / ".hidden" / "junk.txt").write_bytes(b"\0\0")
+    code, out, err = build(site, capsys)
+    assert code == 0 and err == ""
+    assert out.splitlines()[-1].startswith("built 3 reports")
+    report = (site / "site_src" / "reports" / "2020-suzhou-zfgzbg.md").read_text(encoding="utf-8")
+    assert f"source_file: site_src/scraped/2020/suzhou/{page.name}\n" in report
+    code, out, _ = build(site, capsys)  # nothing changed: nothing ingested again
+    assert code == 0 and "(0 scraped pages ingested)" in out
