@@ -35,7 +35,7 @@ from builder.commands.ingest import (
     warning_count,
 )
 from builder.core.config import Config, load_config
-from builder.core.errors import InputError, Problem, SourceError
+from builder.core.errors import InputError, Problem, SourceError, counted
 from builder.glossary.terms import Glossary, load_glossary
 from builder.sitesrc import report_files, validate_reports
 from builder.text import segment
@@ -69,9 +69,9 @@ def run(config_path: Path | None, *, force: bool = False, clean: bool = False, j
     summary = build_site(config, force=force, clean=clean, jobs=jobs,
                          strict=config.strict if strict is None else strict)
     print_warnings(summary.warnings)
-    print(f"built {summary.reports} reports, {summary.pages_written} pages written to "
+    print(f"built {counted(summary.reports, 'report')}, {counted(summary.pages_written, 'page')} written to "
           f"{config.relative(config.output_dir)}/ in {summary.seconds:.2f} s"
-          f" ({summary.ingest.pages} scraped pages ingested){warning_count(summary.warnings)}")
+          f" ({counted(summary.ingest.pages, 'scraped page')} ingested){warning_count(summary.warnings)}")
     if summary.review:
         print(review_line(summary.review))
 

@@ -30,7 +30,16 @@ from typing import TYPE_CHECKING
 from builder import __version__
 from builder.core import parallel
 from builder.core.config import Config, load_config
-from builder.core.errors import BuilderError, InputError, OutputError, Problem, SourceError, StrictError, TextLossError
+from builder.core.errors import (
+    BuilderError,
+    InputError,
+    OutputError,
+    Problem,
+    SourceError,
+    StrictError,
+    TextLossError,
+    counted,
+)
 from builder.core.hashing import builder_fingerprint, sha256
 from builder.core.model import CleanedDocument, RemovedLine, Report, ReportDraft, SourceDocument
 from builder.sitesrc import (
@@ -102,7 +111,8 @@ def run(config_path: Path | None, pages: Sequence[Path], *, force: bool = False,
     for problem in summary.warnings:
         print(f"warning: {problem}", file=sys.stderr)
     changed = sum(1 for w in summary.written if w.status in ("created", "updated", "forced"))
-    print(f"ingested {summary.pages} pages: {len(summary.written)} reports, {changed} files written "
+    print(f"ingested {counted(summary.pages, 'page')}: {counted(len(summary.written), 'report')}, "
+          f"{counted(changed, 'file')} written "
           f"in {time.perf_counter() - started:.2f} s{warning_count(summary.warnings)}")
 
 
@@ -117,7 +127,7 @@ def fail_on_warnings(untouched: str) -> Callable[[Sequence[Problem]], None]:
 
 def warning_count(problems: Sequence[Problem]) -> str:
     """", 3 warnings" for a summary line ("" when there is none)."""
-    return f", {len(problems)} warning{'s' if len(problems) != 1 else ''}" if problems else ""
+    return f", {counted(len(problems), 'warning')}" if problems else ""
 
 
 def page_files(config: Config) -> list[Path]:

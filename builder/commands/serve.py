@@ -35,7 +35,7 @@ from builder.core.config import Config, load_config
 
 if TYPE_CHECKING:  # pragma: no cover
     from builder.build.cache import BuildCache
-from builder.core.errors import BuilderError
+from builder.core.errors import BuilderError, counted
 
 POLL = 0.1
 """Seconds between two looks at the watched files."""
@@ -162,8 +162,10 @@ class SiteServer:
                 for line in warnings:
                     self.say(f"warning: {line}")
             self.warnings = warnings
-            count = f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
-            self.say(f"rebuilt in {time.perf_counter() - started:.3f} s: {summary.pages_written} pages written"
+            count = f", {counted(len(warnings), 'warning')}" if warnings else ""
+            built = "rebuilt" if self.generation else "built"  # the first build is no rebuild
+            pages = counted(summary.pages_written, "page")
+            self.say(f"{built} in {time.perf_counter() - started:.3f} s: {pages} written"
                      + count + (" (recovered)" if was_broken else ""))
             ingest = summary.ingest
             written = {str(path) for report in ingest.written if report.status in ("created", "updated", "forced")

@@ -44,6 +44,11 @@ class BuilderError(Exception):
         return [*(f"warning: {problem}" for problem in self.warnings), f"error: {self.format()}"]
 
 
+def counted(count: int, noun: str) -> str:
+    """"1 page", "3 pages": a count with its English noun, singular or plural."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def yaml_error_line(error: Exception) -> int | None:
     """The 0-based line of a PyYAML error where the mistake is, not where the parser noticed it.
 

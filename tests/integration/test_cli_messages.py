@@ -223,3 +223,37 @@ def test_pages_in_subfolders_of_scraped_are_read(site: Path, capsys):
     assert f"source_file: site_src/scraped/2020/suzhou/{page.name}\n" in report
     code, out, _ = build(site, capsys)  # nothing changed: nothing ingested again
     assert code == 0 and "(0 scraped pages ingested)" in out
+
+
+# ---------------------------------------------------------------- counts in messages
+
+
+def test_ingest_summary_for_one_page(site: Path, capsys):
+    empty = site / "site_src" / "scraped" / "empty.txt"
+    empty.write_text(" \n", encoding="utf-8")
+    assert main(["ingest", "--config", str(site / "config.yaml"), str(empty)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ingested 1 page: 0 reports, 0 files written in ") and out.endswith(", 1 warning\n")
+
+
+def test_build_summary_for_one_report_and_one_page(site: Path, capsys, monkeypatch):
+    from builder.commands import build as build_command
+    from builder.commands.build import BuildSummary
+    from builder.commands.ingest import IngestSummary
+
+    ingest = IngestSummary()
+    ingest.pages = 1
+    monkeypatch.setattr(build_command, "build_site", lambda *args, **kwargs: BuildSummary(ingest, 1, 1, 0.5, [], []))
+    build_command.run(site / "config.yaml")
+    assert capsys.readouterr().out == "built 1 report, 1 page written to public/ in 0.50 s (1 scraped page ingested)\n"
+
+
+def test_serve_says_built_first_then_rebuilt(site: Path):
+    from builder.commands.serve import SiteServer
+
+    said: list[str] = []
+    server = SiteServer(site / "config.yaml", say=said.append)
+    server.build()
+    assert said[-1].startswith("built in ") and said[-1].endswith(" pages written")
+    server.build()
+    assert said[-1].startswith("rebuilt in ") and said[-1].endswith(": 0 pages written")
