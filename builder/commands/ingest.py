@@ -226,9 +226,18 @@ def _internal_error(error: Exception) -> str:
 
 def _provenance(cleaned: CleanedDocument) -> dict[str, str]:
     provenance = dict(cleaned.provenance)
-    provenance["source_file"] = cleaned.source.path
+    provenance["source_file"] = recorded_source(cleaned.source.path)
     provenance["source_sha256"] = cleaned.source.sha256
     return provenance
+
+
+def recorded_source(display: str) -> str:
+    """A page's name as its reports record it (``source_file``, shown on the page as 来源文件):
+    its path relative to the site folder, or only its file name for a page outside the site,
+    never an absolute path (which would publish the local folders)."""
+    if os.path.isabs(display) or display.split(os.sep, 1)[0] == "..":
+        return os.path.basename(display)
+    return display
 
 
 def _cleaning_logs(cleaned: CleanedDocument, drafts: Sequence[ReportDraft]) -> list[tuple[RemovedLine, ...]]:
@@ -312,7 +321,7 @@ def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False, 
     pages = list(pages)
 
     def taken_for(page: Path) -> set[str]:
-        display = config.relative(page)
+        display = recorded_source(config.relative(page))
         return {slug for slug, source in existing.items() if source != display}
 
     cuts = _cut_pages(pages, config, taken_for, jobs)
@@ -325,7 +334,7 @@ def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False, 
             _progress(number, len(pages), "ingest")
             summary.pages += 1
             summary.warnings += cut.warnings
-            reports = _claim_slugs(cut.reports, cut.display, existing)
+            reports = _claim_slugs(cut.reports, recorded_source(cut.display), existing)
             for report, markdown in reports:
                 summary.written.append(_write(report, config, force, summary, say, markdown))
             produced = {r.slug for r, _ in reports}

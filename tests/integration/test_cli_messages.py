@@ -257,3 +257,28 @@ def test_serve_says_built_first_then_rebuilt(site: Path):
     assert said[-1].startswith("built in ") and said[-1].endswith(" pages written")
     server.build()
     assert said[-1].startswith("rebuilt in ") and said[-1].endswith(": 0 pages written")
+
+
+# ---------------------------------------------------------------- leaks and staleness
+
+
+def test_a_page_outside_the_site_records_only_its_file_name(site: Path, tmp_path_factory, capsys):
+    import shutil
+
+    elsewhere = tmp_path_factory.mktemp("home") / "downloads"
+    elsewhere.mkdir()
+    scraped = next((site / "site_src" / "scraped").glob("*.txt"))
+    page = elsewhere / "page.txt"
+    shutil.move(scraped, page)
+    for _ in range(2):  # again: the same reports keep their slugs (no "-2")
+        assert main(["ingest", "--config", str(site / "config.yaml"), str(page)]) == 0
+        capsys.readouterr()
+        assert sorted(p.name for p in (site / "site_src" / "reports").glob("*.md")) == [
+            "2020-huaian-rdcwhgzbg.md", "2020-suzhou-rdcwhgzbg.md", "2020-suzhou-zfgzbg.md"]
+    report = (site / "site_src" / "reports" / "2020-suzhou-zfgzbg.md").read_text(encoding="utf-8")
+    assert "\nsource_file: page.txt\n" in report
+    assert str(elsewhere) not in report
+    (site / "site_src" / "scraped" / "keep.txt").write_text("", encoding="utf-8")  # (the folder must hold a page)
+    assert build(site, capsys)[0] == 0
+    html = (site / "public" / "reports" / "2020-suzhou-zfgzbg.html").read_text(encoding="utf-8")
+    assert "page.txt" in html and str(elsewhere) not in html
