@@ -282,3 +282,38 @@ def test_a_page_outside_the_site_records_only_its_file_name(site: Path, tmp_path
     assert build(site, capsys)[0] == 0
     html = (site / "public" / "reports" / "2020-suzhou-zfgzbg.html").read_text(encoding="utf-8")
     assert "page.txt" in html and str(elsewhere) not in html
+
+
+def test_a_pdf_older_than_its_edited_report_is_removed_with_a_warning(site: Path, capsys):
+    assert build(site, capsys)[0] == 0
+    pdf = site / "public" / "pdf" / "2020-suzhou-zfgzbg.pdf"
+    pdf.parent.mkdir()
+    pdf.write_bytes(b"%PDF-1.4 old text\n")
+    report = site / "site_src" / "reports" / "2020-suzhou-zfgzbg.md"
+    os.utime(pdf, ns=(report.stat().st_mtime_ns + 10**9,) * 2)  # printed after the report was written
+    assert build(site, capsys)[0] == 0
+    page = site / "public" / "reports" / "2020-suzhou-zfgzbg.html"
+    assert "../pdf/2020-suzhou-zfgzbg.pdf" in page.read_text(encoding="utf-8")
+    report.write_text(report.read_text(encoding="utf-8").replace("\n\n", "\n\n新加的一句话。\n\n", 1), encoding="utf-8")
+    os.utime(report, ns=(pdf.stat().st_mtime_ns + 10**9,) * 2)  # edited after the PDF was printed
+    code, _, err = build(site, capsys)
+    assert code == 0
+    assert err == ("warning: public/pdf/2020-suzhou-zfgzbg.pdf: pdf out of date (its report changed after it was "
+                   "printed): removed from the site; run `builder pdf`\n")
+    assert not pdf.exists()
+    assert "2020-suzhou-zfgzbg.pdf" not in page.read_text(encoding="utf-8")
+    code, _, err = build(site, capsys)
+    assert code == 0 and err == ""
+
+
+def test_a_stale_pdf_fails_a_strict_build_and_is_kept(site: Path, capsys):
+    assert build(site, capsys)[0] == 0
+    pdf = site / "public" / "pdf" / "2020-suzhou-zfgzbg.pdf"
+    pdf.parent.mkdir()
+    pdf.write_bytes(b"%PDF-1.4 old text\n")
+    report = site / "site_src" / "reports" / "2020-suzhou-zfgzbg.md"
+    report.write_text(report.read_text(encoding="utf-8").replace("\n\n", "\n\n新加的一句话。\n\n", 1), encoding="utf-8")
+    os.utime(report, ns=(pdf.stat().st_mtime_ns + 10**9,) * 2)
+    code, _, err = build(site, capsys, "--strict")
+    assert code == 1 and err.startswith("error: public/pdf/2020-suzhou-zfgzbg.pdf: pdf out of date")
+    assert pdf.exists()
