@@ -29,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     _common(build)
     _strict(build)
     build.add_argument("--clean", action="store_true", help="re-ingest every scraped page, ignoring the cache")
-    build.add_argument("--jobs", type=int, default=None, metavar="N",
+    build.add_argument("--jobs", type=at_least_one, default=None, metavar="N",
                        help="worker processes for large sites (default: the CPUs available; 1: serial)")
     build.add_argument("--site-url", default=None, metavar="URL",
                        help="the address the site is published at, instead of `site_url:` in config.yaml "
@@ -43,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", type=Path, default=None, metavar="PATH",
                        help="the site's config.yaml (default: ./config.yaml)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--port", type=port_number, default=8000,
+                       help="port to listen on, 0 for any free one (default: 8000)")
     serve.add_argument("--base-path", default="/", metavar="PATH",
                        help="serve the site under this sub-path, as GitHub Pages does for a project site "
                             "(e.g. /my-repo/)")
@@ -73,7 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     suggest.add_argument("--config", type=Path, default=None, metavar="PATH",
                          help="the site's config.yaml (default: ./config.yaml)")
     suggest.add_argument("--yaml", action="store_true", help="print YAML stubs ready to paste into the glossary")
-    suggest.add_argument("--limit", type=int, default=0, metavar="N", help="show only the N most frequent")
+    suggest.add_argument("--limit", type=at_least_one, default=None, metavar="N",
+                         help="show only the N most frequent")
     # --- end glossary
 
     pdf = verbs.add_parser("pdf", help="print report pages to A4 PDFs (public/pdf/<slug>.pdf) with headless Chromium")
@@ -82,6 +84,28 @@ def _parser() -> argparse.ArgumentParser:
                      help="the site's config.yaml (default: ./config.yaml)")
     _strict(pdf)
     return parser
+
+
+def at_least_one(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (``--jobs``, ``--limit``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 0 to 65535 (0: any free port)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535 (0: any free port), got {text!r}")
+    return value
 
 
 def _strict(parser: argparse.ArgumentParser, untouched: str = "public/ and site_src/reports/") -> None:
@@ -95,7 +119,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, default=None, metavar="PATH",
                         help="the site's config.yaml (default: ./config.yaml; paths in it are relative to it)")
     parser.add_argument("--force", action="store_true",
-                        help="replace hand-edited report Markdown with the fresh version (a backup is kept)")
+                        help="replace hand-edited report Markdown with the fresh version (a backup is kept); "
+                             "`build --force` ingests every scraped page again to do so")
 
 
 def _build(args: argparse.Namespace) -> None:

@@ -53,8 +53,19 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from builder.core.errors import OutputError, SourceError
-from builder.core.model import GENRE_REPORT, Decision, Paragraph, RemovedLine, Report, ReportFile, ReportHeader, Section
+from builder.core.errors import OutputError, SourceError, yaml_error_line
+from builder.core.model import (
+    GENRE_LABELS,
+    GENRE_REPORT,
+    KIND_LABELS,
+    Decision,
+    Paragraph,
+    RemovedLine,
+    Report,
+    ReportFile,
+    ReportHeader,
+    Section,
+)
 from builder.mdit.attrs import configure
 
 FORGOT_DASHES = "Did you forget the `---` lines?"
@@ -84,10 +95,13 @@ class FrontMatterKey:
     """TEXT, OPTIONAL_TEXT, YEAR, LINES, LOG or EVIDENCE."""
     required: bool = False
     """A non-empty string every report file must have."""
+    allowed: tuple[str, ...] = ()
+    """TEXT only: the values it may take ("" too: not given); empty: any text."""
 
 
 FRONT_MATTER: tuple[FrontMatterKey, ...] = (
-    FrontMatterKey("title", TEXT, required=True), FrontMatterKey("kind", TEXT), FrontMatterKey("genre", TEXT),
+    FrontMatterKey("title", TEXT, required=True), FrontMatterKey("kind", TEXT, allowed=tuple(KIND_LABELS)),
+    FrontMatterKey("genre", TEXT, allowed=tuple(GENRE_LABELS)),
     FrontMatterKey("issuer", TEXT),
     FrontMatterKey("place", TEXT), FrontMatterKey("place_short", TEXT), FrontMatterKey("year", YEAR),
     FrontMatterKey("slug", TEXT, required=True), FrontMatterKey("delivered", OPTIONAL_TEXT),
@@ -327,6 +341,10 @@ def _check_meta(meta: dict[str, Any], path: str, key_lines: Mapping[str, int]) -
         for key in _keys(kind):
             if key in meta:
                 out[key] = _CHECKS[kind](meta[key], functools.partial(fail, key))
+    for schema in FRONT_MATTER:
+        if schema.allowed and out.get(schema.name) and out[schema.name] not in schema.allowed:
+            raise fail(schema.name, f"unknown value {out[schema.name]!r}; expected one of "
+                                    f"{', '.join(schema.allowed)}")
     return out
 
 
@@ -441,8 +459,8 @@ def parse_front_matter(text: str, path: str) -> ReportFile:
         except yaml.YAMLError:
             meta = yaml.safe_load("\n".join(yaml_lines))  # the pure loader's message and line
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
+        found = yaml_error_line(exc)
+        line = found + 2 if found is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise SourceError(f"front matter is not valid YAML: {problem}", path=path, line=line) from None
     if meta is None:

@@ -25,7 +25,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from builder.core.config import PDF_DIR
@@ -308,6 +308,29 @@ def existing_pdfs(out_dir: Path) -> dict[str, Path]:
     if not folder.is_dir():
         return {}
     return {p.stem: p for p in sorted(folder.glob("*.pdf")) if p.is_file() and SLUG_RE.fullmatch(p.stem)}
+
+
+def stale_pdfs(out_dir: Path, reports: Mapping[str, Path]) -> dict[str, Path]:
+    """The PDFs older than their report's file (slug -> PDF; ``reports``: slug -> report file):
+    printed before the report last changed, so they may still hold text it no longer has."""
+    stale = {}
+    for slug, pdf in existing_pdfs(out_dir).items():
+        report = reports.get(slug)
+        try:
+            if report is not None and pdf.stat().st_mtime_ns < report.stat().st_mtime_ns:
+                stale[slug] = pdf
+        except OSError:  # gone meanwhile
+            continue
+    return stale
+
+
+def remove_pdfs(pdfs: Iterable[Path]) -> None:
+    """Delete stale PDFs (their pages then no longer link them)."""
+    for pdf in pdfs:
+        try:
+            pdf.unlink(missing_ok=True)
+        except OSError as error:
+            raise OutputError(f"cannot remove an out-of-date PDF: {error.strerror or error}", path=str(pdf)) from None
 
 
 def pdf_name(slug: str) -> str:

@@ -36,7 +36,7 @@ from builder.commands.ingest import (
     warning_count,
 )
 from builder.core.config import Config, load_config, with_site_url
-from builder.core.errors import BuilderError, InputError, Problem, SourceError
+from builder.core.errors import BuilderError, InputError, Problem, SourceError, counted
 from builder.glossary.terms import Glossary, load_glossary
 from builder.sitesrc import dump_report, is_hand_edited, read_report, report_files, validate_reports
 from builder.text import segment
@@ -71,9 +71,9 @@ def run(config_path: Path | None, *, force: bool = False, clean: bool = False, j
     summary = build_site(config, force=force, clean=clean, jobs=jobs,
                          strict=config.strict if strict is None else strict)
     print_warnings(summary.warnings)
-    print(f"built {summary.reports} reports, {summary.pages_written} pages written to "
+    print(f"built {counted(summary.reports, 'report')}, {counted(summary.pages_written, 'page')} written to "
           f"{config.relative(config.output_dir)}/ in {summary.seconds:.2f} s"
-          f" ({summary.ingest.pages} scraped pages ingested){warning_count(summary.warnings)}")
+          f" ({counted(summary.ingest.pages, 'scraped page')} ingested){warning_count(summary.warnings)}")
     if summary.review:
         print(review_line(summary.review))
 
@@ -164,13 +164,16 @@ def review_line(review: Sequence[tuple[str, str]]) -> str:
 
 def build_site(config: Config, *, force: bool = False, clean: bool = False, say: Printer = print,
                jobs: int | None = None, cache: BuildCache | None = None, strict: bool = False,
-               broken_reports: str = "warn") -> BuildSummary:
+               broken_reports: str = "warn", stale_pdfs: str = "warn") -> BuildSummary:
     """Ingest what changed, then render what changed to the output folder (see the module
     docstring).  ``cache`` lets ``builder serve`` keep the cache in memory between builds.
     ``strict``: any warning raises ``StrictError`` before anything is written.
     ``broken_reports``: "warn" (a broken report file is a warning) or "fail" (its error is raised:
-    ``builder serve`` shows it on the error page while the file is being edited)."""
+    ``builder serve`` shows it on the error page while the file is being edited).
+    ``stale_pdfs``: a PDF older than its report file is removed (its page no longer links it) with
+    a warning ("warn"), or without one ("remove": ``builder pdf``, which prints it again)."""
     started = time.perf_counter()
+    config.check_cache_dir()
     segment.use_cache_dir(config.cache_dir)  # jieba's dictionary cache, should a stage load it
     if cache is None or clean:
         cache = BuildCache(config, jobs=jobs, fresh=clean)
@@ -178,7 +181,8 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
         cache.jobs = jobs
     untouched = f"{config.relative(config.output_dir)}/ and {config.relative(config.reports_dir)}/"
     fail = fail_on_warnings(untouched) if strict else None
-    changed = changed_pages(config, clean=clean, inputs=cache.inputs)
+    # --force: every page is ingested again, so that each hand-edited report is replaced (after a backup)
+    changed = changed_pages(config, clean=clean or force, inputs=cache.inputs)
     contents: list[Content] | None = None
     unreadable: list[Problem] = []
     if not changed and not clean:  # no page to ingest: the report files are what they are now
@@ -213,7 +217,13 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
     cache.forget_files(source.path for source in sources)
     del contents  # the files' bytes
     file_warnings = unreadable + broken
-    warnings = _in_order(page_warnings(config, page_files(config))) + file_warnings
+    from builder.build import output
+
+    stale = output.stale_pdfs(config.output_dir, {str(s.meta["slug"]): config.root / s.path for s in sources})
+    pdf_warnings = [Problem(config.relative(pdf), "pdf out of date (its report changed after it was printed): "
+                                                  "removed from the site; run `builder pdf`")
+                    for pdf in stale.values()] if stale_pdfs == "warn" else []
+    warnings = _in_order(page_warnings(config, page_files(config))) + file_warnings + pdf_warnings
     if fail is not None:
         fail(warnings)
     if not sources:
@@ -224,6 +234,7 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
     review = [(str(source.meta["slug"]), str(source.meta.get("review") or "")) for source in sources
               if source.meta.get("review")]
     cache.next_notes = BuildNotes(len(sources), tuple(file_warnings), tuple(sorted(review)))
+    output.remove_pdfs(stale.values())
     # imported when needed: a no-op build never loads Jinja2 or markdown-it
     from builder.build.scheduler import build_output
     from builder.render.report import PageSettings

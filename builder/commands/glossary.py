@@ -17,7 +17,7 @@ from builder.sitesrc import parse_report_markdown, read_report, report_files
 from builder.text import segment
 
 
-def run_suggest(config_path: Path | None, *, as_yaml: bool = False, limit: int = 0) -> None:
+def run_suggest(config_path: Path | None, *, as_yaml: bool = False, limit: int | None = None) -> None:
     """Print the suggestions, the most frequent first (``limit``: only that many)."""
     config = load_config(config_path)
     segment.use_cache_dir(config.cache_dir)
@@ -25,7 +25,7 @@ def run_suggest(config_path: Path | None, *, as_yaml: bool = False, limit: int =
     reports = [parse_report_markdown(read_report(path, config.relative(path)))
                for path in report_files(config.reports_dir)]
     found, taken = suggest(glossary, reports)
-    if limit > 0:
+    if limit is not None:
         found = found[:limit]
     if as_yaml:
         print(suggestions_yaml(found, taken), end="")

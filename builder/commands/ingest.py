@@ -30,7 +30,16 @@ from typing import TYPE_CHECKING
 from builder import __version__
 from builder.core import parallel
 from builder.core.config import Config, load_config
-from builder.core.errors import BuilderError, InputError, Problem, SourceError, StrictError, TextLossError
+from builder.core.errors import (
+    BuilderError,
+    InputError,
+    OutputError,
+    Problem,
+    SourceError,
+    StrictError,
+    TextLossError,
+    counted,
+)
 from builder.core.hashing import builder_fingerprint, sha256
 from builder.core.model import CleanedDocument, RemovedLine, Report, ReportDraft, SourceDocument
 from builder.sitesrc import (
@@ -88,16 +97,22 @@ def run(config_path: Path | None, pages: Sequence[Path], *, force: bool = False,
     config = load_config(config_path)
     strict = config.strict if strict is None else strict
     started = time.perf_counter()
-    missing = [p for p in pages if not p.is_file()]
-    if missing:
-        raise BuilderError("no such file", path=str(missing[0]))
+    for page in pages:
+        if page.is_dir():
+            raise BuilderError("is a folder, not a page", path=str(page),
+                               hint="`builder ingest` takes page files; `builder build` ingests every page "
+                                    "of paths.scraped")
+        if not page.is_file():
+            raise BuilderError("no such file", path=str(page))
+    config.check_cache_dir()
     segment.use_cache_dir(config.cache_dir)
     check = fail_on_warnings(f"{config.relative(config.reports_dir)}/") if strict else None
     summary = ingest_pages(pages, config, force=force, check=check)
     for problem in summary.warnings:
         print(f"warning: {problem}", file=sys.stderr)
     changed = sum(1 for w in summary.written if w.status in ("created", "updated", "forced"))
-    print(f"ingested {summary.pages} pages: {len(summary.written)} reports, {changed} files written "
+    print(f"ingested {counted(summary.pages, 'page')}: {counted(len(summary.written), 'report')}, "
+          f"{counted(changed, 'file')} written "
           f"in {time.perf_counter() - started:.2f} s{warning_count(summary.warnings)}")
 
 
@@ -112,14 +127,19 @@ def fail_on_warnings(untouched: str) -> Callable[[Sequence[Problem]], None]:
 
 def warning_count(problems: Sequence[Problem]) -> str:
     """", 3 warnings" for a summary line ("" when there is none)."""
-    return f", {len(problems)} warning{'s' if len(problems) != 1 else ''}" if problems else ""
+    return f", {counted(len(problems), 'warning')}" if problems else ""
 
 
 def page_files(config: Config) -> list[Path]:
-    """The scraped pages of a site: every visible file in scraped_dir, sorted."""
+    """The scraped pages of a site: every visible file in scraped_dir and its visible subfolders,
+    sorted by path."""
     if not config.scraped_dir.is_dir():
         raise InputError("folder of scraped pages not found", path=config.relative(config.scraped_dir))
-    return sorted(p for p in config.scraped_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    pages: list[Path] = []
+    for folder, subfolders, names in os.walk(config.scraped_dir):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        pages += (Path(folder, name) for name in names if not name.startswith("."))
+    return sorted((page for page in pages if page.is_file()), key=lambda page: page.parts)
 
 
 # ---------------------------------------------------------------- ingest
@@ -206,9 +226,18 @@ def _internal_error(error: Exception) -> str:
 
 def _provenance(cleaned: CleanedDocument) -> dict[str, str]:
     provenance = dict(cleaned.provenance)
-    provenance["source_file"] = cleaned.source.path
+    provenance["source_file"] = recorded_source(cleaned.source.path)
     provenance["source_sha256"] = cleaned.source.sha256
     return provenance
+
+
+def recorded_source(display: str) -> str:
+    """A page's name as its reports record it (``source_file``, shown on the page as 来源文件):
+    its path relative to the site folder, or only its file name for a page outside the site,
+    never an absolute path (which would publish the local folders)."""
+    if os.path.isabs(display) or display.split(os.sep, 1)[0] == "..":
+        return os.path.basename(display)
+    return display
 
 
 def _cleaning_logs(cleaned: CleanedDocument, drafts: Sequence[ReportDraft]) -> list[tuple[RemovedLine, ...]]:
@@ -292,7 +321,7 @@ def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False, 
     pages = list(pages)
 
     def taken_for(page: Path) -> set[str]:
-        display = config.relative(page)
+        display = recorded_source(config.relative(page))
         return {slug for slug, source in existing.items() if source != display}
 
     cuts = _cut_pages(pages, config, taken_for, jobs)
@@ -305,7 +334,7 @@ def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False, 
             _progress(number, len(pages), "ingest")
             summary.pages += 1
             summary.warnings += cut.warnings
-            reports = _claim_slugs(cut.reports, cut.display, existing)
+            reports = _claim_slugs(cut.reports, recorded_source(cut.display), existing)
             for report, markdown in reports:
                 summary.written.append(_write(report, config, force, summary, say, markdown))
             produced = {r.slug for r, _ in reports}
@@ -438,10 +467,14 @@ def _load_state(config: Config) -> dict:
 
 def _save_state(config: Config, state: dict) -> None:
     path = _state_path(config)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as error:
+        raise OutputError(f"cannot save the ingest state: {error.strerror or error}",
+                          path=config.relative(path)) from None
 
 
 def _sha256(path: Path) -> str:

@@ -103,7 +103,8 @@ def run(config_path: Path | None, slugs: Sequence[str] = (), *, strict: bool | N
     strict = config.strict if strict is None else strict
     chromium = find_chromium()  # before building: a missing Chromium is a one-line error
     quiet = lambda *_args, **_kwargs: None  # noqa: E731
-    built = build_site(config, say=quiet, strict=strict)  # the pages to print are the current ones
+    # the pages to print are the current ones (an out-of-date PDF is removed: it is printed again)
+    built = build_site(config, say=quiet, strict=strict, stale_pdfs="remove")
     print_warnings(built.warnings)
     started = time.perf_counter()
     written = make_pdfs(config.output_dir, slugs, chromium=chromium)

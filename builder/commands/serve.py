@@ -35,7 +35,7 @@ from builder.core.config import Config, load_config
 
 if TYPE_CHECKING:  # pragma: no cover
     from builder.build.cache import BuildCache
-from builder.core.errors import BuilderError
+from builder.core.errors import BuilderError, counted
 
 POLL = 0.1
 """Seconds between two looks at the watched files."""
@@ -162,8 +162,10 @@ class SiteServer:
                 for line in warnings:
                     self.say(f"warning: {line}")
             self.warnings = warnings
-            count = f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
-            self.say(f"rebuilt in {time.perf_counter() - started:.3f} s: {summary.pages_written} pages written"
+            count = f", {counted(len(warnings), 'warning')}" if warnings else ""
+            built = "rebuilt" if self.generation else "built"  # the first build is no rebuild
+            pages = counted(summary.pages_written, "page")
+            self.say(f"{built} in {time.perf_counter() - started:.3f} s: {pages} written"
                      + count + (" (recovered)" if was_broken else ""))
             ingest = summary.ingest
             written = {str(path) for report in ingest.written if report.status in ("created", "updated", "forced")
@@ -238,6 +240,18 @@ def _handlers(site: SiteServer):
     return SiteHandler, StatusHandler
 
 
+def _free_port(host: str) -> int:
+    """A port free on ``host`` now (the OS's choice)."""
+    from tornado.netutil import bind_sockets
+
+    sockets = bind_sockets(0, host)
+    try:
+        return int(sockets[0].getsockname()[1])
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 def serve(config_path: Path | None, *, host: str = "127.0.0.1", port: int = 8000, base_path: str = "/",
           say: Callable[[str], None] = print) -> None:
     """Build, serve and rebuild until interrupted."""
@@ -245,6 +259,8 @@ def serve(config_path: Path | None, *, host: str = "127.0.0.1", port: int = 8000
     from livereload.handlers import LiveReloadHandler
     from tornado.ioloop import IOLoop
 
+    if not 0 <= port <= 65535:
+        raise BuilderError(f"port {port}: expected a port number from 0 to 65535 (0: any free port)")
     site = SiteServer(config_path, base_path=base_path, say=say)
     site.build()
     SiteHandler, StatusHandler = _handlers(site)
@@ -256,6 +272,8 @@ def serve(config_path: Path | None, *, host: str = "127.0.0.1", port: int = 8000
 
     server = _Server()
     try:
+        if port == 0:  # any free port: take one now, so that the line below can say which
+            port = _free_port(host)
         server.application(port, host, live_css=False)  # not server.serve(): its watcher stays idle
     except OSError as error:
         raise BuilderError(f"cannot listen on {host}:{port}: {error.strerror or error}",

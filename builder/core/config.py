@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from builder.core.errors import ConfigError
+from builder.core.errors import ConfigError, OutputError, yaml_error_line
 
 DEFAULT_CONFIG_NAME = "config.yaml"
 BUNDLED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -70,6 +70,24 @@ class Config:
     strict: bool = STRICT
     """``strict``: a build with warnings (an unreadable scraped file, a bad export row, a document
     that failed to cut, a broken report file) fails and writes nothing, as ``--strict`` does."""
+
+    def check_cache_dir(self) -> None:
+        """Make the cache folder (``paths.cache``) and check it can be written: one error line
+        naming it, before anything is built, rather than a traceback when build state is saved.
+        A read-only cache is an error, not a warning: a build that could not save its state would
+        redo, and re-report, everything next time without saying why."""
+        display = self.relative(self.cache_dir)
+        if self.cache_dir.exists() and not self.cache_dir.is_dir():
+            raise OutputError("paths.cache names a file, not a folder", path=display,
+                              hint="remove it or point paths.cache in config.yaml elsewhere")
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            probe = self.cache_dir / f".write-test-{os.getpid()}"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as error:
+            raise OutputError(f"cannot write the build cache: {error.strerror or error}", path=display,
+                              hint="make it writable, or point paths.cache in config.yaml elsewhere") from None
 
     def relative(self, path: Path) -> str:
         """A path as the user would name it: relative to the site folder when inside it."""
@@ -208,10 +226,10 @@ def parse_config(text: str, path: Path) -> Config:
         root_node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        line = yaml_error_line(exc)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ConfigError(f"invalid YAML: {problem}", path=display,
-                          line=mark.line + 1 if mark else None) from None
+                          line=line + 1 if line is not None else None) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

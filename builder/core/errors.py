@@ -44,6 +44,33 @@ class BuilderError(Exception):
         return [*(f"warning: {problem}" for problem in self.warnings), f"error: {self.format()}"]
 
 
+def counted(count: int, noun: str) -> str:
+    """"1 page", "3 pages": a count with its English noun, singular or plural."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def yaml_error_line(error: Exception) -> int | None:
+    """The 0-based line of a PyYAML error where the mistake is, not where the parser noticed it.
+
+    PyYAML's ``problem_mark`` is where it gave up.  For a token it was still reading (a key
+    missing its ``:``, an unclosed quote or bracket) that is the next line, or the end of the
+    file; its ``context_mark`` is where that token starts: the line to fix."""
+    context = getattr(error, "context", None) or ""
+    mark = getattr(error, "problem_mark", None)
+    context_mark = getattr(error, "context_mark", None)
+    if context_mark is not None and context.startswith(("while scanning a", "while parsing a flow")):
+        mark = context_mark
+    if mark is None:
+        return None
+    buffer, pointer = getattr(mark, "buffer", None), getattr(mark, "pointer", None)
+    if isinstance(buffer, str) and isinstance(pointer, int):  # at a blank line or the end: the last line written
+        before = buffer[:pointer]
+        end = buffer.find("\n", pointer)
+        if not buffer[before.rfind("\n") + 1:end if end >= 0 else len(buffer)].strip(" \t\r\0"):
+            return before.rstrip(" \t\r\n\0").count("\n")
+    return int(mark.line)
+
+
 class InputError(BuilderError):
     """A scraped page that cannot be read or holds no report."""
 

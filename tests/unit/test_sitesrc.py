@@ -181,8 +181,8 @@ def test_yaml_error_names_the_file_line():
     with pytest.raises(SourceError) as info:
         parse_front_matter(text, "a.md")
     assert info.value.path == "a.md"
-    # yaml notices the unclosed [ on the following line (file line 5)
-    assert str(info.value) == "a.md:5: front matter is not valid YAML: expected ',' or ']', but got ':'"
+    # yaml notices the unclosed [ on the following line (file line 5); the error names its own (line 4)
+    assert str(info.value) == "a.md:4: front matter is not valid YAML: expected ',' or ']', but got ':'"
 
 
 def test_yaml_error_line_points_at_the_bad_line():
