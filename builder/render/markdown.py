@@ -92,11 +92,18 @@ def render_markdown(body: str, *, report_year: int | None = None, report: str = 
 
 #: Paragraphs that open a report without saying anything about it.
 _BOILERPLATE = ("请予审议", "请予以审议", "提出意见", "向大会报告", "作工作报告")
+# A salutation ("各位代表，各位委员："): forms of address, no sentence of its own, ending in a colon.
+_SALUTATION = re.compile(r"(?:各位|同志|代表|委员|朋友|人员|女士|先生|来宾)[^。！？；]{0,40}[：:]$")
+
+
+def _is_salutation(text: str) -> bool:
+    return len(text) <= 40 and bool(_SALUTATION.search(text)) and not re.search("[。！？；]", text)
 
 
 def summarize(paragraphs: Iterable[str], length: int = SUMMARY_LENGTH) -> str:
     """The first sentence of the first substantial paragraph (not the salutation, not the
-    "I report on behalf of ..." formula), at most ``length`` characters; read in one pass, only
+    "I report on behalf of ..." formula; an opening paragraph that leads into a list with a colon
+    counts), at most ``length`` characters; read in one pass, only
     as far as that paragraph."""
     chosen = ""
     first = None  # without a substantial paragraph: the first that is not empty
@@ -104,7 +111,7 @@ def summarize(paragraphs: Iterable[str], length: int = SUMMARY_LENGTH) -> str:
         if first is None and raw.strip():
             first = raw.replace("¶", "").strip()
         text = re.sub(r"\s+", " ", raw.replace("¶", "").replace("**", "")).strip()
-        if (len(text) < 12 or text.endswith(("：", ":")) or text.startswith(("—", "-"))
+        if (len(text) < 12 or _is_salutation(text) or text.startswith(("—", "-"))
                 or any(b in text for b in _BOILERPLATE)):
             continue
         chosen = text

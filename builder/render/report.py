@@ -278,6 +278,7 @@ def page_context(report: ReportFile, body: RenderedBody) -> dict[str, object]:
     return {
         "slug": slug,
         "url": report_url(slug),
+        "indicators_url": indicators_page_url(slug),
         "title": title,
         "kind": kind,
         "kind_label": KIND_LABELS.get(kind, KIND_LABELS[OTHER_REPORT]),
