@@ -210,6 +210,7 @@ class PageRenderer:
         page["indicator_groups"] = ind.group_by_section(ind.key_indicators(body.indicators, settings.indicator_count))
         page["indicator_count"] = len(body.indicators)
         page["growth_chart"] = chart.report_chart(str(page["kind"]), body.indicators)
+        page["places"] = dict(body.places)  # the glossary's backlinks read them
         return page
 
     def _canonical(self, url: str) -> str:

@@ -25,7 +25,7 @@ identical bytes.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol, TypeVar
@@ -234,6 +234,11 @@ def _indicator_outputs(renderer: PageRenderer, parts: SiteParts,
                      inputs=(full_table, settings.full_table_max))
 
 
+def _places(value: object) -> Mapping[str, str]:
+    """A report's ``places`` (anchor -> where it is), or none (a page variable from an older cache)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _glossary_outputs(renderer: PageRenderer, parts: SiteParts, glossary: Glossary) -> Iterator[SiteOutput]:
     """``glossary/index.html`` and ``data/glossary.json``, from every report's term occurrences."""
     settings = renderer.settings
@@ -255,10 +260,11 @@ def _glossary_outputs(renderer: PageRenderer, parts: SiteParts, glossary: Glossa
         return (glossary_pages.glossary_page(
             glossary, term_places(),
             titles={s.page.slug: s.page.title for s in summaries}, urls={s.page.slug: s.page.url for s in summaries},
-            render=render, backlinks_max=settings.backlinks_max, keys=renderer.pinyin),)
+            render=render, backlinks_max=settings.backlinks_max, keys=renderer.pinyin,
+            places={str(p["slug"]): _places(p.get("places")) for p in parts.pages()}),)
 
     yield SiteOutput(glossary_pages.GLOSSARY_PAGE, page, templates=(glossary_pages.GLOSSARY_TEMPLATE,),
-                     parts=(LINK, OCCURRENCES), inputs=(settings.backlinks_max, glossary.terms))
+                     parts=(LINK, OCCURRENCES, ENTRY), inputs=(settings.backlinks_max, glossary.terms))
     yield SiteOutput(glossary_pages.GLOSSARY_DATA, lambda: (glossary_pages.glossary_data(glossary, term_places()),),
                      parts=(LINK, OCCURRENCES), inputs=(glossary.terms,))
 
