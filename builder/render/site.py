@@ -29,7 +29,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
 
@@ -42,6 +42,7 @@ from builder.glossary.terms import Glossary
 from builder.indicators import tables
 from builder.indicators.extract import KIND_NAMES
 from builder.render.report import (
+    FAVICON_FILE,
     PagePlace,
     PageRenderer,
     PageSettings,
@@ -287,12 +288,18 @@ def _publishing_outputs(renderer: PageRenderer, pages: Sequence[ReportPage], sty
     base = settings.base
     yield SiteOutput(".nojekyll", lambda: (b"",))
 
+    icon = settings.templates_dir / STATIC_DIR / FAVICON_FILE
+    # without a site_url the icon is inlined too, like the stylesheet
+    icon_href = "" if base or not icon.is_file() else "data:image/svg+xml," + quote(icon.read_text("utf-8").strip())
+
     def not_found() -> tuple[bytes]:
         return (renderer.templates.render(
             NOT_FOUND_TEMPLATE, site_name=settings.site_name, root=site_root_path(base), canonical_url="",
-            inline_css=Markup(stylesheet.replace("</", "<\\/")) if not base else "").encode("utf-8"),)
+            inline_css=Markup(stylesheet.replace("</", "<\\/")) if not base else "",
+            favicon_href=icon_href).encode("utf-8"),)
 
-    yield SiteOutput("404.html", not_found, templates=(NOT_FOUND_TEMPLATE,), inputs=("" if base else stylesheet,))
+    yield SiteOutput("404.html", not_found, templates=(NOT_FOUND_TEMPLATE,),
+                     inputs=("" if base else stylesheet, icon_href))
     if base:
         has_glossary = settings.glossary is not None
         yield SiteOutput("sitemap.xml", lambda: (sitemap(base, pages, has_glossary),), parts=(LINK,),

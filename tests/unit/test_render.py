@@ -105,8 +105,8 @@ def read_tree(root: Path) -> dict[str, bytes]:
 def test_site_layout_and_result(tmp_path):
     out = tmp_path / "public"
     result = render_site([report()], out, site_name="文库", templates_dir=TEMPLATES)
-    assert sorted(read_tree(out)) == [".nojekyll", "404.html", "assets/report.js", "assets/style.css",
-                                      "data/indicators.csv", "data/indicators.json",
+    assert sorted(read_tree(out)) == [".nojekyll", "404.html", "assets/favicon.svg", "assets/report.js",
+                                      "assets/style.css", "data/indicators.csv", "data/indicators.json",
                                       "data/reports.json", "index.html", "indicators/2020-suzhou-gwr.html",
                                       "indicators/index.html", "reports/2020-suzhou-gwr.html"]
     assert result.pages_written == 5  # index, indicators page and the report's, report, 404 page (issue 6)
@@ -643,3 +643,21 @@ def test_sidebar_all_indicators_link_goes_to_the_reports_own_page(tmp_path):
     assert link.get_text() == "全部指标"
     assert link["href"] == "../indicators/2020-suzhou-gwr.html"
     assert (out / "reports" / link["href"]).resolve() == (out / "indicators/2020-suzhou-gwr.html").resolve()
+
+
+def test_every_page_links_the_favicon_and_it_is_published(tmp_path):
+    out = build(tmp_path, [report()])
+    for name in ("index.html", "reports/2020-suzhou-gwr.html", "indicators/index.html",
+                 "indicators/2020-suzhou-gwr.html"):
+        icon = BeautifulSoup((out / name).read_text("utf-8"), "html.parser").select_one('link[rel="icon"]')
+        assert icon is not None, name
+        target = ((out / name).parent / icon["href"]).resolve()
+        assert target == (out / "assets/favicon.svg").resolve() and target.is_file(), name
+    assert (out / "assets/favicon.svg").read_text("utf-8").startswith("<svg")
+    # 404.html is served at any depth: an absolute path under site_url, else the icon inlined
+    icon = BeautifulSoup((out / "404.html").read_text("utf-8"), "html.parser").select_one('link[rel="icon"]')
+    assert icon["href"].startswith("data:image/svg+xml,%3Csvg")
+    hosted = tmp_path / "hosted"
+    render_site([report()], hosted, site_name="文库", base_url="https://user.github.io/my-repo")
+    icon = BeautifulSoup((hosted / "404.html").read_text("utf-8"), "html.parser").select_one('link[rel="icon"]')
+    assert icon["href"] == "/my-repo/assets/favicon.svg"
