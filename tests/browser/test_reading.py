@@ -61,3 +61,40 @@ def test_justified_report_text_never_spreads_latin_or_digit_runs(open_page, serv
             assert abs(justified - ragged) < 0.1, row
         # ... while the line is still justified: it ends flush with the column's right edge
         assert abs(row["flush"]) < 1, row
+
+
+_FRAME = """() => {
+  const box = sel => { const e = document.querySelector(sel); if (!e) return null;
+                       const r = e.getBoundingClientRect(); return {left: r.left, right: r.right}; };
+  const main = document.querySelector('main');
+  const pad = parseFloat(getComputedStyle(main).paddingLeft);
+  const first = main.firstElementChild.getBoundingClientRect();
+  return {name: box('.site-header .site-name'), header: box('.site-header'), main: box('main'),
+          footer: box('.site-footer'), content: box('main').left + pad, first: first.left,
+          overflow: document.documentElement.scrollWidth - window.innerWidth};
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 375, 1600])
+def test_one_page_frame_on_every_page_type(open_page, server, reports, width):
+    """Header, main and footer share one box and one left edge on the home page, a report, the
+    glossary, both indicators pages and the 404 page (at depth): the site name never jumps."""
+    slug = reports[0]["slug"]
+    names = ["index.html", reports[0]["url"], "glossary/index.html", "indicators/index.html",
+             f"indicators/{slug}.html", "nope.html", "a/b/nope.html"]
+    frames = {}
+    for name in names:
+        frame = open_page(server + name, width=width).page.evaluate(_FRAME)
+        frames[name] = frame
+        assert frame["overflow"] <= 0, (name, frame)
+        for part in ("header", "footer"):  # one box: the same left and right edges as main
+            assert abs(frame[part]["left"] - frame["main"]["left"]) < 0.5, (name, part, frame)
+            assert abs(frame[part]["right"] - frame["main"]["right"]) < 0.5, (name, part, frame)
+        # one left edge: the site name, and main's first block, start where main's content does
+        assert abs(frame["name"]["left"] - frame["content"]) < 0.5, (name, frame)
+        assert abs(frame["first"] - frame["content"]) < 0.5, (name, frame)
+    home = frames["index.html"]
+    for name, frame in frames.items():  # and the same frame on every page
+        for key in ("header", "main", "footer"):
+            assert frame[key] == pytest.approx(home[key], abs=0.5), (name, key, frame, home)
+        assert frame["name"]["left"] == pytest.approx(home["name"]["left"], abs=0.5), name
