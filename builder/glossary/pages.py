@@ -144,7 +144,8 @@ Occurrence = Mapping[str, str] | tuple[str, str]
 
 def glossary_context(glossary: Glossary, occurrences: Mapping[str, Sequence[Occurrence]],
                      titles: Mapping[str, str], urls: Mapping[str, str],
-                     backlinks_max: int = BACKLINKS_MAX, keys: PinyinKeys | None = None) -> dict[str, object]:
+                     backlinks_max: int = BACKLINKS_MAX, keys: PinyinKeys | None = None,
+                     places: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, object]:
     """The variables of glossary.html.
 
     ``occurrences``: term id -> [{report, anchor}] (or (report, anchor) tuples) in document order; ``titles`` and
@@ -152,8 +153,10 @@ def glossary_context(glossary: Glossary, occurrences: Mapping[str, Sequence[Occu
     at most ``backlinks_max`` occurrences lists them all, grouped by report (``full``); a more
     frequent one lists its :data:`REPORTS_SHOWN` reports with the most occurrences (site order
     among equals), each with its ``count`` and first :data:`FIRST_ANCHORS` anchors, and
-    ``more_reports`` / ``more_count`` for the rest.
+    ``more_reports`` / ``more_count`` for the rest.  ``places``: report slug -> {anchor: where it
+    is, as a reader names it ("一、2019年工作回顾 · 第4段")}, the text of each backlink (else the anchor).
     """
+    places = places or {}
     entries: list[dict[str, Any]] = []
     for term in sorted(glossary.terms, key=lambda term: sort_key(term, keys)):
         found = occurrences.get(term.id, ())
@@ -168,8 +171,9 @@ def glossary_context(glossary: Glossary, occurrences: Mapping[str, Sequence[Occu
             group["count"] += 1
             anchors: list[dict[str, str]] = group["anchors"]
             if full or len(anchors) < FIRST_ANCHORS:
-                anchors.append({"anchor": anchor, "url": f"../{urls.get(slug, slug)}#{anchor}" if anchor
-                                else f"../{urls.get(slug, slug)}"})
+                url = f"../{urls.get(slug, slug)}"
+                anchors.append({"anchor": anchor, "label": places.get(slug, {}).get(anchor) or anchor or "正文",
+                                "url": f"{url}#{anchor}" if anchor else url})
         shown = list(reports.values())
         if len(found) > backlinks_max:
             order = {slug: i for i, slug in enumerate(reports)}
@@ -194,19 +198,20 @@ def glossary_context(glossary: Glossary, occurrences: Mapping[str, Sequence[Occu
 def glossary_files(glossary: Glossary, occurrences: Mapping[str, Sequence[Occurrence]],
                    titles: Mapping[str, str], urls: Mapping[str, str],
                    render: Callable[..., str], backlinks_max: int = BACKLINKS_MAX,
-                   keys: PinyinKeys | None = None) -> dict[str, bytes]:
+                   keys: PinyinKeys | None = None,
+                   places: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, bytes]:
     """``glossary/index.html`` (via ``render(template name, **context)``) and ``data/glossary.json``
     (every occurrence, whatever ``backlinks_max``)."""
-    return {GLOSSARY_PAGE: glossary_page(glossary, occurrences, titles, urls, render, backlinks_max, keys),
+    return {GLOSSARY_PAGE: glossary_page(glossary, occurrences, titles, urls, render, backlinks_max, keys, places),
             GLOSSARY_DATA: glossary_data(glossary, occurrences)}
 
 
 def glossary_page(glossary: Glossary, occurrences: Mapping[str, Sequence[Occurrence]],
                   titles: Mapping[str, str], urls: Mapping[str, str],
                   render: Callable[..., str], backlinks_max: int = BACKLINKS_MAX,
-                  keys: PinyinKeys | None = None) -> bytes:
+                  keys: PinyinKeys | None = None, places: Mapping[str, Mapping[str, str]] | None = None) -> bytes:
     """The bytes of ``glossary/index.html`` (see :func:`glossary_files`)."""
-    context = glossary_context(glossary, occurrences, titles, urls, backlinks_max, keys)
+    context = glossary_context(glossary, occurrences, titles, urls, backlinks_max, keys, places)
     return render(GLOSSARY_TEMPLATE, root="../", canonical_url="", **context).encode("utf-8")
 
 

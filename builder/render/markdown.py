@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -48,6 +48,8 @@ class RenderedBody:
     """Every glossary term occurrence: {"term", "anchor", "linked"}."""
     glossary_terms: tuple[str, ...] = ()
     """Ids of the glossary terms the body uses, in order of first use."""
+    places: Mapping[str, str] = field(default_factory=dict)
+    """The anchors of the glossary occurrences -> where they are, for a reader (:func:`place_labels`)."""
 
 
 def _new_parser() -> MarkdownIt:
@@ -79,24 +81,60 @@ def render_markdown(body: str, *, report_year: int | None = None, report: str = 
         for i, token in enumerate(tokens)
         if token.type == "paragraph_open" and i + 1 < len(tokens) and tokens[i + 1].type == "inline"
     )
+    occurrences = tuple(env.get("glossary_occurrences", ()))
     return RenderedBody(
         html=html,
         toc=list(env.get("toc", [])),
         paragraph_count=int(env.get("paragraph_count", 0)),
         summary=summarize(paragraphs),
         indicators=tuple(env.get("indicators", ())),
-        glossary_occurrences=tuple(env.get("glossary_occurrences", ())),
+        glossary_occurrences=occurrences,
         glossary_terms=tuple(env.get("glossary_terms", ())),
+        places=place_labels(tokens, env.get("toc", ()), {str(o["anchor"]) for o in occurrences}),
     )
+
+
+#: Where a paragraph before the first heading is.
+OPENING = "开头"
+
+
+def place_labels(tokens: Sequence[Any], toc: Iterable[Mapping[str, object]], wanted: set[str]) -> dict[str, str]:
+    """Each of the ``wanted`` block ids -> its place as a reader names it: a heading's title, or
+    the title of the heading above a paragraph and the paragraph's number under it
+    ("一、2019年工作回顾 · 第4段"; before any heading "开头 · 第2段")."""
+    if not wanted:
+        return {}
+    titles = {str(item["id"]): str(item["title"]) for item in toc}
+    labels: dict[str, str] = {}
+    section, number = OPENING, 0
+    for token in tokens:
+        anchor = token.attrGet("id") if token.type in ("heading_open", "paragraph_open") else None
+        if token.type == "heading_open":
+            section = (titles.get(str(anchor)) or section).rstrip("。；;. ") or section
+            number = 0
+            if anchor in wanted:
+                labels[str(anchor)] = section
+        elif token.type == "paragraph_open" and not token.hidden:
+            number += 1
+            if anchor in wanted:
+                labels[str(anchor)] = f"{section} · 第{number}段"
+    return labels
 
 
 #: Paragraphs that open a report without saying anything about it.
 _BOILERPLATE = ("请予审议", "请予以审议", "提出意见", "向大会报告", "作工作报告")
+# A salutation ("各位代表，各位委员："): forms of address, no sentence of its own, ending in a colon.
+_SALUTATION = re.compile(r"(?:各位|同志|代表|委员|朋友|人员|女士|先生|来宾)[^。！？；]{0,40}[：:]$")
+
+
+def _is_salutation(text: str) -> bool:
+    return len(text) <= 40 and bool(_SALUTATION.search(text)) and not re.search("[。！？；]", text)
 
 
 def summarize(paragraphs: Iterable[str], length: int = SUMMARY_LENGTH) -> str:
     """The first sentence of the first substantial paragraph (not the salutation, not the
-    "I report on behalf of ..." formula), at most ``length`` characters; read in one pass, only
+    "I report on behalf of ..." formula; an opening paragraph that leads into a list with a colon
+    counts), at most ``length`` characters; read in one pass, only
     as far as that paragraph."""
     chosen = ""
     first = None  # without a substantial paragraph: the first that is not empty
@@ -104,7 +142,7 @@ def summarize(paragraphs: Iterable[str], length: int = SUMMARY_LENGTH) -> str:
         if first is None and raw.strip():
             first = raw.replace("¶", "").strip()
         text = re.sub(r"\s+", " ", raw.replace("¶", "").replace("**", "")).strip()
-        if (len(text) < 12 or text.endswith(("：", ":")) or text.startswith(("—", "-"))
+        if (len(text) < 12 or _is_salutation(text) or text.startswith(("—", "-"))
                 or any(b in text for b in _BOILERPLATE)):
             continue
         chosen = text

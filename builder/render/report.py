@@ -28,7 +28,7 @@ from builder.indicators import extract as ind
 from builder.ingest.attribution import FIELD_LABELS, source_label
 from builder.ingest.clean import REPAIR_RULES
 from builder.render.markdown import RenderedBody, render_markdown, toc_tree
-from builder.render.templates import INDICATORS_REPORT_TEMPLATE, REPORT_TEMPLATE, Templates
+from builder.render.templates import INDICATORS_REPORT_TEMPLATE, REPORT_TEMPLATE, STATIC_DIR, Templates
 from builder.render.textloss import check_text_kept
 from builder.sitesrc import parse_evidence
 
@@ -36,6 +36,11 @@ if TYPE_CHECKING:  # pragma: no cover
     import jinja2
 
     from builder.core.config import Config
+
+
+#: The site's icon in the templates' static/ folder, and where pages link to it.
+FAVICON_FILE = "favicon.svg"
+FAVICON = "assets/" + FAVICON_FILE
 
 
 @dataclass(frozen=True)
@@ -67,8 +72,10 @@ class PageSettings:
 
     @property
     def template_globals(self) -> tuple[tuple[str, object], ...]:
-        """The globals every template sees: the header's navigation needs them."""
-        return (("has_glossary", self.glossary is not None), ("nav_current", ""))
+        """The globals every template sees: the header's navigation needs them, and the head the
+        site's icon (when the templates' static/ folder has one)."""
+        favicon = FAVICON if (self.templates_dir / STATIC_DIR / FAVICON_FILE).is_file() else ""
+        return (("has_glossary", self.glossary is not None), ("nav_current", ""), ("favicon", favicon))
 
 
 def site_base(site_url: str) -> str:
@@ -210,6 +217,7 @@ class PageRenderer:
         page["indicator_groups"] = ind.group_by_section(ind.key_indicators(body.indicators, settings.indicator_count))
         page["indicator_count"] = len(body.indicators)
         page["growth_chart"] = chart.report_chart(str(page["kind"]), body.indicators)
+        page["places"] = dict(body.places)  # the glossary's backlinks read them
         return page
 
     def _canonical(self, url: str) -> str:
@@ -278,6 +286,7 @@ def page_context(report: ReportFile, body: RenderedBody) -> dict[str, object]:
     return {
         "slug": slug,
         "url": report_url(slug),
+        "indicators_url": indicators_page_url(slug),
         "title": title,
         "kind": kind,
         "kind_label": KIND_LABELS.get(kind, KIND_LABELS[OTHER_REPORT]),

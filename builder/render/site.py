@@ -25,11 +25,11 @@ identical bytes.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
 
@@ -42,6 +42,7 @@ from builder.glossary.terms import Glossary
 from builder.indicators import tables
 from builder.indicators.extract import KIND_NAMES
 from builder.render.report import (
+    FAVICON_FILE,
     PagePlace,
     PageRenderer,
     PageSettings,
@@ -234,6 +235,11 @@ def _indicator_outputs(renderer: PageRenderer, parts: SiteParts,
                      inputs=(full_table, settings.full_table_max))
 
 
+def _places(value: object) -> Mapping[str, str]:
+    """A report's ``places`` (anchor -> where it is), or none (a page variable from an older cache)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _glossary_outputs(renderer: PageRenderer, parts: SiteParts, glossary: Glossary) -> Iterator[SiteOutput]:
     """``glossary/index.html`` and ``data/glossary.json``, from every report's term occurrences."""
     settings = renderer.settings
@@ -255,10 +261,11 @@ def _glossary_outputs(renderer: PageRenderer, parts: SiteParts, glossary: Glossa
         return (glossary_pages.glossary_page(
             glossary, term_places(),
             titles={s.page.slug: s.page.title for s in summaries}, urls={s.page.slug: s.page.url for s in summaries},
-            render=render, backlinks_max=settings.backlinks_max, keys=renderer.pinyin),)
+            render=render, backlinks_max=settings.backlinks_max, keys=renderer.pinyin,
+            places={str(p["slug"]): _places(p.get("places")) for p in parts.pages()}),)
 
     yield SiteOutput(glossary_pages.GLOSSARY_PAGE, page, templates=(glossary_pages.GLOSSARY_TEMPLATE,),
-                     parts=(LINK, OCCURRENCES), inputs=(settings.backlinks_max, glossary.terms))
+                     parts=(LINK, OCCURRENCES, ENTRY), inputs=(settings.backlinks_max, glossary.terms))
     yield SiteOutput(glossary_pages.GLOSSARY_DATA, lambda: (glossary_pages.glossary_data(glossary, term_places()),),
                      parts=(LINK, OCCURRENCES), inputs=(glossary.terms,))
 
@@ -281,12 +288,18 @@ def _publishing_outputs(renderer: PageRenderer, pages: Sequence[ReportPage], sty
     base = settings.base
     yield SiteOutput(".nojekyll", lambda: (b"",))
 
+    icon = settings.templates_dir / STATIC_DIR / FAVICON_FILE
+    # without a site_url the icon is inlined too, like the stylesheet
+    icon_href = "" if base or not icon.is_file() else "data:image/svg+xml," + quote(icon.read_text("utf-8").strip())
+
     def not_found() -> tuple[bytes]:
         return (renderer.templates.render(
             NOT_FOUND_TEMPLATE, site_name=settings.site_name, root=site_root_path(base), canonical_url="",
-            inline_css=Markup(stylesheet.replace("</", "<\\/")) if not base else "").encode("utf-8"),)
+            inline_css=Markup(stylesheet.replace("</", "<\\/")) if not base else "",
+            favicon_href=icon_href).encode("utf-8"),)
 
-    yield SiteOutput("404.html", not_found, templates=(NOT_FOUND_TEMPLATE,), inputs=("" if base else stylesheet,))
+    yield SiteOutput("404.html", not_found, templates=(NOT_FOUND_TEMPLATE,),
+                     inputs=("" if base else stylesheet, icon_href))
     if base:
         has_glossary = settings.glossary is not None
         yield SiteOutput("sitemap.xml", lambda: (sitemap(base, pages, has_glossary),), parts=(LINK,),

@@ -246,7 +246,10 @@ def test_glossary_context_groups_backlinks_by_report() -> None:
                                urls={"r1": "reports/r1.html", "r2": "reports/r2.html"})
     first = context["entries"][0]
     assert (first["term"], first["count"]) == ("放管服", 3)
-    assert first["reports"][0]["anchors"][1] == {"anchor": "s2", "url": "../reports/r1.html#s2"}
+    assert first["reports"][0]["anchors"][1] == {"anchor": "s2", "label": "s2", "url": "../reports/r1.html#s2"}
+    labelled = glossary_context(g, {"t0": [("r1", "s1-p2")]}, titles={}, urls={},
+                                places={"r1": {"s1-p2": "一、回顾 · 第2段"}})
+    assert labelled["entries"][0]["reports"][0]["anchors"][0]["label"] == "一、回顾 · 第2段"
     assert [grp["letter"] for grp in context["groups"]] == ["F", "L"]
     assert report_terms(g, ["t1", "t0", "t1"])[0]["term"] == "放管服"
 

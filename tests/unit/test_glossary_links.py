@@ -105,3 +105,28 @@ def test_custom_href_and_no_describedby() -> None:
                                       describedby_prefix=None)
     html = md.render("放管服")
     assert 'href="../glossary/index.html#fgf"' in html and "aria-describedby" not in html
+
+
+def test_glossary_backlinks_read_as_section_title_and_paragraph_number(tmp_path: Path) -> None:
+    """Issue 14: a backlink's text is where the term stands ("一、2019年工作回顾 · 第2段"), not its id."""
+    from bs4 import BeautifulSoup
+
+    from builder.build.scheduler import build_output
+    from builder.core.model import ReportFile
+    from builder.render.report import PageSettings
+
+    body = ("{#p1}\n简政放权、放管结合、优化服务开局良好。\n\n{#s3}\n## 一、2019年工作回顾\n\n"
+            "{#s3-p1}\n经济平稳。\n\n{#s3-p2}\n深化放管服改革。\n\n{#s3-1}\n### 1.营商环境更优。\n\n"
+            "{#s3-1-p1}\n推行双随机、一公开监管。\n")
+    meta = {"title": "2020年某市政府工作报告", "kind": "government_work_report", "year": 2020,
+            "slug": "r-2020", "issuer": "某市人民政府", "place": "某省某市"}
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    out = tmp_path / "public"
+    build_output([ReportFile(path="site_src/reports/r-2020.md", meta=meta, body=body, body_line=10)],
+                 PageSettings(templates_dir=templates, site_name="文库", glossary=GLOSSARY), out)
+    page = BeautifulSoup((out / "glossary/index.html").read_text("utf-8"), "html.parser")
+    links = {a["href"]: a.get_text() for a in page.select("#fgf .backlinks a")}
+    assert links == {"../reports/r-2020.html#p1": "开头 · 第1段",
+                     "../reports/r-2020.html#s3-p2": "一、2019年工作回顾 · 第2段"}
+    assert [a.get_text() for a in page.select("#ssj .backlinks a")] == ["1.营商环境更优 · 第1段"]
+    assert '"anchor": "s3-p2"' in (out / "data/glossary.json").read_text("utf-8")  # the data keeps the ids

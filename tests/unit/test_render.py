@@ -105,8 +105,8 @@ def read_tree(root: Path) -> dict[str, bytes]:
 def test_site_layout_and_result(tmp_path):
     out = tmp_path / "public"
     result = render_site([report()], out, site_name="文库", templates_dir=TEMPLATES)
-    assert sorted(read_tree(out)) == [".nojekyll", "404.html", "assets/report.js", "assets/style.css",
-                                      "data/indicators.csv", "data/indicators.json",
+    assert sorted(read_tree(out)) == [".nojekyll", "404.html", "assets/favicon.svg", "assets/report.js",
+                                      "assets/style.css", "data/indicators.csv", "data/indicators.json",
                                       "data/reports.json", "index.html", "indicators/2020-suzhou-gwr.html",
                                       "indicators/index.html", "reports/2020-suzhou-gwr.html"]
     assert result.pages_written == 5  # index, indicators page and the report's, report, 404 page (issue 6)
@@ -622,3 +622,42 @@ def test_the_cleaning_log_counts_removed_lines_and_repairs_apart(tmp_path):
     assert "删除网页栏目等 1 行" in summary and "零宽字符 2 处" in summary
     assert len(page.select(".cleaning-log tbody tr")) == 3
     assert "删除网页栏目等内容 1 行，修复断行" in page.select_one(".print-provenance").get_text()
+
+
+# ----------------------------------------------------------------- issue 14 (reading)
+
+
+def test_summary_keeps_an_opening_paragraph_that_ends_in_a_colon():
+    opening = "2019年是新中国成立70周年，全市上下坚持稳中求进工作总基调，主要做了以下工作："
+    assert summarize(["各位代表：", "现在，我代表市人民政府，向大会报告工作，请予审议。", opening, "后文。"]) == opening
+    assert summarize(["各位人大代表，各位政协委员和列席人员：", "过去一年，经济运行稳中有进。后文。"]) == (
+        "过去一年，经济运行稳中有进。")
+    inline = "过去一年，我们着力抓了以下工作：一是稳增长。二是促改革。"
+    assert summarize([inline]) == "过去一年，我们着力抓了以下工作：一是稳增长。"
+
+
+def test_sidebar_all_indicators_link_goes_to_the_reports_own_page(tmp_path):
+    out = build(tmp_path, [report()])
+    page = BeautifulSoup((out / "reports/2020-suzhou-gwr.html").read_text("utf-8"), "html.parser")
+    link = page.select_one(".indicators-more a")
+    assert link.get_text() == "全部指标"
+    assert link["href"] == "../indicators/2020-suzhou-gwr.html"
+    assert (out / "reports" / link["href"]).resolve() == (out / "indicators/2020-suzhou-gwr.html").resolve()
+
+
+def test_every_page_links_the_favicon_and_it_is_published(tmp_path):
+    out = build(tmp_path, [report()])
+    for name in ("index.html", "reports/2020-suzhou-gwr.html", "indicators/index.html",
+                 "indicators/2020-suzhou-gwr.html"):
+        icon = BeautifulSoup((out / name).read_text("utf-8"), "html.parser").select_one('link[rel="icon"]')
+        assert icon is not None, name
+        target = ((out / name).parent / icon["href"]).resolve()
+        assert target == (out / "assets/favicon.svg").resolve() and target.is_file(), name
+    assert (out / "assets/favicon.svg").read_text("utf-8").startswith("<svg")
+    # 404.html is served at any depth: an absolute path under site_url, else the icon inlined
+    icon = BeautifulSoup((out / "404.html").read_text("utf-8"), "html.parser").select_one('link[rel="icon"]')
+    assert icon["href"].startswith("data:image/svg+xml,%3Csvg")
+    hosted = tmp_path / "hosted"
+    render_site([report()], hosted, site_name="文库", base_url="https://user.github.io/my-repo")
+    icon = BeautifulSoup((hosted / "404.html").read_text("utf-8"), "html.parser").select_one('link[rel="icon"]')
+    assert icon["href"] == "/my-repo/assets/favicon.svg"
