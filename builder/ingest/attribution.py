@@ -483,7 +483,11 @@ def genre_candidates(doc: Document, facts: _Opening, meta: Mapping[str, tuple[st
     if facts.adopted:
         out.append(Candidate("genre", GENRE_RESOLUTION, "adopted-line", STRONG, facts.adopted_text))
     if facts.dateline:
-        out.append(Candidate("genre", GENRE_NEWS, "dateline", STRONG, facts.dateline))
+        # A wire service carrying a report's full text puts its dateline above the speaker's own
+        # first-person delegation sentence; a news item about the session speaks of the speaker in
+        # the third person. So beside a delegation sentence the dateline says little of the genre.
+        strength = MEDIUM if facts.delegation else STRONG
+        out.append(Candidate("genre", GENRE_NEWS, "dateline", strength, facts.dateline))
     body = "".join(ln.compact(text) for text in doc.body[:12])
     if not facts.delegation:
         wording = _RESOLUTION_WORDING_RE.search(body)

@@ -186,3 +186,20 @@ def test_a_strong_session_beats_metadata_and_the_note_says_why() -> None:
     assert (a.year, a.review) == (2003, "")
     assert a.title_note == ("页面标题为“2002年政府工作报告”，但据报告所向会议“第十届全国人民代表大会第一次会议”，"
                             "年份应为2003年。")
+
+
+def test_a_wire_dateline_above_a_full_report_is_not_a_news_item() -> None:
+    text = ("新华社北京3月5日电\n政府工作报告\n——2021年3月5日在第十三届全国人民代表大会第四次会议上\n国务院总理 李克强\n"
+            "各位代表：\n现在，我代表国务院，向大会报告政府工作，请予审议，并请全国政协委员提出意见。\n"
+            "一、2020年工作回顾\n过去一年是新中国历史上极不平凡的一年。\n")
+    [a] = attribute_case({"text": text, "form": "page"})
+    assert (a.kind, a.genre, a.year, a.review) == ("government_work_report", "report", 2021, "")
+    genre = next(d for d in a.decisions if d.field == "genre")
+    assert genre.source == "delegation" and any("dateline" in x for x in genre.against)
+
+
+def test_a_news_item_with_a_dateline_is_news() -> None:
+    text = ("新华社北京3月5日电 第十三届全国人民代表大会第四次会议5日上午在人民大会堂开幕。"
+            "国务院总理李克强作政府工作报告。\n报告说，过去一年是新中国历史上极不平凡的一年。\n")
+    [a] = attribute_case({"text": text, "form": "page"})
+    assert (a.kind, a.genre) == ("other", "news")
