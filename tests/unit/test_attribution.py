@@ -189,7 +189,8 @@ def test_a_strong_session_beats_metadata_and_the_note_says_why() -> None:
 
 
 def test_a_wire_dateline_above_a_full_report_is_not_a_news_item() -> None:
-    text = ("新华社北京3月5日电\n政府工作报告\n——2021年3月5日在第十三届全国人民代表大会第四次会议上\n国务院总理 李克强\n"
+    text = ("新华社北京3月5日电\n政府工作报告\n——2021年3月5日在第十三届全国人民代表大会第四次会议上\n"
+            "国务院总理 李克强\n"
             "各位代表：\n现在，我代表国务院，向大会报告政府工作，请予审议，并请全国政协委员提出意见。\n"
             "一、2020年工作回顾\n过去一年是新中国历史上极不平凡的一年。\n")
     [a] = attribute_case({"text": text, "form": "page"})
