@@ -845,7 +845,8 @@ def attribute(doc: Document) -> Attribution:
     ledger = _Ledger()
     genre, kind = _decide_genre_and_kind(ledger, doc, facts, meta, body_text)
     ctx = _place_context(doc, body_text, meta["title"][1] if "title" in meta else "")
-    place_decision = ledger.settle("place", _with_level_hint(place_candidates(doc, facts, meta, ctx, genre), facts))
+    candidates = _nested_places(place_candidates(doc, facts, meta, ctx, genre), _level_hint(facts))
+    place_decision = ledger.settle("place", _with_level_hint(candidates, facts))
     place, place_short = _place_names(place_decision)
     if place_decision is not None:
         ledger.decisions["place"] = replace(place_decision, value=place)
@@ -927,6 +928,25 @@ def _weak_field_reviews(decisions: Mapping[str, Decision], genre: str) -> list[s
         return []
     return [f"{FIELD_LABELS[name]}仅据正文线索推定（{source_label(weak)}：“{weak.text}”）"
             for name in ("year", "place") if (weak := decisions.get(name)) is not None and weak.strength == WEAK]
+
+
+def _nested_places(candidates: list[Candidate], hint: str) -> list[Candidate]:
+    """A place that contains another candidate place supports it rather than rivals it.
+
+    An export's ``city`` column says 深圳市 where the title says 深圳市南山区: both hold that the
+    place lies in 深圳市, and the more specific one is the answer.  A candidate's support goes
+    to a place inside it that is proposed at least as strongly (a weak body clue naming a
+    district never outweighs a strong city), and of the level the speaker names, if any
+    (我代表省人民政府 keeps a province from being narrowed to a city a wrong title names)."""
+    table = places.divisions()
+    out: list[Candidate] = []
+    for c in candidates:
+        outer = table.get(c.value)
+        inner = [d for d in candidates if outer is not None and d.value in table and d.value != c.value
+                 and places.is_within(table[d.value], outer) and _LEVEL[d.strength] >= _LEVEL[c.strength]
+                 and (not hint or _matches_hint(table[d.value], hint))]
+        out.append(replace(c, value=inner[0].value) if inner else c)
+    return out
 
 
 def _with_level_hint(candidates: list[Candidate], facts: _Opening) -> list[Candidate]:

@@ -204,3 +204,18 @@ def test_a_news_item_with_a_dateline_is_news() -> None:
             "国务院总理李克强作政府工作报告。\n报告说，过去一年是新中国历史上极不平凡的一年。\n")
     [a] = attribute_case({"text": text, "form": "page"})
     assert (a.kind, a.genre) == ("other", "news")
+
+
+def test_an_exports_city_column_supports_the_district_its_title_names() -> None:
+    case = {"form": "row", "metadata": {"province": "广东省", "city": "深圳市", "year": "2021",
+                                        "title": "深圳市南山区政府工作报告"},
+            "text": "各位代表：\n现在，我代表区人民政府向大会报告工作，请予审议。\n2020年是极不平凡的一年。"}
+    [a] = attribute_case(case)
+    assert (a.place, a.issuer, a.year, a.review) == ("广东省深圳市南山区", "南山区人民政府", 2021, "")
+
+
+def test_a_province_speaker_is_not_narrowed_to_the_city_a_wrong_title_names() -> None:
+    case = {"form": "row", "metadata": {"province": "浙江省", "year": "2019", "title": "2019年杭州市政府工作报告"},
+            "text": "各位代表：\n现在，我代表省人民政府，向大会报告工作，请予审议。\n过去一年，全省经济平稳运行。"}
+    [a] = attribute_case(case)
+    assert a.place == "浙江省"
