@@ -64,3 +64,77 @@ def test_builder_pdf_prints_the_key_indicator_table(tmp_path):
     table = flat[flat.rindex("主要指标"):]
     missing = [v for v in values if v.replace(" ", "") not in table]
     assert not missing, missing
+
+
+#: The number of text lines an element's text takes: its text's line boxes, told apart by their vertical
+#: middles (a badge's smaller type sits on the same line as the text beside it).
+LINES = """el => {
+  const middles = [];
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    if (!walker.currentNode.textContent.trim()) { continue; }
+    const range = document.createRange();
+    range.selectNodeContents(walker.currentNode);
+    for (const r of range.getClientRects()) { if (r.width > 0) { middles.push((r.top + r.bottom) / 2); } }
+  }
+  middles.sort((a, b) => a - b);
+  const half = parseFloat(getComputedStyle(el).fontSize) / 2;
+  return middles.filter((m, i) => i === 0 || m - middles[i - 1] > half).length;
+}"""
+
+#: the figure, its change and its type: in the sidebar (columns 2-4), in an indicators table (the 5th to
+#: 3rd cells from the end)
+SIDEBAR_CELLS = ".indicators-table tbody td"
+TABLE_CELLS = "#indicator-table td:nth-last-child(-n+5):not(:last-child):not(:nth-last-child(2))"
+
+
+def _multi_line(page, selector):
+    cells = page.locator(selector)
+    assert cells.count() >= 5, selector
+    found = cells.evaluate_all(f"els => els.filter(e => e.textContent.trim() && ({LINES})(e) > 1)"
+                               ".map(e => e.textContent.trim())")
+    return found
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_figures_units_and_type_badges_never_break(open_page, server, width):
+    page = open_page(server + REPORT, width=width).page
+    page.locator(".indicators-details").evaluate("d => { d.open = true; }")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert _multi_line(page, SIDEBAR_CELLS) == []
+    badges = page.locator(".indicators-table .kind-badge")
+    assert badges.evaluate_all(f"els => els.filter(e => ({LINES})(e) > 1).length") == 0
+    for url in ("indicators/index.html", "indicators/2020-suzhou-zfgzbg.html"):
+        page.goto(server + url)
+        assert _multi_line(page, TABLE_CELLS) == [], url
+
+
+@pytest.mark.parametrize("url", ["indicators/index.html", "indicators/2020-suzhou-zfgzbg.html"])
+def test_indicators_pages_are_cards_on_a_phone(open_page, server, url):
+    """At 375 px each indicator is a card, not a 7-column row: no horizontal scroll, a short page.
+    (Measured on the bundled site: indicators/index.html was 38,602 px tall at 375 px, now about 19,000.)"""
+    page = open_page(server + url, width=375, height=800).page
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    rows = page.locator("#indicator-table tbody tr")
+    assert rows.first.evaluate("r => getComputedStyle(r).display") == "flex"
+    assert page.locator("#indicator-table").evaluate("t => t.scrollWidth <= t.clientWidth")
+    heights = rows.evaluate_all("rs => rs.filter(r => !r.hidden).map(r => r.getBoundingClientRect().height)")
+    assert len(heights) >= 50
+    assert sum(heights) / len(heights) <= 80, sum(heights) / len(heights)  # three short lines at most
+    label = page.locator("#indicator-table tbody tr th").first  # the label takes the card's width
+    assert label.evaluate("th => th.getBoundingClientRect().width") >= 300
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= 85 * len(heights) + 4000, height
+
+
+@pytest.mark.parametrize("url", ["indicators/index.html", "reports/2020-suzhou-zfgzbg.html"])
+def test_cards_and_sidebar_pass_axe_on_a_phone(open_page, server, url):
+    from browser_support import AXE, require  # type: ignore[import-not-found]
+
+    require(AXE.is_file(), "axe-core")
+    page = open_page(server + url, width=375).page
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    bad = [f"{v['id']}: {[n['target'] for n in v['nodes'][:3]]}" for v in result["violations"]
+           if v["impact"] in ("serious", "critical")]
+    assert not bad, bad
