@@ -123,6 +123,8 @@ def test_indicators_pages_are_cards_on_a_phone(open_page, server, url):
     assert sum(heights) / len(heights) <= 80, sum(heights) / len(heights)  # three short lines at most
     label = page.locator("#indicator-table tbody tr th").first  # the label takes the card's width
     assert label.evaluate("th => th.getBoundingClientRect().width") >= 300
+    headers = page.locator(".data-table thead th")  # 合计, 实绩: never one character per line
+    assert headers.evaluate_all(f"els => els.filter(e => ({LINES})(e) > 1).map(e => e.textContent)") == []
     height = page.evaluate("document.documentElement.scrollHeight")
     assert height <= 85 * len(heights) + 4000, height
 
