@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from builder.core.model import GOVERNMENT_WORK_REPORT
 from builder.indicators.extract import ACTUAL, QUALIFIERS_AFTER, TARGET, Indicator, format_number
 
+#: the chart's viewBox width; label_w + bar_w + room for a value such as 7.5%左右
+WIDTH = 480
+
 
 def report_chart(kind: str, indicators: Sequence[Indicator]) -> dict[str, object] | None:
     """The growth chart of a report of ``kind`` with ``indicators``; None when it has none."""
@@ -22,7 +25,9 @@ def growth_chart(indicators: Sequence[Indicator], limit: int = 12) -> dict[str, 
 
     One row per label that has a stated growth rate (``change_unit == "%"``) as a result or a
     target, in document order (labels with both first), at most ``limit`` rows.  Returns
-    None when there is nothing to draw.  All numbers are pixels in a 640-wide viewBox.
+    None when there is nothing to draw.  All numbers are pixels in a 480-wide viewBox: narrow, so that
+    its 13-unit labels stay at least 11 CSS px in a reading column (the page lets it scroll sideways
+    rather than shrink below that on a phone, issue 13).
     """
     rows: dict[str, dict[str, tuple[Indicator, float]]] = {}  # label -> kind -> (first of it, its rate)
     for item in indicators:
@@ -35,7 +40,7 @@ def growth_chart(indicators: Sequence[Indicator], limit: int = 12) -> dict[str, 
     values = [rate for _, kinds in ordered for _, rate in kinds.values()]
     top = max(max(values), 0.0)
     bottom = min(min(values), 0.0)
-    label_w, bar_w, row_h, bar_h = 200, 380, 34, 12
+    label_w, bar_w, row_h, bar_h = 170, 250, 34, 12
     span = (top - bottom) or 1.0
     zero = label_w + bar_w * (-bottom / span)
 
@@ -54,5 +59,5 @@ def growth_chart(indicators: Sequence[Indicator], limit: int = 12) -> dict[str, 
         y = 8 + n * row_h
         out_rows.append({"label": label, "label_y": y + row_h / 2 + 1,
                          "actual": bar(kinds.get(ACTUAL), y), "target": bar(kinds.get(TARGET), y + bar_h + 1)})
-    return {"rows": out_rows, "width": 640, "height": 16 + len(out_rows) * row_h, "zero": round(zero, 1),
+    return {"rows": out_rows, "width": WIDTH, "height": 16 + len(out_rows) * row_h, "zero": round(zero, 1),
             "label_w": label_w}

@@ -140,3 +140,23 @@ def test_cards_and_sidebar_pass_axe_on_a_phone(open_page, server, url):
     bad = [f"{v['id']}: {[n['target'] for n in v['nodes'][:3]]}" for v in result["violations"]
            if v["impact"] in ("serious", "critical")]
     assert not bad, bad
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_growth_chart_labels_stay_legible(open_page, server, width):
+    """The chart's text is at least 11 CSS px tall as rendered (a phone scrolls it sideways instead
+    of shrinking it; it was 7 px at 375 px), and the page itself never scrolls sideways."""
+    page = open_page(server + REPORT, width=width).page
+    chart = page.locator("#page-growth-chart svg")
+    sizes = chart.evaluate("""svg => {
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      return [...svg.querySelectorAll('text')].map(t => [t.textContent,
+        parseFloat(getComputedStyle(t).fontSize) * scale, t.getBoundingClientRect().height]);
+    }""")
+    assert len(sizes) >= 3
+    small = [s for s in sizes if s[1] < 11 or s[2] < 11]
+    assert not small, small
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # the whole chart is reachable: its text ends inside the drawing
+    assert chart.evaluate("svg => [...svg.querySelectorAll('text')].every(t => t.getBBox().x + t.getBBox().width"
+                          " <= svg.viewBox.baseVal.width)")
