@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from fixture_file import fixture_params
 
+from builder.indicators.canonical import canonical_name
 from builder.indicators.extract import (
     Context,
     Indicator,
@@ -64,7 +65,8 @@ def test_rows_csv_and_json_are_deterministic():
     row = to_row(items[0], "reports/r.html")
     assert row["url"] == "reports/r.html#s1-1-p1"
     assert row["value_normalized"] == 222180000000 and row["change"] == 4.8
-    assert list(row) == ["report", "label", "value", "value_normalized", "unit_normalized", "change",
+    assert row["indicator"] == "一般公共预算收入"
+    assert list(row) == ["report", "label", "indicator", "value", "value_normalized", "unit_normalized", "change",
                          "change_unit", "qualifier", "kind", "year", "anchor", "span", "url"]
     data = to_csv([row])
     assert data.startswith("\ufeff".encode("utf-8"))
@@ -86,15 +88,24 @@ def test_key_indicators_prefer_opening_results_and_targets():
     assert [g["section"] for g in groups] == ["一、2019年工作回顾", "二、2020年主要任务"]
 
 
-def test_targets_vs_results_pairs_same_label_and_year():
+def test_targets_vs_results_pairs_same_place_indicator_measure_and_year():
+    def row(kind, year, report_year, value=None, unit=None, change=None, place="甲市", label="全市生产总值"):
+        return {"label": label, "indicator": canonical_name(label), "kind": kind, "year": year,
+                "report_year": report_year, "place": place, "value": value, "unit_normalized": unit,
+                "value_normalized": None if value is None else 1, "change": change,
+                "change_unit": None if change is None else "%", "qualifier": None,
+                "span": value or f"增长{change}%", "url": "x"}
     rows = [
-        {"label": "新增就业", "year": 2020, "kind": "target", "value": "13万人"},
-        {"label": "新增就业", "year": 2020, "kind": "actual", "value": "14万人"},
-        {"label": "新增就业", "year": 2019, "kind": "actual", "value": "17.3万人"},
+        row("target", 2020, 2020, change=6),               # set in 2020's report for 2020
+        row("actual", 2020, 2021, value="1亿元", unit="元"),  # a level: not a growth
+        row("actual", 2020, 2021, change=6.2, place="乙市"),  # another place
+        row("actual", 2020, 2020, change=5.0),             # stated in the same year's report
+        row("actual", 2020, 2021, change=6.3, label="投资"),  # unmapped: never pairs
+        row("actual", 2020, 2021, value="2亿元", unit="元", change=5.8),
     ]
     [pair] = targets_vs_results(rows)
-    assert pair["label"] == "新增就业" and pair["year"] == 2020
-    assert pair["actual"]["value"] == "14万人"
+    assert (pair["place"], pair["indicator"], pair["year"], pair["measure"]) == ("甲市", "地区生产总值", 2020, "growth")
+    assert (pair["actual_text"], pair["met"], pair["margin"]) == ("增长5.8%", False, "-0.2个百分点")
 
 
 def test_config_sidebar_count():
@@ -174,6 +185,6 @@ def test_normalized_values_are_exact_and_indicators_are_plain_data():
     # floats as written numbers (5.0 -> 5), None as nothing, quotes and commas quoted
     rows.append({**rows[0], "label": 'a,"b"', "change": float("nan"), "year": True})
     assert csv_lines(rows).splitlines() == [
-        ",地区生产总值,5.0%,5,%,,,,actual,2019,p1,5.0%,reports/r.html#p1",
-        ",x,,,,,,,,,p2,,reports/r.html#p2",
-        ',"a,""b""",5.0%,5,%,nan,,,actual,True,p1,5.0%,reports/r.html#p1']
+        ",地区生产总值,地区生产总值,5.0%,5,%,,,,actual,2019,p1,5.0%,reports/r.html#p1",
+        ",x,,,,,,,,,,p2,,reports/r.html#p2",
+        ',"a,""b""",地区生产总值,5.0%,5,%,nan,,,actual,True,p1,5.0%,reports/r.html#p1']
