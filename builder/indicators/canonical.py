@@ -29,11 +29,13 @@ CANONICAL: dict[str, str] = {
     "地方一般公共预算收入": "一般公共预算收入",
     "公共财政预算收入": "一般公共预算收入",
     "地方公共财政预算收入": "一般公共预算收入",
-    # 财政总收入 (also 地方财政总收入) is all revenue collected in the area, including the taxes
-    # passed up to higher levels: a different, larger item than 一般公共预算收入, so its own name.
-    # 地方财政收入 alone is left unmapped: reports use it for either of the two.
+    "一般公共财政预算收入": "一般公共预算收入",  # the transitional name (2016-2017 reports)
+    # 财政总收入 is all revenue collected in the area, including the taxes passed up to higher
+    # levels: a larger item than 一般公共预算收入, so its own name.  地方财政总收入 is not the same
+    # either (海拉尔区 2012: 财政总收入完成29亿元 … 地方财政总收入完成16亿元): its own name too.
+    # 地方财政收入 alone is left unmapped: reports use it for any of these.
     "财政总收入": "财政总收入",
-    "地方财政总收入": "财政总收入",
+    "地方财政总收入": "地方财政总收入",
     # the same statistical item in every report
     "社会消费品零售总额": "社会消费品零售总额",
     "固定资产投资": "固定资产投资",
