@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import operator
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -216,13 +217,28 @@ def data_csv(parts: Iterable[bytes]) -> Iterator[bytes]:
     yield from parts
 
 
-def pair_rows(rows: Iterable[Row], place: str = "", report_year: int | None = None) -> tuple[PairRow, ...]:
+#: A change over several years (年均增长12.2%, 比2010年增长…), not a year's: never paired.
+_SEVERAL_YEARS = re.compile(r"年均|(?:比|较)(?:19|20)\d\d年")
+
+
+def pair_rows(rows: Iterable[Row], place: str = "", report_year: int | None = None,
+              change_texts: Iterable[str | None] | None = None) -> tuple[PairRow, ...]:
     """The targets and results of a report with a canonical indicator, as tuples of
     ``_PAIR_FIELDS`` (its ``place`` and ``report_year`` added): all :func:`pairs_table` needs of
-    a report, cheap to keep in its part."""
-    extra = {"place": place, "report_year": report_year}
-    return tuple(tuple(extra[k] if k in extra else row.get(k) for k in _PAIR_FIELDS)
-                 for row in rows if row["kind"] in (TARGET, ACTUAL) and row.get("indicator"))
+    a report, cheap to keep in its part.  ``change_texts``: each row's change as written (the
+    indicators' ``change_text``); a change over several years (年均 …) is left out of the pair."""
+    extra: dict[str, object] = {"place": place, "report_year": report_year}
+    out = []
+    for row, text in zip(rows, change_texts if change_texts is not None else itertools.repeat(None), strict=False):
+        if row["kind"] not in (TARGET, ACTUAL) or not row.get("indicator"):
+            continue
+        kept = row
+        if text and _SEVERAL_YEARS.search(text):
+            if row.get("value") is None:
+                continue
+            kept = {**row, "change": None, "change_unit": None}
+        out.append(tuple(extra[k] if k in extra else kept.get(k) for k in _PAIR_FIELDS))
+    return tuple(out)
 
 
 def pairs_table(pairs: Iterable[PairRow]) -> list[dict[str, object]]:

@@ -244,3 +244,14 @@ def test_verdict_rules():
     # levels: the margin as a share of the target; 左右 allows 1%
     assert verdict("地区生产总值", "level:元", row(value=240e8), row(value=235.2e8)) == (False, "-2.0%")
     assert verdict("地区生产总值", "level:元", row(value=240e8, qualifier="左右"), row(value=238e8))[0] is True
+
+
+def test_a_change_over_several_years_says_so_and_never_pairs():
+    from builder.indicators.tables import pair_rows, report_rows
+
+    context = Context(sections=("一、2012年工作回顾",), report_year=2013)
+    items = extract_paragraph("进出口总额年均增长12.2%。地区生产总值1000亿元，年均增长8%。", "p1", context)
+    assert [i.change_text for i in items] == ["年均增长12.2%", "年均增长8%"]
+    rows = report_rows(items, "reports/r.html")
+    kept = pair_rows(rows, "全国", 2013, [i.change_text for i in items])
+    assert len(kept) == 1 and kept[0][9] is None  # the level stays, without its five-year growth
