@@ -45,6 +45,7 @@ CANONICAL: dict[str, str] = {
     # 常住 names the survey population the income series has used since the 2013 integrated survey
     "城镇居民人均可支配收入": "城镇居民人均可支配收入",
     "城镇常住居民人均可支配收入": "城镇居民人均可支配收入",
+    "城镇人均可支配收入": "城镇居民人均可支配收入",  # 居民 left out (海拉尔区 2012), the same survey item
     "农村居民人均可支配收入": "农村居民人均可支配收入",
     "农村常住居民人均可支配收入": "农村居民人均可支配收入",
     # 农村牧区 is Inner Mongolia's 农村 (pastoral areas included)
