@@ -613,7 +613,8 @@ def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
         prev = s.items[-1] if s.items else None
         if prev is not None and prev.change is None and prev.value is not None:
             number, unit = _change(fig)
-            s.items[-1] = replace(prev, change=number, change_unit=unit, change_text=s.text[fig.verb_start:fig.end])
+            s.items[-1] = replace(prev, change=number, change_unit=unit,
+                                  change_text=s.text[_change_start(s.text, fig):fig.end])
         return  # else a change of nothing named: not an indicator
     parts = [p for p in label.split("、") if p]
     if raw.rstrip().endswith("均") and len(parts) > 1:
@@ -657,10 +658,22 @@ def _value_indicator(s: _Sentence, fig: _Figure, label: str, change: int | float
     )
 
 
+#: Before a change verb, the words that make it a change over several years (年均增长, 比2010年增长).
+_SEVERAL_YEARS = re.compile(r"年均|(?:比|较)(?:19|20)\d\d年")
+
+
+def _change_start(text: str, fig: _Figure) -> int:
+    """Where the change as written starts: at its verb, or at 年均 / 比2010年 when it spans years
+    (so that ``change_text`` says so, and the change is never taken for a year's)."""
+    if 0 <= fig.phrase_start < fig.verb_start and _SEVERAL_YEARS.search(text, fig.phrase_start, fig.verb_start):
+        return fig.phrase_start
+    return fig.verb_start
+
+
 def _change_indicator(s: _Sentence, fig: _Figure, label: str) -> Indicator:
     """The indicator of a change figure with no value: its span is the change, verb included."""
     number, unit = _change(fig)
-    start = fig.verb_start if fig.verb_start >= 0 else fig.start
+    start = _change_start(s.text, fig) if fig.verb_start >= 0 else fig.start
     phrase = s.text[start:fig.end]
     return Indicator(
         label=label, value=None, value_normalized=None, unit_normalized=None, change=number, change_unit=unit,

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import operator
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from builder.core import jsonout
+from builder.indicators.canonical import LOWER_IS_BETTER, canonical_name
 from builder.indicators.extract import ACTUAL, KIND_NAMES, TARGET, Indicator, format_number
 
 #: Fields of a row in indicators.json / indicators.csv, in order.
-ROW_FIELDS = ("report", "label", "value", "value_normalized", "unit_normalized", "change", "change_unit",
+ROW_FIELDS = ("report", "label", "indicator", "value", "value_normalized", "unit_normalized", "change", "change_unit",
               "qualifier", "kind", "year", "anchor", "span", "url")
 
 
@@ -29,11 +31,12 @@ def to_row(item: Indicator, page_url: str) -> dict[str, object]:
         row = dict(zip(_ITEM_FIELDS, _item_values(item), strict=True))
     except AttributeError:  # not an Indicator: what it lacks is None
         row = {key: getattr(item, key, None) for key in _ITEM_FIELDS}
+    row["indicator"] = canonical_name(str(row["label"]))
     row["url"] = f"{page_url}#{item.anchor}"
-    return row
+    return {key: row[key] for key in ROW_FIELDS}
 
 
-_ITEM_FIELDS = tuple(key for key in ROW_FIELDS if key != "url")
+_ITEM_FIELDS = tuple(key for key in ROW_FIELDS if key not in ("url", "indicator"))
 _item_values = operator.attrgetter(*_ITEM_FIELDS)
 
 
@@ -76,24 +79,107 @@ def csv_file(parts: Iterable[str | bytes]) -> bytes:
     return head + b"".join(p if isinstance(p, bytes) else p.encode("utf-8") for p in parts)
 
 
-def targets_vs_results(rows: Sequence[dict[str, object]]) -> list[dict[str, object]]:
-    """Pairs of a target and a result for the same label and year (any reports)."""
-    targets: dict[tuple[object, object], dict[str, object]] = {}
-    actuals: dict[tuple[object, object], dict[str, object]] = {}
+def measure(row: Row) -> str | None:
+    """What a target's figure measures, for pairing like with like: "growth" (a change in %
+    with no value: 增长6%), "pp" (a change in percentage points), "rate" (a value in %: 失业率
+    4%), "level:<unit>" (a value in 元, 人 …: 192.3亿元; 元 and 美元 are different units)."""
+    if row.get("value") is None:
+        unit = row.get("change_unit")
+        return "growth" if unit == "%" else "pp" if unit == "pp" else None
+    unit = row.get("unit_normalized")
+    return "rate" if unit == "%" else None if unit in (None, "pp") else f"level:{unit}"
+
+
+def _measures(row: Row) -> list[str]:
+    """Every measure a row states: its value's and, when it has one, its change's
+    (“192.3亿元，增长6.2%” is a level and a growth)."""
+    out = [m for m in (measure(row),) if m]
+    if row.get("value") is not None and row.get("change") is not None:
+        out.append("growth" if row.get("change_unit") == "%" else "pp")
+    return out
+
+
+def _number(row: Row, how: str) -> float | None:
+    """The figure of ``row`` in measure ``how``."""
+    number = row.get("change") if how in ("growth", "pp") else row.get("value_normalized")
+    return None if number is None else float(number)  # type: ignore[arg-type]  # a number
+
+
+#: A target 左右 (about) is met within this many percentage points below it (above it for a
+#: ceiling), or, for a level, within this share of it.
+ABOUT_PP, ABOUT_SHARE = 0.5, 0.01
+
+
+def verdict(indicator: str, how: str, target: Row, actual: Row) -> tuple[bool, str] | None:
+    """Whether ``actual`` meets ``target`` (same indicator, measure ``how``) and the margin as
+    written: (True, "+0.2个百分点").  A target is a floor (the result must reach it) unless the
+    indicator is one where less is better (失业率, 居民消费价格, 单位GDP能耗) or it says 以内/以下
+    (then a ceiling); 以上/超过/突破 is a floor.  左右 allows 0.5 percentage points (1% of a
+    level) on the wrong side."""
+    goal, got = _number(target, how), _number(actual, how)
+    if goal is None or got is None:
+        return None
+    qualifier = target.get("qualifier")
+    ceiling = qualifier in ("以内", "以下") or (
+        indicator in LOWER_IS_BETTER and qualifier not in ("以上", "超过", "突破"))
+    percent = how in ("growth", "pp", "rate")
+    if how in ("growth", "pp") and goal < 0 and qualifier in ("以上", "超过", "以内", "以下"):
+        ceiling = qualifier in ("以上", "超过")  # 下降3%以上: at least 3% down; 下降3%以内: at most
+    slack = (ABOUT_PP if percent else abs(goal) * ABOUT_SHARE) if qualifier in ("左右", "上下") else 0.0
+    met = got <= goal + slack if ceiling else got >= goal - slack
+    diff = got - goal
+    if percent:
+        margin = f"{round(diff, 2):+g}个百分点" if round(diff, 6) else "持平"
+    else:
+        margin = f"{diff / goal * 100:+.1f}%" if goal else ""
+    return met, margin
+
+
+def targets_vs_results(rows: Sequence[Row]) -> list[dict[str, object]]:
+    """Pairs of a target and a result: same place, same canonical indicator (an unmapped label
+    never pairs), same measure (:func:`measure`), and the year rule: the target is set in year Y's
+    report for Y, the result stated in Y+1's report for Y.  Rows carry ``place`` and
+    ``report_year`` (their report's); the first target and result of each key are kept."""
+    targets: dict[tuple[object, ...], Row] = {}
+    actuals: dict[tuple[object, ...], Row] = {}
     for row in rows:
-        key = (row["label"], row["year"])
-        if row["kind"] == TARGET:
-            targets.setdefault(key, row)
-        elif row["kind"] == ACTUAL:
-            actuals.setdefault(key, row)
-    return [{"label": k[0], "year": k[1], "target": targets[k], "actual": actuals[k]}
-            for k in sorted(set(targets) & set(actuals), key=lambda k: (str(k[1]), str(k[0])))]
+        indicator, year, report_year = row.get("indicator"), row.get("year"), row.get("report_year")
+        if not indicator or not row.get("place") or not isinstance(year, int) or not isinstance(report_year, int):
+            continue
+        if row["kind"] == TARGET and year == report_year:
+            for m in _measures(row):
+                targets.setdefault((row["place"], indicator, year, m), row)
+        elif row["kind"] == ACTUAL and year == report_year - 1:
+            for m in _measures(row):
+                actuals.setdefault((row["place"], indicator, year, m), row)
+    out = []
+    for key in sorted(set(targets) & set(actuals), key=lambda k: (str(k[0]), str(k[2]), str(k[1]), str(k[3]))):
+        place, indicator, year, how = key
+        target, actual = targets[key], actuals[key]
+        how = str(how)
+        judged = verdict(str(indicator), how, target, actual)
+        out.append({"place": place, "indicator": indicator, "label": indicator, "year": year, "measure": how,
+                    "target": target, "actual": actual,
+                    "target_text": _shown(target, how), "actual_text": _shown(actual, how),
+                    "met": None if judged is None else judged[0], "margin": "" if judged is None else judged[1]})
+    return out
+
+
+def _shown(row: Row, how: str) -> str:
+    """The figure of ``row`` in measure ``how`` as a reader reads it: its span for a value,
+    增长6.2% / 下降3% for a change (with the qualifier)."""
+    if how not in ("growth", "pp") or row.get("value") is None:
+        return str(row["span"])
+    change = float(row["change"])  # type: ignore[arg-type]  # a number
+    unit = "%" if how == "growth" else "个百分点"
+    return f"{'增长' if change >= 0 else '下降'}{abs(change):g}{unit}"
 
 
 Row = Mapping[str, object]
-#: A row of the targets-vs-results table as :func:`pair_rows` keeps it: (kind, label, year, span, url).
+#: A row of the targets-vs-results table as :func:`pair_rows` keeps it, a tuple of ``_PAIR_FIELDS``.
 PairRow = tuple[object, ...]
-_PAIR_FIELDS = ("kind", "label", "year", "span", "url")
+_PAIR_FIELDS = ("kind", "indicator", "label", "year", "span", "url", "value", "value_normalized",
+                "unit_normalized", "change", "change_unit", "qualifier", "place", "report_year")
 
 
 def report_rows(indicators: Iterable[Indicator], page_url: str) -> list[dict[str, object]]:
@@ -131,27 +217,33 @@ def data_csv(parts: Iterable[bytes]) -> Iterator[bytes]:
     yield from parts
 
 
-def pair_rows(rows: Iterable[Row]) -> tuple[PairRow, ...]:
-    """The first target and the first result of each (label, year), in order, as tuples
-    (kind, label, year, span, url): all :func:`pairs_table` needs of a report, cheap to keep."""
-    seen: set[tuple[object, ...]] = set()
+#: A change over several years (年均增长12.2%, 比2010年增长…), not a year's: never paired.
+_SEVERAL_YEARS = re.compile(r"年均|(?:比|较)(?:19|20)\d\d年")
+
+
+def pair_rows(rows: Iterable[Row], place: str = "", report_year: int | None = None,
+              change_texts: Iterable[str | None] | None = None) -> tuple[PairRow, ...]:
+    """The targets and results of a report with a canonical indicator, as tuples of
+    ``_PAIR_FIELDS`` (its ``place`` and ``report_year`` added): all :func:`pairs_table` needs of
+    a report, cheap to keep in its part.  ``change_texts``: each row's change as written (the
+    indicators' ``change_text``); a change over several years (年均 …) is left out of the pair."""
+    extra: dict[str, object] = {"place": place, "report_year": report_year}
     out = []
-    for row in rows:
-        if row["kind"] in (TARGET, ACTUAL):
-            key = (row["kind"], row["label"], row["year"])
-            if key not in seen:
-                seen.add(key)
-                out.append(tuple(row[k] for k in _PAIR_FIELDS))
+    for row, text in zip(rows, change_texts if change_texts is not None else itertools.repeat(None), strict=False):
+        if row["kind"] not in (TARGET, ACTUAL) or not row.get("indicator"):
+            continue
+        kept = row
+        if text and _SEVERAL_YEARS.search(text):
+            if row.get("value") is None:
+                continue
+            kept = {**row, "change": None, "change_unit": None}
+        out.append(tuple(extra[k] if k in extra else kept.get(k) for k in _PAIR_FIELDS))
     return tuple(out)
 
 
 def pairs_table(pairs: Iterable[PairRow]) -> list[dict[str, object]]:
-    """:func:`targets_vs_results` over every report's :func:`pair_rows`: only the first
-    target and result of each (label, year) become dicts."""
-    first: dict[tuple[object, ...], PairRow] = {}
-    for pair in pairs:
-        first.setdefault((pair[0], pair[1], pair[2]), pair)
-    return targets_vs_results([dict(zip(_PAIR_FIELDS, pair, strict=True)) for pair in first.values()])
+    """:func:`targets_vs_results` over every report's :func:`pair_rows`."""
+    return targets_vs_results([dict(zip(_PAIR_FIELDS, pair, strict=True)) for pair in pairs])
 
 
 def rows_html(rows: Sequence[Row], *, root: str, kind_labels: Mapping[str, str], show_report: bool,

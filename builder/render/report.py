@@ -206,7 +206,10 @@ class PageRenderer:
             summary=summary, outputs=((str(page["url"]), html.encode("utf-8")), (indicators_url, indicators_html)),
             page=page, entry_json=jsonout.array_items([_json_entry(page)], sort_keys=True),
             occurrences=tuple((str(o["term"]), str(o["anchor"])) for o in body.glossary_occurrences),
-            pair_rows=tables.pair_rows(rows), rows_json=tables.rows_json(rows), rows_csv=tables.rows_csv(rows))
+            pair_rows=tables.pair_rows(rows, place=str(page.get("place") or ""),
+                                      report_year=year if isinstance(year, int) else None,
+                                      change_texts=[item.change_text for item in body.indicators]),
+            rows_json=tables.rows_json(rows), rows_csv=tables.rows_csv(rows))
 
     def _page_variables(self, report: ReportFile, body: RenderedBody) -> dict[str, object]:
         """:func:`page_context` with the glossary's terms and the indicators' sidebar and chart."""

@@ -146,16 +146,30 @@ def test_full_table_max_is_a_config_key(tmp_path):
 
 
 def test_targets_vs_results_from_per_report_tuples_equals_the_full_computation():
-    reports = [report("a", 2019), report("b", 2020), report("c", 2020)]
+    later = BODY.replace("2020", "2021").replace("2019", "2020")  # 2021's report: its results are 2020's
+
+    def report_2021(slug, place):
+        meta = (f"---\ntitle: {slug}报告\nkind: government_work_report\nissuer: 某市人民政府\n"
+                f"place: {place}\nyear: 2021\nslug: {slug}\n---\n")
+        return parse_front_matter(meta + later, f"site_src/reports/{slug}.md")
+
+    reports = [report("a", 2020), report_2021("b", "江苏省苏州市"), report_2021("c", "江苏省无锡市")]
     files, _ = build_pages(reports, site_name="x", templates_dir=TEMPLATES)
     rows = json.loads(files["data/indicators.json"])
-    pairs = [tables.pair_rows([r for r in rows if r["report"] == s]) for s in ("a", "b", "c")]
+    meta = {"a": ("江苏省苏州市", 2020), "b": ("江苏省苏州市", 2021), "c": ("江苏省无锡市", 2021)}
+    for r in rows:
+        r.update(place=meta[r["report"]][0], report_year=meta[r["report"]][1])
+    pairs = [tables.pair_rows([r for r in rows if r["report"] == s], *meta[s]) for s in meta]
     got = tables.pairs_table([p for part in pairs for p in part])
     keep = lambda pair: {k: (pair[k] if k in ("label", "year") else  # noqa: E731
                              {f: pair[k][f] for f in ("kind", "label", "year", "span", "url")})
                          for k in ("label", "year", "target", "actual")}
     assert [keep(p) for p in got] == [keep(p) for p in tables.targets_vs_results(rows)]
-    assert got  # the 2020 target of b meets ... whatever: the bundled numbers make at least one pair
+    # a's growth target for 2020 meets b's growth for 2020 (not b's level, not c's: another place)
+    [pair] = got
+    assert (pair["indicator"], pair["year"], pair["measure"], pair["target_text"], pair["actual_text"]) == (
+        "地区生产总值", 2020, "growth", "增长6%左右", "增长6%")
+    assert (pair["met"], pair["margin"]) == (True, "持平")
     page = soup(files["indicators/index.html"])
     assert len(page.select("#targets-vs-results + div tbody tr")) == len(got)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from fixture_file import fixture_params
 
+from builder.indicators.canonical import canonical_name
 from builder.indicators.extract import (
     Context,
     Indicator,
@@ -64,7 +65,8 @@ def test_rows_csv_and_json_are_deterministic():
     row = to_row(items[0], "reports/r.html")
     assert row["url"] == "reports/r.html#s1-1-p1"
     assert row["value_normalized"] == 222180000000 and row["change"] == 4.8
-    assert list(row) == ["report", "label", "value", "value_normalized", "unit_normalized", "change",
+    assert row["indicator"] == "一般公共预算收入"
+    assert list(row) == ["report", "label", "indicator", "value", "value_normalized", "unit_normalized", "change",
                          "change_unit", "qualifier", "kind", "year", "anchor", "span", "url"]
     data = to_csv([row])
     assert data.startswith("\ufeff".encode("utf-8"))
@@ -86,15 +88,24 @@ def test_key_indicators_prefer_opening_results_and_targets():
     assert [g["section"] for g in groups] == ["一、2019年工作回顾", "二、2020年主要任务"]
 
 
-def test_targets_vs_results_pairs_same_label_and_year():
+def test_targets_vs_results_pairs_same_place_indicator_measure_and_year():
+    def row(kind, year, report_year, value=None, unit=None, change=None, place="甲市", label="全市生产总值"):
+        return {"label": label, "indicator": canonical_name(label), "kind": kind, "year": year,
+                "report_year": report_year, "place": place, "value": value, "unit_normalized": unit,
+                "value_normalized": None if value is None else 1, "change": change,
+                "change_unit": None if change is None else "%", "qualifier": None,
+                "span": value or f"增长{change}%", "url": "x"}
     rows = [
-        {"label": "新增就业", "year": 2020, "kind": "target", "value": "13万人"},
-        {"label": "新增就业", "year": 2020, "kind": "actual", "value": "14万人"},
-        {"label": "新增就业", "year": 2019, "kind": "actual", "value": "17.3万人"},
+        row("target", 2020, 2020, change=6),               # set in 2020's report for 2020
+        row("actual", 2020, 2021, value="1亿元", unit="元"),  # a level: not a growth
+        row("actual", 2020, 2021, change=6.2, place="乙市"),  # another place
+        row("actual", 2020, 2020, change=5.0),             # stated in the same year's report
+        row("actual", 2020, 2021, change=6.3, label="投资"),  # unmapped: never pairs
+        row("actual", 2020, 2021, value="2亿元", unit="元", change=5.8),
     ]
     [pair] = targets_vs_results(rows)
-    assert pair["label"] == "新增就业" and pair["year"] == 2020
-    assert pair["actual"]["value"] == "14万人"
+    assert (pair["place"], pair["indicator"], pair["year"], pair["measure"]) == ("甲市", "地区生产总值", 2020, "growth")
+    assert (pair["actual_text"], pair["met"], pair["margin"]) == ("增长5.8%", False, "-0.2个百分点")
 
 
 def test_config_sidebar_count():
@@ -174,6 +185,73 @@ def test_normalized_values_are_exact_and_indicators_are_plain_data():
     # floats as written numbers (5.0 -> 5), None as nothing, quotes and commas quoted
     rows.append({**rows[0], "label": 'a,"b"', "change": float("nan"), "year": True})
     assert csv_lines(rows).splitlines() == [
-        ",地区生产总值,5.0%,5,%,,,,actual,2019,p1,5.0%,reports/r.html#p1",
-        ",x,,,,,,,,,p2,,reports/r.html#p2",
-        ',"a,""b""",5.0%,5,%,nan,,,actual,True,p1,5.0%,reports/r.html#p1']
+        ",地区生产总值,地区生产总值,5.0%,5,%,,,,actual,2019,p1,5.0%,reports/r.html#p1",
+        ",x,,,,,,,,,,p2,,reports/r.html#p2",
+        ',"a,""b""",地区生产总值,5.0%,5,%,nan,,,actual,True,p1,5.0%,reports/r.html#p1']
+
+
+def test_canonical_names_map_only_the_same_thing():
+    from builder.indicators.canonical import CANONICAL
+
+    assert canonical_name("全市生产总值") == canonical_name("GDP") == canonical_name("国内生产总值") == "地区生产总值"
+    assert canonical_name("全区地区生产总值") == "地区生产总值"  # 全区 is written before the name
+    assert canonical_name("公共财政预算收入") == canonical_name("地方一般公共预算收入") == "一般公共预算收入"
+    assert canonical_name("农村牧区常住居民人均可支配收入") == "农村居民人均可支配收入"
+    assert canonical_name("单位地区生产总值能耗") == "单位GDP能耗"
+    assert canonical_name("城镇登记失业率控制到") == "城镇登记失业率"
+    # not the same: their own names, or none
+    assert canonical_name("农民人均纯收入") == "农民人均纯收入"
+    assert canonical_name("地方财政总收入") != canonical_name("财政总收入") != "一般公共预算收入"
+    assert canonical_name("全社会固定资产投资") != canonical_name("固定资产投资")
+    for ambiguous in ("投资", "地方财政收入", "收入", "增加值", "区本级固定资产投资", "计划投资"):
+        assert canonical_name(ambiguous) is None, ambiguous
+    assert set(CANONICAL.values()) <= set(CANONICAL)  # every canonical name maps to itself
+
+
+def test_measure_is_growth_rate_or_level_in_a_unit():
+    from builder.indicators.tables import measure
+
+    def row(value=None, unit=None, change=None, change_unit=None):
+        return {"value": value, "unit_normalized": unit, "change": change, "change_unit": change_unit}
+
+    assert measure(row(change=6, change_unit="%")) == "growth"          # 增长6%
+    assert measure(row(change=-0.5, change_unit="pp")) == "pp"         # 下降0.5个百分点
+    assert measure(row("4%", "%")) == "rate"                           # 失业率4%
+    assert measure(row("192.3亿元", "元", 6.0, "%")) == "level:元"      # a level (its growth is a second measure)
+    assert measure(row("3亿美元", "美元")) != measure(row("3亿元", "元"))
+    assert measure(row("5700人", "人")) == "level:人"
+
+
+def test_verdict_rules():
+    from builder.indicators.tables import verdict
+
+    def row(change=None, value=None, qualifier=None):
+        return {"change": change, "value_normalized": value, "qualifier": qualifier}
+
+    growth = "growth"
+    assert verdict("地区生产总值", growth, row(6, qualifier="左右"), row(6.2)) == (True, "+0.2个百分点")
+    assert verdict("地区生产总值", growth, row(6, qualifier="左右"), row(5.6)) == (True, "-0.4个百分点")
+    assert verdict("地区生产总值", growth, row(6, qualifier="左右"), row(5.4)) == (False, "-0.6个百分点")
+    assert verdict("地区生产总值", growth, row(6), row(5.9)) == (False, "-0.1个百分点")
+    assert verdict("地区生产总值", growth, row(6, qualifier="以上"), row(6)) == (True, "持平")
+    # ceilings: 以内, and the indicators where less is better
+    assert verdict("城镇登记失业率", "rate", row(value=4, qualifier="以内"), row(value=3.79)) == (True, "-0.21个百分点")
+    assert verdict("城镇调查失业率", "rate", row(value=5.5, qualifier="左右"), row(value=6.1))[0] is False
+    assert verdict("居民消费价格", growth, row(3, qualifier="左右"), row(3.4))[0] is True
+    # 下降3%以上: at least 3% down
+    assert verdict("单位GDP能耗", growth, row(-3, qualifier="以上"), row(-3.5)) == (True, "-0.5个百分点")
+    assert verdict("单位GDP能耗", growth, row(-3), row(-2))[0] is False
+    # levels: the margin as a share of the target; 左右 allows 1%
+    assert verdict("地区生产总值", "level:元", row(value=240e8), row(value=235.2e8)) == (False, "-2.0%")
+    assert verdict("地区生产总值", "level:元", row(value=240e8, qualifier="左右"), row(value=238e8))[0] is True
+
+
+def test_a_change_over_several_years_says_so_and_never_pairs():
+    from builder.indicators.tables import pair_rows, report_rows
+
+    context = Context(sections=("一、2012年工作回顾",), report_year=2013)
+    items = extract_paragraph("进出口总额年均增长12.2%。地区生产总值1000亿元，年均增长8%。", "p1", context)
+    assert [i.change_text for i in items] == ["年均增长12.2%", "年均增长8%"]
+    rows = report_rows(items, "reports/r.html")
+    kept = pair_rows(rows, "全国", 2013, [i.change_text for i in items])
+    assert len(kept) == 1 and kept[0][9] is None  # the level stays, without its five-year growth
