@@ -174,14 +174,13 @@ def cut_page(path: Path, config: Config, taken: set[str]) -> PageCut:
     except Exception as error:  # a bug in the reader: the warning still names the file
         cut.warnings.append(Problem(display, _internal_error(error)))
         return cut
-    cut.warnings += [Problem(problem.path, problem.message, problem.line) for problem in read.problems]
+    cut.warnings += read.problems
     for document in read.documents:
         mine = set(taken)  # the slugs this document takes count only if it is cut
         try:
             cut.reports += _cut_document(document, config, mine, display)
         except BuilderError as error:
-            message = f"{error.message} ({error.hint})" if error.hint else error.message
-            cut.warnings.append(_document_problem(document, display, message, error.line))
+            cut.warnings.append(_document_problem(document, display, Problem.of(error).message, error.line))
             continue
         except Exception as error:  # a bug while cutting one document: the others are still cut
             cut.warnings.append(_document_problem(document, display, _internal_error(error), None))

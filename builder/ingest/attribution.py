@@ -1174,3 +1174,8 @@ def _evidence_phrase(decided: Mapping[str, Decision]) -> str:
 
 def strength_word(strength: str) -> str:
     return _STRENGTH_WORDS.get(strength, strength)
+
+
+def strength_rank(strength: str) -> int:
+    """3 for strong, 2 medium, 1 weak, 0 anything else: the order decisions are weighed in."""
+    return _LEVEL.get(strength, 0)

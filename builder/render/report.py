@@ -20,12 +20,12 @@ from markupsafe import Markup
 
 from builder.core import jsonout
 from builder.core.config import BACKLINKS_MAX, FULL_TABLE_MAX, GLOSSARY_LINK, PDF_DIR, SIDEBAR_COUNT
-from builder.core.model import GENRE_LABELS, GENRE_REPORT, KIND_LABELS, OTHER_REPORT, ReportFile
+from builder.core.model import GENRE_LABELS, GENRE_REPORT, KIND_LABELS, OTHER_REPORT, Decision, ReportFile
 from builder.glossary import pages as glossary_pages
 from builder.glossary.terms import Glossary
 from builder.indicators import chart, tables
 from builder.indicators import extract as ind
-from builder.ingest.attribution import FIELD_LABELS, source_label
+from builder.ingest.attribution import FIELD_LABELS, source_label, strength_rank, strength_word
 from builder.ingest.clean import REPAIR_RULES
 from builder.render.markdown import RenderedBody, render_markdown, toc_tree
 from builder.render.templates import INDICATORS_REPORT_TEMPLATE, REPORT_TEMPLATE, STATIC_DIR, Templates
@@ -286,6 +286,7 @@ def page_context(report: ReportFile, body: RenderedBody) -> dict[str, object]:
     delivered = meta_text(meta.get("delivered"))
     year = meta.get("year")
     genre = meta_text(meta.get("genre")) or GENRE_REPORT
+    decisions = parse_evidence(meta.get("evidence"))
     return {
         "slug": slug,
         "url": report_url(slug),
@@ -297,8 +298,8 @@ def page_context(report: ReportFile, body: RenderedBody) -> dict[str, object]:
         "genre_label": GENRE_LABELS.get(genre, GENRE_LABELS[GENRE_REPORT]),
         "is_report": genre == GENRE_REPORT,
         "review": meta_text(meta.get("review")),
-        "evidence": _evidence_rows(meta.get("evidence")),
-        "attribution_note": _attribution_note(meta.get("evidence")),
+        "evidence": _evidence_rows(decisions),
+        "attribution_note": _attribution_note(decisions),
         "issuer": meta_text(meta.get("issuer")),
         "place": meta_text(meta.get("place")),
         "place_short": meta_text(meta.get("place_short")),
@@ -327,33 +328,25 @@ def page_context(report: ReportFile, body: RenderedBody) -> dict[str, object]:
     }
 
 
-_STRENGTH_LABELS = {"strong": "强", "medium": "中", "weak": "弱"}
-
-
-def _evidence_rows(value: object) -> list[dict[str, str]]:
+def _evidence_rows(decisions: Sequence[Decision]) -> list[dict[str, str]]:
     """The front matter's ``evidence:`` as rows of the provenance box: what was decided, from what."""
-    if not isinstance(value, Mapping):
-        return []
     labels = {"kind": KIND_LABELS, "genre": GENRE_LABELS}
     return [{"field": FIELD_LABELS.get(d.field, d.field), "value": labels.get(d.field, {}).get(d.value, d.value),
-             "source": source_label(d),
-             "strength": _STRENGTH_LABELS.get(d.strength, d.strength), "text": d.text,
+             "source": source_label(d), "strength": strength_word(d.strength), "text": d.text,
              "against": "；".join(d.against)}
-            for d in parse_evidence(value)]
+            for d in decisions]
 
 
-def _attribution_note(value: object) -> str:
+def _attribution_note(decisions: Sequence[Decision]) -> str:
     """One sentence on what carried the attribution: the fields each source decided, strongest first
     (e.g. 类型、发布机关、地方据报告人自述；年份、日期据报告日期行。)."""
-    if not isinstance(value, Mapping):
-        return ""
     by_source: dict[tuple[str, str], list[str]] = {}
-    for d in parse_evidence(value):
+    for d in decisions:
         if d.field != "title" and d.source != "derived":
             by_source.setdefault((d.strength, source_label(d)), []).append(FIELD_LABELS.get(d.field, d.field))
-    order = {"strong": 0, "medium": 1, "weak": 2}
+    ordered = sorted(by_source.items(), key=lambda kv: -strength_rank(kv[0][0]))
     clauses = [f"{'、'.join(fields)}据{source}" + ("（弱证据）" if strength == "weak" else "")
-               for (strength, source), fields in sorted(by_source.items(), key=lambda kv: order.get(kv[0][0], 3))]
+               for (strength, source), fields in ordered]
     return "；".join(clauses) + "。" if clauses else ""
 
 
