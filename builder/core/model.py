@@ -44,6 +44,61 @@ GENRE_LABELS: Mapping[str, str] = {
 
 #: Strengths of evidence, strongest first.
 STRONG, MEDIUM, WEAK = "strong", "medium", "weak"
+#: The order candidates are weighed in: a stronger source beats any number of weaker ones.
+STRENGTH_LEVELS: Mapping[str, int] = {STRONG: 3, MEDIUM: 2, WEAK: 1}
+_STRENGTH_WORDS: Mapping[str, str] = {STRONG: "强", MEDIUM: "中", WEAK: "弱"}
+
+#: Chinese names of the attributed fields, for notes, reasons and the evidence table.
+FIELD_LABELS: Mapping[str, str] = {
+    "genre": "文体", "kind": "类型", "issuer": "发布机关", "place": "地方", "year": "年份",
+    "delivered": "日期", "session": "会议", "speaker": "报告人", "title": "标题",
+}
+
+#: Chinese names of the sources of evidence, for notes, reasons and the evidence table.
+SOURCE_LABELS: Mapping[str, str] = {
+    "delivery-line": "报告日期行",
+    "adopted-line": "通过日期行",
+    "session-line": "会议行",
+    "session-addressed": "报告所向会议",
+    "session-acting": "作出决议的会议",
+    "delegation": "报告人自述",
+    "on-behalf": "受托表述",
+    "date-line": "日期行",
+    "speaker-line": "报告人行",
+    "local-law": "地方法规",
+    "dateline": "电头",
+    "wording": "正文措辞",
+    "heading": "页面标题",
+    "derived": "据以上各项",
+    "url": "网址",
+    "opening-session": "开头所述会议",
+    "clue:review-year": "回顾年份",
+    "clue:plan-year": "部署年份",
+    "clue:first-year": "首个年份",
+    "clue:self-reference": "正文自称",
+    "clue:body-places": "正文地名",
+    "clue:form": "文体",
+}
+
+
+def source_name(source: str) -> str:
+    """The Chinese name of a source of evidence (``metadata:<column>`` names its column)."""
+    if source.startswith("metadata:"):
+        return f"元数据{source.removeprefix('metadata:')}"
+    return SOURCE_LABELS.get(source, source)
+
+
+def strength_word(strength: str) -> str:
+    return _STRENGTH_WORDS.get(strength, strength)
+
+
+def strength_rank(strength: str) -> int:
+    """3 for strong, 2 medium, 1 weak, 0 anything else."""
+    return STRENGTH_LEVELS.get(strength, 0)
+
+
+#: Cleaning-log rules that record a repair (the text kept, its form mended), not a removal.
+REPAIR_RULES = frozenset({"zero-width", "glued-paragraphs", "joined-line"})
 
 
 @dataclass(frozen=True)
@@ -87,7 +142,7 @@ class RemovedLine:
     number: int
     """1-based index into ``SourceDocument.lines``."""
     text: str
-    """The line as it stood (normalized); for a repair, what it changed (``clean.REPAIR_RULES``)."""
+    """The line as it stood (normalized); for a repair, what it changed (:data:`REPAIR_RULES`)."""
     rule: str
     """Name of the rule that removed it, e.g. "site-banner", "footer", "duplicate", "config:<pattern>";
     or of the repair: "zero-width", "glued-paragraphs", "joined-line" (these remove no text)."""

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from builder.core.model import (
+    FIELD_LABELS,
     GENRE_EXPLANATION,
     GENRE_LABELS,
     GENRE_NEWS,
@@ -46,45 +47,18 @@ from builder.core.model import (
     MEDIUM,
     NPC_STANDING_COMMITTEE_REPORT,
     OTHER_REPORT,
+    STRENGTH_LEVELS,
     STRONG,
     WEAK,
     Attribution,
     Decision,
+    source_name,
 )
 from builder.ingest import lines as ln
 from builder.text import places
 from builder.text.numerals import arabic_years, ascii_digits, cn_number
 from builder.text.sessions import SessionMention, find_sessions
 from builder.text.shadow import shadow
-
-_LEVEL = {STRONG: 3, MEDIUM: 2, WEAK: 1}
-_STRENGTH_WORDS = {STRONG: "强", MEDIUM: "中", WEAK: "弱"}
-
-#: Human names of the sources, for notes and reasons.
-SOURCE_LABELS: Mapping[str, str] = {
-    "delivery-line": "报告日期行",
-    "adopted-line": "通过日期行",
-    "session-line": "会议行",
-    "session-addressed": "报告所向会议",
-    "session-acting": "作出决议的会议",
-    "delegation": "报告人自述",
-    "on-behalf": "受托表述",
-    "date-line": "日期行",
-    "speaker-line": "报告人行",
-    "local-law": "地方法规",
-    "dateline": "电头",
-    "wording": "正文措辞",
-    "heading": "页面标题",
-    "derived": "据以上各项",
-    "url": "网址",
-    "opening-session": "开头所述会议",
-    "clue:review-year": "回顾年份",
-    "clue:plan-year": "部署年份",
-    "clue:first-year": "首个年份",
-    "clue:self-reference": "正文自称",
-    "clue:body-places": "正文地名",
-    "clue:form": "文体",
-}
 
 FIELDS = ("genre", "kind", "issuer", "place", "year", "delivered", "session", "speaker", "title")
 
@@ -122,37 +96,27 @@ def decide(field_name: str, candidates: Iterable[Candidate]) -> tuple[Decision |
         by_value[c.value].append(c)
 
     def rank(value: str) -> tuple[int, float]:
-        top = max(_LEVEL[c.strength] for c in by_value[value])
-        return top, sum(c.weight for c in by_value[value] if _LEVEL[c.strength] == top)
+        top = max(STRENGTH_LEVELS[c.strength] for c in by_value[value])
+        return top, sum(c.weight for c in by_value[value] if STRENGTH_LEVELS[c.strength] == top)
 
     order = list(by_value)
     winner = max(order, key=lambda v: (rank(v), -order.index(v)))
-    best = max(by_value[winner], key=lambda c: (_LEVEL[c.strength], c.weight, -relevant.index(c)))
+    best = max(by_value[winner], key=lambda c: (STRENGTH_LEVELS[c.strength], c.weight, -relevant.index(c)))
     top, weight = rank(winner)
     rivals = [v for v in order if v != winner and rank(v)[0] == top and rank(v)[1] >= weight / 2]
     against = tuple(f"{c.source} ({c.strength}): {c.value}" for c in relevant if c.value != winner)
     decision = Decision(field_name, winner, best.source, best.strength, best.text, against)
     review = ""
     if rivals:
-        rival = max(by_value[rivals[0]], key=lambda c: (_LEVEL[c.strength], c.weight))
+        rival = max(by_value[rivals[0]], key=lambda c: (STRENGTH_LEVELS[c.strength], c.weight))
         review = (f"{FIELD_LABELS.get(field_name, field_name)}：{source_label(best)}为“{winner}”，"
                   f"{source_label(rival)}却为“{rival.value}”")
     return decision, review
 
 
-#: Chinese names of the attributed fields, for notes, reasons and the evidence table.
-FIELD_LABELS: Mapping[str, str] = {
-    "genre": "文体", "kind": "类型", "issuer": "发布机关", "place": "地方", "year": "年份",
-    "delivered": "日期", "session": "会议", "speaker": "报告人", "title": "标题",
-}
-
-
 def source_label(c: Candidate | Decision) -> str:
     """The Chinese name of the source that proposed ``c`` (``metadata:<column>`` names its column)."""
-    name = c.source
-    if name.startswith("metadata:"):
-        return f"元数据{name.removeprefix('metadata:')}"
-    return SOURCE_LABELS.get(name, name)
+    return source_name(c.source)
 
 
 # --------------------------------------------------------------------------- reading the document
@@ -916,7 +880,7 @@ def _decide_title(ledger: _Ledger, kind: str, genre: str, year: int | None, plac
     """The title, as strong as the weakest of the fields it is made of (or the heading it keeps)."""
     title, title_source = _title(kind, genre, year, place_short, issuer, doc, scraped)
     fed = [ledger.decisions[name].strength for name in ("genre", "kind", "place", "year") if name in ledger.decisions]
-    weakest = min(fed, key=lambda strength: _LEVEL[strength]) if fed else WEAK
+    weakest = min(fed, key=lambda strength: STRENGTH_LEVELS[strength]) if fed else WEAK
     strength = MEDIUM if title_source.startswith(("heading", "metadata")) else weakest
     ledger.decisions["title"] = Decision("title", title, title_source, strength, scraped)
     return title
@@ -943,7 +907,8 @@ def _nested_places(candidates: list[Candidate], hint: str) -> list[Candidate]:
     for c in candidates:
         outer = table.get(c.value)
         inner = [d for d in candidates if outer is not None and d.value in table and d.value != c.value
-                 and places.is_within(table[d.value], outer) and _LEVEL[d.strength] >= _LEVEL[c.strength]
+                 and places.is_within(table[d.value], outer)
+                 and STRENGTH_LEVELS[d.strength] >= STRENGTH_LEVELS[c.strength]
                  and (not hint or _matches_hint(table[d.value], hint))]
         out.append(replace(c, value=inner[0].value) if inner else c)
     return out
@@ -1172,10 +1137,4 @@ def _evidence_phrase(decided: Mapping[str, Decision]) -> str:
     return "正文" if not parts else "正文及" + "、".join(parts)
 
 
-def strength_word(strength: str) -> str:
-    return _STRENGTH_WORDS.get(strength, strength)
 
-
-def strength_rank(strength: str) -> int:
-    """3 for strong, 2 medium, 1 weak, 0 anything else: the order decisions are weighed in."""
-    return _LEVEL.get(strength, 0)

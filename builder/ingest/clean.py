@@ -15,7 +15,7 @@ rules of :mod:`builder.ingest.chrome`, which know chrome of sites never seen by 
 Around the passes, :mod:`builder.ingest.repair` mends the text: zero-width characters and
 paragraphs glued on one line before normalization (which would turn both into spaces), lines
 broken inside a sentence after the chrome is gone.  Each repair is logged beside the removed
-lines under its own rule (:data:`REPAIR_RULES`); it drops no visible character.
+lines under its own rule (``core.model.REPAIR_RULES``); it drops no visible character.
 """
 
 from __future__ import annotations
@@ -257,7 +257,6 @@ _CHROME_RULES = frozenset({"page-header", "site-banner", "footer", "share-bar", 
 #: "zero-width": invisible characters dropped from the line (the text names them);
 #: "glued-paragraphs": the line held several paragraphs and was split (the text says how many);
 #: "joined-line": the line (its text) continues the sentence of the line before and was joined to it.
-REPAIR_RULES = frozenset({"zero-width", "glued-paragraphs", "joined-line"})
 
 #: Rules of the page head; such lines still count when later copies of the page are matched.
 _HEAD_RULES = frozenset({"page-title", "duplicate", "photo-caption", "dateline"})

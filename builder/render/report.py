@@ -20,13 +20,23 @@ from markupsafe import Markup
 
 from builder.core import jsonout
 from builder.core.config import BACKLINKS_MAX, FULL_TABLE_MAX, GLOSSARY_LINK, PDF_DIR, SIDEBAR_COUNT
-from builder.core.model import GENRE_LABELS, GENRE_REPORT, KIND_LABELS, OTHER_REPORT, Decision, ReportFile
+from builder.core.model import (
+    FIELD_LABELS,
+    GENRE_LABELS,
+    GENRE_REPORT,
+    KIND_LABELS,
+    OTHER_REPORT,
+    REPAIR_RULES,
+    Decision,
+    ReportFile,
+    source_name,
+    strength_rank,
+    strength_word,
+)
 from builder.glossary import pages as glossary_pages
 from builder.glossary.terms import Glossary
 from builder.indicators import chart, tables
 from builder.indicators import extract as ind
-from builder.ingest.attribution import FIELD_LABELS, source_label, strength_rank, strength_word
-from builder.ingest.clean import REPAIR_RULES
 from builder.render.markdown import RenderedBody, render_markdown, toc_tree
 from builder.render.templates import INDICATORS_REPORT_TEMPLATE, REPORT_TEMPLATE, STATIC_DIR, Templates
 from builder.render.textloss import check_text_kept
@@ -332,7 +342,7 @@ def _evidence_rows(decisions: Sequence[Decision]) -> list[dict[str, str]]:
     """The front matter's ``evidence:`` as rows of the provenance box: what was decided, from what."""
     labels = {"kind": KIND_LABELS, "genre": GENRE_LABELS}
     return [{"field": FIELD_LABELS.get(d.field, d.field), "value": labels.get(d.field, {}).get(d.value, d.value),
-             "source": source_label(d), "strength": strength_word(d.strength), "text": d.text,
+             "source": source_name(d.source), "strength": strength_word(d.strength), "text": d.text,
              "against": "；".join(d.against)}
             for d in decisions]
 
@@ -343,7 +353,7 @@ def _attribution_note(decisions: Sequence[Decision]) -> str:
     by_source: dict[tuple[str, str], list[str]] = {}
     for d in decisions:
         if d.field != "title" and d.source != "derived":
-            by_source.setdefault((d.strength, source_label(d)), []).append(FIELD_LABELS.get(d.field, d.field))
+            by_source.setdefault((d.strength, source_name(d.source)), []).append(FIELD_LABELS.get(d.field, d.field))
     ordered = sorted(by_source.items(), key=lambda kv: -strength_rank(kv[0][0]))
     clauses = [f"{'、'.join(fields)}据{source}" + ("（弱证据）" if strength == "weak" else "")
                for (strength, source), fields in ordered]

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from fixture_file import Case, fixture_params
 
-from builder.core.model import SourceDocument
+from builder.core.model import REPAIR_RULES, SourceDocument
 from builder.ingest.clean import (
-    REPAIR_RULES,
     STRONG_RULES,
     Rule,
     clean_document,
