@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import pytest
 import yaml
+from shared_corpus import CORPUS
 
 from builder.commands.ingest import reports_from_page
 from builder.core.config import parse_config
@@ -18,7 +18,6 @@ from builder.ingest.clean import clean_document
 from builder.ingest.read import parse_source, read_source
 from builder.ingest.split import split_document
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 pytestmark = pytest.mark.skipif(not (CORPUS / "manifest.yaml").exists(),
                                 reason=f"the shared corpus is not here ({CORPUS})")
 FIELDS = ("kind", "issuer", "place", "year")

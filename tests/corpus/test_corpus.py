@@ -1,9 +1,9 @@
 """Every real report in ../shared/corpus goes through ingest: once, attributed right, no sentence lost."""
 
-from pathlib import Path
 
 import pytest
 import yaml
+from shared_corpus import CORPUS
 
 from builder.commands.ingest import reports_from_page
 from builder.core.config import parse_config
@@ -11,7 +11,6 @@ from builder.ingest.clean import clean_document
 from builder.ingest.read import read_source
 from builder.ingest.textcheck import split_sentences
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 pytestmark = pytest.mark.skipif(not (CORPUS / "manifest.yaml").exists(),
                                 reason=f"the shared corpus is not here ({CORPUS})")
 

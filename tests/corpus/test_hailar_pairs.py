@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from shared_corpus import CORPUS
 
 from builder.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = next((p for p in (ROOT.parent / "shared" / "corpus", ROOT.parents[1] / "shared" / "corpus")
-               if (p / "manifest.yaml").exists()), ROOT.parent / "shared" / "corpus")
 FILES = [CORPUS / f"{year}-neimenggu-hulunbeier-hailaer-qu-zfgzbg.txt" for year in range(2012, 2020)]
 pytestmark = pytest.mark.skipif(not all(f.exists() for f in FILES),
                                 reason=f"the Hailar series is not here ({CORPUS})")

@@ -6,10 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from shared_corpus import CORPUS
 
 from builder.ingest.chrome import LINE_RULES, ChromeHit, chrome_rule, find_chrome, related_list_length
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
 
 @pytest.mark.parametrize("line, rule", [

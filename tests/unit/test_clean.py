@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from fixture_file import Case, fixture_params
+from shared_corpus import CORPUS
 
 from builder.core.model import REPAIR_RULES, SourceDocument
 from builder.ingest.clean import (
@@ -24,7 +25,6 @@ from builder.ingest.textcheck import missing_sentences
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus"
 BUNDLED_PAGE = ROOT / "site_src" / "scraped" / "000_8b8113f56c6b1839.txt"
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from shared_corpus import CORPUS
 
 from builder.commands.ingest import reports_from_page
 from builder.core.config import load_config
@@ -28,7 +29,6 @@ GOLD = ROOT / "tests" / "fixtures" / "indicators_gold.yaml"
 HELDOUT = ROOT / "tests" / "fixtures" / "indicators_heldout.yaml"
 #: Other paragraphs of the bundled page, labelled by someone who never saw the extractor's output.
 BLIND = ROOT / "tests" / "fixtures" / "indicators_blind.yaml"
-CORPUS = ROOT.parent / "shared" / "corpus"
 #: The held-out set (reports the extractor was not developed on) guards against regressions.
 MIN_HELDOUT = 0.85
 MIN_PRECISION = 0.9

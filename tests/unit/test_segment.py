@@ -6,13 +6,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from shared_corpus import CORPUS
 
 from builder.glossary.terms import load_glossary
 from builder.ingest.read import read_source
 from builder.text import segment
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus"
 
 pytest.importorskip("rjieba")
 

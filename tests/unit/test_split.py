@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from fixture_file import Case, fixture_params, read_fixtures
+from shared_corpus import CORPUS
 
 from builder.core.errors import InputError
 from builder.core.model import (
@@ -26,7 +27,6 @@ from builder.ingest.split import make_slug, split_document
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "split.md"
 BUNDLED = ROOT / "site_src" / "scraped" / "000_8b8113f56c6b1839.txt"
-CORPUS = ROOT.parent / "shared" / "corpus"
 
 # --------------------------------------------------------------------------- helpers
 
