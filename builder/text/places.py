@@ -426,6 +426,45 @@ def full_path(name: str, context: str | Iterable[Division] = "") -> str | None:
     return path(div) if div else None
 
 
+#: What each level of the hierarchy is called in the edition (层级).
+LEVEL_NAMES = {0: "全国", 1: "省级", 2: "地级", 3: "县级"}
+
+
+@dataclass(frozen=True)
+class PlaceStep:
+    """One place on the way from 全国 down to a report's place."""
+
+    name: str
+    """Its full name (江苏省, 苏州市, 海拉尔区) or 全国."""
+    code: str
+    """Its adcode, "000000" for 全国."""
+    level: int
+    """0 全国, 1 province-level, 2 prefecture-level, 3 county-level."""
+
+    @property
+    def level_name(self) -> str:
+        return LEVEL_NAMES[self.level]
+
+    @property
+    def slug(self) -> str:
+        """A stable file name: pinyin and adcode (jiangsu-320000), "quanguo" for 全国."""
+        return "quanguo" if self.level == 0 else f"{place_pinyin(self.name) or 'place'}-{self.code}"
+
+
+NATION = PlaceStep(NATIONAL, "000000", 0)
+
+
+def hierarchy(place: str) -> tuple[PlaceStep, ...]:
+    """A report's place (as written in its front matter: 全国, 江苏省苏州市, 内蒙古自治区呼伦贝尔市
+    海拉尔区) as the chain 全国 -> province -> prefecture -> county; () when it is empty or unknown."""
+    if place.strip() == NATIONAL:
+        return (NATION,)
+    div = resolve(place) if place.strip() else None
+    if div is None:
+        return ()
+    return (NATION, *(PlaceStep(d.name, d.code, d.level) for d in (*ancestors(div), div)))
+
+
 def place_pinyin(name: str) -> str:
     """Toneless pinyin of a place's short form, for slugs: 苏州市 -> suzhou, 呼伦贝尔市海拉尔区 -> hailaer.
 

@@ -191,3 +191,20 @@ def test_shipped_pinyin_table_matches_pypinyin() -> None:
     """data/place_pinyin.tsv is what pypinyin gives for every division's name."""
     names = {div.name for div in places.divisions().values()}
     assert places._pinyin_table() == {name: places.romanize(name) for name in names}
+
+
+def test_hierarchy_goes_from_the_nation_down_to_the_reports_place() -> None:
+    chain = places.hierarchy("内蒙古自治区呼伦贝尔市海拉尔区")
+    assert [(step.name, step.level_name) for step in chain] == [
+        ("全国", "全国"), ("内蒙古自治区", "省级"), ("呼伦贝尔市", "地级"), ("海拉尔区", "县级")]
+    assert [step.slug for step in chain] == ["quanguo", "neimenggu-150000", "hulunbeier-150700", "hailaer-150702"]
+
+
+def test_hierarchy_of_a_municipality_district_skips_the_placeholder_prefecture() -> None:
+    assert [step.name for step in places.hierarchy("北京市朝阳区")] == ["全国", "北京市", "朝阳区"]
+
+
+def test_hierarchy_of_national_reports_and_of_unknown_places() -> None:
+    assert places.hierarchy("全国") == (places.NATION,)
+    assert places.hierarchy("") == ()
+    assert places.hierarchy("火星") == ()
