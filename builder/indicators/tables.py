@@ -241,9 +241,14 @@ def pair_rows(rows: Iterable[Row], place: str = "", report_year: int | None = No
     return tuple(out)
 
 
+def pair_dicts(pairs: Iterable[PairRow]) -> list[dict[str, object]]:
+    """:func:`pair_rows` as rows again (dicts of ``_PAIR_FIELDS``)."""
+    return [dict(zip(_PAIR_FIELDS, pair, strict=True)) for pair in pairs]
+
+
 def pairs_table(pairs: Iterable[PairRow]) -> list[dict[str, object]]:
     """:func:`targets_vs_results` over every report's :func:`pair_rows`."""
-    return targets_vs_results([dict(zip(_PAIR_FIELDS, pair, strict=True)) for pair in pairs])
+    return targets_vs_results(pair_dicts(pairs))
 
 
 def rows_html(rows: Sequence[Row], *, root: str, kind_labels: Mapping[str, str], show_report: bool,
