@@ -23,7 +23,7 @@ from functools import lru_cache
 from builder.core.model import GENRE_LABELS, GENRE_REPORT, KIND_LABELS, OTHER_REPORT
 from builder.indicators.canonical import CANONICAL
 from builder.indicators.extract import ACTUAL
-from builder.text.places import PlaceStep, hierarchy
+from builder.text.places import PlaceStep, hierarchy, short_name
 
 #: Where the place pages are, relative to the site root.
 PLACES_DIR = "places"
@@ -263,7 +263,8 @@ def home_groups(places: Places, root: str = "") -> list[dict[str, object]]:
             continue  # 全国 is a group for its own reports (its page lists the provinces)
         row = _row(places, node, root, nested=node.step.level > 0)
         every = _subtree_reports(places, node) if node.step.level else node.reports
-        groups.append({**row, "years": _years([r for r in every if r.is_report]),
+        groups.append({**row, "slug": node.step.slug, "short": short_name(node.step.name),
+                       "years": _years([r for r in every if r.is_report]),
                        "count": sum(1 for r in every if r.is_report)})
     return groups
 
@@ -287,13 +288,10 @@ def home_context(reports: Sequence[PlaceReport], root: str = "") -> dict[str, ob
     return {"groups": home_groups(places, root), "unplaced": unplaced, "unplaced_name": UNPLACED,
             "related": related, "report_count": len(main), "place_count": len(places.nodes),
             "years": sorted({r.year for r in reports if r.year is not None}, reverse=True),
-            "kinds": sorted(kinds.items(), key=lambda kv: _KIND_ORDER.get(kv[0], 9)),
-            "open_groups": len(main) <= OPEN_GROUPS_MAX}
+            "kinds": sorted(kinds.items(), key=lambda kv: _KIND_ORDER.get(kv[0], 9))}
 
 
 _KIND_ORDER = {"government_work_report": 0, "npc_standing_committee_report": 1, OTHER_REPORT: 2, "related": 3}
-#: Up to this many reports the home page shows every group open; above it the groups start folded.
-OPEN_GROUPS_MAX = 120
 
 
 # --------------------------------------------------------------------------- a place's page
