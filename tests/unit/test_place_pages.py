@@ -94,13 +94,12 @@ def test_key_figures_are_the_results_of_the_year_under_review():
         row("城镇登记失业率", "3.84%"),
         row("居民消费价格", None, -0.5, unit="pp"),
     ], 2013)
-    shown = {(f.indicator, f.value, f.growth, f.url) for f in figures}
-    assert shown == {("地区生产总值", "235.2亿元", "增长18.5%", "reports/r.html#s1-p2"),
-                     ("规模以上工业总产值", "188亿元", "增长12.9%", "reports/r.html#s1-1-p1"),
-                     ("规模以上工业增加值", "", "增速9.7%", "reports/r.html#p1"),
-                     ("城镇登记失业率", "3.84%", "", "reports/r.html#p1"),
-                     ("居民消费价格", "", "下降0.5个百分点", "reports/r.html#p1")}
-    assert figures[0].indicator == "地区生产总值" and {f.year for f in figures} == {2012}
+    assert set(figures) == {("地区生产总值", "235.2亿元", "增长18.5%", "s1-p2"),
+                            ("规模以上工业总产值", "188亿元", "增长12.9%", "s1-1-p1"),
+                            ("规模以上工业增加值", "", "增速9.7%", "p1"),
+                            ("城镇登记失业率", "3.84%", "", "p1"),
+                            ("居民消费价格", "", "下降0.5个百分点", "p1")}
+    assert figures[0].indicator == "地区生产总值"  # in the order canonical.py lists them
     assert report_figures([row("地区生产总值", "1亿元")], None) == ()
 
 
@@ -113,5 +112,5 @@ def test_the_indicator_table_keeps_indicators_stated_in_two_years_or_more():
     assert table is not None and table["columns"] == ["地区生产总值"]  # 进出口总额: one year only
     assert [(r["year"], r["source_year"]) for r in table["rows"]] == [(2012, 2013), (2013, 2014)]
     assert table["rows"][1]["cells"] == [{"value": "253.7亿元", "growth": "增长10.1%",
-                                          "url": "../reports/r.html#s1-p3"}]
+                                          "url": "../reports/b.html#s1-p3"}]
     assert indicator_table([r2013]) is None
