@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from functools import lru_cache
+from typing import NamedTuple
 
 from builder.core.model import GENRE_LABELS, GENRE_REPORT, KIND_LABELS, OTHER_REPORT
 from builder.indicators.canonical import CANONICAL

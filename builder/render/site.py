@@ -170,7 +170,8 @@ def render_site(reports: Sequence[ReportFile], settings: PageSettings) -> tuple[
 
 def site_outputs(renderer: PageRenderer, parts: SiteParts) -> Iterator[SiteOutput]:
     """Every site-wide output, in the order they are to be made (each made, if at all, before the
-    next is asked for: the reports' page variables are read once, for the first two pages)."""
+    next is asked for).  The home page and the place pages are made from each report's listing
+    (kept with its summary); the reports' page variables are read once, for the indicators page."""
     settings = renderer.settings
     entries = lru_cache(maxsize=1)(parts.pages)
     listings = [summary.listing for summary in parts.summaries]

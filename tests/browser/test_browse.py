@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from browser_support import REPO, build  # type: ignore[import-not-found]
@@ -34,7 +33,8 @@ def home(tmp_path_factory) -> str:
     (folder / "scraped").mkdir()
     config = folder / "config.yaml"
     config.write_text(f"site_name: 读本\npaths:\n  scraped: {folder / 'scraped'}\n  reports: {reports}\n"
-                      f"  templates: {REPO / 'templates'}\n  output: {folder / 'public'}\n  cache: {folder / 'cache'}\n",
+                      f"  templates: {REPO / 'templates'}\n  output: {folder / 'public'}\n"
+                      f"  cache: {folder / 'cache'}\n",
                       encoding="utf-8")
     return (build(config) / "index.html").as_uri()
 
