@@ -268,6 +268,15 @@ def home_groups(places: Places, root: str = "") -> list[dict[str, object]]:
     return groups
 
 
+def _listed(rows: Sequence[Mapping[str, object]]) -> int:
+    """How many places the home page lists (each group's, then the places under them)."""
+    count = 0
+    for row in rows:
+        children = row["children"]
+        count += 1 + (_listed(children) if isinstance(children, list) else 0)
+    return count
+
+
 def _subtree_reports(places: Places, node: PlaceNode) -> list[PlaceReport]:
     out = list(node.reports)
     for child in node.children:
@@ -284,8 +293,9 @@ def home_context(reports: Sequence[PlaceReport], root: str = "") -> dict[str, ob
                for r in reports if not r.is_report]
     unplaced = [_year_link(r, root) for r in places.unplaced if r.is_report]
     kinds = {r.filter_kind: r.kind_label if r.is_report else "相关文件" for r in reports}
-    return {"groups": home_groups(places, root), "unplaced": unplaced, "unplaced_name": UNPLACED,
-            "related": related, "report_count": len(main), "place_count": len(places.nodes),
+    groups = home_groups(places, root)
+    return {"groups": groups, "unplaced": unplaced, "unplaced_name": UNPLACED,
+            "related": related, "report_count": len(main), "place_count": _listed(groups),
             "years": sorted({r.year for r in reports if r.year is not None}, reverse=True),
             "kinds": sorted(kinds.items(), key=lambda kv: _KIND_ORDER.get(kv[0], 9))}
 

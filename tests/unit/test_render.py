@@ -187,7 +187,7 @@ def test_index_lists_reports_by_place_with_their_years(tmp_path):
     assert [li["data-kind"] for li in cities[0].select("li[data-kind]")] == ["npc_standing_committee_report"]
     assert unplaced.summary.get_text(" ", strip=True) == "未能确定地区 1 份"  # never dropped
     assert [a["href"] for a in unplaced.select("a")] == ["reports/d-none.html"]
-    assert "共 5 份报告，5 个地区" in soup.select_one(".index-count").get_text()  # 全国, 江苏 and its three cities
+    assert "共 5 份报告，4 个地区" in soup.select_one(".index-count").get_text()  # 江苏 and its three cities
     # the summaries moved to the place pages
     suzhou = BeautifulSoup((out / "places/suzhou-320500.html").read_text("utf-8"), "html.parser")
     summaries = [p.get_text() for p in suzhou.select(".report-item-summary")]
