@@ -48,6 +48,11 @@ def _same(gold_row: list, item) -> bool:
     return item.value is None and item.change is not None and float(item.change) == float(change)
 
 
+def _same_label(gold_label: object, label: str) -> bool:
+    """Exact label match, after trimming whitespace only."""
+    return str(gold_label).strip() == label.strip()
+
+
 def measure(path: Path = GOLD) -> dict[str, object]:
     gold = _gold(path)
     config = load_config(ROOT / "config.yaml")
@@ -57,7 +62,8 @@ def measure(path: Path = GOLD) -> dict[str, object]:
     gold_total = matched_gold = 0
     misses: list[str] = []
     extras: list[str] = []
-    kind_agree = 0
+    kind_agree = label_agree = 0
+    label_misses: list[str] = []
     for slug, entry in gold.items():
         paragraphs = set(entry["paragraphs"])
         rows = [list(r) for r in entry["indicators"]]
@@ -72,6 +78,10 @@ def measure(path: Path = GOLD) -> dict[str, object]:
                 used.add(hit)
                 matched_extracted += 1
                 kind_agree += rows[hit][4] == item.kind
+                if _same_label(rows[hit][1], item.label):
+                    label_agree += 1
+                else:
+                    label_misses.append(f"{slug}#{item.anchor} {item.span}: {item.label!r}, gold {rows[hit][1]!r}")
         gold_total += len(rows)
         matched_gold += len(used)
         misses += [f"{slug}#{row[0]} {row[1]} {row[2] or row[3]}" for n, row in enumerate(rows) if n not in used]
@@ -79,6 +89,8 @@ def measure(path: Path = GOLD) -> dict[str, object]:
         "precision": matched_extracted / extracted_total if extracted_total else 0.0,
         "recall": matched_gold / gold_total if gold_total else 0.0,
         "kind_accuracy": kind_agree / matched_extracted if matched_extracted else 0.0,
+        "label_accuracy": label_agree / matched_extracted if matched_extracted else 0.0,
+        "label_misses": label_misses,
         "gold": gold_total, "extracted": extracted_total, "misses": misses, "extras": extras,
     }
 
@@ -108,6 +120,8 @@ def _check(request, capsys, result: dict, line: str, minimum_precision: float, m
             print("  missed:", miss)
         for extra in result["extras"]:
             print("  extra: ", extra)
+        for wrong in result["label_misses"]:
+            print("  label: ", wrong)
     assert result["precision"] >= minimum_precision, line
     assert result["recall"] >= minimum_recall, line
 
@@ -117,7 +131,8 @@ def test_precision_and_recall(request, capsys, path: Path, name: str):
     result = measure(path)
     line = (f"indicator extraction, bundled page, {name}: precision {result['precision']:.3f}, "
             f"recall {result['recall']:.3f} ({result['gold']} gold, {result['extracted']} extracted; "
-            f"kind agrees on {result['kind_accuracy']:.0%} of matches)")
+            f"kind agrees on {result['kind_accuracy']:.0%} of matches); "
+            f"label accuracy {result['label_accuracy']:.3f} (exact, over the matches)")
     _check(request, capsys, result, line, MIN_PRECISION, MIN_RECALL)
 
 
@@ -125,5 +140,6 @@ def test_precision_and_recall(request, capsys, path: Path, name: str):
 def test_precision_and_recall_on_held_out_reports(request, capsys):
     result = measure(HELDOUT)
     line = (f"indicator extraction, held-out corpus reports: precision {result['precision']:.3f}, "
-            f"recall {result['recall']:.3f} ({result['gold']} gold, {result['extracted']} extracted)")
+            f"recall {result['recall']:.3f} ({result['gold']} gold, {result['extracted']} extracted); "
+            f"label accuracy {result['label_accuracy']:.3f} (exact, over the matches)")
     _check(request, capsys, result, line, MIN_HELDOUT, MIN_HELDOUT)
