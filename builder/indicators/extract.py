@@ -31,6 +31,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from builder.core.model import Report, Section
+from builder.indicators import labels
+from builder.text.segment import cut
 
 ACTUAL, TARGET, OTHER = "actual", "target", "other"
 
@@ -79,12 +81,6 @@ _LIST_JOINER = "和、及与"
 _CHANGE_WORD = re.compile("|".join(CHANGE_UP + CHANGE_DOWN))
 _QUOTED = re.compile(r"“[^”]{0,40}”|《[^》]{0,60}》|‘[^’]{0,40}’|\"[^\"]{0,40}\"")
 
-#: Trimmed from the start of a label, repeatedly.
-_LEAD_TRIM = re.compile(
-    r"^(?:[、和及与并且，\s]|其中|全年|全市|全省|我市|预计|实现|完成|累计|共计|共|同时|此外|以及|还|已|"
-    r"分别|今年|去年|年内|力争|确保|争取|一是|二是|三是|四是|五是|六是|七是|八是|九是|十是|"
-    r"[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\d+[.、])"
-)
 #: Trimmed from the end of a label, repeatedly.
 _TAIL_TRIM = re.compile(
     r"(?:达到|达|为|是|完成|实现|均|突破|超过|超|约|近|逾|保持在|保持|控制在|稳定在|提高到|提高至|提升到|提升至|"
@@ -93,7 +89,8 @@ _TAIL_TRIM = re.compile(
 #: The longest text _TAIL_TRIM trims (每 and four characters).
 _TAIL_TRIM_MAX = 5
 #: Where the noun phrase after a count ends (“5家企业通过…认定” -> 企业).
-_FORWARD_STOP = re.compile(r"通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|参加|参与|[的和及]|[，。；：、（]")
+_FORWARD_STOP = re.compile(r"通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|参加|参与|列席|获评|新获评|"
+                           r"(?<![方导定走面动意倾])向|对(?![外口接象话比应策])|到(?![位期户村校])|[的和及]|[，。；：、（]")
 
 _TARGET_SECTION = re.compile(r"主要任务|预期目标|工作安排|工作建议|今后|下一步|展望|计划")
 _ACTUAL_SECTION = re.compile(r"工作回顾|过去|回顾|主要工作|取得")
@@ -330,12 +327,12 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _clean_label(label: str) -> str:
+    """The label in the raw words before a figure: light words and connectives trimmed from
+    both ends, whole words only, brackets balanced (see :mod:`builder.indicators.labels`)."""
     label = label.strip()
     for _ in range(6):
         before = label
-        lead = _LEAD_TRIM.match(label)
-        if lead:
-            label = label[lead.end():].strip()
+        label = labels.clean(label)
         # (= _TAIL_TRIM.sub("", label): what it trims ends the label, so it starts in the last
         # _TAIL_TRIM_MAX characters)
         tail = _TAIL_TRIM.search(label, max(0, len(label) - _TAIL_TRIM_MAX))
@@ -343,10 +340,20 @@ def _clean_label(label: str) -> str:
             label = label[:tail.start()].strip()
         if label == before:
             break
-    label = label.strip("“”（）()、，")
-    if len(label) > 40:
-        label = label[-40:]
-    return label
+    return _last_words(label, 40)
+
+
+def _last_words(label: str, limit: int) -> str:
+    """The last whole words of ``label`` that fit in ``limit`` characters (all of it if it fits)."""
+    if len(label) <= limit:
+        return label
+    words = cut(label)
+    kept: list[str] = []
+    for word in reversed(words):
+        if sum(map(len, kept)) + len(word) > limit:
+            break
+        kept.insert(0, word)
+    return labels.clean("".join(kept))
 
 
 def _clause_ends(text: str) -> list[int]:
@@ -368,17 +375,130 @@ def _listed(text: str, before: _Figure, after: _Figure) -> bool:
     return after.start - before.end == 1 and text[before.end] in _LIST_JOINER
 
 
+#: Where the noun phrase after a count ends and what is said of it starts (“75名代表列席…”).
+_PREDICATE = re.compile(r"通过|实现|全部|入选|参加|参与|列席|(?<![方导定走面动意倾])向|被|获评|新获评")
+#: A predicate said of all the counted things (the count is then of the noun itself).
+_OF_ALL = ("全部", "均", "都")
+#: Verbs that say which things a count counts (新增 …); one before a list (“新增A 9万亩、B 4.2万亩”)
+#: is part of every listed label.
+SCOPE_VERBS = ("新增", "新建", "新设", "新辟", "新引育", "认定", "培育", "培训", "整治", "清理", "关停", "淘汰",
+               "建成", "开工建设", "竣工", "招引")
+#: Verbs a listed label may start with: it then says what was done itself (“新建站点300个、投放
+#: 自行车2万辆”) and takes no verb from the first.
+_ACTION_VERBS = ("投放", "建设", "改造", "开展", "完成", "实施", "发放", "收集", "审查", "资助", "捐助", "扶持", "惠及",
+                 "接待", "办理", "开通", "改扩建", "升级", "提供", "举办", "引进", "引育", "设立", "组建", "削减", "治理")
+#: Names of a measure that say nothing without their subject (增加值 of what?).
+MEASURE_HEADS = ("贷款余额", "存款余额", "余额", "增加值", "覆盖面", "警情", "产量", "产值", "总额", "营业收入",
+                 "收入", "占比", "比重")
+
+
 def _forward_label(text: str, end: int, limit: int) -> str:
+    """The noun phrase right after a count (“新建14家研究院” -> 研究院), or ""."""
+    return _forward_phrase(text, end, limit)[0]
+
+
+def _forward_phrase(text: str, end: int, limit: int) -> tuple[str, str, int]:
+    """The noun phrase right after a figure, what the clause says of it if it goes on with a
+    predicate (“75名市人大代表列席常委会会议” -> 市人大代表, 列席常委会会议), and where the words
+    they take end; ("", "", end) when the figure ends its phrase."""
     rest = text[end:limit]
     m = _FORWARD_STOP.search(rest)
+    while m and m.group() == "（" and "）" in rest[m.end():m.end() + 12]:  # “农贸市场（邻里中心）”
+        m = _FORWARD_STOP.search(rest, rest.index("）", m.end()) + 1)
     noun = rest[: m.start()] if m else rest
-    return noun if 2 <= len(noun) <= 24 and not _DIGIT.search(noun) else ""
+    said_of = bool(m and _PREDICATE.match(rest, m.start()))
+    noun = noun if (2 - said_of) <= len(noun) <= 24 and not _DIGIT.search(noun) else ""  # “2个县被命名为…”
+    taken = end + len(noun)
+    predicate = ""
+    if said_of and m and (noun or m.start() == 0):
+        clause = rest[m.start():]
+        stop = _CLAUSE_END_RE.search(clause)
+        said = clause[: stop.start()] if stop else clause
+        if 2 <= len(said) <= 20 and not _DIGIT.search(said):
+            predicate, taken = labels.clean(said), end + m.start() + len(said)
+    return noun, predicate, taken
+
+
+def _with_counted_noun(s: _Sentence, fig: _Figure, label: str) -> str:
+    """``label`` completed by the noun after the figure: a count before its noun (“推进711项治气
+    工程项目”, “新增‘苏州水八仙’等7个农产品区域公用品牌”) counts that noun; a figure whose noun
+    goes on with a predicate (“75名代表列席常委会会议”) counts the noun of which that is said,
+    unless it is said of all of them (“304件代表建议全部办理完毕”: the count is of the noun)."""
+    if fig.percent:
+        return _with_share_noun(s, fig, label)
+    noun, predicate, taken = _forward_phrase(s.text, fig.end, s.end)
+    if not noun and not predicate:
+        return label
+    s.consumed = taken
+    back = label
+    if back.endswith("等"):  # examples of the counted noun: only a scope verb before them stays
+        back = next((v for v in SCOPE_VERBS if back.startswith(v)), "")
+    elif labels.light_verb_only(back):
+        back = ""
+    if predicate.startswith(_OF_ALL):
+        predicate = ""
+    if predicate and not (back and noun) and 2 <= len(noun or back) <= 12:
+        return predicate + "的" + (noun or back)
+    return back + noun
+
+
+def _with_share_noun(s: _Sentence, fig: _Figure, label: str) -> str:
+    """A percentage's label completed by what it is a share of (“贡献了全国24.1%的增量” -> 贡献全国
+    增量), or by what is said of its share (“事项95%实现不见面审批” -> 不见面审批的事项)."""
+    after = s.text[fig.end:s.end]
+    share = re.match(r"的([^，。；：、\d的]{2,6})(?=[，。；：、]|$)", after)
+    if share and label:
+        s.consumed = fig.end + share.end()
+        return label + share.group(1)
+    noun, predicate, taken = _forward_phrase(s.text, fig.end, s.end)
+    if predicate and not noun and 2 <= len(label) <= 12 and not predicate.startswith(_OF_ALL):
+        s.consumed = taken
+        return predicate + "的" + label
+    return label
+
+
+def _without_scope_verb(label: str) -> str:
+    verb = next((v for v in SCOPE_VERBS if label.startswith(v)), "")
+    return label[len(verb):] if len(label) - len(verb) >= 2 else label
+
+
+def _with_list_verb(s: _Sentence, fig: _Figure, label: str) -> str:
+    """A label listed after another (“新增高标准农田9万亩、现代农业园区4.2万亩”) with the scope verb
+    of the first, when it has none of its own."""
+    prev = s.items[-1] if s.items else None
+    if prev is None or not label or fig.percent or prev.end >= fig.start or s.text[prev.end] != "、":
+        return label
+    if prev.value is None or s.text[prev.end + 1:fig.start].lstrip("“").startswith(SCOPE_VERBS):
+        return label
+    verb = next((v for v in SCOPE_VERBS if prev.label.startswith(v)), "")
+    if not verb or label.startswith(SCOPE_VERBS + _ACTION_VERBS) or labels.light_verb_only(label):
+        return label
+    return verb + label
+
+
+def _with_topic(s: _Sentence, label: str) -> str:
+    """A label that is only the name of a measure (增加值) with the subject of its sentence, when
+    the sentence opens with a clause that names it and states no figure (“服务业质效提升，实现
+    增加值9700亿元” -> 服务业增加值)."""
+    if label not in MEASURE_HEADS:
+        return label
+    sentence = s.text[s.start:s.end].lstrip()
+    stop = _CLAUSE_END_RE.search(sentence)
+    if not stop or _DIGIT.search(sentence, 0, stop.start()):
+        return label
+    words = cut(sentence[: stop.start()])
+    topic = labels.clean(words[0]) if words else ""
+    return topic + label if len(topic) >= 2 and not topic.endswith(label) else label
 
 
 def _split_labels(label: str, count: int) -> list[str]:
     parts = [p for p in re.split(r"[、和及与]", label) if p]
     if len(parts) == count:
-        # “跨境电商交易额、服务贸易进出口额”; a shared tail stays with the last one only
+        # “跨境电商交易额、服务贸易进出口额”; a shared measure goes to every name (“普惠型小微企业、
+        # 民营企业贷款余额” -> 普惠型小微企业贷款余额, 民营企业贷款余额)
+        head = next((h for h in MEASURE_HEADS if parts[-1].endswith(h) and len(parts[-1]) > len(h)), "")
+        if head and not any(p.endswith(head) for p in parts[:-1]):
+            return [p + head for p in parts[:-1]] + parts[-1:]
         return parts
     if label.startswith("城乡") and count == 2:
         return ["城镇" + label[2:], "农村" + label[2:]]
@@ -468,6 +588,10 @@ class _Sentence:
     section: str
     items: list[Indicator] = field(default_factory=list)
     """The indicators read so far; a later figure may complete the last ones."""
+    consumed: int = 0
+    """Where the words after the last figure that its label took end (“新增72家企业关闭退出、
+    1个…”: the next label starts after them)."""
+    """The indicators read so far; a later figure may complete the last ones."""
 
 
 def extract_paragraph(text: str, anchor: str, context: Context = Context()) -> list[Indicator]:
@@ -514,7 +638,7 @@ def _read_figure(s: _Sentence, i: int) -> int:
 
     The label is the clause before the figure, from the end of the figure before it."""
     fig = s.figs[i]
-    floor = s.figs[i - 1].end if i else s.start
+    floor = max(s.figs[i - 1].end if i else s.start, min(s.consumed, fig.start))
     begin = fig.phrase_start if fig.is_change else fig.start
     raw = _backward_label(s.text, floor, begin, s.clause_ends)
     group = _listed_group(s, i)
@@ -627,9 +751,7 @@ def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
 def _read_value(s: _Sentence, fig: _Figure, raw: str) -> None:
     """A value (1.93万亿元): labelled by its clause, else by the noun after it (“新建14家研究院”),
     else by the figure before it; or the value of a change read just before it."""
-    label = _clean_label(raw)
-    if len(label) <= 2 and not fig.percent:
-        label += _forward_label(s.text, fig.end, s.end)
+    label = _with_topic(s, _with_list_verb(s, fig, _with_counted_noun(s, fig, _clean_label(raw))))
     prev = s.items[-1] if s.items else None
     if not label and prev is not None and prev.value is None and prev.change is not None \
             and s.text[prev.end:fig.start].strip("，、 ").startswith(("达到", "达", "为")):
@@ -639,7 +761,7 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str) -> None:
         return
     if not label and prev is not None:
         if "累计" in raw:
-            label = prev.label + "（累计）"
+            label = _without_scope_verb(prev.label) + "（累计）"  # “新增市场主体…，累计达到188万户”
         elif prev.end == fig.start:
             label = prev.label  # “贫困户301户611人”
     if label and not label.startswith("第"):

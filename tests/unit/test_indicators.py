@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from fixture_file import fixture_params
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from builder.indicators.canonical import canonical_name
 from builder.indicators.extract import (
     Context,
@@ -16,6 +19,7 @@ from builder.indicators.extract import (
     group_by_section,
     key_indicators,
 )
+from builder.indicators.labels import balanced, clean, weak
 from builder.indicators.tables import csv_lines, targets_vs_results, to_csv, to_row
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "indicators.md"
@@ -122,30 +126,45 @@ def test_config_sidebar_count():
 # ----------------------------------------------------------------- fast paths give the plain results
 
 
-def test_clean_label_is_the_plain_trimming():
-    """_clean_label matches the trims only where they can stand; the plain way substitutes."""
-    import random
+@given(st.text(alphabet="、和及与的了，其中实现完成累计共享农庄地区生产总值（）“”《》作坊市县5", max_size=14))
+@settings(max_examples=400, deadline=None)
+def test_every_cleaned_label_is_balanced_and_starts_with_no_particle(raw):
+    """Whatever the words before a figure, the label made of them has balanced brackets and
+    quotes and starts with no particle."""
+    from builder.indicators.extract import _clean_label
 
-    from builder.indicators.extract import _LEAD_TRIM, _TAIL_TRIM, _clean_label
+    label = _clean_label(raw)
+    assert balanced(label), (raw, label)
+    assert not label.startswith(tuple("的了和及与、，")), (raw, label)
 
-    def plain(label: str) -> str:
-        label = label.strip()
-        for _ in range(6):
-            before = label
-            label = _LEAD_TRIM.sub("", label).strip()
-            label = _TAIL_TRIM.sub("", label).strip()
-            if label == before:
-                break
-        label = label.strip("“”（）()、，")
-        return label[-40:] if len(label) > 40 else label
 
-    atoms = ["、", "和", "及", "并", "，", " ", "其中", "全年", "我市", "预计", "实现", "累计", "共", "一是", "三、",
-             "（二）", "12.", "3、", "达到", "达", "为", "均", "保持在", "控制在", "提高至", "每", "每年", "每万人",
-             "的", "地区", "生产总值", "\n", "5", "。", "分别"]
-    rng = random.Random(11)
-    for _ in range(20000):
-        label = "".join(rng.choice(atoms) for _ in range(rng.randrange(10)))
-        assert _clean_label(label) == plain(label), label
+@pytest.mark.parametrize("raw, label", [
+    ("关停低端落后及过剩产能企业（作坊）", "关停低端落后及过剩产能企业（作坊）"),  # a whole pair stays
+    ("关停低端落后及过剩产能企业（作坊", "关停低端落后及过剩产能企业"),  # a half pair goes
+    ("县（市", "县市"),
+    ("建设“四好农村路", "建设四好农村路"),
+    ("“三城”建设资金", "“三城”建设资金"),
+    ("三城”建设资金", "三城建设资金"),
+    ("共享农庄", "共享农庄"),  # 共 is trimmed only as a word of its own
+    ("共提出建议", "提出建议"),
+    ("实现增加值", "增加值"),
+    ("贡献了全国", "贡献全国"),
+    ("的有", "有"),
+    ("清产核资后农村集体总资产", "农村集体总资产"),
+    ("关停低端落后产能企业", "关停低端落后产能企业"),  # 落后 is no time phrase
+    ("进一步优化营商环境", "进一步优化营商环境"),
+])
+def test_label_rules(raw, label):
+    assert clean(raw) == label
+    assert balanced(label)
+
+
+def test_weak_labels_are_named():
+    assert weak("组织") == ["verb"]
+    assert weak("的零售额") == ["particle"]
+    assert weak("县（市") == ["unbalanced"]
+    assert weak("钢") == ["short"]
+    assert weak("服务业增加值") == []
 
 
 def test_normalized_values_are_exact_and_indicators_are_plain_data():

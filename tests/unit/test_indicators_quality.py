@@ -5,7 +5,9 @@ of the bundled page.  Over those paragraphs:
 
 * an extracted indicator *matches* a gold one when both have the same report and anchor and
   the same value string, or, when the gold value is null, the same change number;
-* precision = matched extracted / all extracted; recall = matched gold / all gold.
+* precision = matched extracted / all extracted; recall = matched gold / all gold;
+* label accuracy = matches whose label equals the gold label exactly (after trimming
+  whitespace only) / all matches.
 
 Each gold row is matched at most once.  The figures are printed and added to the terminal
 summary (see tests/conftest.py).
@@ -33,6 +35,9 @@ BLIND = ROOT / "tests" / "fixtures" / "indicators_blind.yaml"
 MIN_HELDOUT = 0.85
 MIN_PRECISION = 0.9
 MIN_RECALL = 0.85
+#: Label accuracy (exact) over the matched figures: a floor against regressions (measured
+#: 2026-12-03: gold 0.843, blind 0.825, held-out 0.819; issue 13's target for the blind set is 0.9).
+MIN_LABEL_ACCURACY = 0.8
 
 
 def _gold(path: Path = GOLD) -> dict:
@@ -124,6 +129,7 @@ def _check(request, capsys, result: dict, line: str, minimum_precision: float, m
             print("  label: ", wrong)
     assert result["precision"] >= minimum_precision, line
     assert result["recall"] >= minimum_recall, line
+    assert result["label_accuracy"] >= MIN_LABEL_ACCURACY, line
 
 
 @pytest.mark.parametrize("path, name", [(GOLD, "gold set"), (BLIND, "blind set")], ids=["gold", "blind"])
