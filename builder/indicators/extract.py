@@ -385,8 +385,9 @@ SCOPE_VERBS = ("新增", "新建", "新设", "新辟", "新引育", "认定", "�
                "建成", "开工建设", "竣工", "招引")
 #: Verbs a listed label may start with: it then says what was done itself (“新建站点300个、投放
 #: 自行车2万辆”) and takes no verb from the first.
-_ACTION_VERBS = ("投放", "建设", "改造", "开展", "完成", "实施", "发放", "收集", "审查", "资助", "捐助", "扶持", "惠及",
-                 "接待", "办理", "开通", "改扩建", "升级", "提供", "举办", "引进", "引育", "设立", "组建", "削减", "治理")
+_ACTION_VERBS = ("投放", "建设", "改造", "开展", "完成", "实施", "发放", "收集", "审查", "资助", "捐助", "扶持",
+                 "惠及", "接待", "办理", "开通", "改扩建", "升级", "提供", "举办", "引进", "引育", "设立", "组建",
+                 "削减", "治理")
 #: Names of a measure that say nothing without their subject (增加值 of what?).
 MEASURE_HEADS = ("贷款余额", "存款余额", "余额", "增加值", "覆盖面", "警情", "产量", "产值", "总额", "营业收入",
                  "收入", "占比", "比重")
@@ -408,6 +409,8 @@ def _forward_phrase(text: str, end: int, limit: int) -> tuple[str, str, int]:
     noun = rest[: m.start()] if m else rest
     said_of = bool(m and _PREDICATE.match(rest, m.start()))
     noun = noun if (2 - said_of) <= len(noun) <= 24 and not _DIGIT.search(noun) else ""  # “2个县被命名为…”
+    if _CHANGE_WORD.match(noun) or noun.startswith(("增加", "减少", "跃升", "升至", "降至")):
+        noun = ""  # “从26.6万亿元增加到51.9万亿元”: a change follows, no noun
     taken = end + len(noun)
     predicate = ""
     if said_of and m and (noun or m.start() == 0):

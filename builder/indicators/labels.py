@@ -21,7 +21,6 @@ import re
 
 from builder.text.segment import cut
 
-
 OPENERS = {"（": "）", "(": ")", "“": "”", "《": "》", "‘": "’", "【": "】", "[": "]", "「": "」"}
 CLOSERS = {v: k for k, v in OPENERS.items()}
 
@@ -30,7 +29,7 @@ CLOSERS = {v: k for k, v in OPENERS.items()}
 LIGHT_LEAD = (
     "其中", "全年", "全市", "全省", "全区", "我市", "我省", "我区", "预计", "实现", "完成", "累计", "共计", "共有",
     "共", "同时", "此外", "以及", "并且", "并", "还", "已", "分别", "今年", "去年", "年内", "力争", "确保", "争取",
-    "主动", "实施", "推进", "推动", "组织", "邀请", "先后", "着力", "打造", "召开", "成功", "积极", "提高", "提升", "达到",
+    "主动", "实施", "推进", "推动", "组织", "邀请", "先后", "着力", "打造", "召开", "成功", "积极",
     "一年来", "两年来", "三年来", "五年来", "近年来", "有", "和", "及", "与", "的", "了",
 )
 #: Leading light verbs that are removed only when they are the whole phrase before the
@@ -39,7 +38,8 @@ LIGHT_VERB_ALONE = ("建设", "开展", "落实")
 #: Adverbs removed wherever they stand in a label as a word of their own.
 INNER_ADVERBS = frozenset({"共", "共计", "先后", "了"})
 PARTICLES = "的了和及与、，"
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\d+[.、])")
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+、"
+                        r"|（[一二三四五六七八九十\d]+）|\d+[.、])")
 #: A leading time phrase ending in 后 / 以来 (“清产核资后”, “十三五以来”) of a few words.
 _AFTER_TIME = re.compile(r"^[^，。；、\d]{1,8}?(?:后|以来)")
 

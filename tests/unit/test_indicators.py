@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from fixture_file import fixture_params
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
