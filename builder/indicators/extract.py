@@ -48,6 +48,9 @@ COUNT_UNITS = (
 PERCENT_UNITS = ("个百分点", "百分点", "%", "‰")
 _UNITS = sorted(PERCENT_UNITS + COUNT_UNITS, key=len, reverse=True)
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
+#: Units of two or more characters: text after a figure starting with one is the rest of a unit
+#: (亿千瓦|小时), never a noun.
+_LONG_UNITS = tuple(u for u in _UNITS if len(u) >= 2)
 
 #: ``qualifier`` values; the ones before a number and the ones after it.
 QUALIFIERS_BEFORE = ("预计", "超过", "突破", "约", "近", "逾", "超")
@@ -60,7 +63,8 @@ _NUM = r"(?<![A-Za-z0-9.\-])(?P<num>\d+(?:\.\d+)?)"
 _FIGURE = re.compile(
     # the lookahead changes no match; it lets the scan skip every character no figure starts with
     r"(?=[超突约近逾\d])"
-    r"(?P<pre>(?:超过|突破|约|近|逾|超)?)" + _NUM
+    # (约, 近, 超 only as words of their own: not the end of 节约, 接近, 赶超)
+    r"(?P<pre>(?:超过|突破|(?<![节大制条预签契合公邀相隐简婚违履])约|(?<![最接附将靠])近|逾|(?<![赶])超)?)" + _NUM
     + r"(?P<mag>万亿|亿|万|千)?(?P<about>余|多)?(?P<unit>" + _UNIT_RE + r")(?![A-Za-z])"
     + r"(?P<post>左右|以上|以内|以下|上下)?"
 )
@@ -83,14 +87,15 @@ _QUOTED = re.compile(r"“[^”]{0,40}”|《[^》]{0,60}》|‘[^’]{0,40}’|
 
 #: Trimmed from the end of a label, repeatedly.
 _TAIL_TRIM = re.compile(
-    r"(?:达到|达|为|是|完成|实现|均|突破|超过|超|约|近|逾|保持在|保持|控制在|稳定在|提高到|提高至|提升到|提升至|"
+    r"(?:达到|达|为|是|完成|实现|均|突破|超过|接近|超|约|近|逾|保持在|保持|控制在|稳定在|提高到|提高至|提升到|提升至|"
     r"增加到|增至|升至|降至|下降到|降低到|总计|共计|累计|分别|各|已|有|新增到|扩大到|，|、|和|的|每[^\d，。；]{1,4})$"
 )
 #: The longest text _TAIL_TRIM trims (每 and four characters).
 _TAIL_TRIM_MAX = 5
 #: Where the noun phrase after a count ends (“5家企业通过…认定” -> 企业).
 _FORWARD_STOP = re.compile(r"通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|参加|参与|列席|获评|新获评|"
-                           r"(?<![方导定走面动意倾])向|对(?![外口接象话比应策])|到(?![位期户村校])|[的和及]|[，。；：、（]")
+                           r"关闭|取消|开展|进行|"
+                           r"(?<![方导定走面动意倾纵转趋外内双多指去取志投流风航])向|(?<![针反面相绝核])对(?![外口接象话比应策])|到(?![位期户村校])|[的和及]|[，。；：、（]")
 
 _TARGET_SECTION = re.compile(r"主要任务|预期目标|工作安排|工作建议|今后|下一步|展望|计划")
 _ACTUAL_SECTION = re.compile(r"工作回顾|过去|回顾|主要工作|取得")
@@ -336,8 +341,8 @@ def _clean_label(label: str) -> str:
         # (= _TAIL_TRIM.sub("", label): what it trims ends the label, so it starts in the last
         # _TAIL_TRIM_MAX characters)
         tail = _TAIL_TRIM.search(label, max(0, len(label) - _TAIL_TRIM_MAX))
-        if tail:
-            label = label[:tail.start()].strip()
+        if tail and (tail.end() - tail.start() > 1 or tail.start() in labels.word_starts(label)):
+            label = label[:tail.start()].strip()  # whole words only: not the 约 of 节约
         if label == before:
             break
     return _last_words(label, 40)
@@ -376,7 +381,22 @@ def _listed(text: str, before: _Figure, after: _Figure) -> bool:
 
 
 #: Where the noun phrase after a count ends and what is said of it starts (“75名代表列席…”).
-_PREDICATE = re.compile(r"通过|实现|全部|入选|参加|参与|列席|(?<![方导定走面动意倾])向|被|获评|新获评")
+_PREDICATE = re.compile(r"通过|实现|全部|入选|参加|参与|列席|(?<![方导定走面动意倾纵转趋外内双多指去取志投流风航])向|被|获评|新获评|关闭|取消|开展|进行")
+#: Where what is said of a counted noun ends: the clause, or the next figure of a list.
+_PREDICATE_END = re.compile(r"[" + re.escape(_CLAUSE_END) + r"]|、(?=[\d一二三四五六七八九十])")
+#: A predicate that only says an action was carried out, named by what follows it (“进行专项检查”).
+_CARRY_OUT = ("开展", "进行")
+#: The size of something named after the figure (“落实总面积达68.8平方公里的近期可供产业用地”).
+SIZE_HEADS = ("总面积", "面积", "总规模", "规模", "总投资", "总金额")
+#: A per-capita (or per-area) figure: 每万人, 每千人, 每平方公里 just before the number.
+_PER = re.compile(r"每[万千百十]?(?:人|户|平方公里|平方米|亩)$")
+#: Units of amounts, not of counted things: a noun after them is seldom what they measure.
+_MEASURES = frozenset(("美元", "元", "平方公里", "平方米", "立方米", "千瓦时", "千瓦", "公里", "千米", "公顷", "微克",
+                       "吨", "亩", "天", "小时", "米", "倍", "个工作日", "标箱"))
+#: What a share is of (“贡献了全国24.1%的增量”).
+_WHOLES = ("全国", "全省", "全市", "全区", "全球", "世界", "全县")
+#: The end of a name that already names a measure (总额, 增长率, 产量 …).
+_NAMES_A_MEASURE = re.compile(r"(?:额|率|量|值|数|入|出|比重|占比|余额|规模|指数)$")
 #: A predicate said of all the counted things (the count is then of the noun itself).
 _OF_ALL = ("全部", "均", "都")
 #: Verbs that say which things a count counts (新增 …); one before a list (“新增A 9万亩、B 4.2万亩”)
@@ -409,13 +429,14 @@ def _forward_phrase(text: str, end: int, limit: int) -> tuple[str, str, int]:
     noun = rest[: m.start()] if m else rest
     said_of = bool(m and _PREDICATE.match(rest, m.start()))
     noun = noun if (2 - said_of) <= len(noun) <= 24 and not _DIGIT.search(noun) else ""  # “2个县被命名为…”
-    if _CHANGE_WORD.match(noun) or noun.startswith(("增加", "减少", "跃升", "升至", "降至")):
+    if _CHANGE_WORD.match(noun) or noun.startswith(("增加", "减少", "跃升", "升至", "降至", "多", "余", "左右", "以上")) \
+            or not re.match(r"[\u4e00-\u9fff“‘《（]", noun) or noun.startswith(_LONG_UNITS):
         noun = ""  # “从26.6万亿元增加到51.9万亿元”: a change follows, no noun
     taken = end + len(noun)
     predicate = ""
     if said_of and m and (noun or m.start() == 0):
         clause = rest[m.start():]
-        stop = _CLAUSE_END_RE.search(clause)
+        stop = _PREDICATE_END.search(clause)
         said = clause[: stop.start()] if stop else clause
         if 2 <= len(said) <= 20 and not _DIGIT.search(said):
             predicate, taken = labels.clean(said), end + m.start() + len(said)
@@ -429,20 +450,36 @@ def _with_counted_noun(s: _Sentence, fig: _Figure, label: str) -> str:
     unless it is said of all of them (“304件代表建议全部办理完毕”: the count is of the noun)."""
     if fig.percent:
         return _with_share_noun(s, fig, label)
+    size = _size_of(s, fig, label)
+    if size:
+        return size
     noun, predicate, taken = _forward_phrase(s.text, fig.end, s.end)
-    if not noun and not predicate:
-        return label
+    if not noun and not predicate or (fig.unit in _MEASURES and len(label) > 2):
+        return label  # an amount (亿元, 万吨) ends its phrase unless nothing names it (“突破3万亿元大关”)
     s.consumed = taken
     back = label
     if back.endswith("等"):  # examples of the counted noun: only a scope verb before them stays
         back = next((v for v in SCOPE_VERBS if back.startswith(v)), "")
-    elif labels.light_verb_only(back):
-        back = ""
+    elif labels.light_verb_only(back) and len(noun) > 2:
+        back = ""  # (“建设5100多个项目”: a bare 项目 would name less than 建设项目)
     if predicate.startswith(_OF_ALL):
         predicate = ""
+    if predicate.startswith(_CARRY_OUT) and label.startswith(("到", "对")) and noun:
+        return predicate[2:] + noun  # “对6项重点内容进行专项检查” -> 专项检查重点内容
     if predicate and not (back and noun) and 2 <= len(noun or back) <= 12:
         return predicate + "的" + (noun or back)
     return back + noun
+
+
+def _size_of(s: _Sentence, fig: _Figure, label: str) -> str:
+    """“总面积达68.8平方公里的近期可供产业用地” -> 近期可供产业用地总面积 (the size of what follows
+    the figure), or ""."""
+    head = next((h for h in SIZE_HEADS if label.endswith(h)), "")
+    of = re.match(r"的([^，。；：、\d]{2,16})(?=[，。；：]|$)", s.text[fig.end:s.end]) if head else None
+    if not of:
+        return ""
+    s.consumed = fig.end + of.end()
+    return of.group(1) + head
 
 
 def _with_share_noun(s: _Sentence, fig: _Figure, label: str) -> str:
@@ -450,7 +487,7 @@ def _with_share_noun(s: _Sentence, fig: _Figure, label: str) -> str:
     增量), or by what is said of its share (“事项95%实现不见面审批” -> 不见面审批的事项)."""
     after = s.text[fig.end:s.end]
     share = re.match(r"的([^，。；：、\d的]{2,6})(?=[，。；：、]|$)", after)
-    if share and label:
+    if share and label.endswith(_WHOLES):
         s.consumed = fig.end + share.end()
         return label + share.group(1)
     noun, predicate, taken = _forward_phrase(s.text, fig.end, s.end)
@@ -494,15 +531,31 @@ def _with_topic(s: _Sentence, label: str) -> str:
     return topic + label if len(topic) >= 2 and not topic.endswith(label) else label
 
 
+def _shared_tail(parts: list[str]) -> list[str]:
+    """Listed names with what the last one shares with them: the words after its first word when
+    all the others are short words as long (“城镇、农村居民人均可支配收入” -> 城镇居民人均可支配收入), else its
+    measure (“普惠型小微企业、民营企业贷款余额” -> 普惠型小微企业贷款余额); as they are without either."""
+    last, lengths = parts[-1], {len(p) for p in parts[:-1]}
+    if len(lengths) == 1 and (size := lengths.pop()) <= 3 and len(last) - size >= 2 \
+            and "\u4e00" <= last[size] <= "\u9fff":
+        return [p + last[size:] for p in parts[:-1]] + [last]
+    head = next((h for h in MEASURE_HEADS if last.endswith(h) and len(last) > len(h)), "")
+    if head and all(len(p) >= 2 and not p.startswith("第") and not _NAMES_A_MEASURE.search(p) for p in parts[:-1]):
+        return [p + head for p in parts[:-1]] + [last]
+    return parts
+
+
 def _split_labels(label: str, count: int) -> list[str]:
     parts = [p for p in re.split(r"[、和及与]", label) if p]
     if len(parts) == count:
         # “跨境电商交易额、服务贸易进出口额”; a shared measure goes to every name (“普惠型小微企业、
         # 民营企业贷款余额” -> 普惠型小微企业贷款余额, 民营企业贷款余额)
-        head = next((h for h in MEASURE_HEADS if parts[-1].endswith(h) and len(parts[-1]) > len(h)), "")
-        if head and not any(p.endswith(head) for p in parts[:-1]):
-            return [p + head for p in parts[:-1]] + parts[-1:]
-        return parts
+        return _shared_tail(parts)
+    parallel = re.match("".join(r"([^\W\d])(.)" if n == 0 else r"([^\W\d])\2" for n in range(count)), label)
+    if parallel and len(set(parallel.groups())) == count + 1 and len(label) > 2 * count:
+        # “国考省考断面水质优Ⅲ比例” -> 国考断面水质优Ⅲ比例, 省考断面水质优Ⅲ比例
+        rest = label[2 * count:]
+        return [g + parallel.group(2) + rest for g in parallel.groups()[:1] + parallel.groups()[2:]]
     if label.startswith("城乡") and count == 2:
         return ["城镇" + label[2:], "农村" + label[2:]]
     return [f"{label}（{n}）" for n in range(1, count + 1)]
@@ -755,6 +808,9 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str) -> None:
     """A value (1.93万亿元): labelled by its clause, else by the noun after it (“新建14家研究院”),
     else by the figure before it; or the value of a change read just before it."""
     label = _with_topic(s, _with_list_verb(s, fig, _with_counted_noun(s, fig, _clean_label(raw))))
+    per = _PER.search(raw)
+    if per and label and not label.startswith("每"):
+        label = per.group() + label  # “全科医生达到每万人4.18名” -> 每万人全科医生
     prev = s.items[-1] if s.items else None
     if not label and prev is not None and prev.value is None and prev.change is not None \
             and s.text[prev.end:fig.start].strip("，、 ").startswith(("达到", "达", "为")):

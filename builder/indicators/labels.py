@@ -79,7 +79,7 @@ def balance(label: str) -> str:
     return label.replace('"', "") if label.count('"') % 2 else label
 
 
-def _word_starts(label: str) -> set[int]:
+def word_starts(label: str) -> set[int]:
     """The offsets where a word of ``label`` starts (and its end)."""
     starts, at = set(), 0
     for word in cut(label):
@@ -104,7 +104,7 @@ def _trim_lead(label: str) -> str:
         if numbering:
             label = label[numbering.end():]
             continue
-        starts = _word_starts(label) if label else {0}
+        starts = word_starts(label) if label else {0}
         time = _AFTER_TIME.match(label)
         if time and _own_word(time.group(), time.end(), starts) and len(label) - time.end() >= 2:
             label = label[time.end():]
@@ -124,12 +124,22 @@ def _drop_inner_adverbs(label: str) -> str:
     return "".join(w for w in cut(label) if w not in INNER_ADVERBS)
 
 
+def _drop_result_complement(label: str) -> str:
+    """“收集到意见建议” -> 收集意见建议: 到 after the opening verb says only that it was done."""
+    if "到" not in label[2:4]:
+        return label
+    words = cut(label)
+    if len(words) > 2 and len(words[0]) == 2 and words[1] == "到" and not words[2][:1].isdigit():
+        return words[0] + "".join(words[2:])
+    return label
+
+
 def clean(label: str) -> str:
     """A label from the raw words before (or around) a figure: see the module's rules."""
     label = _trim_lead(label.strip())
-    label = _drop_inner_adverbs(label)
-    label = balance(label.strip("、，, "))
-    return label.lstrip(PARTICLES)
+    label = _drop_result_complement(_drop_inner_adverbs(label))
+    label = balance(label.strip("、，, ")).lstrip(PARTICLES)
+    return "" if label in LIGHT_LEAD and label not in LIGHT_VERB_ALONE else label  # “预计”, “其中” name nothing
 
 
 def light_verb_only(label: str) -> bool:
@@ -155,4 +165,4 @@ def weak(label: str) -> list[str]:
     return reasons
 
 
-__all__ = ["balance", "balanced", "clean", "light_verb_only", "weak"]
+__all__ = ["balance", "balanced", "clean", "light_verb_only", "weak", "word_starts"]
