@@ -79,7 +79,7 @@ _SENTENCE_END = re.compile(r"[。！？；!?;]")
 #: A bare number just before a figure that shares its unit (“18.8和10个百分点”), in the 12
 #: characters before it.
 _BARE_BEFORE = re.compile(r"(?<![A-Za-z0-9.\-])(\d+(?:\.\d+)?)(万亿|亿|万)?[和、]$")
-_RANGE_DASH = re.compile(r"[—–~～至\-]{1,2}")
+_RANGE_DASH = re.compile(r"[—–~～至\-－]{1,2}")
 _NOT_A_COUNT = ("方面", "领域", "大类", "批次")  # “以下14个方面的工作”
 _LIST_JOINER = "和、及与"
 _CHANGE_WORD = re.compile("|".join(CHANGE_UP + CHANGE_DOWN))
@@ -88,12 +88,17 @@ _QUOTED = re.compile(r"“[^”]{0,40}”|《[^》]{0,60}》|‘[^’]{0,40}’|
 #: Trimmed from the end of a label, repeatedly.
 _TAIL_TRIM = re.compile(
     r"(?:达到|达|为|是|完成|实现|均|突破|超过|接近|超|约|近|逾|保持在|保持|控制在|稳定在|提高到|提高至|提升到|提升至|"
-    r"增加到|增至|升至|降至|下降到|降低到|总计|共计|累计|分别|各|已|有|新增到|扩大到|，|、|和|的|每[^\d，。；]{1,4})$"
+    r"增加到|增至|升至|降至|下降到|降低到|[升降增减]为|从|由|总计|共计|累计|分别|各|已|有|新增到|扩大到|，|、|和|的|"
+    r"每[^\d，。；]{1,4})$"
 )
+#: Words whose last character _TAIL_TRIM would trim (节约, 拥有): a label ending with one keeps it.
+_WORDS_ENDING_AS_TRIMMED = frozenset(("节约", "大约", "制约", "接近", "附近", "最近", "将近", "靠近", "赶超", "拥有", "具有",
+                                      "没有", "所有", "占有", "享有", "现有", "平均", "人均", "年均", "理由", "自由", "经由",
+                                      "因为", "作为", "成为", "认为", "行为"))
 #: The longest text _TAIL_TRIM trims (每 and four characters).
 _TAIL_TRIM_MAX = 5
 #: Where the noun phrase after a count ends (“5家企业通过…认定” -> 企业).
-_FORWARD_STOP = re.compile(r"通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|参加|参与|列席|获评|新获评|"
+_FORWARD_STOP = re.compile(r"以及|并|通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|参加|参与|列席|获评|新获评|"
                            r"关闭|取消|开展|进行|"
                            r"(?<![方导定走面动意倾纵转趋外内双多指去取志投流风航])向|(?<![针反面相绝核])对(?![外口接象话比应策])|到(?![位期户村校])|[的和及]|[，。；：、（]")
 
@@ -341,7 +346,7 @@ def _clean_label(label: str) -> str:
         # (= _TAIL_TRIM.sub("", label): what it trims ends the label, so it starts in the last
         # _TAIL_TRIM_MAX characters)
         tail = _TAIL_TRIM.search(label, max(0, len(label) - _TAIL_TRIM_MAX))
-        if tail and (tail.end() - tail.start() > 1 or tail.start() in labels.word_starts(label)):
+        if tail and label[-2:] not in _WORDS_ENDING_AS_TRIMMED:
             label = label[:tail.start()].strip()  # whole words only: not the 约 of 节约
         if label == before:
             break

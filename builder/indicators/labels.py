@@ -30,7 +30,7 @@ LIGHT_LEAD = (
     "其中", "全年", "全市", "全省", "全区", "我市", "我省", "我区", "预计", "实现", "完成", "累计", "共计", "共有",
     "共", "同时", "此外", "以及", "并且", "并", "还", "已", "分别", "今年", "去年", "年内", "力争", "确保", "争取",
     "主动", "实施", "推进", "推动", "组织", "邀请", "先后", "着力", "打造", "召开", "成功", "积极",
-    "一年来", "两年来", "三年来", "五年来", "近年来", "有", "和", "及", "与", "的", "了",
+    "一年来", "两年来", "三年来", "五年来", "近年来", "有", "又", "再", "也", "即", "和", "及", "与", "的", "了",
 )
 #: Leading light verbs that are removed only when they are the whole phrase before the
 #: counted noun (“建设80个网点”), since they also start ordinary names (建设用地).
@@ -119,9 +119,19 @@ def _trim_lead(label: str) -> str:
 
 
 def _drop_inner_adverbs(label: str) -> str:
+    """共, 先后 before a word of two or more characters (代表们共提出), and 了; never inside a quoted
+    name (“教共体”)."""
     if not any(a in label for a in INNER_ADVERBS):
         return label
-    return "".join(w for w in cut(label) if w not in INNER_ADVERBS)
+    words = cut(label)
+    quoted, kept = 0, []
+    for n, word in enumerate(words):
+        quoted += sum(word.count(o) for o in OPENERS) - sum(word.count(c) for c in CLOSERS)
+        between = 0 < n < len(words) - 1 and len(words[n + 1]) >= 2
+        if word in INNER_ADVERBS and not quoted and (between or word == "了"):
+            continue
+        kept.append(word)
+    return "".join(kept)
 
 
 def _drop_result_complement(label: str) -> str:
