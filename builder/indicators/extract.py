@@ -93,8 +93,8 @@ _TAIL_TRIM = re.compile(
 )
 #: Words whose last character _TAIL_TRIM would trim (节约, 拥有): a label ending with one keeps it.
 _WORDS_ENDING_AS_TRIMMED = frozenset((
-    "节约", "大约", "制约", "接近", "附近", "最近", "将近", "靠近", "赶超", "拥有", "具有", "没有", "所有", "占有", "享有",
-    "现有", "平均", "人均", "年均", "理由", "自由", "经由", "因为", "作为", "成为", "认为", "行为"))
+    "节约", "大约", "制约", "接近", "附近", "最近", "将近", "靠近", "赶超", "拥有", "具有", "没有", "所有", "占有",
+    "享有", "现有", "平均", "人均", "年均", "理由", "自由", "经由", "因为", "作为", "成为", "认为", "行为"))
 #: The longest text _TAIL_TRIM trims (每 and four characters).
 _TAIL_TRIM_MAX = 5
 #: Where the noun phrase after a count ends (“5家企业通过…认定” -> 企业).
