@@ -434,13 +434,13 @@ def _forward_phrase(text: str, end: int, limit: int) -> tuple[str, str, int]:
     m = _FORWARD_STOP.search(rest)
     while m and m.group() == "（" and "）" in rest[m.end():m.end() + 12]:  # “农贸市场（邻里中心）”
         m = _FORWARD_STOP.search(rest, rest.index("）", m.end()) + 1)
-    noun = rest[: m.start()] if m else rest
+    noun = labels.clean(rest[: m.start()] if m else rest)
     said_of = bool(m and _PREDICATE.match(rest, m.start()))
     noun = noun if (2 - said_of) <= len(noun) <= 24 and not _DIGIT.search(noun) else ""  # “2个县被命名为…”
     if _CHANGE_WORD.match(noun) or noun.startswith(_NOT_A_NOUN) or not re.match(r"[\u4e00-\u9fff“‘《（]", noun) \
             or noun.startswith(_LONG_UNITS):
         noun = ""  # “从26.6万亿元增加到51.9万亿元”: a change follows, no noun
-    taken = end + len(noun)
+    taken = end + (m.start() if m and noun else len(noun))
     predicate = ""
     if said_of and m and (noun or m.start() == 0):
         clause = rest[m.start():]
@@ -472,7 +472,7 @@ def _with_counted_noun(s: _Sentence, fig: _Figure, label: str) -> str:
         back = ""  # (“建设5100多个项目”: a bare 项目 would name less than 建设项目)
     if predicate.startswith(_OF_ALL):
         predicate = ""
-    if predicate.startswith(_CARRY_OUT) and label.startswith(("到", "对")) and noun:
+    if predicate.startswith(_CARRY_OUT) and noun and (label.startswith(("到", "对")) or label.endswith("对")):
         return predicate[2:] + noun  # “对6项重点内容进行专项检查” -> 专项检查重点内容
     if predicate and not (back and noun) and 2 <= len(noun or back) <= 12:
         return predicate + "的" + (noun or back)
@@ -487,7 +487,7 @@ def _size_of(s: _Sentence, fig: _Figure, label: str) -> str:
     if not of:
         return ""
     s.consumed = fig.end + of.end()
-    return of.group(1) + head
+    return labels.clean(of.group(1)) + head
 
 
 def _with_share_noun(s: _Sentence, fig: _Figure, label: str) -> str:
@@ -497,7 +497,7 @@ def _with_share_noun(s: _Sentence, fig: _Figure, label: str) -> str:
     share = re.match(r"的([^，。；：、\d的]{2,6})(?=[，。；：、]|$)", after)
     if share and label.endswith(_WHOLES):
         s.consumed = fig.end + share.end()
-        return label + share.group(1)
+        return label + labels.clean(share.group(1))
     noun, predicate, taken = _forward_phrase(s.text, fig.end, s.end)
     if predicate and not noun and 2 <= len(label) <= 12 and not predicate.startswith(_OF_ALL):
         s.consumed = taken
@@ -553,8 +553,20 @@ def _shared_tail(parts: list[str]) -> list[str]:
     return parts
 
 
+def _top_level_parts(label: str, separators: str = "、和及与") -> list[str]:
+    """``label`` split at ``separators`` outside brackets and quotes (“县（市、区）” stays whole)."""
+    parts, depth, start = [], 0, 0
+    for n, ch in enumerate(label):
+        depth += (ch in labels.OPENERS) - (ch in labels.CLOSERS)
+        if depth == 0 and ch in separators:
+            parts.append(label[start:n])
+            start = n + 1
+    parts.append(label[start:])
+    return [p for p in parts if p]
+
+
 def _split_labels(label: str, count: int) -> list[str]:
-    parts = [p for p in re.split(r"[、和及与]", label) if p]
+    parts = _top_level_parts(label)
     if len(parts) == count:
         # “跨境电商交易额、服务贸易进出口额”; a shared measure goes to every name (“普惠型小微企业、
         # 民营企业贷款余额” -> 普惠型小微企业贷款余额, 民营企业贷款余额)
@@ -804,7 +816,7 @@ def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
             s.items[-1] = replace(prev, change=number, change_unit=unit,
                                   change_text=s.text[_change_start(s.text, fig):fig.end])
         return  # else a change of nothing named: not an indicator
-    parts = [p for p in label.split("、") if p]
+    parts = _top_level_parts(label, "、")
     if raw.rstrip().endswith("均") and len(parts) > 1:
         # “城镇…收入、农村…收入均增长8%”: one indicator per name, the same span
         s.items.extend(_change_indicator(s, fig, p) for p in parts)

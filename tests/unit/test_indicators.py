@@ -137,6 +137,29 @@ def test_every_cleaned_label_is_balanced_and_starts_with_no_particle(raw):
     assert not label.startswith(tuple("的了和及与、，")), (raw, label)
 
 
+#: Words a report puts before and after its figures: light verbs, particles, half and whole pairs.
+_WORDS = ["新增", "实现", "完成", "累计", "共", "企业", "（作坊）", "（", "）", "“", "”", "县（市", "的", "了", "和",
+          "、", "分别", "增长", "达到", "贷款余额", "服务业", "增加值", "组织", "检查组", "对", "进行", "检查", "列席",
+          "代表", "全部", "每万人", "等", "“四好农村路", "关停"]
+_CLAUSE = st.tuples(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=5), st.sampled_from(["5", "12.5", "300"]),
+                    st.sampled_from(["家", "个", "亿元", "%", "名"]),
+                    st.lists(st.sampled_from(_WORDS), max_size=2), st.sampled_from(["，", "。", "、", "；"]))
+
+
+@given(st.lists(_CLAUSE, min_size=1, max_size=6))
+@settings(max_examples=400, deadline=None)
+def test_every_extracted_label_is_balanced_and_starts_with_no_particle(clauses):
+    """Whatever the words around its figures, every label extracted from a paragraph has balanced
+    brackets and quotes, starts with no particle and is not a light word alone."""
+    from builder.indicators.labels import LIGHT_LEAD
+
+    text = "".join("".join(before) + num + unit + "".join(after) + end for before, num, unit, after, end in clauses)
+    for item in extract_paragraph(text, "p1", Context(report_year=2020)):
+        assert item.label and balanced(item.label), (text, item.label)
+        assert not item.label.startswith(tuple("的了和及与、，")), (text, item.label)
+        assert item.label not in LIGHT_LEAD, (text, item.label)
+
+
 @pytest.mark.parametrize("raw, label", [
     ("关停低端落后及过剩产能企业（作坊）", "关停低端落后及过剩产能企业（作坊）"),  # a whole pair stays
     ("关停低端落后及过剩产能企业（作坊", "关停低端落后及过剩产能企业"),  # a half pair goes
