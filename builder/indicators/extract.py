@@ -432,6 +432,8 @@ def _forward_phrase(text: str, end: int, limit: int) -> tuple[str, str, int]:
     they take end; ("", "", end) when the figure ends its phrase."""
     rest = text[end:limit]
     m = _FORWARD_STOP.search(rest)
+    if m and m.start() == 0 and m.group() in "的和及并" and len(cut(rest[:6])[0]) > 1:
+        m = _FORWARD_STOP.search(rest, 1)  # a word starting with one (和美乡村, 及时) is no stop
     while m and m.group() == "（" and "）" in rest[m.end():m.end() + 12]:  # “农贸市场（邻里中心）”
         m = _FORWARD_STOP.search(rest, rest.index("）", m.end()) + 1)
     noun = labels.clean(rest[: m.start()] if m else rest)
@@ -727,7 +729,8 @@ def _read_figure(s: _Sentence, i: int) -> int:
     if fig.is_change:
         _read_change(s, fig, raw)
     else:
-        _read_value(s, fig, raw)
+        plain = s.figs[i - 1].end if i else s.start
+        _read_value(s, fig, raw, _backward_label(s.text, plain, begin, s.clause_ends) if floor > plain else raw)
     return i + 1
 
 
@@ -824,10 +827,14 @@ def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
         s.items.append(_change_indicator(s, fig, label))
 
 
-def _read_value(s: _Sentence, fig: _Figure, raw: str) -> None:
+def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
     """A value (1.93万亿元): labelled by its clause, else by the noun after it (“新建14家研究院”),
-    else by the figure before it; or the value of a change read just before it."""
+    else by the figure before it; or the value of a change read just before it.  ``whole``: the
+    words before it with those the figure before it took (“14个重点产业产值占…总产值的80%以上”: when
+    nothing is left to name it, they do)."""
     label = _with_topic(s, _with_list_verb(s, fig, _with_counted_noun(s, fig, _clean_label(raw))))
+    if not label and whole != raw:
+        label = _clean_label(whole)
     per = _PER.search(raw)
     if per and label and not label.startswith("每"):
         label = per.group() + label  # “全科医生达到每万人4.18名” -> 每万人全科医生
