@@ -98,7 +98,7 @@ _WORDS_ENDING_AS_TRIMMED = frozenset((
 #: The longest text _TAIL_TRIM trims (每 and four characters).
 _TAIL_TRIM_MAX = 5
 #: Where the noun phrase after a count ends (“5家企业通过…认定” -> 企业).
-_FORWARD_STOP = re.compile(r"以及|并|通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|参加|参与|列席|获评|新获评|"
+_FORWARD_STOP = re.compile(r"以及|并|作为|通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|参加|参与|列席|获评|新获评|"
                            r"关闭|取消|开展|进行|"
                            r"(?<![方导定走面动意倾纵转趋外内双多指去取志投流风航])向|(?<![针反面相绝核])对(?![外口接象话比应策])|到(?![位期户村校])|[的和及]|[，。；：、（]")
 
@@ -387,7 +387,7 @@ def _listed(text: str, before: _Figure, after: _Figure) -> bool:
 
 #: Where the noun phrase after a count ends and what is said of it starts (“75名代表列席…”).
 _PREDICATE = re.compile(r"通过|实现|全部|入选|参加|参与|列席|(?<![方导定走面动意倾纵转趋外内双多指去取志投流风航])向|"
-                        r"被|获评|新获评|关闭|取消|开展|进行")
+                        r"被|作为|获评|新获评|关闭|取消|开展|进行")
 #: Where what is said of a counted noun ends: the clause, or the next figure of a list.
 _PREDICATE_END = re.compile(r"[" + re.escape(_CLAUSE_END) + r"]|、(?=[\d一二三四五六七八九十])")
 #: A predicate that only says an action was carried out, named by what follows it (“进行专项检查”).
@@ -410,7 +410,7 @@ _OF_ALL = ("全部", "均", "都")
 #: Verbs that say which things a count counts (新增 …); one before a list (“新增A 9万亩、B 4.2万亩”)
 #: is part of every listed label.
 SCOPE_VERBS = ("新增", "新建", "新设", "新辟", "新引育", "认定", "培育", "培训", "整治", "清理", "关停", "淘汰",
-               "建成", "开工建设", "竣工", "招引")
+               "建成", "开工建设", "开工", "竣工", "完工", "投产", "招引")
 #: Verbs a listed label may start with: it then says what was done itself (“新建站点300个、投放
 #: 自行车2万辆”) and takes no verb from the first.
 _ACTION_VERBS = ("投放", "建设", "改造", "开展", "完成", "实施", "发放", "收集", "审查", "资助", "捐助", "扶持",
@@ -439,7 +439,7 @@ def _forward_phrase(text: str, end: int, limit: int) -> tuple[str, str, int]:
     noun = labels.clean(rest[: m.start()] if m else rest)
     said_of = bool(m and _PREDICATE.match(rest, m.start()))
     noun = noun if (2 - said_of) <= len(noun) <= 24 and not _DIGIT.search(noun) else ""  # “2个县被命名为…”
-    if _CHANGE_WORD.match(noun) or noun.startswith(_NOT_A_NOUN) or not re.match(r"[\u4e00-\u9fff“‘《（]", noun) \
+    if _CHANGE_WORD.match(noun) or noun.startswith(_NOT_A_NOUN) or not re.match(r"[\u4e00-\u9fff“‘《]", noun) \
             or noun.startswith(_LONG_UNITS):
         noun = ""  # “从26.6万亿元增加到51.9万亿元”: a change follows, no noun
     taken = end + (m.start() if m and noun else len(noun))
@@ -476,7 +476,7 @@ def _with_counted_noun(s: _Sentence, fig: _Figure, label: str) -> str:
         predicate = ""
     if predicate.startswith(_CARRY_OUT) and noun and (label.startswith(("到", "对")) or label.endswith("对")):
         return predicate[2:] + noun  # “对6项重点内容进行专项检查” -> 专项检查重点内容
-    if predicate and not (back and noun) and 2 <= len(noun or back) <= 12:
+    if predicate and not (back and noun) and (1 if noun else 2) <= len(noun or back) <= 12:
         return predicate + "的" + (noun or back)
     return back + noun
 
@@ -505,6 +505,15 @@ def _with_share_noun(s: _Sentence, fig: _Figure, label: str) -> str:
         s.consumed = taken
         return predicate + "的" + label
     return label
+
+
+def _with_stage_of_previous(s: _Sentence, label: str) -> str:
+    """A label that is only a scope verb (“实施帮扶项目208个，竣工207个”) counts the things the
+    value before it counts, at that stage: 竣工帮扶项目."""
+    prev = s.items[-1] if s.items else None
+    if label not in SCOPE_VERBS or prev is None or prev.value is None:
+        return label
+    return label + _without_scope_verb(prev.label)
 
 
 def _without_scope_verb(label: str) -> str:
@@ -835,6 +844,7 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
     label = _with_topic(s, _with_list_verb(s, fig, _with_counted_noun(s, fig, _clean_label(raw))))
     if not label and whole != raw:
         label = _clean_label(whole)
+    label = _with_stage_of_previous(s, label)
     per = _PER.search(raw)
     if per and label and not label.startswith("每"):
         label = per.group() + label  # “全科医生达到每万人4.18名” -> 每万人全科医生

@@ -8,6 +8,8 @@ all part of the name.  These rules follow from how report sentences are written:
   counted (新增, 新建, 培训, 发放, 认定, 实施, 竣工 …) are, so they stay.  Words are only
   ever removed whole (the segmenter decides where a word ends: 共享农庄 keeps its 共).
 * The adverbs 共, 共计, 累计, 先后 and the aspect particle 了 inside a name go as well.
+* A list of names summed up by how many they are (“新一代信息技术、…、人工智能四大先导产业”) is
+  named by the sum (四大先导产业).
 * Brackets and quotes are balanced: a pair the clause gives whole is kept whole
   (企业（作坊）, “三公经费”), a half pair is cut away.
 * A label never starts with a particle (的, 了, 和, 及, 与).
@@ -144,9 +146,14 @@ def _drop_result_complement(label: str) -> str:
     return label
 
 
+#: A list of names summed up by a number of them (“新一代信息技术、生物医药、…四大先导产业产值占比”).
+_SUMMED_UP = re.compile(r"^(?:[^、，。；]+、)+[^、，。；]*?(?=[一二三四五六七八九十两]+(?:大|项|类|种|个)[^、，。；]{2,}$)")
+
+
 def clean(label: str) -> str:
     """A label from the raw words before (or around) a figure: see the module's rules."""
-    label = _trim_lead(label.strip())
+    label = _SUMMED_UP.sub("", label.strip())
+    label = _trim_lead(label)
     label = _drop_result_complement(_drop_inner_adverbs(label))
     label = balance(label.strip("、，, ")).lstrip(PARTICLES)
     return "" if label in LIGHT_LEAD and label not in LIGHT_VERB_ALONE else label  # “预计”, “其中” name nothing

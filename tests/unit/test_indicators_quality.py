@@ -35,9 +35,10 @@ BLIND = ROOT / "tests" / "fixtures" / "indicators_blind.yaml"
 MIN_HELDOUT = 0.85
 MIN_PRECISION = 0.9
 MIN_RECALL = 0.85
-#: Label accuracy (exact) over the matched figures: a floor against regressions (measured
-#: 2026-12-03: gold 0.843, blind 0.825, held-out 0.819; issue 13's target for the blind set is 0.9).
-MIN_LABEL_ACCURACY = 0.8
+#: Label accuracy (exact) over the matched figures.  Issue 13 asks for 0.9 on the blind set;
+#: measured 2026-12-03: gold 0.873, blind 0.918, held-out 0.875.
+MIN_LABEL_ACCURACY = 0.85
+MIN_BLIND_LABEL_ACCURACY = 0.9
 
 
 def _gold(path: Path = GOLD) -> dict:
@@ -116,7 +117,8 @@ def test_gold_set_is_big_enough_and_has_all_kinds():
     assert any(str(row[2]).endswith(("家", "个", "件", "人", "名")) for row in rows)  # counts
 
 
-def _check(request, capsys, result: dict, line: str, minimum_precision: float, minimum_recall: float) -> None:
+def _check(request, capsys, result: dict, line: str, minimum_precision: float, minimum_recall: float,
+           minimum_label_accuracy: float = MIN_LABEL_ACCURACY) -> None:
     """Print the figures (and every miss and extra), add them to the summary, then assert them."""
     _summary(request, line)
     with capsys.disabled():
@@ -129,7 +131,7 @@ def _check(request, capsys, result: dict, line: str, minimum_precision: float, m
             print("  label: ", wrong)
     assert result["precision"] >= minimum_precision, line
     assert result["recall"] >= minimum_recall, line
-    assert result["label_accuracy"] >= MIN_LABEL_ACCURACY, line
+    assert result["label_accuracy"] >= minimum_label_accuracy, line
 
 
 @pytest.mark.parametrize("path, name", [(GOLD, "gold set"), (BLIND, "blind set")], ids=["gold", "blind"])
@@ -139,7 +141,8 @@ def test_precision_and_recall(request, capsys, path: Path, name: str):
             f"recall {result['recall']:.3f} ({result['gold']} gold, {result['extracted']} extracted; "
             f"kind agrees on {result['kind_accuracy']:.0%} of matches); "
             f"label accuracy {result['label_accuracy']:.3f} (exact, over the matches)")
-    _check(request, capsys, result, line, MIN_PRECISION, MIN_RECALL)
+    _check(request, capsys, result, line, MIN_PRECISION, MIN_RECALL,
+           MIN_BLIND_LABEL_ACCURACY if path == BLIND else MIN_LABEL_ACCURACY)
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not here ({CORPUS})")
