@@ -98,7 +98,8 @@ _WORDS_ENDING_AS_TRIMMED = frozenset((
 #: The longest text _TAIL_TRIM trims (每 and four characters).
 _TAIL_TRIM_MAX = 5
 #: Where the noun phrase after a count ends (“5家企业通过…认定” -> 企业).
-_FORWARD_STOP = re.compile(r"以及|并|作为|通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|参加|参与|列席|获评|新获评|"
+_FORWARD_STOP = re.compile(r"以及|并|作为|通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|参加|参与|列席|"
+                           r"获评|新获评|"
                            r"关闭|取消|开展|进行|"
                            r"(?<![方导定走面动意倾纵转趋外内双多指去取志投流风航])向|(?<![针反面相绝核])对(?![外口接象话比应策])|到(?![位期户村校])|[的和及]|[，。；：、（]")
 

@@ -147,7 +147,8 @@ def _drop_result_complement(label: str) -> str:
 
 
 #: A list of names summed up by a number of them (“新一代信息技术、生物医药、…四大先导产业产值占比”).
-_SUMMED_UP = re.compile(r"^(?:[^、，。；]+、)+[^、，。；]*?(?=[一二三四五六七八九十两]+(?:大|项|类|种|个)[^、，。；]{2,}$)")
+_SUMMED_UP = re.compile(r"^(?:[^、，。；]+、)+[^、，。；]*?"
+                        r"(?=[一二三四五六七八九十两]+(?:大|项|类|种|个)[^、，。；]{2,}$)")
 
 
 def clean(label: str) -> str:
