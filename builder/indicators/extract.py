@@ -69,7 +69,7 @@ _FIGURE = re.compile(
     + r"(?P<post>左右|以上|以内|以下|上下)?"
 )
 _CHANGE_VERB = re.compile(
-    r"(?:同比|年均|(?:比|较)[^，。；、：\d]{1,6}|(?:比|较)(?:19|20)\d\d年(?:末|底)?)?(?:分别)?"
+    r"(?:同比|年均|平均每年|每年平均|年平均|(?:比|较)[^，。；、：\d]{1,6}|(?:比|较)(?:19|20)\d\d年(?:末|底)?)?(?:分别)?"
     r"(?P<verb>" + "|".join(CHANGE_UP + CHANGE_DOWN) + r")(?:了|达到|达|约)?$"
 )
 _CLAUSE_END = "，。；：！？,;:!?\n"
@@ -88,7 +88,7 @@ _QUOTED = re.compile(r"“[^”]{0,40}”|《[^》]{0,60}》|‘[^’]{0,40}’|
 #: Trimmed from the end of a label, repeatedly.
 _TAIL_TRIM = re.compile(
     r"(?:达到|达|为|是|完成|实现|均|突破|超过|接近|超|约|近|逾|保持在|保持|控制在|稳定在|提高到|提高至|提升到|提升至|"
-    r"增加到|增至|升至|降至|下降到|降低到|[升降增减]为|从|由|总计|共计|累计|分别|各|已|有|新增到|扩大到|，|、|和|的|"
+    r"增加到|增至|升至|降至|下降到|降低到|[升降增减]为|从|由|总计|共计|累计|平均|分别|各|已|有|新增到|扩大到|，|、|和|的|"
     r"每[^\d，。；]{1,4})$"
 )
 #: Words whose last character _TAIL_TRIM would trim (节约, 拥有): a label ending with one keeps it.
@@ -347,7 +347,7 @@ def _clean_label(label: str) -> str:
         # (= _TAIL_TRIM.sub("", label): what it trims ends the label, so it starts in the last
         # _TAIL_TRIM_MAX characters)
         tail = _TAIL_TRIM.search(label, max(0, len(label) - _TAIL_TRIM_MAX))
-        if tail and label[-2:] not in _WORDS_ENDING_AS_TRIMMED:
+        if tail and (tail.end() - tail.start() > 1 or label[-2:] not in _WORDS_ENDING_AS_TRIMMED):
             label = label[:tail.start()].strip()  # whole words only: not the 约 of 节约
         if label == before:
             break
@@ -878,7 +878,7 @@ def _value_indicator(s: _Sentence, fig: _Figure, label: str, change: int | float
 
 
 #: Before a change verb, the words that make it a change over several years (年均增长, 比2010年增长).
-_SEVERAL_YEARS = re.compile(r"年均|(?:比|较)(?:19|20)\d\d年")
+_SEVERAL_YEARS = re.compile(r"年均|平均每年|每年平均|年平均|(?:比|较)(?:19|20)\d\d年")
 
 
 def _change_start(text: str, fig: _Figure) -> int:
