@@ -418,8 +418,8 @@ _ACTION_VERBS = ("投放", "建设", "改造", "开展", "完成", "实施", "�
                  "惠及", "接待", "办理", "开通", "改扩建", "升级", "提供", "举办", "引进", "引育", "设立", "组建",
                  "削减", "治理")
 #: Names of a measure that say nothing without their subject (增加值 of what?).
-MEASURE_HEADS = ("贷款余额", "存款余额", "余额", "增加值", "覆盖面", "警情", "产量", "产值", "总额", "营业收入",
-                 "收入", "占比", "比重")
+MEASURE_HEADS = ("进出口总额", "贷款余额", "存款余额", "余额", "增加值", "覆盖面", "警情", "产量", "产值", "总额",
+                 "营业收入", "收入", "占比", "比重")
 
 
 def _forward_label(text: str, end: int, limit: int) -> str:
@@ -557,7 +557,7 @@ def _shared_tail(parts: list[str]) -> list[str]:
     measure (“普惠型小微企业、民营企业贷款余额” -> 普惠型小微企业贷款余额); as they are without either."""
     last, lengths = parts[-1], {len(p) for p in parts[:-1]}
     if len(lengths) == 1 and (size := lengths.pop()) <= 3 and len(last) - size >= 2 \
-            and "\u4e00" <= last[size] <= "\u9fff":
+            and "\u4e00" <= last[size] <= "\u9fff" and labels.balanced(last[:size]):
         return [p + last[size:] for p in parts[:-1]] + [last]
     head = next((h for h in MEASURE_HEADS if last.endswith(h) and len(last) > len(h)), "")
     if head and all(len(p) >= 2 and not p.startswith("第") and not _NAMES_A_MEASURE.search(p) for p in parts[:-1]):
