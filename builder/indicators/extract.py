@@ -404,8 +404,9 @@ _MEASURES = frozenset(("美元", "元", "平方公里", "平方米", "立方米"
 _WHOLES = ("全国", "全省", "全市", "全区", "全球", "世界", "全县")
 #: The end of a name that already names a measure (总额, 增长率, 产量 …).
 _NAMES_A_MEASURE = re.compile(r"(?:额|率|量|值|数|入|出|比重|占比|余额|规模|指数)$")
-#: What follows a figure that is no noun of it: a change (增加到), an about-word (多, 左右).
-_NOT_A_NOUN = ("增加", "减少", "跃升", "升至", "降至", "多", "余", "左右", "以上")
+#: What follows a figure that is no noun of it: a change (增加到), an about-word (左右; 多 and 余
+#: before a time or magnitude: “1个多月”).
+_NOT_A_NOUN = ("增加", "减少", "跃升", "升至", "降至", "左右", "以上")
 #: A predicate said of all the counted things (the count is then of the noun itself).
 _OF_ALL = ("全部", "均", "都")
 #: Verbs that say which things a count counts (新增 …); one before a list (“新增A 9万亩、B 4.2万亩”)
@@ -440,7 +441,8 @@ def _forward_phrase(text: str, end: int, limit: int) -> tuple[str, str, int]:
     noun = labels.clean(rest[: m.start()] if m else rest)
     said_of = bool(m and _PREDICATE.match(rest, m.start()))
     noun = noun if (2 - said_of) <= len(noun) <= 24 and not _DIGIT.search(noun) else ""  # “2个县被命名为…”
-    if _CHANGE_WORD.match(noun) or noun.startswith(_NOT_A_NOUN) or not re.match(r"[\u4e00-\u9fff“‘《]", noun) \
+    if _CHANGE_WORD.match(noun) or noun.startswith(_NOT_A_NOUN) or re.match(r"[多余][月年天万亿倍]", noun) \
+            or not re.match(r"[\u4e00-\u9fff“‘《]", noun) \
             or noun.startswith(_LONG_UNITS):
         noun = ""  # “从26.6万亿元增加到51.9万亿元”: a change follows, no noun
     taken = end + (m.start() if m and noun else len(noun))
