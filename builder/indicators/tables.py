@@ -217,8 +217,8 @@ def data_csv(parts: Iterable[bytes]) -> Iterator[bytes]:
     yield from parts
 
 
-#: A change over several years (年均增长12.2%, 比2010年增长…), not a year's: never paired.
-_SEVERAL_YEARS = re.compile(r"年均|(?:比|较)(?:19|20)\d\d年")
+#: A change over several years (年均增长12.2%, 平均每年增长…, 比2010年增长…), not a year's: never paired.
+_SEVERAL_YEARS = re.compile(r"年均|年平均|平均每年|每年平均|(?:比|较)(?:19|20)\d\d年")
 
 
 def pair_rows(rows: Iterable[Row], place: str = "", report_year: int | None = None,

@@ -296,3 +296,14 @@ def test_a_change_over_several_years_says_so_and_never_pairs():
     rows = report_rows(items, "reports/r.html")
     kept = pair_rows(rows, "全国", 2013, [i.change_text for i in items])
     assert len(kept) == 1 and kept[0][9] is None  # the level stays, without its five-year growth
+
+
+@pytest.mark.parametrize("written", ["平均每年增长9%", "每年平均增长9%", "年平均增长9%"])
+def test_an_average_yearly_change_written_out_never_pairs_as_one_years_growth(written):
+    from builder.indicators.tables import pair_rows, report_rows
+
+    context = Context(sections=("一、过去五年工作回顾",), report_year=2013)
+    items = extract_paragraph(f"地区生产总值1000亿元，{written}。", "p1", context)
+    rows = report_rows(items, "reports/r.html")
+    kept = pair_rows(rows, "全国", 2013, [i.change_text for i in items])
+    assert all(row[9] is None for row in kept)  # no growth is paired, whatever the level does
