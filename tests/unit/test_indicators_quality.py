@@ -31,6 +31,10 @@ GOLD = ROOT / "tests" / "fixtures" / "indicators_gold.yaml"
 HELDOUT = ROOT / "tests" / "fixtures" / "indicators_heldout.yaml"
 #: Other paragraphs of the bundled page, labelled by someone who never saw the extractor's output.
 BLIND = ROOT / "tests" / "fixtures" / "indicators_blind.yaml"
+#: Paragraphs of four corpus reports (1996 State Council, 2026 Yunnan and Shanghai, 2018 Hailar),
+#: labelled on 2026-12-03 by a helper session that never read the extractor, its tests or its output,
+#: after the label rules were written: the blind measure of issue 13's labels.
+BLIND2 = ROOT / "tests" / "fixtures" / "indicators_blind2.yaml"
 #: The held-out set (reports the extractor was not developed on) guards against regressions.
 MIN_HELDOUT = 0.85
 MIN_PRECISION = 0.9
@@ -153,3 +157,14 @@ def test_precision_and_recall_on_held_out_reports(request, capsys):
             f"recall {result['recall']:.3f} ({result['gold']} gold, {result['extracted']} extracted); "
             f"label accuracy {result['label_accuracy']:.3f} (exact, over the matches)")
     _check(request, capsys, result, line, MIN_HELDOUT, MIN_HELDOUT)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not here ({CORPUS})")
+def test_precision_recall_and_labels_on_the_second_blind_set(request, capsys):
+    result = measure(BLIND2)
+    line = (f"indicator extraction, second blind set (corpus): precision {result['precision']:.3f}, "
+            f"recall {result['recall']:.3f} ({result['gold']} gold, {result['extracted']} extracted); "
+            f"label accuracy {result['label_accuracy']:.3f} (exact, over the matches)")
+    # measured blind, before any change was made with this set in view: precision 0.932, recall 0.860,
+    # label accuracy 0.732 (issue 13's target, 0.9, is not met); the floors guard against regressions
+    _check(request, capsys, result, line, 0.9, 0.85, 0.7)
