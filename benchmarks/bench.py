@@ -53,6 +53,7 @@ from bench_report import (  # noqa: E402
     Summary,
     cost_per_report_lines,
     phases_line,
+    ratio_lines,
     search_line,
     summarize,
     targets_table,
@@ -109,6 +110,7 @@ def time_cold_build(ours: Path, timings: bool, results: Results) -> None:
         shutil.rmtree(ours / name, ignore_errors=True)
     measured = run(builder_command("build", *(["--timings"] if timings else [])), ours, builder_env())
     add(results, "ours cold", measured.seconds)
+    add(results, "ours cold CPU s", measured.cpu_seconds)
     add(results, "ours peak MiB RSS", measured.peak_rss_mib)
     add(results, "ours peak MiB PSS", measured.peak_pss_mib)
     for name, seconds in parse_phases(measured.stderr).items():
@@ -191,6 +193,7 @@ def time_peer(peer: Peer, folder: Path, results: Results) -> bool:
         print(f"  {peer.name}: failed, left out: {str(failed).splitlines()[0][:300]}")
         return False
     add(results, f"{peer.name} cold", measured.seconds)
+    add(results, f"{peer.name} cold CPU s", measured.cpu_seconds)
     add(results, f"{peer.name} peak MiB RSS", measured.peak_rss_mib)
     add(results, f"{peer.name} peak MiB PSS", measured.peak_pss_mib)
     add(results, f"{peer.name} output MiB", _mib(folder_size(site / peer.output)))
@@ -230,8 +233,8 @@ def print_summary(summary: Summary) -> None:
     for key, value in summary.medians.items():
         if not key.startswith(("phase ", "search index")):
             print(f"  {key:34s} {value:10.3f}")
-    for peer, ratio in summary.ratios.items():
-        print(f"  ratio ours/{peer} cold{'':{max(0, 18 - len(peer))}s} {ratio:10.2f}")
+    for key, ratio in summary.ratios.items():
+        print(f"  {'ratio ours/' + key:34s} {ratio:10.2f}")
     print(f"  cost per report, ours cold: {1000 * summary.medians['ours cold'] / summary.n:.2f} ms; "
           f"peak PSS {summary.medians['ours peak MiB PSS']:.0f} MiB")
     print("  " + phases_line(summary))
@@ -275,12 +278,16 @@ def main(argv: list[str] | None = None) -> None:
     summaries = [bench(n, options) for n in sizes]
     print("\nCost per report of a cold build (ms per report; growth from the smallest N, 1.00x = flat):")
     print("\n".join(cost_per_report_lines(summaries)))
+    print("The same in CPU time (user + system of the whole tree; less disturbed by other load):")
+    print("\n".join(cost_per_report_lines(summaries, "cold CPU s")))
     print("\nPhases and search index per N (cold build):")
     for summary in summaries:
         print(f"  N={summary.n}: {phases_line(summary)}")
         print(f"  N={summary.n}: {search_line(summary)}")
     print("\nTargets of issue 15 (2 cores, medians of one run; peers' same figure beside ours):")
     print("\n".join(targets_table(summaries)))
+    print("\nCold build, paired ratios (median over rounds of each round's ours / theirs; wall, then CPU):")
+    print("\n".join(ratio_lines(summaries)))
     if len(summaries) > 1:
         print("\nPeak PSS per N (MiB): " + ", ".join(
             f"N={s.n}: {s.medians['ours peak MiB PSS']:.0f}" for s in summaries))

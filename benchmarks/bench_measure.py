@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -21,9 +22,11 @@ PHASE = re.compile(r"([A-Za-z_][\w-]*)=(\d+(?:\.\d+)?)s\b")
 
 @dataclass(frozen=True)
 class Measured:
-    """One command's run: seconds, peak MiB of its process tree as RSS and as PSS, its stderr."""
+    """One command's run: wall seconds, CPU seconds (user + system, of the process and the
+    children it waited for), peak MiB of its process tree as RSS and as PSS, its stderr."""
 
     seconds: float
+    cpu_seconds: float
     peak_rss_mib: float
     peak_pss_mib: float
     stderr: str
@@ -74,10 +77,12 @@ def tree_memory(process: object) -> tuple[int, int]:
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Measured:
     """Run ``cmd`` to its end, sampling its tree's memory every 20 ms; ToolFailed when it fails.
-    Stderr goes to a file, so a talkative tool never blocks on a full pipe."""
+    Stderr goes to a file, so a talkative tool never blocks on a full pipe.  Nothing else may
+    run children of this process meanwhile (their CPU time would be counted)."""
     import psutil
 
     with tempfile.TemporaryFile() as err:
+        cpu_before = _children_cpu_seconds()
         started = time.perf_counter()
         process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
         peak_rss = peak_pss = 0
@@ -90,11 +95,20 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Measure
                 pass
             time.sleep(SAMPLE_SECONDS)
         seconds = time.perf_counter() - started
+        cpu = _children_cpu_seconds() - cpu_before
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
     if process.returncode != 0:
         raise ToolFailed(f"{' '.join(cmd)} (in {cwd}) exited {process.returncode}: {stderr[-2000:]}")
-    return Measured(seconds, peak_rss / 2**20, peak_pss / 2**20, stderr)
+    return Measured(seconds, cpu, peak_rss / 2**20, peak_pss / 2**20, stderr)
+
+
+def _children_cpu_seconds() -> float:
+    """CPU seconds of every child this process has reaped (a child's own reaped children
+    included): the difference around one run is that run's, less noisy than wall time on a
+    shared machine."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def parse_phases(stderr: str) -> dict[str, float]:

@@ -16,7 +16,8 @@ COLD_MKDOCS_RATIO_MAX = 1.0
 
 @dataclass(frozen=True)
 class Summary:
-    """One N's figures: the median of every series over the rounds, and paired ratios ours / peer."""
+    """One N's figures: the median of every series over the rounds, and paired ratios ours / peer
+    of the cold build's wall and CPU seconds (keyed "hugo fair cold", "hugo fair cold CPU s")."""
 
     n: int
     rounds: int
@@ -29,9 +30,10 @@ def summarize(n: int, rounds: int, results: dict[str, list[float]], phases_repor
     medians = {key: statistics.median(values) for key, values in results.items() if values}
     ratios = {}
     for peer in PEERS:
-        ratio = paired_ratio(results.get("ours cold", []), results.get(f"{peer} cold", []))
-        if ratio is not None:
-            ratios[peer] = ratio
+        for figure in ("cold", "cold CPU s"):
+            ratio = paired_ratio(results.get(f"ours {figure}", []), results.get(f"{peer} {figure}", []))
+            if ratio is not None:
+                ratios[f"{peer} {figure}"] = ratio
     return Summary(n, rounds, medians, ratios, phases_reported)
 
 
@@ -72,15 +74,16 @@ def search_line(summary: Summary) -> str:
             f"{timing} (cold build {med['ours cold']:.2f} s)")
 
 
-def cost_per_report_lines(summaries: Sequence[Summary]) -> list[str]:
-    """ms per report of each cold build at each N, and its growth from the smallest N (1.00 = flat)."""
+def cost_per_report_lines(summaries: Sequence[Summary], figure: str = "cold") -> list[str]:
+    """ms per report of each cold build at each N (wall time, or with ``figure="cold CPU s"`` CPU
+    time), and its growth from the smallest N (1.00x = flat)."""
     tools = ["ours", *PEERS]
     header = f"  {'tool':12s}" + "".join(f"{'N=' + str(s.n):>22s}" for s in summaries)
     lines = [header]
     for tool in tools:
         cells, first = [], None
         for s in summaries:
-            seconds = s.medians.get(f"{tool} cold")
+            seconds = s.medians.get(f"{tool} {figure}")
             if seconds is None:
                 cells.append(f"{'-':>22s}")
                 continue
@@ -160,3 +163,13 @@ def aligned(rows: Sequence[Sequence[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
             for row in rows]
+
+
+def ratio_lines(summaries: Sequence[Summary]) -> list[str]:
+    """Per N, the paired ratios ours / peer of the cold build, wall time and CPU time."""
+    lines = []
+    for s in summaries:
+        parts = [f"ours/{PEER_LABELS[peer]} {s.ratios[peer + ' cold']:.2f} (CPU {s.ratios[peer + ' cold CPU s']:.2f})"
+                 for peer in PEERS if peer + " cold" in s.ratios and peer + " cold CPU s" in s.ratios]
+        lines.append(f"  N={s.n}: " + ("; ".join(parts) if parts else "no peer ran"))
+    return lines

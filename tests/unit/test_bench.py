@@ -113,3 +113,14 @@ def test_cost_per_report_shows_growth_from_the_smallest_n():
     large = _summary(n=1000, **{"ours cold": 20.0})
     ours = bench_report.cost_per_report_lines([small, large])[1]
     assert "10.00 ms (1.00x)" in ours and "20.00 ms (2.00x)" in ours
+
+
+def test_ratio_lines_give_wall_and_cpu_ratios_of_each_peer_that_ran():
+    summary = Summary(1000, 3, {}, {"mkdocs cold": 2.5, "mkdocs cold CPU s": 1.25}, phases_reported=False)
+    assert bench_report.ratio_lines([summary]) == ["  N=1000: ours/MkDocs 2.50 (CPU 1.25)"]
+    assert bench_report.ratio_lines([Summary(10, 1, {}, {}, False)]) == ["  N=10: no peer ran"]
+
+
+def test_cost_per_report_of_cpu_time_reads_the_cpu_figures():
+    summary = _summary(n=100, **{"ours cold": 1.0, "ours cold CPU s": 3.0})
+    assert "30.00 ms" in bench_report.cost_per_report_lines([summary], "cold CPU s")[1]
