@@ -222,7 +222,8 @@ def bench(n: int, options: Options) -> Summary:
         if options.serve:
             time_serve(ours, reports, options.serve_rounds, results)
         peers = [peer for peer in peers if time_peer(peer, folder, results)]
-        print(f"  round {r + 1}/{options.rounds} done ({time.perf_counter() - started:.0f} s)", flush=True)
+        print(f"  round {r + 1}/{options.rounds} done ({time.perf_counter() - started:.0f} s, {load_average()})",
+              flush=True)
     summary = summarize(n, options.rounds, results, phases_reported=timings)
     print_summary(summary)
     return summary
@@ -241,11 +242,16 @@ def print_summary(summary: Summary) -> None:
     print("  " + search_line(summary))
 
 
+def load_average() -> str:
+    """The machine's load: above the CPU count, other work slowed every wall time (CPU times less)."""
+    return f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs"
+
+
 def describe_setup() -> None:
     head = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %s"], capture_output=True, text=True,
                           check=False).stdout.strip()
     print(f"builder: {ROOT} at {head[:100]}")
-    print(f"machine: {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"machine at the start: {load_average()}")
     for peer in PEERS[:2]:
         if peer.installed():
             version = subprocess.run([peer.command[0], "version" if "hugo" in peer.name else "--version"],
