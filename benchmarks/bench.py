@@ -113,7 +113,7 @@ def time_cold_build(ours: Path, timings: bool, results: Results) -> None:
     add(results, "ours cold CPU s", measured.cpu_seconds)
     add(results, "ours peak MiB RSS", measured.peak_rss_mib)
     add(results, "ours peak MiB PSS", measured.peak_pss_mib)
-    for name, seconds in parse_phases(measured.stderr).items():
+    for name, seconds in parse_phases(measured.output).items():
         add(results, f"phase {name}", seconds)
     add(results, "ours output MiB", _mib(folder_size(ours / "public")))
     search = folder_size(ours / "public" / "pagefind")

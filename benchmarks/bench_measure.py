@@ -1,4 +1,4 @@
-"""Measuring one build: wall time, peak memory of its whole process tree, its stderr; the build
+"""Measuring one build: wall time, peak memory of its whole process tree, what it printed; the build
 phases our builder reports with ``--timings``; the size of a folder; the edits the benchmark makes."""
 
 from __future__ import annotations
@@ -23,17 +23,18 @@ PHASE = re.compile(r"([A-Za-z_][\w-]*)=(\d+(?:\.\d+)?)s\b")
 @dataclass(frozen=True)
 class Measured:
     """One command's run: wall seconds, CPU seconds (user + system, of the process and the
-    children it waited for), peak MiB of its process tree as RSS and as PSS, its stderr."""
+    children it waited for), peak MiB of its process tree as RSS and as PSS, what it printed
+    (stdout and stderr)."""
 
     seconds: float
     cpu_seconds: float
     peak_rss_mib: float
     peak_pss_mib: float
-    stderr: str
+    output: str
 
 
 class ToolFailed(Exception):
-    """A command exited non-zero; the message names it and ends with its stderr."""
+    """A command exited non-zero; the message names it and ends with what it printed."""
 
 
 def builder_env() -> dict[str, str]:
@@ -77,14 +78,14 @@ def tree_memory(process: object) -> tuple[int, int]:
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Measured:
     """Run ``cmd`` to its end, sampling its tree's memory every 20 ms; ToolFailed when it fails.
-    Stderr goes to a file, so a talkative tool never blocks on a full pipe.  Nothing else may
+    Its output goes to a file, so a talkative tool never blocks on a full pipe.  Nothing else may
     run children of this process meanwhile (their CPU time would be counted)."""
     import psutil
 
     with tempfile.TemporaryFile() as err:
         cpu_before = _children_cpu_seconds()
         started = time.perf_counter()
-        process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=err, stderr=subprocess.STDOUT)
         peak_rss = peak_pss = 0
         tree = psutil.Process(process.pid)
         while process.poll() is None:
@@ -97,10 +98,10 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Measure
         seconds = time.perf_counter() - started
         cpu = _children_cpu_seconds() - cpu_before
         err.seek(0)
-        stderr = err.read().decode("utf-8", "replace")
+        output = err.read().decode("utf-8", "replace")
     if process.returncode != 0:
-        raise ToolFailed(f"{' '.join(cmd)} (in {cwd}) exited {process.returncode}: {stderr[-2000:]}")
-    return Measured(seconds, cpu, peak_rss / 2**20, peak_pss / 2**20, stderr)
+        raise ToolFailed(f"{' '.join(cmd)} (in {cwd}) exited {process.returncode}: {output[-2000:]}")
+    return Measured(seconds, cpu, peak_rss / 2**20, peak_pss / 2**20, output)
 
 
 def _children_cpu_seconds() -> float:
@@ -111,10 +112,10 @@ def _children_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def parse_phases(stderr: str) -> dict[str, float]:
+def parse_phases(output: str) -> dict[str, float]:
     """The phases of a build from its last ``phases: ingest=1.23s render=2.34s …`` line, in
     seconds, in the order printed; empty when there is no such line."""
-    lines = PHASES_LINE.findall(stderr)
+    lines = PHASES_LINE.findall(output)
     if not lines:
         return {}
     return {name: float(seconds) for name, seconds in PHASE.findall(lines[-1])}
