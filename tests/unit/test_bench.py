@@ -124,3 +124,10 @@ def test_ratio_lines_give_wall_and_cpu_ratios_of_each_peer_that_ran():
 def test_cost_per_report_of_cpu_time_reads_the_cpu_figures():
     summary = _summary(n=100, **{"ours cold": 1.0, "ours cold CPU s": 3.0})
     assert "30.00 ms" in bench_report.cost_per_report_lines([summary], "cold CPU s")[1]
+
+
+def test_the_fair_hugo_layout_lists_every_report_on_the_home_page_only():
+    listing = ".Site.RegularPages"
+    assert [name for name, text in bench_corpus.HUGO_FAIR.items() if listing in text] == ["layouts/index.html"]
+    assert ".TableOfContents" in bench_corpus.HUGO_FAIR["layouts/_default/single.html"]
+    assert listing in bench_corpus.HUGO_UNFAIR["layouts/_default/baseof.html"]  # today's unfair figure
