@@ -1,332 +1,302 @@
-"""Benchmark (issue 5): our build against MkDocs and Hugo on the same reports' text.
+"""Benchmark (issues 5 and 15): our build against MkDocs and Hugo on the same reports' text.
 
-    python benchmarks/bench.py --n 100 1000 [--rounds 3]
+    python benchmarks/bench.py --n 100 1000 --rounds 3
+    python benchmarks/bench.py --n 10000 --rounds 1
+    python benchmarks/bench.py --quick              # a smoke run: N=100, one round
 
 Generates N scraped pages (one report each, from the bundled page's government work report
-with varied place, year and numbers, about 10,000 characters), then, taking turns in each
-round so that ratios are paired, times: our cold build (no cache, no Markdown yet), a no-op
-rebuild, a rebuild after editing the wording of one paragraph (one page changes), one after
-editing a report's first paragraph (the index shows it as the summary), one after changing one
-of its figures (its indicators change, so do the data files), one after editing one template; our peak memory
-(the whole process tree, as RSS and as PSS: see ``_tree_memory``); inside `builder serve`, the
-rebuild time it reports for the same three kinds of edit and the latency from save to rebuilt
-site; MkDocs (`mkdocs build`, from benchmarks/.venv) and Hugo (Debian's `hugo`, with a minimal
-layout written here) on the same text.  Prints every figure (median over rounds) and the
-ratios ours / theirs.  Needs psutil; skips a tool not installed.
+with varied place, year and numbers, about 10,000 characters; see bench_corpus), then, taking
+turns in each round so that ratios are paired, times: our cold build (no cache, no Markdown yet,
+with ``--timings`` when the builder has it, for the phases), a no-op rebuild, a rebuild after
+editing the wording of one paragraph (one page changes), one after editing a report's first
+paragraph (the index shows it as the summary), one after changing one of its figures (its
+indicators change, so do the data files), one after editing one template; our peak memory (the
+whole process tree, as RSS and as PSS); inside `builder serve`, the rebuild time it reports for
+the same kinds of edit and the latency from save to rebuilt site; MkDocs (`mkdocs build`, from
+benchmarks/.venv), Hugo with a fair layout (the pages ours renders: a home page listing every
+report, a page per report) and Hugo with the first benchmark's unfair layout (every page lists
+every page) on the same text.  Prints every figure (median over rounds), the ratios ours /
+theirs, the cost per report at each N, the build's phases, the search index, and the table of
+issue 15's targets.  Needs psutil; skips, with one line, a tool that is not installed.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import random
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_corpus import generate  # noqa: E402 - the generator lives beside this script
+from bench_measure import (  # noqa: E402
+    ROOT,
+    ToolFailed,
+    builder_command,
+    builder_env,
+    builder_supports,
+    edit_figure,
+    edit_summary,
+    edit_template,
+    edit_wording,
+    folder_size,
+    parse_phases,
+    run,
+)
+from bench_report import (  # noqa: E402
+    Summary,
+    cost_per_report_lines,
+    phases_line,
+    ratio_lines,
+    search_line,
+    summarize,
+    targets_table,
+)
+
+__all__ = ["generate", "main"]  # scripts/output_snapshot.py uses generate
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
 MKDOCS = HERE / ".venv" / "bin" / "mkdocs"
-PLACES = ["无锡", "常州", "南通", "扬州", "镇江", "泰州", "徐州", "盐城", "连云港", "宿迁", "南京"]
+Results = dict[str, list[float]]
 
 
-def seed_report() -> list[str]:
-    """The bundled page's government work report, one paragraph per line (via our own ingest)."""
-    sys.path.insert(0, str(ROOT))
-    from builder.commands.ingest import reports_from_page
-    from builder.core.config import load_config
+@dataclass(frozen=True)
+class Peer:
+    """Another generator, its site folder under the N folder, its command and output folder."""
 
-    config = load_config(ROOT / "config.yaml")
-    page = ROOT / "site_src/scraped/000_8b8113f56c6b1839.txt"
-    report = next(r for r in reports_from_page(page, config, set()) if r.kind == "government_work_report")
-    lines = [*report.preamble]
-    def walk(sections):
-        for s in sections:
-            lines.append(s.title)
-            lines.extend(p.text for p in s.paragraphs)
-            walk(s.children)
-    lines.extend(p.text for p in report.intro) if hasattr(report, "intro") else None
-    walk(report.sections)
-    kept, size = [], 0
-    for line in lines:  # about 10,000 characters
-        if size >= 10_000:
-            break
-        kept.append(line)
-        size += len(line)
-    return kept
+    name: str
+    site: str
+    command: tuple[str, ...]
+    output: str
+    lists_every_page: bool  # its output grows as N²
+
+    def installed(self) -> bool:
+        return bool(shutil.which(self.command[0]))
 
 
-def places_for_variants() -> list[str]:
-    """PLACES, then every other prefecture-level city whose short name means only it: with 26
-    years, enough distinct (place, year) pairs, hence report slugs, for N up to several thousand
-    (with only PLACES, pages beyond 286 would yield the same slugs and overwrite each other)."""
-    sys.path.insert(0, str(ROOT))
-    from builder.text import places
-
-    extra = sorted((d.code, d.short) for d in places.divisions().values()
-                   if d.level == 2 and d.name.endswith("市") and d.short and d.short not in PLACES
-                   and len(places.lookup(d.short)) == 1 and len(places.lookup(d.name)) == 1)
-    return PLACES + [short for _, short in extra]
+PEERS = (
+    Peer("mkdocs", "mkdocs", (str(MKDOCS), "build", "-q"), "site", lists_every_page=True),
+    Peer("hugo fair", "hugo", ("hugo", "--quiet"), "public", lists_every_page=False),
+    Peer("hugo unfair", "hugo-unfair", ("hugo", "--quiet"), "public", lists_every_page=True),
+)
 
 
-def variant(lines: list[str], i: int, names: list[str] | None = None) -> tuple[str, str, list[str]]:
-    rng = random.Random(i)
-    names = names or PLACES
-    place = names[i % len(names)]
-    year = 2000 + (i // len(names)) % 26
-    def numbers(m):
-        value = m.group(0)
-        return str(max(1, int(value) + rng.randint(-3, 3))) if len(value) < 4 else value
-    out = []
-    for line in lines:
-        moved = line.replace("苏州", place).replace("2020", str(year)).replace("2019", str(year - 1))
-        out.append(re.sub(r"(?<![\d.])\d{1,3}(?![\d.])", numbers, moved))
-    title = f"{year}年{place}市政府工作报告"
-    return title, place, out
+@dataclass(frozen=True)
+class Options:
+    rounds: int
+    serve_rounds: int
+    workdir: Path
+    ours_only: bool
+    serve: bool
+    quadratic_max: int
 
 
-def generate(folder: Path, n: int) -> None:
-    lines = seed_report()
-    ours = folder / "ours"
-    (ours / "site_src/scraped").mkdir(parents=True)
-    shutil.copytree(ROOT / "templates", ours / "templates")
-    shutil.copy(ROOT / "site_src/glossary.yaml", ours / "site_src/glossary.yaml")
-    shutil.copy(ROOT / "config.yaml", ours / "config.yaml")
-    hugo = folder / "hugo"
-    (hugo / "content/reports").mkdir(parents=True)
-    (hugo / "layouts/_default").mkdir(parents=True)
-    (hugo / "hugo.toml").write_text(
-        'baseURL = "/"\ntitle = "bench"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n')
-    (hugo / "layouts/_default/baseof.html").write_text(
-        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>'
-        '<nav>{{ range .Site.RegularPages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ end }}</nav>'
-        '{{ block "main" . }}{{ end }}</body></html>')
-    (hugo / "layouts/_default/single.html").write_text(
-        '{{ define "main" }}<h1>{{ .Title }}</h1><aside>{{ .TableOfContents }}</aside>'
-        '<article>{{ .Content }}</article>{{ end }}')
-    (hugo / "layouts/_default/list.html").write_text(
-        '{{ define "main" }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>'
-        '{{ end }}')
-    (hugo / "layouts/index.html").write_text(
-        '<!DOCTYPE html><html><body><ul>{{ range .Site.RegularPages }}'
-        '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></body></html>')
-    mk = folder / "mkdocs"
-    (mk / "docs").mkdir(parents=True)
-    (mk / "mkdocs.yml").write_text("site_name: bench\nuse_directory_urls: false\n", encoding="utf-8")
-    (mk / "docs/index.md").write_text("# bench\n", encoding="utf-8")
-    chars = 0
-    names = places_for_variants()
-    for i in range(n):
-        title, place, body = variant(lines, i, names)
-        text = title + "\n" + "\n".join(body) + "\n"
-        chars += len(text)
-        (ours / f"site_src/scraped/{i:05d}.txt").write_text(text, encoding="utf-8")
-        markdown = "\n\n".join(("## " + p) if len(p) < 30 and not p.endswith("。") else p for p in body) + "\n"
-        front = f'---\ntitle: "{title}"\n---\n\n'
-        (hugo / f"content/reports/r{i:05d}.md").write_text(front + markdown, encoding="utf-8")
-        (mk / f"docs/r{i:05d}.md").write_text(f"# {title}\n\n{markdown}", encoding="utf-8")
-    print(f"generated {n} pages, {chars // n} characters each on average")
+def add(results: Results, key: str, value: float) -> None:
+    results.setdefault(key, []).append(value)
 
 
-def _tree_memory(ps) -> tuple[int, int]:
-    """(RSS, PSS) of a process and its children, in bytes.
-
-    RSS counts a page once per process that maps it, so forked workers sharing their parent's
-    copy-on-write pages are counted several times; PSS shares each page among the processes
-    that map it, so its sum over the tree is the memory the tree really occupies."""
-    import psutil
-
-    rss = pss = 0
-    for proc in (ps, *ps.children(recursive=True)):
-        try:
-            info = proc.memory_full_info()
-        except psutil.Error:
-            continue
-        rss += info.rss
-        pss += getattr(info, "pss", info.rss)
-    return rss, pss
+# --------------------------------------------------------------------------- ours
 
 
-def run(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
-    """Seconds, and peak MiB of the whole process tree as RSS and as PSS (sampled every 20 ms)."""
-    import psutil
-
-    started = time.perf_counter()
-    process = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak_rss = peak_pss = 0
-    ps = psutil.Process(process.pid)
-    while process.poll() is None:
-        try:
-            rss, pss = _tree_memory(ps)
-            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
-        except psutil.Error:
-            pass
-        time.sleep(0.02)
-    seconds = time.perf_counter() - started
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed: {process.stderr.read().decode()[-2000:]}")
-    return seconds, peak_rss / 2**20, peak_pss / 2**20
+def time_cold_build(ours: Path, timings: bool, results: Results) -> None:
+    """No cache, no Markdown, no output: ingest and render everything (with phases if reported)."""
+    for name in ("public", ".cache", "site_src/reports"):
+        shutil.rmtree(ours / name, ignore_errors=True)
+    measured = run(builder_command("build", *(["--timings"] if timings else [])), ours, builder_env())
+    add(results, "ours cold", measured.seconds)
+    add(results, "ours cold CPU s", measured.cpu_seconds)
+    add(results, "ours peak MiB RSS", measured.peak_rss_mib)
+    add(results, "ours peak MiB PSS", measured.peak_pss_mib)
+    for name, seconds in parse_phases(measured.output).items():
+        add(results, f"phase {name}", seconds)
+    add(results, "ours output MiB", _mib(folder_size(ours / "public")))
+    search = folder_size(ours / "public" / "pagefind")
+    if search is not None:
+        add(results, "search index bytes", search[0])
+        add(results, "search index files", search[1])
 
 
-def edit_summary(report: Path, r: int) -> None:
-    """Add words to the report's first paragraph (no figure changes; the index shows its summary)."""
-    text = report.read_text(encoding="utf-8")
-    report.write_text(text.replace("。\n", f"。（第{r}次修改）\n", 1), encoding="utf-8")
+def _mib(size: tuple[int, int] | None) -> float:
+    return 0.0 if size is None else size[0] / 2**20
 
 
-def edit_wording(report: Path, r: int) -> None:
-    """Add a sentence without figures to the end of a paragraph in the middle of the body: the
-    most common edit, which changes that report's page only."""
-    lines = report.read_text(encoding="utf-8").split("\n")
-    body = [i for i, line in enumerate(lines) if line.endswith("。") and not line.startswith("#")]
-    if not body:
-        raise SystemExit(f"{report}: no paragraph to edit")
-    i = body[len(body) // 2]
-    lines[i] += "本段经过校订。"
-    report.write_text("\n".join(lines), encoding="utf-8")
+def check_reports(ours: Path, n: int) -> None:
+    """One report per page, each under its own slug (a `-2` slug means two pages collided)."""
+    slugs = [path.stem for path in (ours / "site_src/reports").glob("*.md")]
+    suffixed = [slug for slug in slugs if re.search(r"-\d+$", slug)]
+    note = f"; {len(suffixed)} slugs needed a -N suffix, e.g. {suffixed[0]}" if suffixed else ", all distinct"
+    print(f"  {len(slugs)} reports from {n} pages{note}")
 
 
-def edit_figure(report: Path, r: int) -> None:
-    """Change one growth figure (the report's indicators change: its indicator page and the data files)."""
-    text = report.read_text(encoding="utf-8")
-    new, count = re.subn(r"增长(\d+(?:\.\d+)?)%", lambda m: f"增长{float(m.group(1)) + 0.1 * (r + 1):.1f}%",
-                         text, count=1)
-    if not count:
-        raise SystemExit(f"{report}: no growth figure to edit")
-    report.write_text(new, encoding="utf-8")
+def time_rebuilds(ours: Path, n: int, r: int, results: Results) -> list[Path]:
+    """A no-op rebuild, then one rebuild after each kind of edit; returns the reports, by slug."""
+    build = builder_command("build")
+    env = builder_env()
+    add(results, "ours no-op", run(build, ours, env).seconds)
+    reports = sorted((ours / "site_src/reports").glob("*.md"))
+    edits = (("wording", lambda: edit_wording(reports[n // 2], r)),
+             ("summary", lambda: edit_summary(reports[n // 2 + 1], r)),
+             ("figure", lambda: edit_figure(reports[n // 3], r)),
+             ("template", lambda: edit_template(ours / "templates/index.html", r)))
+    for name, edit in edits:
+        edit()
+        add(results, f"ours edit {name}", run(build, ours, env).seconds)
+    return reports
 
 
-def serve_edits(ours: Path, reports: list[Path], rounds: int) -> dict[str, list[float]]:
-    """Inside `builder serve`: the rebuild time it reports after a wording edit, a summary edit, a
-    figure edit and a template edit, and the latency from saving the file to the rebuilt site (which includes the
-    watcher's polling and its quiet period)."""
-    import json
-    import socket
-    import urllib.request
+def time_serve(ours: Path, reports: list[Path], rounds: int, results: Results) -> None:
+    from bench_serve import serve_edits
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "builder", "serve", "--port", str(port)], cwd=ours,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines: list[str] = []
+    n = len(reports)
+    timed = serve_edits(ours, [reports[n // 2], reports[n // 4], reports[n // 5]], rounds)
+    for key, values in timed.items():
+        add(results, key, sorted(values)[len(values) // 2])
 
-    def status() -> dict:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/__builder/status", timeout=5) as response:
-            return json.load(response)
 
-    def wait_generation(above: int, timeout: float = 120) -> int:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                generation = status()["generation"]
-                if generation > above:
-                    return generation
-            except OSError:
-                pass
-            time.sleep(0.005)
-        raise SystemExit("builder serve did not rebuild in time")
+# --------------------------------------------------------------------------- peers
 
-    import threading
 
-    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
-    reader.start()
-    out: dict[str, list[float]] = {}
+def peers_for(n: int, options: Options) -> list[Peer]:
+    """The peers to run at N; one line for each one left out, and why."""
+    if options.ours_only:
+        return []
+    chosen = []
+    for peer in PEERS:
+        if not peer.installed():
+            print(f"  {peer.name}: skipped, {peer.command[0]} is not installed")
+        elif peer.lists_every_page and n > options.quadratic_max:
+            print(f"  {peer.name}: skipped at N={n} (above --quadratic-max {options.quadratic_max}): "
+                  "every page lists every page, so its output grows as N²")
+        else:
+            chosen.append(peer)
+    return chosen
+
+
+def time_peer(peer: Peer, folder: Path, results: Results) -> bool:
+    """One cold build of a peer; False (with one line) when it failed."""
+    site = folder / peer.site
+    for name in (peer.output, "resources", ".hugo_build.lock"):
+        target = site / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
     try:
-        generation = wait_generation(0)
-        template = ours / "templates/index.html"
-        edits = [("wording", lambda r: edit_wording(reports[1], 10 + r)),
-                 ("summary", lambda r: edit_summary(reports[1], 10 + r)),
-                 ("figure", lambda r: edit_figure(reports[2], 10 + r)),
-                 ("template", lambda r: template.write_text(
-                     template.read_text(encoding="utf-8") + f"\n{{# serve edit {r} #}}\n", encoding="utf-8"))]
-        for r in range(rounds):
-            for name, edit in edits:
-                time.sleep(0.4)  # let the watcher settle
-                before = len([x for x in lines if x.startswith("rebuilt in")])
-                saved = time.perf_counter()
-                edit(r)
-                generation = wait_generation(generation)
-                latency = time.perf_counter() - saved
-                deadline = time.monotonic() + 5
-                while len([x for x in lines if x.startswith("rebuilt in")]) <= before and time.monotonic() < deadline:
-                    time.sleep(0.01)
-                rebuilt = [x for x in lines if x.startswith("rebuilt in")][before:]
-                if not rebuilt:
-                    raise SystemExit(f"builder serve printed no rebuild line: {lines[-3:]}")
-                out.setdefault(f"serve {name} rebuild", []).append(float(rebuilt[0].split()[2]))
-                out.setdefault(f"serve {name} latency", []).append(latency)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-    return out
+        measured = run(list(peer.command), site)
+    except ToolFailed as failed:
+        print(f"  {peer.name}: failed, left out: {str(failed).splitlines()[0][:300]}")
+        return False
+    add(results, f"{peer.name} cold", measured.seconds)
+    add(results, f"{peer.name} cold CPU s", measured.cpu_seconds)
+    add(results, f"{peer.name} peak MiB RSS", measured.peak_rss_mib)
+    add(results, f"{peer.name} peak MiB PSS", measured.peak_pss_mib)
+    add(results, f"{peer.name} output MiB", _mib(folder_size(site / peer.output)))
+    return True
 
 
-def bench(n: int, rounds: int, workdir: Path, ours_only: bool = False, serve: bool = True) -> dict[str, float]:
-    folder = workdir / f"n{n}"
+# --------------------------------------------------------------------------- one N
+
+
+def bench(n: int, options: Options) -> Summary:
+    folder = options.workdir / f"n{n}"
     shutil.rmtree(folder, ignore_errors=True)
-    generate(folder, n)
-    ours, hugo, mk = folder / "ours", folder / "hugo", folder / "mkdocs"
-    builder = [sys.executable, "-m", "builder", "build"]
-    results: dict[str, list[float]] = {}
-    add = lambda key, value: results.setdefault(key, []).append(value)  # noqa: E731
-    for r in range(rounds):
-        for name in ("public", ".cache", "site_src/reports"):
-            shutil.rmtree(ours / name, ignore_errors=True)
-        seconds, rss, pss = run(builder, ours)
-        add("ours cold", seconds)
-        add("ours peak MiB RSS", rss)
-        add("ours peak MiB PSS", pss)
-        add("ours no-op", run(builder, ours)[0])
-        reports = sorted((ours / "site_src/reports").glob("*.md"))
-        edit_wording(reports[n // 2], r)
-        add("ours edit wording", run(builder, ours)[0])
-        edit_summary(reports[n // 2 + 1], r)
-        add("ours edit summary", run(builder, ours)[0])
-        edit_figure(reports[n // 3], r)
-        add("ours edit figure", run(builder, ours)[0])
-        template = ours / "templates/index.html"
-        template.write_text(template.read_text(encoding="utf-8") + f"\n{{# edit {r} #}}\n", encoding="utf-8")
-        add("ours edit template", run(builder, ours)[0])
-        if serve:
-            for key, values in serve_edits(ours, [reports[n // 2], reports[n // 4], reports[n // 5]], 3).items():
-                add(key, statistics.median(values))
-        if shutil.which("hugo") and not ours_only:
-            shutil.rmtree(hugo / "public", ignore_errors=True)
-            seconds, rss, pss = run(["hugo", "--quiet"], hugo)
-            add("hugo cold", seconds)
-            add("hugo peak MiB RSS", rss)
-            add("hugo peak MiB PSS", pss)
-        if MKDOCS.exists() and not ours_only:
-            seconds, rss, pss = run([str(MKDOCS), "build", "-q"], mk)
-            add("mkdocs cold", seconds)
-            add("mkdocs peak MiB RSS", rss)
-            add("mkdocs peak MiB PSS", pss)
-    med = {k: statistics.median(v) for k, v in results.items()}
-    print(f"\nN={n} ({rounds} rounds, {os.cpu_count()} CPUs), median:")
-    for key, value in med.items():
-        print(f"  {key:26s} {value:8.3f}")
-    for other in ("hugo", "mkdocs"):
-        if f"{other} cold" in med:
-            ratios = [a / b for a, b in zip(results["ours cold"], results[f"{other} cold"], strict=True)]
-            print(f"  ratio ours/{other} cold {statistics.median(ratios):.2f}")
-    return med
+    started = time.perf_counter()
+    chars = generate(folder, n)
+    print(f"\nN={n}: generated {n} pages, {chars} characters each on average "
+          f"({time.perf_counter() - started:.1f} s)")
+    ours = folder / "ours"
+    timings = builder_supports("--timings")
+    peers = peers_for(n, options)
+    results: Results = {}
+    for r in range(options.rounds):
+        time_cold_build(ours, timings, results)
+        if r == 0:
+            check_reports(ours, n)
+        reports = time_rebuilds(ours, n, r, results)
+        if options.serve:
+            time_serve(ours, reports, options.serve_rounds, results)
+        peers = [peer for peer in peers if time_peer(peer, folder, results)]
+        print(f"  round {r + 1}/{options.rounds} done ({time.perf_counter() - started:.0f} s, {load_average()})",
+              flush=True)
+    summary = summarize(n, options.rounds, results, phases_reported=timings)
+    print_summary(summary)
+    return summary
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--n", type=int, nargs="+", default=[100, 1000])
-    parser.add_argument("--rounds", type=int, default=1)
+def print_summary(summary: Summary) -> None:
+    print(f"\nN={summary.n} ({summary.rounds} rounds, {os.cpu_count()} CPUs), median:")
+    for key, value in summary.medians.items():
+        if not key.startswith(("phase ", "search index")):
+            print(f"  {key:34s} {value:10.3f}")
+    for key, ratio in summary.ratios.items():
+        print(f"  {'ratio ours/' + key:34s} {ratio:10.2f}")
+    print(f"  cost per report, ours cold: {1000 * summary.medians['ours cold'] / summary.n:.2f} ms; "
+          f"peak PSS {summary.medians['ours peak MiB PSS']:.0f} MiB")
+    print("  " + phases_line(summary))
+    print("  " + search_line(summary))
+
+
+def load_average() -> str:
+    """The machine's load: above the CPU count, other work slowed every wall time (CPU times less)."""
+    return f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs"
+
+
+def describe_setup() -> None:
+    head = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %s"], capture_output=True, text=True,
+                          check=False).stdout.strip()
+    print(f"builder: {ROOT} at {head[:100]}")
+    print(f"machine at the start: {load_average()}")
+    for peer in PEERS[:2]:
+        if peer.installed():
+            version = subprocess.run([peer.command[0], "version" if "hugo" in peer.name else "--version"],
+                                     capture_output=True, text=True, check=False).stdout.strip()
+            print(f"{peer.name.split()[0]}: {version[:100]}")
+
+
+def parse_options(argv: list[str] | None = None) -> tuple[list[int], Options]:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--n", type=int, nargs="+", default=None, help="site sizes (default: 100 1000)")
+    parser.add_argument("--rounds", type=int, default=None, help="rounds per N (default: 1)")
+    parser.add_argument("--serve-rounds", type=int, default=None,
+                        help="edits of each kind per round inside builder serve (default: 3)")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: N=100, one round, one serve edit each")
     parser.add_argument("--workdir", type=Path, default=HERE / "work")
     parser.add_argument("--ours-only", action="store_true", help="skip Hugo and MkDocs")
     parser.add_argument("--no-serve", action="store_true", help="skip the edits timed inside `builder serve`")
-    args = parser.parse_args()
-    for n in args.n:
-        bench(n, args.rounds, args.workdir, args.ours_only, not args.no_serve)
+    parser.add_argument("--quadratic-max", type=int, default=2000, metavar="N",
+                        help="skip the peers whose pages list every page above this N (default: 2000)")
+    args = parser.parse_args(argv)
+    sizes = args.n or ([100] if args.quick else [100, 1000])
+    rounds = args.rounds or 1
+    serve_rounds = args.serve_rounds or (1 if args.quick else 3)
+    return sizes, Options(rounds, serve_rounds, args.workdir, args.ours_only, not args.no_serve, args.quadratic_max)
+
+
+def main(argv: list[str] | None = None) -> None:
+    sizes, options = parse_options(argv)
+    describe_setup()
+    summaries = [bench(n, options) for n in sizes]
+    print("\nCost per report of a cold build (ms per report; growth from the smallest N, 1.00x = flat):")
+    print("\n".join(cost_per_report_lines(summaries)))
+    print("The same in CPU time (user + system of the whole tree; less disturbed by other load):")
+    print("\n".join(cost_per_report_lines(summaries, "cold CPU s")))
+    print("\nPhases and search index per N (cold build):")
+    for summary in summaries:
+        print(f"  N={summary.n}: {phases_line(summary)}")
+        print(f"  N={summary.n}: {search_line(summary)}")
+    print("\nTargets of issue 15 (2 cores, medians of one run; peers' same figure beside ours):")
+    print("\n".join(targets_table(summaries)))
+    print("\nCold build, paired ratios (median over rounds of each round's ours / theirs; wall, then CPU):")
+    print("\n".join(ratio_lines(summaries)))
+    if len(summaries) > 1:
+        print("\nPeak PSS per N (MiB): " + ", ".join(
+            f"N={s.n}: {s.medians['ours peak MiB PSS']:.0f}" for s in summaries))
 
 
 if __name__ == "__main__":
