@@ -26,7 +26,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,15 +69,18 @@ def update_search_index(config: Config, *, strict: bool = False, force: bool = F
     make it anyway.  ``strict``: raise :class:`SearchIndexError` instead of returning a problem."""
     started = time.perf_counter()
     out_dir = config.output_dir
+    if not out_dir.is_dir():  # no site (yet): nothing to index
+        return SearchIndex(False, 0.0)
     stamp = pages_stamp(out_dir)
     stamp_path = config.cache_dir / STAMP_FILE
     if not force and index_exists(out_dir) and _read_stamp(stamp_path) == stamp:
         return SearchIndex(False, time.perf_counter() - started)
     try:
-        pages, words = _make_index(out_dir)
+        pages, words = _make_index(out_dir, config.relative(out_dir / SEARCH_DIR))
     except SearchIndexError as error:
         if strict:
-            raise
+            raise SearchIndexError(error.message, path=error.path,
+                                   hint=error.hint or "--strict: the pages were written, the last index is kept") from None
         return SearchIndex(True, time.perf_counter() - started, Problem.of(error))
     with contextlib.suppress(OSError):  # without a stamp the next build indexes again: no harm
         stamp_path.write_text(json.dumps({"pages": stamp}), encoding="utf-8")
@@ -107,9 +112,9 @@ def _read_stamp(path: Path) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _make_index(out_dir: Path) -> tuple[int, int]:
-    """Run Pagefind into a temporary folder inside ``out_dir`` and swap it in; (pages, words)."""
-    shown = f"{out_dir.name}/{SEARCH_DIR}"
+def _make_index(out_dir: Path, shown: str) -> tuple[int, int]:
+    """Run Pagefind into a temporary folder inside ``out_dir`` and swap it in; (pages, words).
+    ``shown``: the index folder as messages name it."""
     try:
         temporary = Path(tempfile.mkdtemp(prefix=SEARCH_TEMP_PREFIX, dir=out_dir))
     except OSError as error:
@@ -177,3 +182,49 @@ def _count(output: str, noun: str) -> int:
     """``Indexed 130 pages`` in Pagefind's summary: 130 (0 when it is not there)."""
     match = re.search(rf"Indexed (\d+) {noun}", output)
     return int(match[1]) if match else 0
+
+
+class BackgroundIndexer:
+    """``builder serve``: the search index made again after each rebuild, in a thread of its own,
+    so that a rebuild (and the browsers' reload) never waits for Pagefind.  Requests that come
+    while it runs are one more run after it (never two at once, never one per save); so the
+    index lags the pages by one Pagefind run (seconds) and then matches them.
+
+    ``generation`` counts finished runs (skipped ones too), ``problem`` is the last run's
+    failure, one line; each new failure is said once (``say("warning: …")``)."""
+
+    def __init__(self, say: Callable[[str], None]):
+        self.say = say
+        self.generation = 0
+        self.problem = ""
+        self._config: Config | None = None
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def request(self, config: Config) -> None:
+        """Index ``config``'s site soon (after the run in progress, if any)."""
+        with self._lock:
+            self._config = config
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="builder-search-index", daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            with self._lock:
+                config = self._config
+            if config is None:
+                continue
+            try:
+                result = update_search_index(config)
+                problem = str(result.problem) if result.problem is not None else ""
+            except Exception as error:  # noqa: BLE001 - the server keeps running; one line says why
+                problem = f"search index not made: {error}"
+            if problem and problem != self.problem:
+                self.say(f"warning: {problem}")
+            self.problem = problem
+            self.generation += 1

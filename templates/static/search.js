@@ -274,7 +274,7 @@
       if (INDEX_WORD.test(w[2]) || w[2] === "¶") { continue; }
       if (!text && w[2] === ".") { continue; }  // the full stop Pagefind puts after the index words
       var gap = block.content.slice(i > block.start ? block.words[i - 1][1] : w[0], w[0]);
-      if (text && /\s/.test(gap.replace(/\u200b/g, ""))) { text += " "; }
+      if (text && /\s/.test(gap.replace(/\u200b/g, "")) && !mixed(text.slice(-1), w[2].charAt(0))) { text += " "; }
       if (hits.indexOf(i) >= 0) { marks.push([text.length, text.length + w[2].length]); }
       text += w[2];
     }
@@ -287,6 +287,14 @@
     var chars = Array.from(phrase.normalize("NFKC")).filter(function (c) { return /[\p{L}\p{N}]/u.test(c); });
     return new RegExp(chars.map(function (c) { return c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); })
       .join("[\\s\\p{P}]{0,2}") || "(?!)", "giu");
+  }
+
+  /* Pagefind puts a space around some inline elements (the figures' <data>): 新增 43.2万户 is
+     新增43.2万户 on the page.  A space between Chinese and a Latin letter or digit is left out;
+     one between two Chinese blocks (a term and its definition) or in English text is kept. */
+  function mixed(before, after) {
+    var han = /[\u3000-\u9fff\uff00-\uffef]/, latin = /[A-Za-z0-9%.]/;
+    return (han.test(before) && latin.test(after)) || (latin.test(before) && han.test(after));
   }
 
   function highlight(element, block, phrase) {
@@ -322,7 +330,6 @@
 
   /* ---- wiring ---- */
   input.addEventListener("input", function () { search(false); });
-  input.addEventListener("focus", function () { load(); });
   form.addEventListener("submit", function (event) { event.preventDefault(); search(true); });
   more.addEventListener("click", function () { showMore(); });
   input.addEventListener("keydown", function (event) {

@@ -59,8 +59,11 @@ def build(config_path: Path) -> Path:
     from builder.commands.build import build_site
     from builder.core.config import load_config
 
+    from builder.build.search_index import update_search_index
+
     config = load_config(config_path)
     build_site(config, say=lambda *a, **k: None)
+    update_search_index(config, strict=True)  # as `builder build` does: the search box has its index
     return config.output_dir
 
 
