@@ -79,8 +79,8 @@ def update_search_index(config: Config, *, strict: bool = False, force: bool = F
         pages, words = _make_index(out_dir, config.relative(out_dir / SEARCH_DIR))
     except SearchIndexError as error:
         if strict:
-            raise SearchIndexError(error.message, path=error.path,
-                                   hint=error.hint or "--strict: the pages were written, the last index is kept") from None
+            kept = "--strict: the pages were written, the last index is kept"
+            raise SearchIndexError(error.message, path=error.path, hint=error.hint or kept) from None
         return SearchIndex(True, time.perf_counter() - started, Problem.of(error))
     with contextlib.suppress(OSError):  # without a stamp the next build indexes again: no harm
         stamp_path.write_text(json.dumps({"pages": stamp}), encoding="utf-8")

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_serve import fetch, server, status, wait_for  # noqa: F401 - server: the fixture of `builder serve`
 
 from builder.build.search_index import update_search_index
 from builder.cli import main
@@ -143,3 +144,20 @@ def test_no_pagefind_is_one_warning_saying_how_to_install_it(full_site: Path, ca
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("warning: public/pagefind: search index not made: ")
     assert "pip install 'pagefind[extended]'" in err
+
+
+def test_serve_makes_the_index_again_after_a_change(server):  # noqa: F811 - the fixture imported above
+    """`builder serve`: the index is made after the first build and again after each rebuild
+    (in the background: the status says how many times, and whether the last one failed)."""
+    site, base, _ = server
+    wait_for(lambda: status(base)["search"]["generation"] >= 1, "the first index")
+    assert status(base)["search"]["problem"] == ""
+    code, _, script = fetch(base + "/my-repo/pagefind/pagefind.js")
+    assert code == 200 and "pagefind" in script
+    done = status(base)["search"]["generation"]
+    report = site / "site_src" / "reports" / "2020-huaian-rdcwhgzbg.md"
+    report.write_text(report.read_text("utf-8").replace("{#p1}\n我受", "{#p1}\n同志们：我受", 1), "utf-8")
+    wait_for(lambda: "同志们：我受" in fetch(base + "/my-repo/reports/2020-huaian-rdcwhgzbg.html")[2], "the rebuild")
+    page = "/reports/2020-huaian-rdcwhgzbg.html"
+    wait_for(lambda: "同志们" in fragments(site)[page]["content"].replace("\u200b", ""), "the new index")
+    assert status(base)["search"]["generation"] > done

@@ -105,9 +105,10 @@ def read_tree(root: Path) -> dict[str, bytes]:
 def test_site_layout_and_result(tmp_path):
     out = tmp_path / "public"
     result = render_site([report()], out, site_name="文库", templates_dir=TEMPLATES)
-    assert sorted(read_tree(out)) == [".nojekyll", "404.html", "assets/favicon.svg", "assets/report.js", "assets/search.js",
-                                      "assets/style.css", "data/indicators.csv", "data/indicators.json",
-                                      "data/reports.json", "index.html", "indicators/2020-suzhou-gwr.html",
+    assert sorted(read_tree(out)) == [".nojekyll", "404.html", "assets/favicon.svg", "assets/report.js",
+                                      "assets/search.js", "assets/style.css", "data/indicators.csv",
+                                      "data/indicators.json", "data/reports.json", "index.html",
+                                      "indicators/2020-suzhou-gwr.html",
                                       "indicators/index.html", "reports/2020-suzhou-gwr.html"]
     assert result.pages_written == 5  # index, indicators page and the report's, report, 404 page (issue 6)
     assert [(p.slug, p.url, p.title) for p in result.reports] == [
