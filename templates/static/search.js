@@ -31,9 +31,7 @@
   var BLOCKS = /^(p|h[1-6]|li|dd|dt|div|blockquote|td|th)$/;
   var INDEX_WORD = /^zq[a-p]+z\.?$/;
   var pagefind = null, loading = null, filterValues = null;
-  var results = [], shown = 0, run = 0, timer = null, lastQuery = null;
-
-  form.hidden = false;
+  var results = [], shown = 0, run = 0, timer = null;
 
   function say(text) { note.textContent = text; note.hidden = !text; }
 
@@ -121,7 +119,7 @@
   function search(now) {
     var query = input.value.trim();
     clearTimeout(timer);
-    if (!query) { panel.hidden = true; lastQuery = null; return; }
+    if (!query) { panel.hidden = true; return; }
     if (!now) { timer = setTimeout(function () { search(true); }, 250); return; }
     var mine = ++run;
     panel.hidden = false;
@@ -135,7 +133,6 @@
       results.term = !!found.term;
       shown = 0;
       list.textContent = "";
-      lastQuery = query;
       statusLine.textContent = results.length
         ? "“" + query + "”：" + results.length + " 个页面" + (found.term ? "（名词解释的词条和用到它的段落）" : "")
         : "没有找到“" + query + "”。";

@@ -259,3 +259,30 @@ def test_screenshot_of_a_search_for_fangguanfu(open_page, sub_server):
     search(watched.page, "放管服")
     watched.page.screenshot(path=str(SCREENSHOT))
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+def test_a_missing_index_is_said_in_one_line(open_page, sub_server):
+    """A site published without pagefind/ (or a failed index): the box says so, nothing hangs."""
+    watched = open_page(sub_server + "index.html")
+    page = watched.page
+    page.route("**/pagefind/pagefind.js", lambda route: route.fulfill(status=404, body="missing"))
+    page.fill("#site-search-input", "放管服")
+    page.press("#site-search-input", "Enter")
+    note = page.locator("#site-search-note")
+    note.wait_for(state="visible")
+    assert "搜索索引无法加载" in note.inner_text() and "builder build" in note.inner_text()
+    page.wait_for_function("document.getElementById('site-search-status').textContent.startsWith('搜索出错')")
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_axe_finds_no_serious_violation_in_the_open_results(open_page, sub_server, color_scheme):
+    from browser_support import AXE, require
+
+    require(AXE.is_file(), "axe-core (node_modules/axe-core/axe.min.js)")
+    watched = open_page(sub_server + REPORT, color_scheme=color_scheme)
+    search(watched.page, "放管服")
+    watched.page.add_script_tag(path=str(AXE))
+    result = watched.page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    bad = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:5]]}" for v in result["violations"]
+           if v["impact"] in ("serious", "critical")]
+    assert not bad, "\n".join(bad)
