@@ -31,6 +31,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from builder.core.model import Report, Section
+from builder.indicators import labels
+from builder.text.segment import cut
 
 ACTUAL, TARGET, OTHER = "actual", "target", "other"
 
@@ -46,6 +48,9 @@ COUNT_UNITS = (
 PERCENT_UNITS = ("个百分点", "百分点", "%", "‰")
 _UNITS = sorted(PERCENT_UNITS + COUNT_UNITS, key=len, reverse=True)
 _UNIT_RE = "|".join(re.escape(u) for u in _UNITS)
+#: Units of two or more characters: text after a figure starting with one is the rest of a unit
+#: (亿千瓦|小时), never a noun.
+_LONG_UNITS = tuple(u for u in _UNITS if len(u) >= 2)
 
 #: ``qualifier`` values; the ones before a number and the ones after it.
 QUALIFIERS_BEFORE = ("预计", "超过", "突破", "约", "近", "逾", "超")
@@ -58,12 +63,13 @@ _NUM = r"(?<![A-Za-z0-9.\-])(?P<num>\d+(?:\.\d+)?)"
 _FIGURE = re.compile(
     # the lookahead changes no match; it lets the scan skip every character no figure starts with
     r"(?=[超突约近逾\d])"
-    r"(?P<pre>(?:超过|突破|约|近|逾|超)?)" + _NUM
+    # (约, 近, 超 only as words of their own: not the end of 节约, 接近, 赶超)
+    r"(?P<pre>(?:超过|突破|(?<![节大制条预签契合公邀相隐简婚违履])约|(?<![最接附将靠])近|逾|(?<![赶])超)?)" + _NUM
     + r"(?P<mag>万亿|亿|万|千)?(?P<about>余|多)?(?P<unit>" + _UNIT_RE + r")(?![A-Za-z])"
     + r"(?P<post>左右|以上|以内|以下|上下)?"
 )
 _CHANGE_VERB = re.compile(
-    r"(?:同比|年均|(?:比|较)[^，。；、：\d]{1,6}|(?:比|较)(?:19|20)\d\d年(?:末|底)?)?(?:分别)?"
+    r"(?:同比|年均|平均每年|每年平均|年平均|(?:比|较)[^，。；、：\d]{1,6}|(?:比|较)(?:19|20)\d\d年(?:末|底)?)?(?:分别)?"
     r"(?P<verb>" + "|".join(CHANGE_UP + CHANGE_DOWN) + r")(?:了|达到|达|约)?$"
 )
 _CLAUSE_END = "，。；：！？,;:!?\n"
@@ -73,27 +79,29 @@ _SENTENCE_END = re.compile(r"[。！？；!?;]")
 #: A bare number just before a figure that shares its unit (“18.8和10个百分点”), in the 12
 #: characters before it.
 _BARE_BEFORE = re.compile(r"(?<![A-Za-z0-9.\-])(\d+(?:\.\d+)?)(万亿|亿|万)?[和、]$")
-_RANGE_DASH = re.compile(r"[—–~～至\-]{1,2}")
+_RANGE_DASH = re.compile(r"[—–~～至\-－]{1,2}")
 _NOT_A_COUNT = ("方面", "领域", "大类", "批次")  # “以下14个方面的工作”
 _LIST_JOINER = "和、及与"
 _CHANGE_WORD = re.compile("|".join(CHANGE_UP + CHANGE_DOWN))
 _QUOTED = re.compile(r"“[^”]{0,40}”|《[^》]{0,60}》|‘[^’]{0,40}’|\"[^\"]{0,40}\"")
 
-#: Trimmed from the start of a label, repeatedly.
-_LEAD_TRIM = re.compile(
-    r"^(?:[、和及与并且，\s]|其中|全年|全市|全省|我市|预计|实现|完成|累计|共计|共|同时|此外|以及|还|已|"
-    r"分别|今年|去年|年内|力争|确保|争取|一是|二是|三是|四是|五是|六是|七是|八是|九是|十是|"
-    r"[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\d+[.、])"
-)
 #: Trimmed from the end of a label, repeatedly.
 _TAIL_TRIM = re.compile(
-    r"(?:达到|达|为|是|完成|实现|均|突破|超过|超|约|近|逾|保持在|保持|控制在|稳定在|提高到|提高至|提升到|提升至|"
-    r"增加到|增至|升至|降至|下降到|降低到|总计|共计|累计|分别|各|已|有|新增到|扩大到|，|、|和|的|每[^\d，。；]{1,4})$"
+    r"(?:达到|达|为|是|完成|实现|均|突破|超过|接近|超|约|近|逾|保持在|保持|控制在|稳定在|提高到|提高至|提升到|提升至|"
+    r"增加到|增至|升至|降至|下降到|降低到|[升降增减]为|从|由|总计|共计|累计|平均|分别|各|已|有|新增到|扩大到|，|、|和|的|"
+    r"每[^\d，。；]{1,4})$"
 )
+#: Words whose last character _TAIL_TRIM would trim (节约, 拥有): a label ending with one keeps it.
+_WORDS_ENDING_AS_TRIMMED = frozenset((
+    "节约", "大约", "制约", "接近", "附近", "最近", "将近", "靠近", "赶超", "拥有", "具有", "没有", "所有", "占有",
+    "享有", "现有", "平均", "人均", "年均", "理由", "自由", "经由", "因为", "作为", "成为", "认为", "行为"))
 #: The longest text _TAIL_TRIM trims (每 and four characters).
 _TAIL_TRIM_MAX = 5
 #: Where the noun phrase after a count ends (“5家企业通过…认定” -> 企业).
-_FORWARD_STOP = re.compile(r"通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|参加|参与|[的和及]|[，。；：、（]")
+_FORWARD_STOP = re.compile(r"以及|并|作为|通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|参加|参与|列席|"
+                           r"获评|新获评|"
+                           r"关闭|取消|开展|进行|"
+                           r"(?<![方导定走面动意倾纵转趋外内双多指去取志投流风航])向|(?<![针反面相绝核])对(?![外口接象话比应策])|到(?![位期户村校])|[的和及]|[，。；：、（]")
 
 _TARGET_SECTION = re.compile(r"主要任务|预期目标|工作安排|工作建议|今后|下一步|展望|计划")
 _ACTUAL_SECTION = re.compile(r"工作回顾|过去|回顾|主要工作|取得")
@@ -330,23 +338,33 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _clean_label(label: str) -> str:
+    """The label in the raw words before a figure: light words and connectives trimmed from
+    both ends, whole words only, brackets balanced (see :mod:`builder.indicators.labels`)."""
     label = label.strip()
     for _ in range(6):
         before = label
-        lead = _LEAD_TRIM.match(label)
-        if lead:
-            label = label[lead.end():].strip()
+        label = labels.clean(label)
         # (= _TAIL_TRIM.sub("", label): what it trims ends the label, so it starts in the last
         # _TAIL_TRIM_MAX characters)
         tail = _TAIL_TRIM.search(label, max(0, len(label) - _TAIL_TRIM_MAX))
-        if tail:
-            label = label[:tail.start()].strip()
+        if tail and (tail.end() - tail.start() > 1 or label[-2:] not in _WORDS_ENDING_AS_TRIMMED):
+            label = label[:tail.start()].strip()  # whole words only: not the 约 of 节约
         if label == before:
             break
-    label = label.strip("“”（）()、，")
-    if len(label) > 40:
-        label = label[-40:]
-    return label
+    return _last_words(label, 40)
+
+
+def _last_words(label: str, limit: int) -> str:
+    """The last whole words of ``label`` that fit in ``limit`` characters (all of it if it fits)."""
+    if len(label) <= limit:
+        return label
+    words = cut(label)
+    kept: list[str] = []
+    for word in reversed(words):
+        if sum(map(len, kept)) + len(word) > limit:
+            break
+        kept.insert(0, word)
+    return labels.clean("".join(kept))
 
 
 def _clause_ends(text: str) -> list[int]:
@@ -368,18 +386,210 @@ def _listed(text: str, before: _Figure, after: _Figure) -> bool:
     return after.start - before.end == 1 and text[before.end] in _LIST_JOINER
 
 
+#: Where the noun phrase after a count ends and what is said of it starts (“75名代表列席…”).
+_PREDICATE = re.compile(r"通过|实现|全部|入选|参加|参与|列席|(?<![方导定走面动意倾纵转趋外内双多指去取志投流风航])向|"
+                        r"被|作为|获评|新获评|关闭|取消|开展|进行")
+#: Where what is said of a counted noun ends: the clause, or the next figure of a list.
+_PREDICATE_END = re.compile(r"[" + re.escape(_CLAUSE_END) + r"]|、(?=[\d一二三四五六七八九十])")
+#: A predicate that only says an action was carried out, named by what follows it (“进行专项检查”).
+_CARRY_OUT = ("开展", "进行")
+#: The size of something named after the figure (“落实总面积达68.8平方公里的近期可供产业用地”).
+SIZE_HEADS = ("总面积", "面积", "总规模", "规模", "总投资", "总金额")
+#: A per-capita (or per-area) figure: 每万人, 每千人, 每平方公里 just before the number.
+_PER = re.compile(r"每[万千百十]?(?:人|户|平方公里|平方米|亩)$")
+#: Units of amounts, not of counted things: a noun after them is seldom what they measure.
+_MEASURES = frozenset(("美元", "元", "平方公里", "平方米", "立方米", "千瓦时", "千瓦", "公里", "千米", "公顷", "微克",
+                       "吨", "亩", "天", "小时", "米", "倍", "个工作日", "标箱"))
+#: What a share is of (“贡献了全国24.1%的增量”).
+_WHOLES = ("全国", "全省", "全市", "全区", "全球", "世界", "全县")
+#: The end of a name that already names a measure (总额, 增长率, 产量 …).
+_NAMES_A_MEASURE = re.compile(r"(?:额|率|量|值|数|入|出|比重|占比|余额|规模|指数)$")
+#: What follows a figure that is no noun of it: a change (增加到), an about-word (左右; 多 and 余
+#: before a time or magnitude: “1个多月”).
+_NOT_A_NOUN = ("增加", "减少", "跃升", "升至", "降至", "左右", "以上")
+#: A predicate said of all the counted things (the count is then of the noun itself).
+_OF_ALL = ("全部", "均", "都")
+#: Verbs that say which things a count counts (新增 …); one before a list (“新增A 9万亩、B 4.2万亩”)
+#: is part of every listed label.
+SCOPE_VERBS = ("新增", "新建", "新设", "新辟", "新引育", "认定", "培育", "培训", "整治", "清理", "关停", "淘汰",
+               "建成", "开工建设", "开工", "竣工", "完工", "投产", "招引")
+#: Verbs a listed label may start with: it then says what was done itself (“新建站点300个、投放
+#: 自行车2万辆”) and takes no verb from the first.
+_ACTION_VERBS = ("投放", "建设", "改造", "开展", "完成", "实施", "发放", "收集", "审查", "资助", "捐助", "扶持",
+                 "惠及", "接待", "办理", "开通", "改扩建", "升级", "提供", "举办", "引进", "引育", "设立", "组建",
+                 "削减", "治理")
+#: Names of a measure that say nothing without their subject (增加值 of what?).
+MEASURE_HEADS = ("进出口总额", "贷款余额", "存款余额", "余额", "增加值", "覆盖面", "警情", "产量", "产值", "总额",
+                 "营业收入", "收入", "占比", "比重")
+
+
 def _forward_label(text: str, end: int, limit: int) -> str:
+    """The noun phrase right after a count (“新建14家研究院” -> 研究院), or ""."""
+    return _forward_phrase(text, end, limit)[0]
+
+
+def _forward_phrase(text: str, end: int, limit: int) -> tuple[str, str, int]:
+    """The noun phrase right after a figure, what the clause says of it if it goes on with a
+    predicate (“75名市人大代表列席常委会会议” -> 市人大代表, 列席常委会会议), and where the words
+    they take end; ("", "", end) when the figure ends its phrase."""
     rest = text[end:limit]
     m = _FORWARD_STOP.search(rest)
-    noun = rest[: m.start()] if m else rest
-    return noun if 2 <= len(noun) <= 24 and not _DIGIT.search(noun) else ""
+    if m and m.start() == 0 and m.group() in "的和及并" and len(cut(rest[:6])[0]) > 1:
+        m = _FORWARD_STOP.search(rest, 1)  # a word starting with one (和美乡村, 及时) is no stop
+    while m and m.group() == "（" and "）" in rest[m.end():m.end() + 12]:  # “农贸市场（邻里中心）”
+        m = _FORWARD_STOP.search(rest, rest.index("）", m.end()) + 1)
+    noun = labels.clean(rest[: m.start()] if m else rest)
+    said_of = bool(m and _PREDICATE.match(rest, m.start()))
+    noun = noun if (2 - said_of) <= len(noun) <= 24 and not _DIGIT.search(noun) else ""  # “2个县被命名为…”
+    if _CHANGE_WORD.match(noun) or noun.startswith(_NOT_A_NOUN) or re.match(r"[多余][月年天万亿倍]", noun) \
+            or not re.match(r"[\u4e00-\u9fff“‘《]", noun) \
+            or noun.startswith(_LONG_UNITS):
+        noun = ""  # “从26.6万亿元增加到51.9万亿元”: a change follows, no noun
+    taken = end + (m.start() if m and noun else len(noun))
+    predicate = ""
+    if said_of and m and (noun or m.start() == 0):
+        clause = rest[m.start():]
+        stop = _PREDICATE_END.search(clause)
+        said = clause[: stop.start()] if stop else clause
+        if 2 <= len(said) <= 20 and not _DIGIT.search(said):
+            predicate, taken = labels.clean(said), end + m.start() + len(said)
+    return noun, predicate, taken
+
+
+def _with_counted_noun(s: _Sentence, fig: _Figure, label: str) -> str:
+    """``label`` completed by the noun after the figure: a count before its noun (“推进711项治气
+    工程项目”, “新增‘苏州水八仙’等7个农产品区域公用品牌”) counts that noun; a figure whose noun
+    goes on with a predicate (“75名代表列席常委会会议”) counts the noun of which that is said,
+    unless it is said of all of them (“304件代表建议全部办理完毕”: the count is of the noun)."""
+    if fig.percent:
+        return _with_share_noun(s, fig, label)
+    size = _size_of(s, fig, label)
+    if size:
+        return size
+    noun, predicate, taken = _forward_phrase(s.text, fig.end, s.end)
+    if not noun and not predicate or (fig.unit in _MEASURES and len(label) > 2):
+        return label  # an amount (亿元, 万吨) ends its phrase unless nothing names it (“突破3万亿元大关”)
+    s.consumed = taken
+    back = label
+    if back.endswith("等"):  # examples of the counted noun: only a scope verb before them stays
+        back = next((v for v in SCOPE_VERBS if back.startswith(v)), "")
+    elif labels.light_verb_only(back) and len(noun) > 2:
+        back = ""  # (“建设5100多个项目”: a bare 项目 would name less than 建设项目)
+    if predicate.startswith(_OF_ALL):
+        predicate = ""
+    if predicate.startswith(_CARRY_OUT) and noun and (label.startswith(("到", "对")) or label.endswith("对")):
+        return predicate[2:] + noun  # “对6项重点内容进行专项检查” -> 专项检查重点内容
+    if predicate and not (back and noun) and (1 if noun else 2) <= len(noun or back) <= 12:
+        return predicate + "的" + (noun or back)
+    return back + noun
+
+
+def _size_of(s: _Sentence, fig: _Figure, label: str) -> str:
+    """“总面积达68.8平方公里的近期可供产业用地” -> 近期可供产业用地总面积 (the size of what follows
+    the figure), or ""."""
+    head = next((h for h in SIZE_HEADS if label.endswith(h)), "")
+    of = re.match(r"的([^，。；：、\d]{2,16})(?=[，。；：]|$)", s.text[fig.end:s.end]) if head else None
+    if not of:
+        return ""
+    s.consumed = fig.end + of.end()
+    return labels.clean(of.group(1)) + head
+
+
+def _with_share_noun(s: _Sentence, fig: _Figure, label: str) -> str:
+    """A percentage's label completed by what it is a share of (“贡献了全国24.1%的增量” -> 贡献全国
+    增量), or by what is said of its share (“事项95%实现不见面审批” -> 不见面审批的事项)."""
+    after = s.text[fig.end:s.end]
+    share = re.match(r"的([^，。；：、\d的]{2,6})(?=[，。；：、]|$)", after)
+    if share and label.endswith(_WHOLES):
+        s.consumed = fig.end + share.end()
+        return label + labels.clean(share.group(1))
+    noun, predicate, taken = _forward_phrase(s.text, fig.end, s.end)
+    if predicate and not noun and 2 <= len(label) <= 12 and not predicate.startswith(_OF_ALL):
+        s.consumed = taken
+        return predicate + "的" + label
+    return label
+
+
+def _with_stage_of_previous(s: _Sentence, label: str) -> str:
+    """A label that is only a scope verb (“实施帮扶项目208个，竣工207个”) counts the things the
+    value before it counts, at that stage: 竣工帮扶项目."""
+    prev = s.items[-1] if s.items else None
+    if label not in SCOPE_VERBS or prev is None or prev.value is None:
+        return label
+    return label + _without_scope_verb(prev.label)
+
+
+def _without_scope_verb(label: str) -> str:
+    verb = next((v for v in SCOPE_VERBS if label.startswith(v)), "")
+    return label[len(verb):] if len(label) - len(verb) >= 2 else label
+
+
+def _with_list_verb(s: _Sentence, fig: _Figure, label: str) -> str:
+    """A label listed after another (“新增高标准农田9万亩、现代农业园区4.2万亩”) with the scope verb
+    of the first, when it has none of its own."""
+    prev = s.items[-1] if s.items else None
+    if prev is None or not label or fig.percent or prev.end >= fig.start or s.text[prev.end] != "、":
+        return label
+    if prev.value is None or s.text[prev.end + 1:fig.start].lstrip("“").startswith(SCOPE_VERBS):
+        return label
+    verb = next((v for v in SCOPE_VERBS if prev.label.startswith(v)), "")
+    if not verb or label.startswith(SCOPE_VERBS + _ACTION_VERBS) or labels.light_verb_only(label):
+        return label
+    return verb + label
+
+
+def _with_topic(s: _Sentence, label: str) -> str:
+    """A label that is only the name of a measure (增加值) with the subject of its sentence, when
+    the sentence opens with a clause that names it and states no figure (“服务业质效提升，实现
+    增加值9700亿元” -> 服务业增加值)."""
+    if label not in MEASURE_HEADS:
+        return label
+    sentence = s.text[s.start:s.end].lstrip()
+    stop = _CLAUSE_END_RE.search(sentence)
+    if not stop or _DIGIT.search(sentence, 0, stop.start()):
+        return label
+    words = cut(sentence[: stop.start()])
+    topic = labels.clean(words[0]) if words else ""
+    return topic + label if len(topic) >= 2 and not topic.endswith(label) else label
+
+
+def _shared_tail(parts: list[str]) -> list[str]:
+    """Listed names with what the last one shares with them: the words after its first word when
+    all the others are short words as long (“城镇、农村居民人均可支配收入” -> 城镇居民人均可支配收入), else its
+    measure (“普惠型小微企业、民营企业贷款余额” -> 普惠型小微企业贷款余额); as they are without either."""
+    last, lengths = parts[-1], {len(p) for p in parts[:-1]}
+    if len(lengths) == 1 and (size := lengths.pop()) <= 3 and len(last) - size >= 2 \
+            and "\u4e00" <= last[size] <= "\u9fff" and labels.balanced(last[:size]):
+        return [p + last[size:] for p in parts[:-1]] + [last]
+    head = next((h for h in MEASURE_HEADS if last.endswith(h) and len(last) > len(h)), "")
+    if head and all(len(p) >= 2 and not p.startswith("第") and not _NAMES_A_MEASURE.search(p) for p in parts[:-1]):
+        return [p + head for p in parts[:-1]] + [last]
+    return parts
+
+
+def _top_level_parts(label: str, separators: str = "、和及与") -> list[str]:
+    """``label`` split at ``separators`` outside brackets and quotes (“县（市、区）” stays whole)."""
+    parts, depth, start = [], 0, 0
+    for n, ch in enumerate(label):
+        depth += (ch in labels.OPENERS) - (ch in labels.CLOSERS)
+        if depth == 0 and ch in separators:
+            parts.append(label[start:n])
+            start = n + 1
+    parts.append(label[start:])
+    return [p for p in parts if p]
 
 
 def _split_labels(label: str, count: int) -> list[str]:
-    parts = [p for p in re.split(r"[、和及与]", label) if p]
+    parts = _top_level_parts(label)
     if len(parts) == count:
-        # “跨境电商交易额、服务贸易进出口额”; a shared tail stays with the last one only
-        return parts
+        # “跨境电商交易额、服务贸易进出口额”; a shared measure goes to every name (“普惠型小微企业、
+        # 民营企业贷款余额” -> 普惠型小微企业贷款余额, 民营企业贷款余额)
+        return _shared_tail(parts)
+    parallel = re.match("".join(r"([^\W\d])(.)" if n == 0 else r"([^\W\d])\2" for n in range(count)), label)
+    if parallel and len(set(parallel.groups())) == count + 1 and len(label) > 2 * count:
+        # “国考省考断面水质优Ⅲ比例” -> 国考断面水质优Ⅲ比例, 省考断面水质优Ⅲ比例
+        rest = label[2 * count:]
+        return [g + parallel.group(2) + rest for g in parallel.groups()[:1] + parallel.groups()[2:]]
     if label.startswith("城乡") and count == 2:
         return ["城镇" + label[2:], "农村" + label[2:]]
     return [f"{label}（{n}）" for n in range(1, count + 1)]
@@ -468,6 +678,10 @@ class _Sentence:
     section: str
     items: list[Indicator] = field(default_factory=list)
     """The indicators read so far; a later figure may complete the last ones."""
+    consumed: int = 0
+    """Where the words after the last figure that its label took end (“新增72家企业关闭退出、
+    1个…”: the next label starts after them)."""
+    """The indicators read so far; a later figure may complete the last ones."""
 
 
 def extract_paragraph(text: str, anchor: str, context: Context = Context()) -> list[Indicator]:
@@ -514,7 +728,7 @@ def _read_figure(s: _Sentence, i: int) -> int:
 
     The label is the clause before the figure, from the end of the figure before it."""
     fig = s.figs[i]
-    floor = s.figs[i - 1].end if i else s.start
+    floor = max(s.figs[i - 1].end if i else s.start, min(s.consumed, fig.start))
     begin = fig.phrase_start if fig.is_change else fig.start
     raw = _backward_label(s.text, floor, begin, s.clause_ends)
     group = _listed_group(s, i)
@@ -527,7 +741,8 @@ def _read_figure(s: _Sentence, i: int) -> int:
     if fig.is_change:
         _read_change(s, fig, raw)
     else:
-        _read_value(s, fig, raw)
+        plain = s.figs[i - 1].end if i else s.start
+        _read_value(s, fig, raw, _backward_label(s.text, plain, begin, s.clause_ends) if floor > plain else raw)
     return i + 1
 
 
@@ -616,7 +831,7 @@ def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
             s.items[-1] = replace(prev, change=number, change_unit=unit,
                                   change_text=s.text[_change_start(s.text, fig):fig.end])
         return  # else a change of nothing named: not an indicator
-    parts = [p for p in label.split("、") if p]
+    parts = _top_level_parts(label, "、")
     if raw.rstrip().endswith("均") and len(parts) > 1:
         # “城镇…收入、农村…收入均增长8%”: one indicator per name, the same span
         s.items.extend(_change_indicator(s, fig, p) for p in parts)
@@ -624,12 +839,18 @@ def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
         s.items.append(_change_indicator(s, fig, label))
 
 
-def _read_value(s: _Sentence, fig: _Figure, raw: str) -> None:
+def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
     """A value (1.93万亿元): labelled by its clause, else by the noun after it (“新建14家研究院”),
-    else by the figure before it; or the value of a change read just before it."""
-    label = _clean_label(raw)
-    if len(label) <= 2 and not fig.percent:
-        label += _forward_label(s.text, fig.end, s.end)
+    else by the figure before it; or the value of a change read just before it.  ``whole``: the
+    words before it with those the figure before it took (“14个重点产业产值占…总产值的80%以上”: when
+    nothing is left to name it, they do)."""
+    label = _with_topic(s, _with_list_verb(s, fig, _with_counted_noun(s, fig, _clean_label(raw))))
+    if not label and whole != raw:
+        label = _clean_label(whole)
+    label = _with_stage_of_previous(s, label)
+    per = _PER.search(raw)
+    if per and label and not label.startswith("每"):
+        label = per.group() + label  # “全科医生达到每万人4.18名” -> 每万人全科医生
     prev = s.items[-1] if s.items else None
     if not label and prev is not None and prev.value is None and prev.change is not None \
             and s.text[prev.end:fig.start].strip("，、 ").startswith(("达到", "达", "为")):
@@ -639,7 +860,7 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str) -> None:
         return
     if not label and prev is not None:
         if "累计" in raw:
-            label = prev.label + "（累计）"
+            label = _without_scope_verb(prev.label) + "（累计）"  # “新增市场主体…，累计达到188万户”
         elif prev.end == fig.start:
             label = prev.label  # “贫困户301户611人”
     if label and not label.startswith("第"):
@@ -659,7 +880,7 @@ def _value_indicator(s: _Sentence, fig: _Figure, label: str, change: int | float
 
 
 #: Before a change verb, the words that make it a change over several years (年均增长, 比2010年增长).
-_SEVERAL_YEARS = re.compile(r"年均|(?:比|较)(?:19|20)\d\d年")
+_SEVERAL_YEARS = re.compile(r"年均|平均每年|每年平均|年平均|(?:比|较)(?:19|20)\d\d年")
 
 
 def _change_start(text: str, fig: _Figure) -> int:

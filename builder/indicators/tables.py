@@ -217,8 +217,8 @@ def data_csv(parts: Iterable[bytes]) -> Iterator[bytes]:
     yield from parts
 
 
-#: A change over several years (年均增长12.2%, 比2010年增长…), not a year's: never paired.
-_SEVERAL_YEARS = re.compile(r"年均|(?:比|较)(?:19|20)\d\d年")
+#: A change over several years (年均增长12.2%, 平均每年增长…, 比2010年增长…), not a year's: never paired.
+_SEVERAL_YEARS = re.compile(r"年均|年平均|平均每年|每年平均|(?:比|较)(?:19|20)\d\d年")
 
 
 def pair_rows(rows: Iterable[Row], place: str = "", report_year: int | None = None,
@@ -241,9 +241,14 @@ def pair_rows(rows: Iterable[Row], place: str = "", report_year: int | None = No
     return tuple(out)
 
 
+def pair_dicts(pairs: Iterable[PairRow]) -> list[dict[str, object]]:
+    """:func:`pair_rows` as rows again (dicts of ``_PAIR_FIELDS``)."""
+    return [dict(zip(_PAIR_FIELDS, pair, strict=True)) for pair in pairs]
+
+
 def pairs_table(pairs: Iterable[PairRow]) -> list[dict[str, object]]:
     """:func:`targets_vs_results` over every report's :func:`pair_rows`."""
-    return targets_vs_results([dict(zip(_PAIR_FIELDS, pair, strict=True)) for pair in pairs])
+    return targets_vs_results(pair_dicts(pairs))
 
 
 def rows_html(rows: Sequence[Row], *, root: str, kind_labels: Mapping[str, str], show_report: bool,

@@ -38,6 +38,7 @@ from builder.glossary.terms import Glossary
 from builder.indicators import chart, tables
 from builder.indicators import extract as ind
 from builder.render.markdown import RenderedBody, render_markdown, toc_tree
+from builder.render.places import PlaceReport, report_figures, report_place_url
 from builder.render.search import mark_terms, report_filters
 from builder.render.templates import INDICATORS_REPORT_TEMPLATE, REPORT_TEMPLATE, STATIC_DIR, Templates
 from builder.render.textloss import check_text_kept
@@ -125,6 +126,8 @@ class ReportSummary:
     page: ReportPage
     counts: tuple[tuple[str, int], ...]
     """(kind, number of indicators) in the order of ``indicators.KIND_NAMES``."""
+    listing: PlaceReport
+    """What the home page and its place's page show of it."""
 
 
 @dataclass(frozen=True)
@@ -204,6 +207,9 @@ class PageRenderer:
             pdf_url=f"../{PDF_DIR}/{page['slug']}.pdf" if place.has_pdf else "")
         check_text_kept(report, html, body_html)
         counts = tables.kind_counts(rows)
+        pair_rows = tables.pair_rows(rows, place=str(page.get("place") or ""),
+                                     report_year=year if isinstance(year, int) else None,
+                                     change_texts=[item.change_text for item in body.indicators])
         indicators_url = indicators_page_url(str(page["slug"]))
         own_rows = self.templates.indicator_rows(rows, root="../", kind_labels=ind.KIND_NAMES, show_report=False,
                                                  titles={})
@@ -214,14 +220,12 @@ class PageRenderer:
         summary = ReportSummary(
             page=ReportPage(slug=str(page["slug"]), url=str(page["url"]), title=str(page["title"]),
                             source=report.path, paragraph_count=body.paragraph_count),
-            counts=tuple(counts.items()))
+            counts=tuple(counts.items()), listing=_listing(page, pair_rows))
         return RenderedReport(
             summary=summary, outputs=((str(page["url"]), html.encode("utf-8")), (indicators_url, indicators_html)),
             page=page, entry_json=jsonout.array_items([_json_entry(page)], sort_keys=True),
             occurrences=tuple((str(o["term"]), str(o["anchor"])) for o in body.glossary_occurrences),
-            pair_rows=tables.pair_rows(rows, place=str(page.get("place") or ""),
-                                      report_year=year if isinstance(year, int) else None,
-                                      change_texts=[item.change_text for item in body.indicators]),
+            pair_rows=pair_rows,
             rows_json=tables.rows_json(rows), rows_csv=tables.rows_csv(rows))
 
     def _page_variables(self, report: ReportFile, body: RenderedBody) -> dict[str, object]:
@@ -239,6 +243,15 @@ class PageRenderer:
 
     def _canonical(self, url: str) -> str:
         return self.settings.base + url if self.settings.base else ""
+
+
+def _listing(page: Mapping[str, object], pair_rows: Sequence[tables.PairRow]) -> PlaceReport:
+    """What the home page and the place pages show of a report (its page variables ``page``)."""
+    year = page["year"] if isinstance(page["year"], int) else None
+    return PlaceReport(slug=str(page["slug"]), url=str(page["url"]), title=str(page["title"]), year=year,
+                       kind=str(page["kind"]), genre=str(page["genre"]), place=str(page["place"]),
+                       issuer=str(page["issuer"]), review=bool(page["review"]), summary=str(page["summary"]),
+                       figures=report_figures(tables.pair_dicts(pair_rows), year))
 
 
 # --------------------------------------------------------------------------- the page's variables
@@ -317,6 +330,7 @@ def page_context(report: ReportFile, body: RenderedBody) -> dict[str, object]:
         "issuer": meta_text(meta.get("issuer")),
         "place": meta_text(meta.get("place")),
         "place_short": meta_text(meta.get("place_short")),
+        "place_url": report_place_url(meta_text(meta.get("place"))),
         "year": year if isinstance(year, int) else None,
         "delivered": delivered,
         "delivered_label": _format_date(delivered),

@@ -3,7 +3,9 @@
 Layout of the output (every internal URL is relative, so the site works at a domain root,
 under a sub-path and from ``file://``)::
 
-    index.html                  every report, by year, place, title
+    index.html                  every report by place (全国 -> 省 -> 市 -> 区县), its years as links
+    places/<slug>.html          one place: its reports by year, key indicators over the years,
+                                the places above and below it (builder.render.places)
     reports/<slug>.html         one page per report (builder.render.report)
     indicators/<slug>.html      one report's indicators (builder.render.report)
     indicators/index.html       targets vs results, reports with their counts (all rows on small sites)
@@ -41,6 +43,7 @@ from builder.glossary import pages as glossary_pages
 from builder.glossary.terms import Glossary
 from builder.indicators import tables
 from builder.indicators.extract import KIND_NAMES
+from builder.render import places
 from builder.render.report import (
     FAVICON_FILE,
     PagePlace,
@@ -58,6 +61,7 @@ from builder.render.templates import (
     INDICATOR_ROWS_PARTIAL,
     INDICATORS_TEMPLATE,
     NOT_FOUND_TEMPLATE,
+    PLACE_TEMPLATE,
     STATIC_DIR,
 )
 from builder.sitesrc import validate_reports
@@ -166,10 +170,14 @@ def render_site(reports: Sequence[ReportFile], settings: PageSettings) -> tuple[
 
 def site_outputs(renderer: PageRenderer, parts: SiteParts) -> Iterator[SiteOutput]:
     """Every site-wide output, in the order they are to be made (each made, if at all, before the
-    next is asked for: the reports' page variables are read once, for the first two pages)."""
+    next is asked for).  The home page and the place pages are made from each report's listing
+    (kept with its summary); the reports' page variables are read once, for the indicators page."""
     settings = renderer.settings
     entries = lru_cache(maxsize=1)(parts.pages)
-    yield from _index_outputs(renderer, parts, entries)
+    listings = [summary.listing for summary in parts.summaries]
+    place_pages = places.place_pages(listings)
+    yield from _index_outputs(renderer, parts, listings)
+    yield from _place_outputs(renderer, place_pages)
     yield from _indicator_outputs(renderer, parts, entries)
     entries.cache_clear()
     if settings.glossary is not None:
@@ -182,19 +190,22 @@ def site_outputs(renderer: PageRenderer, parts: SiteParts) -> Iterator[SiteOutpu
         yield SiteOutput("assets/" + path.relative_to(static).as_posix(), lambda data=data: (data,),  # type: ignore[misc]
                          inputs=(sha256(data),))
     stylesheet = (static / "style.css").read_text(encoding="utf-8")
-    yield from _publishing_outputs(renderer, [summary.page for summary in parts.summaries], stylesheet)
+    yield from _publishing_outputs(renderer, [summary.page for summary in parts.summaries], stylesheet,
+                                   tuple(place_pages))
 
 
 def _index_outputs(renderer: PageRenderer, parts: SiteParts,
-                   entries: Callable[[], list[dict[str, object]]]) -> Iterator[SiteOutput]:
-    """``index.html`` and ``data/reports.json`` (joined from each report's entry)."""
+                   listings: Sequence[places.PlaceReport]) -> Iterator[SiteOutput]:
+    """``index.html`` (from each report's listing, kept with its summary: its input is what it
+    shows) and ``data/reports.json`` (joined from each report's entry)."""
     settings = renderer.settings
+    home = places.home_context(listings)
 
     def index() -> tuple[bytes]:
-        return (renderer.templates.render(INDEX_TEMPLATE, site_name=settings.site_name, root="", reports=entries(),
-                                          canonical_url=settings.base if settings.base else "").encode("utf-8"),)
+        return (renderer.templates.render_bytes(INDEX_TEMPLATE, site_name=settings.site_name, root="", **home,
+                                                canonical_url=settings.base if settings.base else ""),)
 
-    yield SiteOutput("index.html", index, templates=(INDEX_TEMPLATE,), parts=(ENTRY,))
+    yield SiteOutput("index.html", index, templates=(INDEX_TEMPLATE,), inputs=(home,))
     yield SiteOutput("data/reports.json", lambda: jsonout.join_array(parts.entries_json()), parts=(JSON,))
 
 
@@ -233,6 +244,20 @@ def _indicator_outputs(renderer: PageRenderer, parts: SiteParts,
     yield SiteOutput("indicators/index.html", page, templates=(INDICATORS_TEMPLATE, INDICATOR_ROWS_PARTIAL),
                      parts=(ENTRY, PAIRS, ROWS) if full_table else (ENTRY, PAIRS),
                      inputs=(full_table, settings.full_table_max))
+
+
+def _place_outputs(renderer: PageRenderer, place_pages: Mapping[str, Mapping[str, object]]) -> Iterator[SiteOutput]:
+    """``places/<slug>.html`` of every place (``place_pages``: :func:`places.place_pages`): each made
+    from what it shows of its reports and of the places around it, so an edit renders again only
+    the pages of the places that show it."""
+    settings = renderer.settings
+    for name, context in place_pages.items():
+        def page(name: str = name, context: Mapping[str, object] = context) -> tuple[bytes]:
+            return (renderer.templates.render_bytes(
+                PLACE_TEMPLATE, site_name=settings.site_name, root="../", place=context,
+                canonical_url=settings.base + name if settings.base else ""),)
+
+        yield SiteOutput(name, page, templates=(PLACE_TEMPLATE,), inputs=(context,))
 
 
 def _places(value: object) -> Mapping[str, str]:
@@ -276,7 +301,8 @@ def site_root_path(base: str) -> str:
     return "/" + path.strip("/") + "/" if path.strip("/") else "/"
 
 
-def _publishing_outputs(renderer: PageRenderer, pages: Sequence[ReportPage], stylesheet: str) -> Iterator[SiteOutput]:
+def _publishing_outputs(renderer: PageRenderer, pages: Sequence[ReportPage], stylesheet: str,
+                        place_names: Sequence[str]) -> Iterator[SiteOutput]:
     """What GitHub Pages needs beside the pages: ``.nojekyll``, ``404.html`` and, with a
     ``site_url``, ``sitemap.xml``.
 
@@ -302,15 +328,16 @@ def _publishing_outputs(renderer: PageRenderer, pages: Sequence[ReportPage], sty
                      inputs=("" if base else stylesheet, icon_href))
     if base:
         has_glossary = settings.glossary is not None
-        yield SiteOutput("sitemap.xml", lambda: (sitemap(base, pages, has_glossary),), parts=(LINK,),
-                         inputs=(has_glossary,))
+        yield SiteOutput("sitemap.xml", lambda: (sitemap(base, pages, has_glossary, place_names),), parts=(LINK,),
+                         inputs=(has_glossary, place_names))
 
 
-def sitemap(base: str, pages: Sequence[ReportPage], has_glossary: bool) -> bytes:
-    """``sitemap.xml``: the index, every report page and indicators page, the glossary."""
+def sitemap(base: str, pages: Sequence[ReportPage], has_glossary: bool, place_pages: Sequence[str] = ()) -> bytes:
+    """``sitemap.xml``: the index, every report page and indicators page, every place page, the glossary."""
     from xml.sax.saxutils import escape  # (it loads urllib.request, ssl and email: only for a sitemap)
 
-    urls = ["", *(p.url for p in pages), "indicators/index.html", *(indicators_page_url(p.slug) for p in pages)]
+    urls = ["", *(p.url for p in pages), "indicators/index.html", *(indicators_page_url(p.slug) for p in pages),
+            *place_pages]
     if has_glossary:
         urls.append(glossary_pages.GLOSSARY_PAGE)
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',

@@ -27,9 +27,10 @@ INDICATORS_REPORT_TEMPLATE = "indicators_report.html"  # one report's indicators
 INDICATOR_TABLE_PARTIAL = "_indicator_table.html"
 INDICATOR_ROWS_PARTIAL = "_indicator_rows.html"
 NOT_FOUND_TEMPLATE = "404.html"
+PLACE_TEMPLATE = "place.html"  # one place's page: places/<slug>.html
 #: Templates a site's own folder may lack: the bundled ones are used then.
 FALLBACK_TEMPLATES = (INDICATORS_TEMPLATE, INDICATORS_REPORT_TEMPLATE, INDICATOR_TABLE_PARTIAL,
-                      INDICATOR_ROWS_PARTIAL, NOT_FOUND_TEMPLATE, *glossary_pages.TEMPLATES)
+                      INDICATOR_ROWS_PARTIAL, NOT_FOUND_TEMPLATE, PLACE_TEMPLATE, *glossary_pages.TEMPLATES)
 STATIC_DIR = "static"
 
 

@@ -239,3 +239,28 @@ def test_file_digests_saved_and_trusted_when_the_file_is_as_it_was(tmp_path, mon
     monkeypatch.setattr("builtins.open", real_open)
     path.write_bytes(b"ONE")  # a write changes the ctime
     assert again.digest(path) == sha256(b"ONE")
+
+
+def test_place_or_year_edit_moves_the_report_between_place_pages_as_a_clean_build_would(full_site, tmp_path):
+    build(full_site)
+    before = snapshot(full_site / "public")
+    assert {"places/huaian-320800.html", "places/suzhou-320500.html", "places/jiangsu-320000.html"} <= set(before)
+    edit(report_path(full_site), "place: 江苏省淮安市", "place: 江苏省无锡市")
+    build(full_site)
+    after = snapshot(full_site / "public")
+    names = changed(before, after)
+    assert {"index.html", "places/huaian-320800.html", "places/wuxi-320200.html", "places/jiangsu-320000.html",
+            f"reports/{HUAIAN}.html"} <= names
+    assert "places/huaian-320800.html" not in after  # no report there any more
+    assert "places/suzhou-320500.html" not in names and "places/quanguo.html" not in names  # what did not change
+    wuxi = after["places/wuxi-320200.html"][0].decode()
+    assert f"../reports/{HUAIAN}.html" in wuxi
+    assert 'href="../places/wuxi-320200.html"' in after[f"reports/{HUAIAN}.html"][0].decode()
+    assert tree(full_site / "public") == clean_build(full_site, tmp_path)
+    edit(report_path(full_site), "year: 2020", "year: 2019")
+    build(full_site)
+    again = snapshot(full_site / "public")
+    assert {"index.html", "places/wuxi-320200.html"} <= changed(after, again)
+    assert "places/suzhou-320500.html" not in changed(after, again)
+    assert ">2019<" in again["index.html"][0].decode() and "2019年" in again["places/wuxi-320200.html"][0].decode()
+    assert tree(full_site / "public") == clean_build(full_site, tmp_path)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from fixture_file import fixture_params
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builder.indicators.canonical import canonical_name
 from builder.indicators.extract import (
@@ -16,6 +18,7 @@ from builder.indicators.extract import (
     group_by_section,
     key_indicators,
 )
+from builder.indicators.labels import balanced, clean, weak
 from builder.indicators.tables import csv_lines, targets_vs_results, to_csv, to_row
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "indicators.md"
@@ -122,30 +125,68 @@ def test_config_sidebar_count():
 # ----------------------------------------------------------------- fast paths give the plain results
 
 
-def test_clean_label_is_the_plain_trimming():
-    """_clean_label matches the trims only where they can stand; the plain way substitutes."""
-    import random
+@given(st.text(alphabet="、和及与的了，其中实现完成累计共享农庄地区生产总值（）“”《》作坊市县5", max_size=14))
+@settings(max_examples=400, deadline=None)
+def test_every_cleaned_label_is_balanced_and_starts_with_no_particle(raw):
+    """Whatever the words before a figure, the label made of them has balanced brackets and
+    quotes and starts with no particle."""
+    from builder.indicators.extract import _clean_label
 
-    from builder.indicators.extract import _LEAD_TRIM, _TAIL_TRIM, _clean_label
+    label = _clean_label(raw)
+    assert balanced(label), (raw, label)
+    assert not label.startswith(tuple("的了和及与、，")), (raw, label)
 
-    def plain(label: str) -> str:
-        label = label.strip()
-        for _ in range(6):
-            before = label
-            label = _LEAD_TRIM.sub("", label).strip()
-            label = _TAIL_TRIM.sub("", label).strip()
-            if label == before:
-                break
-        label = label.strip("“”（）()、，")
-        return label[-40:] if len(label) > 40 else label
 
-    atoms = ["、", "和", "及", "并", "，", " ", "其中", "全年", "我市", "预计", "实现", "累计", "共", "一是", "三、",
-             "（二）", "12.", "3、", "达到", "达", "为", "均", "保持在", "控制在", "提高至", "每", "每年", "每万人",
-             "的", "地区", "生产总值", "\n", "5", "。", "分别"]
-    rng = random.Random(11)
-    for _ in range(20000):
-        label = "".join(rng.choice(atoms) for _ in range(rng.randrange(10)))
-        assert _clean_label(label) == plain(label), label
+#: Words a report puts before and after its figures: light verbs, particles, half and whole pairs.
+_WORDS = ["新增", "实现", "完成", "累计", "共", "企业", "（作坊）", "（", "）", "“", "”", "县（市", "的", "了", "和",
+          "、", "分别", "增长", "达到", "贷款余额", "服务业", "增加值", "组织", "检查组", "对", "进行", "检查", "列席",
+          "代表", "全部", "每万人", "等", "“四好农村路", "关停"]
+_CLAUSE = st.tuples(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=5), st.sampled_from(["5", "12.5", "300"]),
+                    st.sampled_from(["家", "个", "亿元", "%", "名"]),
+                    st.lists(st.sampled_from(_WORDS), max_size=2), st.sampled_from(["，", "。", "、", "；"]))
+
+
+@given(st.lists(_CLAUSE, min_size=1, max_size=6))
+@settings(max_examples=400, deadline=None)
+def test_every_extracted_label_is_balanced_and_starts_with_no_particle(clauses):
+    """Whatever the words around its figures, every label extracted from a paragraph has balanced
+    brackets and quotes, starts with no particle and is not a light word alone."""
+    from builder.indicators.labels import LIGHT_LEAD
+
+    text = "".join("".join(before) + num + unit + "".join(after) + end for before, num, unit, after, end in clauses)
+    for item in extract_paragraph(text, "p1", Context(report_year=2020)):
+        assert item.label and balanced(item.label), (text, item.label)
+        assert not item.label.startswith(tuple("的了和及与、，")), (text, item.label)
+        assert item.label not in LIGHT_LEAD, (text, item.label)
+
+
+@pytest.mark.parametrize("raw, label", [
+    ("关停低端落后及过剩产能企业（作坊）", "关停低端落后及过剩产能企业（作坊）"),  # a whole pair stays
+    ("关停低端落后及过剩产能企业（作坊", "关停低端落后及过剩产能企业"),  # a half pair goes
+    ("县（市", "县市"),
+    ("建设“四好农村路", "建设四好农村路"),
+    ("“三城”建设资金", "“三城”建设资金"),
+    ("三城”建设资金", "三城建设资金"),
+    ("共享农庄", "共享农庄"),  # 共 is trimmed only as a word of its own
+    ("共提出建议", "提出建议"),
+    ("实现增加值", "增加值"),
+    ("贡献了全国", "贡献全国"),
+    ("的有", ""),  # a light word alone names nothing
+    ("清产核资后农村集体总资产", "农村集体总资产"),
+    ("关停低端落后产能企业", "关停低端落后产能企业"),  # 落后 is no time phrase
+    ("进一步优化营商环境", "进一步优化营商环境"),
+])
+def test_label_rules(raw, label):
+    assert clean(raw) == label
+    assert balanced(label)
+
+
+def test_weak_labels_are_named():
+    assert weak("组织") == ["verb"]
+    assert weak("的零售额") == ["particle"]
+    assert weak("县（市") == ["unbalanced"]
+    assert weak("钢") == ["short"]
+    assert weak("服务业增加值") == []
 
 
 def test_normalized_values_are_exact_and_indicators_are_plain_data():
@@ -255,3 +296,14 @@ def test_a_change_over_several_years_says_so_and_never_pairs():
     rows = report_rows(items, "reports/r.html")
     kept = pair_rows(rows, "全国", 2013, [i.change_text for i in items])
     assert len(kept) == 1 and kept[0][9] is None  # the level stays, without its five-year growth
+
+
+@pytest.mark.parametrize("written", ["平均每年增长9%", "每年平均增长9%", "年平均增长9%"])
+def test_an_average_yearly_change_written_out_never_pairs_as_one_years_growth(written):
+    from builder.indicators.tables import pair_rows, report_rows
+
+    context = Context(sections=("一、过去五年工作回顾",), report_year=2013)
+    items = extract_paragraph(f"地区生产总值1000亿元，{written}。", "p1", context)
+    rows = report_rows(items, "reports/r.html")
+    kept = pair_rows(rows, "全国", 2013, [i.change_text for i in items])
+    assert all(row[9] is None for row in kept)  # no growth is paired, whatever the level does

@@ -5,7 +5,9 @@ of the bundled page.  Over those paragraphs:
 
 * an extracted indicator *matches* a gold one when both have the same report and anchor and
   the same value string, or, when the gold value is null, the same change number;
-* precision = matched extracted / all extracted; recall = matched gold / all gold.
+* precision = matched extracted / all extracted; recall = matched gold / all gold;
+* label accuracy = matches whose label equals the gold label exactly (after trimming
+  whitespace only) / all matches.
 
 Each gold row is matched at most once.  The figures are printed and added to the terminal
 summary (see tests/conftest.py).
@@ -33,6 +35,11 @@ BLIND = ROOT / "tests" / "fixtures" / "indicators_blind.yaml"
 MIN_HELDOUT = 0.85
 MIN_PRECISION = 0.9
 MIN_RECALL = 0.85
+#: Label accuracy (exact) over the matched figures.  Issue 13 asks for 0.9 on the blind set;
+#: measured 2026-12-03: gold 0.873, blind 0.856 (its labels as the blind labeller wrote them),
+#: held-out 0.875.  These floors guard against regressions; they are not the target.
+MIN_LABEL_ACCURACY = 0.85
+MIN_BLIND_LABEL_ACCURACY = 0.85
 
 
 def _gold(path: Path = GOLD) -> dict:
@@ -48,6 +55,11 @@ def _same(gold_row: list, item) -> bool:
     return item.value is None and item.change is not None and float(item.change) == float(change)
 
 
+def _same_label(gold_label: object, label: str) -> bool:
+    """Exact label match, after trimming whitespace only."""
+    return str(gold_label).strip() == label.strip()
+
+
 def measure(path: Path = GOLD) -> dict[str, object]:
     gold = _gold(path)
     config = load_config(ROOT / "config.yaml")
@@ -57,7 +69,8 @@ def measure(path: Path = GOLD) -> dict[str, object]:
     gold_total = matched_gold = 0
     misses: list[str] = []
     extras: list[str] = []
-    kind_agree = 0
+    kind_agree = label_agree = 0
+    label_misses: list[str] = []
     for slug, entry in gold.items():
         paragraphs = set(entry["paragraphs"])
         rows = [list(r) for r in entry["indicators"]]
@@ -72,6 +85,10 @@ def measure(path: Path = GOLD) -> dict[str, object]:
                 used.add(hit)
                 matched_extracted += 1
                 kind_agree += rows[hit][4] == item.kind
+                if _same_label(rows[hit][1], item.label):
+                    label_agree += 1
+                else:
+                    label_misses.append(f"{slug}#{item.anchor} {item.span}: {item.label!r}, gold {rows[hit][1]!r}")
         gold_total += len(rows)
         matched_gold += len(used)
         misses += [f"{slug}#{row[0]} {row[1]} {row[2] or row[3]}" for n, row in enumerate(rows) if n not in used]
@@ -79,6 +96,8 @@ def measure(path: Path = GOLD) -> dict[str, object]:
         "precision": matched_extracted / extracted_total if extracted_total else 0.0,
         "recall": matched_gold / gold_total if gold_total else 0.0,
         "kind_accuracy": kind_agree / matched_extracted if matched_extracted else 0.0,
+        "label_accuracy": label_agree / matched_extracted if matched_extracted else 0.0,
+        "label_misses": label_misses,
         "gold": gold_total, "extracted": extracted_total, "misses": misses, "extras": extras,
     }
 
@@ -99,7 +118,8 @@ def test_gold_set_is_big_enough_and_has_all_kinds():
     assert any(str(row[2]).endswith(("家", "个", "件", "人", "名")) for row in rows)  # counts
 
 
-def _check(request, capsys, result: dict, line: str, minimum_precision: float, minimum_recall: float) -> None:
+def _check(request, capsys, result: dict, line: str, minimum_precision: float, minimum_recall: float,
+           minimum_label_accuracy: float = MIN_LABEL_ACCURACY) -> None:
     """Print the figures (and every miss and extra), add them to the summary, then assert them."""
     _summary(request, line)
     with capsys.disabled():
@@ -108,8 +128,11 @@ def _check(request, capsys, result: dict, line: str, minimum_precision: float, m
             print("  missed:", miss)
         for extra in result["extras"]:
             print("  extra: ", extra)
+        for wrong in result["label_misses"]:
+            print("  label: ", wrong)
     assert result["precision"] >= minimum_precision, line
     assert result["recall"] >= minimum_recall, line
+    assert result["label_accuracy"] >= minimum_label_accuracy, line
 
 
 @pytest.mark.parametrize("path, name", [(GOLD, "gold set"), (BLIND, "blind set")], ids=["gold", "blind"])
@@ -117,13 +140,16 @@ def test_precision_and_recall(request, capsys, path: Path, name: str):
     result = measure(path)
     line = (f"indicator extraction, bundled page, {name}: precision {result['precision']:.3f}, "
             f"recall {result['recall']:.3f} ({result['gold']} gold, {result['extracted']} extracted; "
-            f"kind agrees on {result['kind_accuracy']:.0%} of matches)")
-    _check(request, capsys, result, line, MIN_PRECISION, MIN_RECALL)
+            f"kind agrees on {result['kind_accuracy']:.0%} of matches); "
+            f"label accuracy {result['label_accuracy']:.3f} (exact, over the matches)")
+    _check(request, capsys, result, line, MIN_PRECISION, MIN_RECALL,
+           MIN_BLIND_LABEL_ACCURACY if path == BLIND else MIN_LABEL_ACCURACY)
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not here ({CORPUS})")
 def test_precision_and_recall_on_held_out_reports(request, capsys):
     result = measure(HELDOUT)
     line = (f"indicator extraction, held-out corpus reports: precision {result['precision']:.3f}, "
-            f"recall {result['recall']:.3f} ({result['gold']} gold, {result['extracted']} extracted)")
+            f"recall {result['recall']:.3f} ({result['gold']} gold, {result['extracted']} extracted); "
+            f"label accuracy {result['label_accuracy']:.3f} (exact, over the matches)")
     _check(request, capsys, result, line, MIN_HELDOUT, MIN_HELDOUT)

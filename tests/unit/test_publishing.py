@@ -74,13 +74,17 @@ def test_sitemap_and_canonical_links(tmp_path):
     assert sitemap.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/')
     locs = re.findall(r"<loc>(.*?)</loc>", sitemap)
     assert locs == [base, base + "reports/a-2020.html", base + "reports/b-2021.html", base + "indicators/index.html",
-                    base + "indicators/a-2020.html", base + "indicators/b-2021.html"]
+                    base + "indicators/a-2020.html", base + "indicators/b-2021.html",
+                    base + "places/quanguo.html", base + "places/jiangsu-320000.html",
+                    base + "places/suzhou-320500.html"]
     for name, canonical in (("index.html", base), ("reports/a-2020.html", base + "reports/a-2020.html"),
                             ("indicators/index.html", base + "indicators/index.html"),
+                            ("places/suzhou-320500.html", base + "places/suzhou-320500.html"),
                             ("indicators/a-2020.html", base + "indicators/a-2020.html")):
         assert soup(out / name).find("link", rel="canonical")["href"] == canonical
     # every other internal URL stays relative
-    for name in ("index.html", "reports/a-2020.html", "indicators/index.html", "indicators/a-2020.html"):
+    for name in ("index.html", "reports/a-2020.html", "indicators/index.html", "indicators/a-2020.html",
+                 "places/suzhou-320500.html"):
         for tag in soup(out / name).find_all(["a", "link", "script"]):
             url = tag.get("href") or tag.get("src") or ""
             assert not url.startswith("/") and (not url.startswith("http") or tag.get("rel") == ["canonical"]

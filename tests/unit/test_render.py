@@ -105,12 +105,15 @@ def read_tree(root: Path) -> dict[str, bytes]:
 def test_site_layout_and_result(tmp_path):
     out = tmp_path / "public"
     result = render_site([report()], out, site_name="文库", templates_dir=TEMPLATES)
-    assert sorted(read_tree(out)) == [".nojekyll", "404.html", "assets/favicon.svg", "assets/report.js",
-                                      "assets/search.js", "assets/style.css", "data/indicators.csv",
+    assert sorted(read_tree(out)) == [".nojekyll", "404.html", "assets/browse.js", "assets/favicon.svg",
+                                      "assets/report.js", "assets/search.js", "assets/style.css", "data/indicators.csv",
                                       "data/indicators.json", "data/reports.json", "index.html",
-                                      "indicators/2020-suzhou-gwr.html",
-                                      "indicators/index.html", "reports/2020-suzhou-gwr.html"]
-    assert result.pages_written == 5  # index, indicators page and the report's, report, 404 page (issue 6)
+                                      "indicators/2020-suzhou-gwr.html", "indicators/index.html",
+                                      "places/jiangsu-320000.html", "places/quanguo.html", "places/suzhou-320500.html",
+                                      "reports/2020-suzhou-gwr.html"]
+    # index, indicators page and the report's, report, 404 page (issue 6), a page for each place on
+    # the way down to the report's (issue 12)
+    assert result.pages_written == 8
     assert [(p.slug, p.url, p.title) for p in result.reports] == [
         ("2020-suzhou-gwr", "reports/2020-suzhou-gwr.html", "2020年苏州市政府工作报告")]
     assert result.reports[0].paragraph_count == 5
@@ -161,26 +164,36 @@ def test_title_correction_notice(tmp_path):
     assert "按正文更正" in soup.select_one("aside.provenance").get_text()
 
 
-def test_index_lists_reports_in_order_with_summary(tmp_path):
+def test_index_lists_reports_by_place_with_their_years(tmp_path):
     reports = [
         report(slug="b-2021", title="2021年无锡市政府工作报告", year=2021, place="江苏省无锡市"),
         report(slug="a-2020", title="2020年苏州市政府工作报告", year=2020, place="江苏省苏州市"),
-        report(slug="c-2020", title="2020年南京市政府工作报告", year=2020, place="江苏省南京市",
+        report(slug="a-2021", title="2021年苏州市政府工作报告", year=2021, place="江苏省苏州市"),
+        report(slug="c-2020", title="2020年南京市人大常委会工作报告", year=2020, place="江苏省南京市",
                kind="npc_standing_committee_report"),
         report(slug="d-none", title="某报告", year=None, place="", kind="other"),
     ]
     out = build(tmp_path, reports)
     soup = BeautifulSoup((out / "index.html").read_text("utf-8"), "html.parser")
-    items = soup.select(".report-list > li")
-    assert [li.a["href"] for li in items] == ["reports/c-2020.html", "reports/a-2020.html",
-                                              "reports/b-2021.html", "reports/d-none.html"]
-    first = items[0].get_text()
-    assert "人大常委会工作报告" in first and "江苏省南京市" in first and "2020" in first
-    assert "其他报告" in items[3].get_text()
-    summary = items[1].select_one(".report-item-summary").get_text()
-    assert summary == "预计实现地区生产总值1.93万亿元，增长6%。"
+    [jiangsu, unplaced] = soup.select(".browse details.place-group")
+    assert jiangsu.summary.get_text(" ", strip=True) == "江苏省 4 份 · 2020–2021年"
+    assert jiangsu.select_one(".place-name")["href"] == "places/jiangsu-320000.html"
+    assert "本级无报告" in jiangsu.select_one(".place-line").get_text()  # the province has no report of its own
+    cities = jiangsu.select(".place-rows .place-rows > .place-row")  # by adcode: 南京 3201, 无锡 3202, 苏州 3205
+    assert [row.select_one(".place-name").get_text() for row in cities] == ["南京市", "无锡市", "苏州市"]
+    years = [[(a.get_text(), a["href"]) for a in row.select(".year-links a")] for row in cities]
+    assert years == [[("2020人大", "reports/c-2020.html")], [("2021", "reports/b-2021.html")],
+                     [("2020", "reports/a-2020.html"), ("2021", "reports/a-2021.html")]]
+    assert [li["data-kind"] for li in cities[0].select("li[data-kind]")] == ["npc_standing_committee_report"]
+    assert unplaced.summary.get_text(" ", strip=True) == "未能确定地区 1 份"  # never dropped
+    assert [a["href"] for a in unplaced.select("a")] == ["reports/d-none.html"]
+    assert "共 5 份报告，4 个地区" in soup.select_one(".index-count").get_text()  # 江苏 and its three cities
+    # the summaries moved to the place pages
+    suzhou = BeautifulSoup((out / "places/suzhou-320500.html").read_text("utf-8"), "html.parser")
+    summaries = [p.get_text() for p in suzhou.select(".report-item-summary")]
+    assert summaries == ["预计实现地区生产总值1.93万亿元，增长6%。"] * 2
     data = json.loads((out / "data/reports.json").read_text("utf-8"))
-    assert [entry["slug"] for entry in data] == ["c-2020", "a-2020", "b-2021", "d-none"]
+    assert [entry["slug"] for entry in data] == ["c-2020", "a-2020", "b-2021", "a-2021", "d-none"]  # index order
 
 
 def test_summary_skips_salutation_and_truncates():
@@ -584,9 +597,9 @@ def test_documents_that_are_not_reports_are_listed_apart_on_the_home_page(tmp_pa
                         title="苏州市第十六届人民代表大会第四次会议关于政府工作报告的决议")
     out = build(tmp_path, [report(), resolution])
     soup = BeautifulSoup((out / "index.html").read_text("utf-8"), "html.parser")
-    main_list = soup.select_one("ol.report-list")
+    browse = soup.select_one("section.browse")
     related = soup.select_one("section.related-documents")
-    assert [a.get_text() for a in main_list.select("a")] == ["2020年苏州市政府工作报告"]
+    assert [a["href"] for a in browse.select(".year-links a")] == ["reports/2020-suzhou-gwr.html"]
     assert [a.get_text() for a in related.select("a")] == [resolution.meta["title"]]
     assert "决议" in related.select_one(".kind").get_text()
     assert "另有相关文件 1 份" in soup.select_one(".index-count").get_text()
@@ -610,7 +623,9 @@ def test_the_evidence_and_review_are_shown_escaped(tmp_path):
     note = next(dt.find_next_sibling("dd") for dt in page.select(".provenance dt") if dt.get_text() == "归属依据")
     assert note.get_text().startswith("类型据报告人自述；年份据元数据year。")
     index = BeautifulSoup((out / "index.html").read_text("utf-8"), "html.parser")
-    assert index.select_one(".report-item-meta .review").get_text() == "待核查"
+    assert index.select_one(".year-links .review").get_text() == "待核查"
+    place = BeautifulSoup((out / "places/suzhou-320500.html").read_text("utf-8"), "html.parser")
+    assert place.select_one(".report-item-meta .review").get_text() == "待核查"
 
 
 def test_the_cleaning_log_counts_removed_lines_and_repairs_apart(tmp_path):

@@ -1,0 +1,187 @@
+"""Labels of indicators: the measured thing, named as a reader would cite it.
+
+A report names what a figure measures in the clause around it, and the words there are not
+all part of the name.  These rules follow from how report sentences are written:
+
+* Leading words that only say the government acted, or when (实现, 完成, 累计, 推进, 主动,
+  组织, 一年来, 清产核资后 …), are no part of the name; words that say *which* things are
+  counted (新增, 新建, 培训, 发放, 认定, 实施, 竣工 …) are, so they stay.  Words are only
+  ever removed whole (the segmenter decides where a word ends: 共享农庄 keeps its 共).
+* The adverbs 共, 共计, 累计, 先后 and the aspect particle 了 inside a name go as well.
+* A list of names summed up by how many they are (“新一代信息技术、…、人工智能四大先导产业”) is
+  named by the sum (四大先导产业).
+* Brackets and quotes are balanced: a pair the clause gives whole is kept whole
+  (企业（作坊）, “三公经费”), a half pair is cut away.
+* A label never starts with a particle (的, 了, 和, 及, 与).
+
+:func:`clean` applies these; :func:`balanced` and :func:`weak` say what a good label is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from builder.text.segment import cut
+
+OPENERS = {"（": "）", "(": ")", "“": "”", "《": "》", "‘": "’", "【": "】", "[": "]", "「": "」"}
+CLOSERS = {v: k for k, v in OPENERS.items()}
+
+#: Leading words that name no part of the measured thing: verbs that only say the report's
+#: subject acted, adverbs, connectives, times.  Removed from the start only as whole words.
+LIGHT_LEAD = (
+    "其中", "全年", "全市", "全省", "全区", "我市", "我省", "我区", "预计", "实现", "完成", "累计", "共计", "共有",
+    "共", "同时", "此外", "以及", "并且", "并", "还", "已", "分别", "今年", "去年", "年内", "力争", "确保", "争取",
+    "主动", "实施", "推进", "推动", "组织", "邀请", "先后", "着力", "打造", "召开", "成功", "积极",
+    "一年来", "两年来", "三年来", "五年来", "近年来", "有", "又", "再", "也", "即", "只", "仅", "才", "平均",
+    "按可比价格计算", "按可比价计算", "和", "及", "与", "的", "了",
+)
+#: Leading light verbs that are removed only when they are the whole phrase before the
+#: counted noun (“建设80个网点”), since they also start ordinary names (建设用地).
+LIGHT_VERB_ALONE = ("建设", "开展", "落实")
+#: Adverbs removed wherever they stand in a label as a word of their own.
+INNER_ADVERBS = frozenset({"共", "共计", "先后", "了"})
+PARTICLES = "的了和及与、，"
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+、"
+                        r"|（[一二三四五六七八九十\d]+）|\d+[.、])")
+#: A leading time phrase ending in 后 / 以来 (“清产核资后”, “十三五以来”) of a few words.
+_AFTER_TIME = re.compile(r"^[^，。；、\d]{1,8}?(?:后|以来)")
+
+
+def balanced(label: str) -> bool:
+    """Whether every bracket and quote of ``label`` is closed, in order."""
+    stack: list[str] = []
+    for ch in label:
+        if ch in OPENERS:
+            stack.append(ch)
+        elif ch in CLOSERS:
+            if not stack or stack[-1] != CLOSERS[ch]:
+                return False
+            stack.pop()
+    return not stack and label.count('"') % 2 == 0
+
+
+def balance(label: str) -> str:
+    """``label`` with its half pairs mended: a closer never opened is removed; text from an
+    opener never closed on is cut away (only the opener goes when less than two characters
+    would be left: “县（市” -> 县, “（市” -> 市)."""
+    stack: list[int] = []
+    for n, ch in enumerate(label):
+        if ch in OPENERS:
+            stack.append(n)
+        elif ch in CLOSERS:
+            if stack and label[stack[-1]] == CLOSERS[ch]:
+                stack.pop()
+            else:
+                return balance(label[:n] + label[n + 1:])
+    if stack:
+        n = stack[0]
+        kept = label[:n].strip("、，, ")
+        if len(kept) < 2 or kept in LIGHT_LEAD or kept in LIGHT_VERB_ALONE:
+            return balance(label[:n] + label[n + 1:])
+        return balance(kept)
+    return label.replace('"', "") if label.count('"') % 2 else label
+
+
+def word_starts(label: str) -> set[int]:
+    """The offsets where a word of ``label`` starts (and its end)."""
+    starts, at = set(), 0
+    for word in cut(label):
+        starts.add(at)
+        at += len(word)
+    starts.add(at)
+    return starts
+
+
+def _own_word(phrase: str, end: int, starts: set[int]) -> bool:
+    """Whether the 后 / 以来 that ends ``phrase`` (ending at ``end``) is a word of its own
+    (not the end of 落后)."""
+    return end in starts and end - (2 if phrase.endswith("以来") else 1) in starts
+
+
+def _trim_lead(label: str) -> str:
+    """``label`` without its leading light words (each removed only as whole words)."""
+    for _ in range(8):
+        before = label
+        label = label.lstrip("、，,；;：: ")
+        numbering = _NUMBERING.match(label)
+        if numbering:
+            label = label[numbering.end():]
+            continue
+        starts = word_starts(label) if label else {0}
+        time = _AFTER_TIME.match(label)
+        if time and _own_word(time.group(), time.end(), starts) and len(label) - time.end() >= 2:
+            label = label[time.end():]
+            continue
+        for word in LIGHT_LEAD:
+            if label.startswith(word) and len(word) in starts and len(label) > len(word):
+                label = label[len(word):]
+                break
+        if label == before:
+            break
+    return label
+
+
+def _drop_inner_adverbs(label: str) -> str:
+    """共, 先后 before a word of two or more characters (代表们共提出), and 了; never inside a quoted
+    name (“教共体”)."""
+    if not any(a in label for a in INNER_ADVERBS):
+        return label
+    words = cut(label)
+    quoted, kept = 0, []
+    for n, word in enumerate(words):
+        quoted += sum(word.count(o) for o in OPENERS) - sum(word.count(c) for c in CLOSERS)
+        between = 0 < n < len(words) - 1 and len(words[n + 1]) >= 2
+        if word in INNER_ADVERBS and not quoted and (between or word == "了"):
+            continue
+        kept.append(word)
+    return "".join(kept)
+
+
+def _drop_result_complement(label: str) -> str:
+    """“收集到意见建议” -> 收集意见建议: 到 after the opening verb says only that it was done."""
+    if "到" not in label[2:4]:
+        return label
+    words = cut(label)
+    if len(words) > 2 and len(words[0]) == 2 and words[1] == "到" and not words[2][:1].isdigit():
+        return words[0] + "".join(words[2:])
+    return label
+
+
+#: A list of names summed up by a number of them (“新一代信息技术、生物医药、…四大先导产业产值占比”).
+_SUMMED_UP = re.compile(r"^(?:[^、，。；]+、)+[^、，。；]*?"
+                        r"(?=[一二三四五六七八九十两]+(?:大|项|类|种|个)[^、，。；]{2,}$)")
+
+
+def clean(label: str) -> str:
+    """A label from the raw words before (or around) a figure: see the module's rules."""
+    label = _SUMMED_UP.sub("", label.strip())
+    label = _trim_lead(label)
+    label = _drop_result_complement(_drop_inner_adverbs(label))
+    label = balance(label.strip("、，, ")).lstrip(PARTICLES)
+    return "" if label in LIGHT_LEAD and label not in LIGHT_VERB_ALONE else label  # “预计”, “其中” name nothing
+
+
+def light_verb_only(label: str) -> bool:
+    """Whether ``label`` is nothing but a light verb (“建设”, “开展”)."""
+    return label in LIGHT_VERB_ALONE or label in LIGHT_LEAD
+
+
+_VERB_START = re.compile("^(?:" + "|".join(w for w in LIGHT_LEAD if len(w) > 1 and w not in ("其中",)) + ")")
+
+
+def weak(label: str) -> list[str]:
+    """Why ``label`` is weak ([] when it is not): a single character, a leading particle, a
+    leading light verb or adverb, or unbalanced brackets and quotes."""
+    reasons = []
+    if len(label) <= 1:
+        reasons.append("short")
+    if label[:1] in "的了和及与、，":
+        reasons.append("particle")
+    if _VERB_START.match(label):
+        reasons.append("verb")
+    if not balanced(label):
+        reasons.append("unbalanced")
+    return reasons
+
+
+__all__ = ["balance", "balanced", "clean", "light_verb_only", "weak", "word_starts"]
