@@ -103,6 +103,10 @@ def _target_folder(out_dir: Path) -> tuple[Path, Path]:
 #: The staging and backup folders a build makes inside the output folder start with this (they
 #: never outlive the build; one left by a killed build is deleted by the next).
 INSIDE_PREFIX = ".builder-"
+#: The search index (``build.search_index``), made after the pages and never part of a build's
+#: files: an incremental build leaves it, and the index being made (``.pagefind-…``), alone.
+SEARCH_DIR = "pagefind"
+SEARCH_TEMP_PREFIX = ".pagefind-"
 
 
 def _stage_inside(out_dir: Path) -> bool:
@@ -217,13 +221,19 @@ def _replace_files(out_dir: Path, moves: Sequence[tuple[str, Path]], wanted: set
                 os.chmod(source, 0o644)
                 _replace(source, target)
                 done.append((name, had))
-            _delete_unwanted(out_dir, wanted, skip={staging, backup}, backup=backup, deleted=deleted)
+            _delete_unwanted(out_dir, wanted, skip={staging, backup, *_search_folders(out_dir)}, backup=backup,
+                             deleted=deleted)
         except OSError:
             _put_back(out_dir, backup, done, deleted)
             raise
     finally:
         shutil.rmtree(backup, ignore_errors=True)
     return deleted
+
+
+def _search_folders(out_dir: Path) -> list[Path]:
+    """The search index's folders in ``out_dir`` (see :data:`SEARCH_DIR`)."""
+    return [out_dir / name for name in os.listdir(out_dir) if name == SEARCH_DIR or name.startswith(SEARCH_TEMP_PREFIX)]
 
 
 def _keep_old(target: Path, keep: Path) -> bool:

@@ -68,8 +68,13 @@ def run(config_path: Path | None, *, force: bool = False, clean: bool = False, j
     reports that need review.  ``strict`` (default: config ``strict``): warnings fail the build.
     ``site_url`` (``--site-url``): the address the site is published at, instead of config.yaml's."""
     config = with_site_url(load_config(config_path), site_url)
-    summary = build_site(config, force=force, clean=clean, jobs=jobs,
-                         strict=config.strict if strict is None else strict)
+    strict = config.strict if strict is None else strict
+    summary = build_site(config, force=force, clean=clean, jobs=jobs, strict=strict)
+    from builder.build.search_index import update_search_index
+
+    search = update_search_index(config, strict=strict)  # after the pages: Pagefind reads them
+    if search.problem is not None:
+        summary.warnings.append(search.problem)
     print_warnings(summary.warnings)
     print(f"built {counted(summary.reports, 'report')}, {counted(summary.pages_written, 'page')} written to "
           f"{config.relative(config.output_dir)}/ in {summary.seconds:.2f} s"

@@ -17,7 +17,8 @@
   project site; ``/`` redirects there, anything else outside it is a 404.
 * ``GET /__builder/status`` returns JSON ``{"generation", "error", "base_path"}`` (for tests
   and scripts): ``generation`` counts finished builds.  With ``"warnings"``: the last build's
-  warnings, one line each.
+  warnings, one line each; ``"search"``: ``{"generation", "problem"}`` of the search index,
+  made again in the background after each build (``build.search_index.BackgroundIndexer``).
 """
 
 from __future__ import annotations
@@ -113,6 +114,9 @@ class SiteServer:
         self.dirty_since: float | None = None
         self.stop = threading.Event()
         self.on_built: Callable[[], None] = lambda: None
+        from builder.build.search_index import BackgroundIndexer
+
+        self.search = BackgroundIndexer(say)  # the search index, after each build (in the background)
         self._load_config()
 
     def _load_config(self) -> None:
@@ -173,6 +177,8 @@ class SiteServer:
             written |= {str(path) for path in ingest.removed}
         self.generation += 1
         self.on_built()
+        if not self.error and self.config is not None:
+            self.search.request(self.config)
         return written
 
     def loop(self, watcher: Watcher) -> None:
@@ -235,7 +241,8 @@ def _handlers(site: SiteServer):
         def get(self) -> None:
             self.set_header("Cache-Control", "no-store")
             self.write({"generation": site.generation, "error": site.error, "base_path": site.base_path,
-                        "warnings": site.warnings})
+                        "warnings": site.warnings,
+                        "search": {"generation": site.search.generation, "problem": site.search.problem}})
 
     return SiteHandler, StatusHandler
 

@@ -18,6 +18,7 @@ from typing import Any
 from builder.core import jsonout
 from builder.core.config import BACKLINKS_MAX
 from builder.glossary.terms import Glossary, Term, glossary_json
+from builder.text.searchword import search_words
 
 GLOSSARY_TEMPLATE = "glossary.html"
 TERMS_PARTIAL = "_glossary_terms.html"
@@ -181,6 +182,7 @@ def glossary_context(glossary: Glossary, occurrences: Mapping[str, Sequence[Occu
         entries.append({
             "id": term.id, "term": term.term, "aliases": list(term.aliases), "definition": term.definition,
             "gloss": term.gloss, "category": term.category, "letter": letter(term, keys),
+            "search_words": search_words([term.term, *term.aliases]),
             "see_also": [{"id": i, "term": glossary.by_id[i].term} for i in term.see_also if i in glossary.by_id],
             "count": len(found), "full": len(found) <= backlinks_max,
             "reports": shown, "more_reports": len(reports) - len(shown),

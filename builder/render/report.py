@@ -39,6 +39,7 @@ from builder.indicators import chart, tables
 from builder.indicators import extract as ind
 from builder.render.markdown import RenderedBody, render_markdown, toc_tree
 from builder.render.places import PlaceReport, report_figures, report_place_url
+from builder.render.search import mark_terms, report_filters
 from builder.render.templates import INDICATORS_REPORT_TEMPLATE, REPORT_TEMPLATE, STATIC_DIR, Templates
 from builder.render.textloss import check_text_kept
 from builder.sitesrc import parse_evidence
@@ -197,12 +198,14 @@ class PageRenderer:
                                glossary_link=settings.glossary_link)
         page = self._page_variables(report, body)
         rows = tables.report_rows(body.indicators, str(page["url"]))
+        body_html = mark_terms(body.html, ((str(o["term"]), str(o["anchor"])) for o in body.glossary_occurrences),
+                               settings.glossary)  # the search index's glossary words
         html = self.templates.render(
             REPORT_TEMPLATE, site_name=settings.site_name, root="../", report=page,
-            body_html=Markup(body.html), toc=toc_tree(body.toc), canonical_url=self._canonical(str(page["url"])),
+            body_html=Markup(body_html), toc=toc_tree(body.toc), canonical_url=self._canonical(str(page["url"])),
             prev_report=place.prev_report, next_report=place.next_report,
             pdf_url=f"../{PDF_DIR}/{page['slug']}.pdf" if place.has_pdf else "")
-        check_text_kept(report, html, body.html)
+        check_text_kept(report, html, body_html)
         counts = tables.kind_counts(rows)
         pair_rows = tables.pair_rows(rows, place=str(page.get("place") or ""),
                                      report_year=year if isinstance(year, int) else None,
@@ -235,6 +238,7 @@ class PageRenderer:
         page["indicator_count"] = len(body.indicators)
         page["growth_chart"] = chart.report_chart(str(page["kind"]), body.indicators)
         page["places"] = dict(body.places)  # the glossary's backlinks read them
+        page["search_filters"] = report_filters(page)
         return page
 
     def _canonical(self, url: str) -> str:

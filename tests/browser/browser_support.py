@@ -56,11 +56,13 @@ def site_config(folder: Path, site_url: str = SITE_URL) -> Path:
 
 
 def build(config_path: Path) -> Path:
+    from builder.build.search_index import update_search_index
     from builder.commands.build import build_site
     from builder.core.config import load_config
 
     config = load_config(config_path)
     build_site(config, say=lambda *a, **k: None)
+    update_search_index(config, strict=True)  # as `builder build` does: the search box has its index
     return config.output_dir
 
 

@@ -22,3 +22,10 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file below ``folder``: relative name -> bytes."""
     return {name: data for name, (data, _) in snapshot(folder).items()}
+
+
+def pages_tree(folder: Path) -> dict[str, bytes]:
+    """:func:`tree` without the search index (``pagefind/``, made by ``builder build`` after the
+    pages): Pagefind writes a filter's values in hash order, which differs from run to run, so two
+    indexes of the same pages are equal in what they find but not byte for byte."""
+    return {name: data for name, data in tree(folder).items() if not name.startswith("pagefind/")}

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from site_support import tree
+from site_support import pages_tree
 
 from builder.cli import main
 
@@ -47,10 +47,11 @@ def test_build_into_a_mount_point(site: Path, mounted: Path, tmp_path: Path, cap
     reference = tmp_path / "reference"
     shutil.copytree(site, reference, ignore=shutil.ignore_patterns("public", ".cache"))
     assert build(reference) == 0
-    assert tree(mounted) == tree(reference / "public")
+    assert pages_tree(mounted) == pages_tree(reference / "public")
     assert build(site, "--clean") == 0
-    assert tree(mounted) == tree(reference / "public")
+    assert pages_tree(mounted) == pages_tree(reference / "public")
+    assert (mounted / "pagefind" / "pagefind.js").is_file()  # the search index, made in the mount point too
     assert os.path.ismount(mounted)
-    assert not [p for p in mounted.iterdir() if p.name.startswith(".builder-")]
+    assert not [p for p in mounted.iterdir() if p.name.startswith((".builder-", ".pagefind-"))]
     assert sorted(p.name for p in site.iterdir() if p.name.startswith(".public")) == []
     assert "error" not in capsys.readouterr().err

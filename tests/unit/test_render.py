@@ -106,7 +106,7 @@ def test_site_layout_and_result(tmp_path):
     out = tmp_path / "public"
     result = render_site([report()], out, site_name="文库", templates_dir=TEMPLATES)
     assert sorted(read_tree(out)) == [".nojekyll", "404.html", "assets/browse.js", "assets/favicon.svg",
-                                      "assets/report.js", "assets/style.css", "data/indicators.csv",
+                                      "assets/report.js", "assets/search.js", "assets/style.css", "data/indicators.csv",
                                       "data/indicators.json", "data/reports.json", "index.html",
                                       "indicators/2020-suzhou-gwr.html", "indicators/index.html",
                                       "places/jiangsu-320000.html", "places/quanguo.html", "places/suzhou-320500.html",
