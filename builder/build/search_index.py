@@ -87,6 +87,21 @@ def update_search_index(config: Config, *, strict: bool = False, force: bool = F
     return SearchIndex(True, time.perf_counter() - started, None, pages, words)
 
 
+def check_pagefind(shown: str) -> None:
+    """Raise :class:`SearchIndexError` when Pagefind cannot run at all (not installed, or its binary
+    broken): ``--strict`` asks this before anything is written, so that the likely failures of the
+    index leave the output untouched."""
+    command = [sys.executable, "-m", "pagefind", "--version"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
+                              timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise SearchIndexError(f"search index cannot be made: cannot run Pagefind: {error}", path=shown) from None
+    if done.returncode != 0:
+        raise SearchIndexError(f"search index cannot be made: {_complaint(done.stderr, done.stdout)}", path=shown,
+                               hint="pip install 'pagefind[extended]'" if "No module named" in done.stderr else "")
+
+
 def index_exists(out_dir: Path) -> bool:
     folder = out_dir / SEARCH_DIR
     return (folder / "pagefind.js").is_file() and (folder / "pagefind-entry.json").is_file()

@@ -69,8 +69,11 @@ def run(config_path: Path | None, *, force: bool = False, clean: bool = False, j
     ``site_url`` (``--site-url``): the address the site is published at, instead of config.yaml's."""
     config = with_site_url(load_config(config_path), site_url)
     strict = config.strict if strict is None else strict
+    from builder.build.search_index import SEARCH_DIR, check_pagefind, update_search_index
+
+    if strict:  # before anything is written: a site that cannot be indexed leaves the output as it was
+        check_pagefind(config.relative(config.output_dir / SEARCH_DIR))
     summary = build_site(config, force=force, clean=clean, jobs=jobs, strict=strict)
-    from builder.build.search_index import update_search_index
 
     search = update_search_index(config, strict=strict)  # after the pages: Pagefind reads them
     if search.problem is not None:

@@ -47,7 +47,8 @@ def break_pagefind(tmp_path: Path, monkeypatch):
     (folder / "pagefind").mkdir(parents=True)
     (folder / "pagefind" / "__init__.py").write_text("", encoding="utf-8")
     (folder / "pagefind" / "__main__.py").write_text(
-        "import sys\nprint('Running Pagefind v1.5.2')\n"
+        "import sys\nif '--version' in sys.argv:\n    print('pagefind 1.5.2')\n    sys.exit(0)\n"
+        "print('Running Pagefind v1.5.2')\n"
         "print('Error: Failed to write the bundle: disk full', file=sys.stderr)\nsys.exit(1)\n", encoding="utf-8")
     return lambda: monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(folder), *sys.path]))
 
@@ -144,6 +145,22 @@ def test_no_pagefind_is_one_warning_saying_how_to_install_it(full_site: Path, ca
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("warning: public/pagefind: search index not made: ")
     assert "pip install 'pagefind[extended]'" in err
+
+
+def test_a_strict_build_that_cannot_run_pagefind_writes_nothing(full_site: Path, capsys, tmp_path, monkeypatch):
+    assert build(full_site) == 0
+    before = {path: path.stat().st_mtime_ns for path in (full_site / "public").rglob("*")}
+    report = full_site / "site_src" / "reports" / "2020-huaian-rdcwhgzbg.md"
+    report.write_text(report.read_text("utf-8").replace("{#p1}\n我受", "{#p1}\n同志们：我受", 1), "utf-8")
+    empty = tmp_path / "no-pagefind" / "pagefind"
+    empty.mkdir(parents=True)
+    (empty / "__init__.py").write_text("", encoding="utf-8")  # a package that cannot be run
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(empty.parent), *sys.path]))
+    capsys.readouterr()
+    assert build(full_site, "--strict") == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: public/pagefind: search index cannot be made: ")
+    assert {path: path.stat().st_mtime_ns for path in (full_site / "public").rglob("*")} == before
 
 
 def test_serve_makes_the_index_again_after_a_change(server):  # noqa: F811 - the fixture imported above
