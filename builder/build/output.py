@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
+from builder.core import timings
 from builder.core.config import PDF_DIR
 from builder.core.errors import OutputError
 from builder.core.hashing import sha256
@@ -49,8 +50,13 @@ class StagedFiles:
         target = self.folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
         hashed = hashlib.sha256() if digest is None else None
-        with open(target, "wb") as handle:
-            for piece in pieces:
+        made = iter(pieces)
+        with timings.phase("write"), open(target, "wb") as handle:
+            while True:
+                with timings.phase("render"):  # the pieces are made as they are asked for
+                    piece = next(made, None)
+                if piece is None:
+                    break
                 if hashed is not None:
                     hashed.update(piece)
                 handle.write(piece)

@@ -22,7 +22,7 @@ from pathlib import Path
 from builder.build import output
 from builder.build.cache import BuildCache, ReportSource, load_report
 from builder.build.parts import StoredParts, StoredReport, store_parts
-from builder.core import parallel
+from builder.core import parallel, timings
 from builder.render import site
 from builder.render.report import PagePlace, PageRenderer, PageSettings, ReportPage, report_url
 from builder.render.site import SiteParts
@@ -69,11 +69,12 @@ def build_output(sources: Sequence[ReportSource], settings: PageSettings, out_di
             policy = _OutputPolicy(renderer, cache, stored)
         _stage_site_outputs(renderer, parts, staged, policy)
         _carry_pdfs(parts, pdfs, staged, policy)
-        if cache is not None:
-            written = cache.commit(staged, site_key, clean=clean)
-        else:
-            output.swap_in(staging, out_dir)
-            written = sorted(staged.digests)
+        with timings.phase("write"):
+            if cache is not None:
+                written = cache.commit(staged, site_key, clean=clean)
+            else:
+                output.swap_in(staging, out_dir)
+                written = sorted(staged.digests)
     except OSError as error:  # staging a file failed (disk full, permissions)
         raise output.output_error(out_dir, error) from None
     finally:
@@ -87,8 +88,11 @@ def _render_all(renderer: PageRenderer, plan: Plan, staged: output.StagedFiles) 
     """Render every report page into the staging folder; their parts stay in memory."""
     items = []
     for source, place in plan:
-        item = renderer.render(load_report(source), place)
-        for name, digest in output.write_pages(staged.folder, item.outputs):
+        with timings.phase("render"):
+            item = renderer.render(load_report(source), place)
+        with timings.phase("write"):
+            pages = output.write_pages(staged.folder, item.outputs)
+        for name, digest in pages:
             staged.add_written(name, digest)
         items.append(item)
     return site.ReportParts(items)
@@ -104,9 +108,11 @@ class PageWorker:
 
     def __call__(self, task: tuple[ReportSource, PagePlace, str]) -> StoredReport:
         source, place, key = task
-        item = self.renderer.render(load_report(source), place)
-        pages = output.write_pages(self.stage, item.outputs)
-        return store_parts(item, key, pages, self.parts, self.renderer.settings.glossary)
+        with timings.phase("render"):
+            item = self.renderer.render(load_report(source), place)
+        with timings.phase("write"):
+            pages = output.write_pages(self.stage, item.outputs)
+            return store_parts(item, key, pages, self.parts, self.renderer.settings.glossary)
 
 
 def _render_changed(renderer: PageRenderer, plan: Plan, staged: output.StagedFiles,

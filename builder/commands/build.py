@@ -35,6 +35,7 @@ from builder.commands.ingest import (
     page_warnings,
     warning_count,
 )
+from builder.core import timings as phase_timings
 from builder.core.config import Config, load_config, with_site_url
 from builder.core.errors import BuilderError, InputError, Problem, SourceError, counted
 from builder.glossary.terms import Glossary, load_glossary
@@ -63,13 +64,16 @@ class BuildSummary:
 
 
 def run(config_path: Path | None, *, force: bool = False, clean: bool = False, jobs: int | None = None,
-        strict: bool | None = None, site_url: str | None = None) -> None:
+        strict: bool | None = None, site_url: str | None = None, timings: bool = False) -> None:
     """``builder build``: build the site; print each warning, one line about the build, and the
     reports that need review.  ``strict`` (default: config ``strict``): warnings fail the build.
-    ``site_url`` (``--site-url``): the address the site is published at, instead of config.yaml's."""
+    ``site_url`` (``--site-url``): the address the site is published at, instead of config.yaml's.
+    ``timings`` (``--timings``): print the seconds of each phase to stderr (``core.timings``)."""
     config = with_site_url(load_config(config_path), site_url)
     summary = build_site(config, force=force, clean=clean, jobs=jobs,
                          strict=config.strict if strict is None else strict)
+    if timings:
+        print(phase_timings.line(), file=sys.stderr)
     print_warnings(summary.warnings)
     print(f"built {counted(summary.reports, 'report')}, {counted(summary.pages_written, 'page')} written to "
           f"{config.relative(config.output_dir)}/ in {summary.seconds:.2f} s"
@@ -173,6 +177,7 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
     ``stale_pdfs``: a PDF older than its report file is removed (its page no longer links it) with
     a warning ("warn"), or without one ("remove": ``builder pdf``, which prints it again)."""
     started = time.perf_counter()
+    phase_timings.reset()
     config.check_cache_dir()
     segment.use_cache_dir(config.cache_dir)  # jieba's dictionary cache, should a stage load it
     if cache is None or clean:
