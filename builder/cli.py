@@ -38,10 +38,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="write nothing; exit 1 naming each report file in site_src/reports/ that is not "
                             "what the build would write (hand-edited files are fine)")
     build.add_argument("--timings", action="store_true",
-                       help="print to stderr the seconds spent in each phase, one line: `phases: ingest=1.23s "
-                            "analysis=0.45s render=2.34s write=0.56s`; each is summed over the build's "
-                            "processes (with workers, phases overlap and the sum may exceed the wall-clock; "
-                            "with --jobs 1 each is the wall-clock spent in it)")
+                       help="print to stderr the CPU seconds spent in each phase, one line: `phases: "
+                            "ingest=1.23s analysis=0.45s render=2.34s write=0.56s`; each is summed over the "
+                            "build's processes (with workers the phases overlap and their sum may exceed the "
+                            "wall-clock; with --jobs 1 on an idle machine each is about its wall-clock)")
 
     # --- serve
     serve = verbs.add_parser("serve", help="build, serve the site with live reload, rebuild on every change")

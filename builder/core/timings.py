@@ -1,11 +1,13 @@
 """Where a build's time goes, by phase (``builder build --timings``).
 
-Each process keeps the seconds spent in each phase (:func:`phase`, a context manager; phases
-nest, and the inner one is charged, not the outer: while a report's Markdown is parsed inside
-``render``, the time is ``analysis``'s).  Worker processes send theirs back with every result
-(``core.parallel``), so the totals are summed over the parent and its workers: with ``--jobs 1``
-they add up to (almost all of) the build's wall-clock; with workers, phases overlap and the sum
-may exceed it.  Time outside every phase (start-up, checking the inputs, the cache) is not shown.
+Each process keeps the CPU seconds it spent in each phase (:func:`phase`, a context manager;
+phases nest, and the inner one is charged, not the outer: while a report's Markdown is parsed
+inside ``render``, the time is ``analysis``'s).  Worker processes send theirs back with every
+result (``core.parallel``), so the totals are summed over the parent and its workers: CPU time,
+so that other programs running on the machine do not inflate them.  With ``--jobs 1`` on an idle
+machine they are about the wall-clock of each phase; with workers the phases overlap and their sum
+may exceed the build's wall-clock.  Time outside every phase (start-up, checking the inputs, the
+cache) is not shown.
 
 The phases (:data:`PHASES`, in the order they are printed): ``ingest`` (read, clean, split,
 attribute and structure scraped pages, check their text), ``analysis`` (parse each report's
@@ -45,12 +47,12 @@ _CLOCK = _Clock()
 @contextmanager
 def phase(name: str) -> Iterator[None]:
     """Charge the time spent inside to phase ``name`` (and not to the phase around it)."""
-    _CLOCK._charge(time.perf_counter())
+    _CLOCK._charge(time.process_time())
     _CLOCK.stack.append(name)
     try:
         yield
     finally:
-        _CLOCK._charge(time.perf_counter())
+        _CLOCK._charge(time.process_time())
         _CLOCK.stack.pop()
 
 
@@ -58,7 +60,7 @@ def take() -> dict[str, float]:
     """This process's totals so far, which are then reset (a worker sends them with a result)."""
     totals, _CLOCK.totals = _CLOCK.totals, {}
     if _CLOCK.stack:  # inside a phase: what it has used so far goes with them
-        now = time.perf_counter()
+        now = time.process_time()
         totals[_CLOCK.stack[-1]] = totals.get(_CLOCK.stack[-1], 0.0) + now - _CLOCK.since
         _CLOCK.since = now
     return totals

@@ -203,7 +203,7 @@ def test_a_file_saved_during_a_build_is_built_again(site):
             pending.clear()
             return seen
 
-    def build() -> set[str]:
+    def build(changed=None) -> set[str]:
         builds.append(len(builds))
         if len(builds) == 1:
             pending.extend([own, edited])  # its own write, and a save while it ran
