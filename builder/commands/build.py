@@ -195,7 +195,8 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
     edited = None if clean or force else _edited_reports(config, cache, changed_files)
     cache.trust_outputs = edited is not None  # the output is as the last build of this cache left it
     # --force: every page is ingested again, so that each hand-edited report is replaced (after a backup)
-    changed = [] if edited is not None else changed_pages(config, clean=clean or force, inputs=cache.inputs)
+    pages = None if edited is not None else page_files(config)
+    changed = [] if pages is None else changed_pages(config, clean=clean or force, inputs=cache.inputs, pages=pages)
     contents: list[Content] | None = None
     unreadable: list[Problem] = []
     if not changed and not clean:  # no page to ingest: the report files are what they are now
@@ -204,7 +205,7 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
         key = _site_key(config, contents)
         if contents and cache.up_to_date(key):  # the last build's warnings and review, repeated
             notes = cache.notes
-            warnings = [*_in_order(_page_warnings(config, cache, edited)), *notes.warnings]
+            warnings = [*_in_order(_page_warnings(config, cache, pages)), *notes.warnings]
             if fail is not None:
                 fail(warnings)
             return BuildSummary(IngestSummary(), notes.reports, 0, time.perf_counter() - started,
@@ -239,7 +240,7 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
     pdf_warnings = [Problem(config.relative(pdf), "pdf out of date (its report changed after it was printed): "
                                                   "removed from the site; run `builder pdf`")
                     for pdf in stale.values()] if stale_pdfs == "warn" else []
-    warnings = _in_order(_page_warnings(config, cache, edited)) + file_warnings + pdf_warnings
+    warnings = _in_order(_page_warnings(config, cache, pages)) + file_warnings + pdf_warnings
     if fail is not None:
         fail(warnings)
     if not sources:
@@ -289,11 +290,12 @@ def _edited_reports(config: Config, cache: BuildCache, changed: Collection[str] 
     return edited
 
 
-def _page_warnings(config: Config, cache: BuildCache, edited: set[Path] | None) -> list[Problem]:
-    """The scraped pages' warnings (kept with the ingest state): the last build's when only report
-    files changed since (``edited``), else read again for every page."""
-    if edited is None or cache.last_page_warnings is None:
-        cache.last_page_warnings = page_warnings(config, page_files(config))
+def _page_warnings(config: Config, cache: BuildCache, pages: Sequence[Path] | None) -> list[Problem]:
+    """The scraped pages' warnings (kept with the ingest state): of ``pages`` (this build's
+    :func:`page_files`), or the last build's when this build did not look at the pages (None: only
+    report files changed since)."""
+    if pages is not None or cache.last_page_warnings is None:
+        cache.last_page_warnings = page_warnings(config, pages if pages is not None else page_files(config))
     return list(cache.last_page_warnings)
 
 

@@ -464,10 +464,28 @@ def _state_path(config: Config) -> Path:
 
 
 def _load_state(config: Config) -> dict:
+    """The ingest state (a copy of its top level: the caller may set a page's entry); read and
+    parsed again only when the file changed since this process last read it."""
+    path = _state_path(config)
     try:
-        return json.loads(_state_path(config).read_text(encoding="utf-8"))
+        st = path.stat()
+        stamp = (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        if _STATE_READ.stamp != stamp:
+            _STATE_READ.stamp, _STATE_READ.state = None, json.loads(path.read_text(encoding="utf-8"))
+            _STATE_READ.stamp = stamp
     except (OSError, ValueError):
         return {}
+    return dict(_STATE_READ.state) if isinstance(_STATE_READ.state, dict) else {}
+
+
+class _StateRead:
+    """The last ingest state this process read, with the stat it was read at (a build reads it twice)."""
+
+    stamp: tuple[object, ...] | None = None
+    state: object = None
+
+
+_STATE_READ = _StateRead()
 
 
 def _save_state(config: Config, state: dict) -> None:
@@ -503,10 +521,12 @@ def page_warnings(config: Config, pages: Iterable[Path]) -> list[Problem]:
     return out
 
 
-def changed_pages(config: Config, *, clean: bool = False, inputs: FileDigests | None = None) -> list[Path]:
+def changed_pages(config: Config, *, clean: bool = False, inputs: FileDigests | None = None,
+                  pages: Sequence[Path] | None = None) -> list[Path]:
     """Pages whose bytes (or the builder) changed since they were last ingested, or whose reports are gone.
-    ``inputs``: the build cache's digests of input files (else every page is hashed)."""
-    pages = page_files(config)
+    ``inputs``: the build cache's digests of input files (else every page is hashed).  ``pages``:
+    :func:`page_files`, when the caller has them."""
+    pages = list(pages) if pages is not None else page_files(config)
     if clean:
         return pages
     state = _load_state(config)

@@ -213,16 +213,17 @@ def _words_digest(words: frozenset[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _backend_version() -> str:
-    if _rjieba() is None:
+    """The segmenter's build: its compiled module's size and time (rjieba), or jieba's version."""
+    module = _rjieba()
+    if module is None:
         import jieba
 
         return str(getattr(jieba, "__version__", ""))
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
-        return version("rjieba")
-    except PackageNotFoundError:  # pragma: no cover - installed without metadata
+        st = os.stat(str(module.__file__))
+    except (OSError, TypeError):  # pragma: no cover - a module without a file
         return ""
+    return f"{st.st_size}:{st.st_mtime_ns}"
 
 
 @contextmanager
