@@ -28,7 +28,6 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
-from builder.core import timings
 from builder.core.config import PDF_DIR
 from builder.core.errors import OutputError
 from builder.core.hashing import sha256
@@ -50,13 +49,8 @@ class StagedFiles:
         target = self.folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
         hashed = hashlib.sha256() if digest is None else None
-        made = iter(pieces)
-        with timings.phase("write"), open(target, "wb") as handle:
-            while True:
-                with timings.phase("render"):  # the pieces are made as they are asked for
-                    piece = next(made, None)
-                if piece is None:
-                    break
+        with open(target, "wb") as handle:
+            for piece in pieces:
                 if hashed is not None:
                     hashed.update(piece)
                 handle.write(piece)

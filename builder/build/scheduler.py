@@ -156,7 +156,8 @@ def _stage_site_outputs(renderer: PageRenderer, parts: SiteParts, staged: output
             if policy.unchanged(made.name, key):
                 continue
             digest = f"key:{key}" if made.digest_is_key else None
-        staged.write(made.name, made.make(), digest)
+        with timings.phase("render"):  # made piece by piece as it is written (writing it is the lesser part)
+            staged.write(made.name, made.make(), digest)
 
 
 def _carry_pdfs(parts: SiteParts, pdfs: dict[str, Path], staged: output.StagedFiles,

@@ -153,3 +153,32 @@ def test_glossary_runs_are_remembered_until_the_glossary_changes(full_site, monk
     assert dictionaries  # the remembered runs were cut with the old words: cut again
     assert 'data-term="tuanjie-test"' in (full_site / "public/reports/2020-huaian-rdcwhgzbg.html").read_text(
         encoding="utf-8")
+
+
+def test_a_cold_build_parses_each_report_once(full_site, monkeypatch):
+    """Its Markdown once (to render it) and its front matter once (by the process that wrote it):
+    the ingest's text check reads the model, and the build takes the front matter it was given."""
+    from markdown_it import MarkdownIt
+
+    from builder import sitesrc
+    from builder.commands import ingest
+
+    fronts: list[str] = []
+    bodies: list[int] = []
+    parse_front, parse_body = sitesrc.parse_front_matter, MarkdownIt.parse
+
+    def counting_front(text, path):
+        fronts.append(path)
+        return parse_front(text, path)
+
+    def counting_body(self, src, env=None):
+        bodies.append(len(src))
+        return parse_body(self, src, env)
+
+    for module in (sitesrc, ingest):
+        monkeypatch.setattr(module, "parse_front_matter", counting_front)
+    monkeypatch.setattr(MarkdownIt, "parse", counting_body)
+    summary = build(full_site, jobs=1)
+    assert summary.reports == 3
+    assert len(fronts) == 3
+    assert len(bodies) == 3
