@@ -241,6 +241,8 @@ class FileDigests:
         digest = sha256(data)
         if max(st.st_mtime_ns, st.st_ctime_ns) < now - RACY_NS:
             self._seen[key] = [*stamp, digest]
+        else:  # not to be trusted yet: nor is what an earlier look (a no-op build not saved) saw
+            self._seen.pop(key, None)
         return (data if keep else None), digest
 
     def save(self) -> None:

@@ -182,3 +182,21 @@ def test_a_cold_build_parses_each_report_once(full_site, monkeypatch):
     assert summary.reports == 3
     assert len(fronts) == 3
     assert len(bodies) == 3
+
+
+def test_changed_files_builds_in_a_row_after_a_no_op_build(full_site, monkeypatch):
+    """As `builder serve` runs them: a no-op build first (which saves nothing), then one edit after
+    another, each build told only of its own file; the file edited before is read again, not
+    taken by what the no-op build saw of it."""
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    build(full_site)
+    config = load_config(full_site / "config.yaml")
+    cache = BuildCache(config)
+    assert build(full_site, cache=cache).pages_written == 0
+    monkeypatch.setattr(cache_module, "RACY_NS", 10**15)  # every file was just written: none is trusted by its stat
+    edit(full_site, REPORT, "让我们更加紧密地团结", "让我们同志们更加紧密地团结")
+    build(full_site, cache=cache, changed_files=[str(full_site / REPORT)])
+    edit(full_site, OTHER, "各位代表", "各位代表们")
+    build(full_site, cache=cache, changed_files=[str(full_site / OTHER)])
+    assert "让我们同志们" in (full_site / "public/reports/2020-huaian-rdcwhgzbg.html").read_text(encoding="utf-8")
+    assert "各位代表们" in (full_site / "public/reports/2020-suzhou-zfgzbg.html").read_text(encoding="utf-8")
