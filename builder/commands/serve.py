@@ -2,12 +2,18 @@
 
 * Serves ``paths.output`` on 127.0.0.1:8000 (``--host``, ``--port``) with the livereload
   package's websocket (``/livereload``) and script injection; opens no browser.
-* Watches itself (a polling thread, so it rebuilds whether or not a browser is connected:
+* Watches itself (a thread of its own, so it rebuilds whether or not a browser is connected:
   livereload's own watcher only runs while one is): ``site_src/`` (scraped pages, report
-  Markdown, glossary), the templates and static assets, and config.yaml.
+  Markdown, glossary), the templates and static assets, and config.yaml.  On Linux the kernel
+  tells it of each change as it happens (inotify, :class:`InotifyWatcher`); elsewhere it polls
+  every :data:`POLL` seconds (:class:`Watcher`).
 * Debounced: a change only marks the site dirty; the build runs once the files have been
-  quiet for :data:`QUIET` seconds, so a burst of saves is one rebuild.  Then browsers reload.
-* Incremental: the build cache stays in memory between builds (builder.build.cache).
+  quiet for :data:`QUIET_EVENTS` seconds (:data:`QUIET` when polling), so a burst of saves is
+  one rebuild.  Then browsers reload, and then the build cache is saved.
+* Incremental: the build cache stays in memory between builds (builder.build.cache), and the
+  build is handed the files the watcher saw change: when they are report files only, it reads
+  only those, takes every other input and the output folder (which only it writes) as the last
+  build left them, and renders the edited reports and the site-wide outputs that depend on them.
 * A broken edit prints one line (``error: …``) and every HTML request gets an error page
   naming it; the server keeps running and the next good save recovers.  A report file is what
   one edits while serving, so a broken one is such an error (``builder build`` warns and
