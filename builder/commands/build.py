@@ -277,8 +277,10 @@ def _edited_reports(config: Config, cache: BuildCache, changed: Collection[str] 
     """The report files of ``changed`` (what changed since this cache's last build) when it names
     nothing else, every one of them exists and the cache knows the last build's report files;
     None when the build must look at every input (a scraped page, a template, the glossary or
-    config.yaml changed, a report file was deleted, or there was no last build)."""
-    if changed is None or cache.last_reports is None or cache.last_page_warnings is None:
+    config.yaml changed, a report file was deleted, the output folder is gone, or there was no last
+    build)."""
+    if changed is None or cache.last_reports is None or cache.last_page_warnings is None \
+            or not config.output_dir.is_dir():
         return None
     folder = os.path.normpath(config.reports_dir)
     edited: set[Path] = set()
