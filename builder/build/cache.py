@@ -562,13 +562,6 @@ class BuildCache:
         self._file_digests[display] = (report, digest)
         return report
 
-    def remember_report_file(self, display: str, digest: str, meta: Mapping[str, object], body_line: int,
-                             offset: int) -> None:
-        """The front matter of the report file ``display`` with SHA-256 ``digest``, as read by the
-        process that wrote it (``commands.ingest.read_front``): :meth:`report_file` then does not
-        parse it again."""
-        self.index["files"][f"{display}\0{digest}"] = (dict(meta), body_line, offset)
-
     def forget_files(self, keep: Iterable[str]) -> None:
         """Forget every report file but those named ``keep`` (as last given to :meth:`report_file`)."""
         keep = set(keep)

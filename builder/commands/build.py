@@ -223,8 +223,7 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
                 now, problems = _report_contents(config, cache.inputs)
                 _, broken = _usable_reports(cache, now, fail=False)
                 fail(_in_order([*fresh, *page_warnings(config, unchanged)]) + problems + broken)
-        summary = ingest_pages(changed, config, force=force, say=say, jobs=cache.jobs, check=check,
-                               remember=lambda path, front: cache.remember_report_file(config.relative(path), *front))
+        summary = ingest_pages(changed, config, force=force, say=say, jobs=cache.jobs, check=check)
         contents = None
     if contents is None:  # after ingesting
         contents, unreadable = _report_contents(config, cache.inputs)

@@ -45,7 +45,6 @@ from builder.core.model import CleanedDocument, RemovedLine, Report, ReportDraft
 from builder.sitesrc import (
     dump_report,
     is_hand_edited,
-    parse_front_matter,
     read_report,
     report_files,
     write_report,
@@ -88,26 +87,6 @@ class PageCut:
     display: str
     reports: list[tuple[Report, str | None]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    fronts: dict[str, FrontMatter] = field(default_factory=dict)
-    """Slug -> its Markdown's front matter as read (:func:`read_front`), done by the process that
-    cut the page, so that the build need not parse it again (see ``ingest_pages``' ``remember``)."""
-
-
-#: What reading a report's Markdown gave: (the SHA-256 of its bytes, its front matter, the line its
-#: body starts at, where its body starts in its text), as ``BuildCache.remember_report_file`` takes it.
-FrontMatter = tuple[str, dict, int, int]
-
-
-def read_front(markdown: str, display: str) -> FrontMatter | None:
-    """The front matter of a report's Markdown as the build reads the file (``parse_front_matter``);
-    None when it does not parse (the build then reports it as it reads the file)."""
-    try:
-        parsed = parse_front_matter(markdown, display)
-    except SourceError:
-        return None
-    if not markdown.endswith(parsed.body) or markdown.startswith("\ufeff"):
-        return None
-    return sha256(markdown.encode("utf-8")), dict(parsed.meta), parsed.body_line, len(markdown) - len(parsed.body)
 
 
 def run(config_path: Path | None, pages: Sequence[Path], *, force: bool = False, strict: bool | None = None) -> None:
@@ -197,12 +176,7 @@ def cut_page(path: Path, config: Config, taken: set[str]) -> PageCut:
     for document in read.documents:
         mine = set(taken)  # the slugs this document takes count only if it is cut
         try:
-            reports = _cut_document(document, config, mine, display)
-            cut.reports += reports
-            for report, markdown in reports:
-                front = read_front(markdown, display)
-                if front is not None:
-                    cut.fronts[report.slug] = front
+            cut.reports += _cut_document(document, config, mine, display)
         except BuilderError as error:
             cut.warnings.append(_document_problem(document, display, Problem.of(error).message, error.line))
             continue
@@ -330,8 +304,7 @@ def _cut_pages(pages: Sequence[Path], config: Config, taken_for: Callable[[Path]
 
 
 def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False, say: Printer = print,
-                 jobs: int = 1, check: Callable[[Sequence[Problem]], None] | None = None,
-                 remember: Callable[[Path, FrontMatter], None] | None = None) -> IngestSummary:
+                 jobs: int = 1, check: Callable[[Sequence[Problem]], None] | None = None) -> IngestSummary:
     """Ingest the given pages: write one Markdown file per report, guarding hand edits; every
     input that cannot be used is a warning (``IngestSummary.warnings``), not an error.
 
@@ -339,8 +312,7 @@ def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False, 
     pages are independent: with ``jobs`` > 1 and many pages they are cut in a process pool,
     then written in order, exactly as a serial run would.  ``check`` (``--strict``): every page
     is cut first, then ``check`` is given all their warnings before anything is written (it
-    raises to stop: no file and no state is written).  ``remember(path, front)``: told the front
-    matter of each report file written (or found unchanged) as the process that cut its page read it.
+    raises to stop: no file and no state is written).
     """
     summary = IngestSummary()
     existing = _existing_reports(config)
@@ -366,11 +338,7 @@ def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False, 
             summary.warnings += cut.warnings
             reports = _claim_slugs(cut.reports, recorded_source(cut.display), existing)
             for report, markdown in reports:
-                written = _write(report, config, force, summary, say, markdown)
-                summary.written.append(written)
-                front = cut.fronts.get(report.slug) if markdown is not None else None
-                if remember is not None and front is not None and written.status != "kept-edited":
-                    remember(written.path, front)  # the file holds this Markdown: its front matter is known
+                summary.written.append(_write(report, config, force, summary, say, markdown))
             produced = {r.slug for r, _ in reports}
             summary.removed += _drop_stale(cut.display, produced, sorted(by_source.get(cut.display, ())), config, say)
             for slug in produced:
