@@ -146,19 +146,30 @@ class InotifyWatcher:
         self.folders: dict[int, str] = {}  # watch descriptor -> folder
         self.whole: set[int] = set()  # the folders watched for every file
         self.only: dict[int, set[str]] = {}  # the other folders -> the names of the files watched in them
-        for root in roots:
-            if root.is_dir():
-                self._watch_tree(str(root))
-            elif root.parent.is_dir():  # a file (config.yaml, the glossary): its folder, for its name only
-                wd = self._watch(str(root.parent), whole=False)
-                self.only.setdefault(wd, set()).add(root.name)
+        try:
+            for root in roots:
+                if root.is_dir():
+                    self._watch_tree(str(root))
+                elif root.parent.is_dir():  # a file (config.yaml, the glossary): its folder, for its name only
+                    wd = self._watch(str(root.parent), whole=False)
+                    self.only.setdefault(wd, set()).add(root.name)
+        except OSError:  # (the caller polls instead)
+            os.close(self.fd)
+            raise
 
     def _watch(self, folder: str, *, whole: bool = True) -> int:
+        """Watch ``folder``; OSError when the system refuses (e.g. the limit of watches is reached)."""
+        import ctypes
+
         wd = int(self._libc.inotify_add_watch(self.fd, os.fsencode(folder), _IN_MASK))
-        if wd >= 0:
-            self.folders.setdefault(wd, folder)
-            if whole:
-                self.whole.add(wd)
+        if wd < 0:
+            errno = ctypes.get_errno()
+            if errno == 2:  # ENOENT: gone meanwhile
+                return wd
+            raise OSError(errno, f"cannot watch {folder}")
+        self.folders.setdefault(wd, folder)
+        if whole:
+            self.whole.add(wd)
         return wd
 
     def _watch_tree(self, root: str) -> list[str]:
@@ -207,7 +218,10 @@ class InotifyWatcher:
             path = os.path.join(folder, name)
             if mask & _IN_ISDIR:
                 if mask & (_IN_CREATE | _IN_MOVED_TO) and not self._ignored(Path(path)):
-                    out.update(self._watch_tree(path))  # a new folder: its files are new too
+                    try:
+                        out.update(self._watch_tree(path))  # a new folder: its files are new too
+                    except OSError:  # not watched: at least this build looks at every file
+                        out.add(OVERFLOW)
                 else:
                     out.add(path)  # a folder moved away or deleted: not a report file
                 continue
