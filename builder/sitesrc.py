@@ -678,15 +678,21 @@ class WriteOutcome:
     """Where the fresh version was written (the report file), None when nothing was written."""
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def _atomic_write(path: Path, data: bytes, *, durable: bool) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path`` (a reader
+    sees the old or the new file, never part of one).  ``durable``: flushed to the disk first
+    (``fsync``), for what only the user has (a hand-edited file, its backup); a generated file is
+    not (a crash loses nothing the next build cannot write again, and syncing a thousand files
+    costs seconds)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
+                if durable:
+                    fh.flush()
+                    os.fsync(fh.fileno())
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -713,7 +719,7 @@ def write_report(path: Path, report: Report, builder_version: str, force: bool =
     if fresh is None:
         fresh = dump_report(report, builder_version)
     if not path.exists():
-        _atomic_write(path, fresh.encode("utf-8"))
+        _atomic_write(path, fresh.encode("utf-8"), durable=False)
         return WriteOutcome("created", path, fresh_path=path)
     try:
         old_bytes = path.read_bytes()
@@ -726,11 +732,11 @@ def write_report(path: Path, report: Report, builder_version: str, force: bool =
     except (SourceError, UnicodeDecodeError):
         edited = True
     if not edited:
-        _atomic_write(path, fresh.encode("utf-8"))
+        _atomic_write(path, fresh.encode("utf-8"), durable=False)
         return WriteOutcome("updated", path, fresh_path=path)
     if not force:
         return WriteOutcome("kept-edited", path)
     backup = _backup_path(path)
-    _atomic_write(backup, old_bytes)
-    _atomic_write(path, fresh.encode("utf-8"))
+    _atomic_write(backup, old_bytes, durable=True)  # the user's edit, before it is replaced
+    _atomic_write(path, fresh.encode("utf-8"), durable=True)
     return WriteOutcome("forced", path, backup=backup, fresh_path=path)

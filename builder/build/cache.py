@@ -75,6 +75,7 @@ MANIFEST_FILE = "build-manifest.json"
 INDEX_FILE = "render-index.pickle"
 DIGESTS_FILE = "file-digests.json"
 PARTS_DIR = "reports"
+CUTS_DIR = "cuts"
 JINJA_DIR = "jinja"
 #: Files of older cache layouts, deleted when the cache is saved.
 OLD_FILES = ("render-cache.pickle",)
@@ -217,10 +218,17 @@ class FileDigests:
         """The SHA-256 of ``path``'s bytes."""
         return self.read(path, keep=False)[1]
 
-    def read(self, path: Path, *, keep: bool = True) -> tuple[bytes | None, str]:
+    def read(self, path: Path, *, keep: bool = True, trust: bool = False) -> tuple[bytes | None, str]:
         """(the bytes, or None when they were not read, and their SHA-256).  ``keep``: return the
-        bytes when they had to be read."""
+        bytes when they had to be read.  ``trust``: the caller knows the file did not change since
+        it was last seen (``builder serve``'s watcher says so), so a known digest is taken without
+        looking at the file."""
         key = str(path)
+        if trust:
+            known = self._known.get(key)
+            if known is not None:
+                self._seen[key] = known
+                return None, known[4]
         now = time.time_ns()
         st = os.stat(key)
         stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
@@ -233,6 +241,8 @@ class FileDigests:
         digest = sha256(data)
         if max(st.st_mtime_ns, st.st_ctime_ns) < now - RACY_NS:
             self._seen[key] = [*stamp, digest]
+        else:  # not to be trusted yet: nor is what an earlier look (a no-op build not saved) saw
+            self._seen.pop(key, None)
         return (data if keep else None), digest
 
     def save(self) -> None:
@@ -245,6 +255,11 @@ class FileDigests:
         self._known = seen
 
 
+
+
+def cuts_file(slug: str) -> str:
+    """The file of a report's glossary runs as cut, in :attr:`BuildCache.cuts_folder`."""
+    return f"{slug}.cuts"
 
 
 def _text(data: bytes) -> str:
@@ -346,6 +361,8 @@ class _Build:
     """Whether this build keeps files of the last one (see :meth:`BuildCache._incremental`)."""
     parts_present: frozenset[str] = frozenset()
     """The parts files there are (those of an incremental build's cached pages)."""
+    render_keys: dict[tuple[object, ...], str] = field(default_factory=dict)
+    """The render keys this build computed (the memo of the next one)."""
 
 
 class BuildCache:
@@ -370,6 +387,21 @@ class BuildCache:
         """The digests of the input files (kept in memory by ``builder serve`` too)."""
         self.next_notes = BuildNotes()
         """The notes of the build under way, saved with its manifest (:meth:`commit`)."""
+        self.trust_outputs = False
+        """Whether this build takes the output folder to be as the last build of this cache left
+        it, without looking (``builder serve``, which alone writes it, after an edit of report
+        files only): files are then not checked by their size and mtime, nor the folder walked."""
+        self.last_reports: dict[Path, str] | None = None
+        """The report files of the last build of this cache, with their names as the user gives
+        them (kept in memory, for ``builder serve``)."""
+        self._render_keys: dict[tuple[object, ...], str] = {}
+        self._renderer: PageRenderer | None = None
+        self.last_page_warnings: list[Problem] | None = None
+        """The scraped pages' warnings at the last build of this cache (for ``builder serve``)."""
+        self.defer_save = False
+        """Whether :meth:`commit` leaves saving the cache to :meth:`save_pending` (``builder serve``
+        saves it after the browsers were told to reload)."""
+        self._pending_key: str | None = None
 
     @property
     def kept(self) -> dict[str, list[Any]]:
@@ -407,6 +439,11 @@ class BuildCache:
         return self.folder / PARTS_DIR
 
     @property
+    def cuts_folder(self) -> Path:
+        """Each report's glossary runs as cut (``segment.remembered_cuts``), one file per report."""
+        return self.folder / CUTS_DIR
+
+    @property
     def pinyin(self) -> PinyinKeys:
         """The glossary's pinyin sort keys, from the index (so pypinyin need not be loaded again)."""
         if self._pinyin is None:
@@ -430,7 +467,10 @@ class BuildCache:
         now; loading compiled templates costs under a millisecond)."""
         from builder.render.report import PageRenderer
 
-        return PageRenderer(settings, bytecode=self.bytecode, pinyin=self.pinyin)
+        if self.trust_outputs and self._renderer is not None and self._renderer.settings == settings:
+            return self._renderer  # only report files changed since: the same templates
+        self._renderer = PageRenderer(settings, bytecode=self.bytecode, pinyin=self.pinyin)
+        return self._renderer
 
     @property
     def notes(self) -> BuildNotes:
@@ -454,11 +494,15 @@ class BuildCache:
         self._delete_unused_files()
 
     def _delete_unused_files(self) -> None:
-        """Parts files no index entry names (earlier renders, failed builds) and old layouts."""
+        """Parts files no index entry names (earlier renders, failed builds), the runs of reports
+        the site no longer has, and old layouts."""
         used = {entry.file for entry in self.index["reports"].values()}
         stale: list[str | Path] = []
         with contextlib.suppress(OSError), os.scandir(self.parts_folder) as entries:
             stale = [e.path for e in entries if e.name not in used]
+        cuts = {cuts_file(entry.summary.page.slug) for entry in self.index["reports"].values()}
+        with contextlib.suppress(OSError), os.scandir(self.cuts_folder) as entries:
+            stale += [e.path for e in entries if e.name not in cuts]
         for path in [*stale, *(self.folder / name for name in OLD_FILES)]:
             with contextlib.suppress(OSError):
                 os.unlink(path)
@@ -467,6 +511,8 @@ class BuildCache:
         entry = self.manifest["outputs"].get(name)
         if not entry:
             return False
+        if self.trust_outputs:
+            return True
         try:
             st = (self.out_dir / name).stat()
         except OSError:
@@ -552,6 +598,8 @@ class BuildCache:
     def start_build(self) -> None:
         """Start a build: forget what the last one learnt of input keys and kept files."""
         incremental = self._incremental()
+        if self.build.render_keys:  # the memo keeps the keys of the last build only
+            self._render_keys = self.build.render_keys
         self.build = _Build(incremental=incremental, references=_Memo(self.index.get("references")),
                             parts_present=frozenset(self._parts_present()) if incremental else frozenset())
         self.index["references"] = self.build.references
@@ -588,8 +636,16 @@ class BuildCache:
             report = load_report(source)  # type: ignore[arg-type]  # (any other source is a ReportFile)
             basis = [report.body_line, sha256(report.body.encode()),
                      repr(sorted(report.meta.items(), key=lambda kv: kv[0]))]
-        return sha256(json.dumps([salt, source.path, *basis, place.prev_report, place.next_report, place.has_pdf],
-                                 ensure_ascii=False, default=str).encode())
+        prev, after = place.prev_report, place.next_report
+        memo = (salt, source.path, *basis, prev and (prev["title"], prev["url"]),
+                after and (after["title"], after["url"]), place.has_pdf)
+        key = self._render_keys.get(memo)
+        if key is None:
+            key = sha256(json.dumps([salt, source.path, *basis, prev, after, place.has_pdf],
+                                    ensure_ascii=False, default=str).encode())
+            self._render_keys[memo] = key
+        self.build.render_keys[memo] = key
+        return key
 
     def stored_report(self, url: str, key: str) -> StoredReport | None:
         """The last build's report page ``url`` when it was rendered under ``key`` and its files
@@ -673,13 +729,23 @@ class BuildCache:
             written = sorted(staged.digests)
             outputs = {}
         else:
+            present = set(outputs) if self.trust_outputs else None  # else the folder is walked
             written, deleted = output.move_changed(staged, self.out_dir, self._unchanged_file,
-                                                   set(staged.digests) | set(self.kept))
+                                                   set(staged.digests) | set(self.kept), present)
             for name in deleted:
                 outputs.pop(name, None)
         self._record_outputs(staged.digests, set(written), outputs)
-        self._save(key)
+        if self.defer_save:
+            self._pending_key = key
+        else:
+            self._save(key)
         return written
+
+    def save_pending(self) -> None:
+        """Save the cache of the last build, when :attr:`defer_save` left it unsaved."""
+        key, self._pending_key = self._pending_key, None
+        if key is not None:
+            self._save(key)
 
     def _unchanged_file(self, name: str, digest: str) -> bool:
         entry = self.manifest["outputs"].get(name)

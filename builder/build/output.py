@@ -183,21 +183,23 @@ def _replace_all(staging: Path, out_dir: Path, shown: Path) -> None:
 
 
 def move_changed(staged: StagedFiles, out_dir: Path, unchanged: Callable[[str, str], bool],
-                 wanted: set[str]) -> tuple[list[str], list[str]]:
+                 wanted: set[str], present: set[str] | None = None) -> tuple[list[str], list[str]]:
     """Move each staged file over its target in ``out_dir`` unless ``unchanged(name, digest)``;
     delete every output file not ``wanted``.  Returns (names written, names deleted).  The staging
     folder, holding the unchanged files, is left for the caller to delete.  All or nothing: when a
-    file cannot be moved or deleted, the ones already done are put back (:func:`_replace_files`)."""
+    file cannot be moved or deleted, the ones already done are put back (:func:`_replace_files`).
+    ``present``: the files ``out_dir`` is known to hold (then it is not walked to find the others)."""
     moves = [(name, staged.folder / name) for name, digest in sorted(staged.digests.items())
              if not unchanged(name, digest)]
     try:
-        deleted = _replace_files(out_dir, moves, wanted, staged.folder)
+        deleted = _replace_files(out_dir, moves, wanted, staged.folder, present)
     except OSError as error:
         raise OutputError(f"cannot write output: {error.strerror or error}", path=str(out_dir)) from None
     return [name for name, _ in moves], deleted
 
 
-def _replace_files(out_dir: Path, moves: Sequence[tuple[str, Path]], wanted: set[str], staging: Path) -> list[str]:
+def _replace_files(out_dir: Path, moves: Sequence[tuple[str, Path]], wanted: set[str], staging: Path,
+                   present: set[str] | None = None) -> list[str]:
     """Move each (name, staged file) over ``out_dir/name``, then delete every file of ``out_dir``
     not ``wanted`` (but the staging folder); return the names deleted.
 
@@ -221,8 +223,14 @@ def _replace_files(out_dir: Path, moves: Sequence[tuple[str, Path]], wanted: set
                 os.chmod(source, 0o644)
                 _replace(source, target)
                 done.append((name, had))
-            _delete_unwanted(out_dir, wanted, skip={staging, backup, *_search_folders(out_dir)}, backup=backup,
-                             deleted=deleted)
+            if present is None:
+                _delete_unwanted(out_dir, wanted, skip={staging, backup, *_search_folders(out_dir)}, backup=backup,
+                                 deleted=deleted)
+            else:
+                for name in sorted(present - wanted):
+                    if os.path.lexists(out_dir / name):
+                        _move_aside(str((out_dir / name).parent), Path(name).name,
+                                    name.rsplit("/", 1)[0] + "/" if "/" in name else "", backup, deleted)
         except OSError:
             _put_back(out_dir, backup, done, deleted)
             raise

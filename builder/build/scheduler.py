@@ -14,18 +14,20 @@ swapped in whole.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from builder.build import output
-from builder.build.cache import BuildCache, ReportSource, load_report
+from builder.build.cache import BuildCache, ReportSource, cuts_file, load_report
 from builder.build.parts import StoredParts, StoredReport, store_parts
-from builder.core import parallel
+from builder.core import parallel, timings
 from builder.render import site
 from builder.render.report import PagePlace, PageRenderer, PageSettings, ReportPage, report_url
 from builder.render.site import SiteParts
+from builder.text import segment
 
 Plan = list[tuple[ReportSource, PagePlace]]
 
@@ -69,11 +71,12 @@ def build_output(sources: Sequence[ReportSource], settings: PageSettings, out_di
             policy = _OutputPolicy(renderer, cache, stored)
         _stage_site_outputs(renderer, parts, staged, policy)
         _carry_pdfs(parts, pdfs, staged, policy)
-        if cache is not None:
-            written = cache.commit(staged, site_key, clean=clean)
-        else:
-            output.swap_in(staging, out_dir)
-            written = sorted(staged.digests)
+        with timings.phase("write"):
+            if cache is not None:
+                written = cache.commit(staged, site_key, clean=clean)
+            else:
+                output.swap_in(staging, out_dir)
+                written = sorted(staged.digests)
     except OSError as error:  # staging a file failed (disk full, permissions)
         raise output.output_error(out_dir, error) from None
     finally:
@@ -87,8 +90,11 @@ def _render_all(renderer: PageRenderer, plan: Plan, staged: output.StagedFiles) 
     """Render every report page into the staging folder; their parts stay in memory."""
     items = []
     for source, place in plan:
-        item = renderer.render(load_report(source), place)
-        for name, digest in output.write_pages(staged.folder, item.outputs):
+        with timings.phase("render"):
+            item = renderer.render(load_report(source), place)
+        with timings.phase("write"):
+            pages = output.write_pages(staged.folder, item.outputs)
+        for name, digest in pages:
             staged.add_written(name, digest)
         items.append(item)
     return site.ReportParts(items)
@@ -97,16 +103,21 @@ def _render_all(renderer: PageRenderer, plan: Plan, staged: output.StagedFiles) 
 class PageWorker:
     """Renders one report page (in a worker process, or in this one): loads the report file,
     renders it, writes its pages into the staging folder and its parts into the cache's folder.
-    Only the index entry comes back: the parent holds neither bodies, pages nor parts."""
+    Only the index entry comes back: the parent holds neither bodies, pages nor parts.
+    ``cuts``: the cache's folder of each report's glossary runs as cut (``segment.remembered_cuts``)."""
 
-    def __init__(self, renderer: PageRenderer, stage: Path, parts: Path):
-        self.renderer, self.stage, self.parts = renderer, stage, parts
+    def __init__(self, renderer: PageRenderer, stage: Path, parts: Path, cuts: Path | None = None):
+        self.renderer, self.stage, self.parts, self.cuts = renderer, stage, parts, cuts
 
     def __call__(self, task: tuple[ReportSource, PagePlace, str]) -> StoredReport:
         source, place, key = task
-        item = self.renderer.render(load_report(source), place)
-        pages = output.write_pages(self.stage, item.outputs)
-        return store_parts(item, key, pages, self.parts, self.renderer.settings.glossary)
+        cuts = self.cuts / cuts_file(str(source.meta["slug"])) \
+            if self.cuts is not None and self.renderer.settings.glossary is not None else None
+        with timings.phase("render"), segment.remembered_cuts(cuts):
+            item = self.renderer.render(load_report(source), place)
+        with timings.phase("write"):
+            pages = output.write_pages(self.stage, item.outputs)
+            return store_parts(item, key, pages, self.parts, self.renderer.settings.glossary)
 
 
 def _render_changed(renderer: PageRenderer, plan: Plan, staged: output.StagedFiles,
@@ -120,7 +131,7 @@ def _render_changed(renderer: PageRenderer, plan: Plan, staged: output.StagedFil
              for (source, _), key in zip(plan, keys, strict=True)]
     misses = [i for i, entry in enumerate(found) if entry is None]
     tasks = [(plan[i][0], plan[i][1], keys[i]) for i in misses]
-    worker = PageWorker(renderer, staged.folder, cache.parts_folder)
+    worker = PageWorker(renderer, staged.folder, cache.parts_folder, cache.cuts_folder)
     if parallel.worth_a_pool(cache.jobs, len(tasks)):
         renderer.warm()
         fresh = parallel.map_ordered(worker, tasks, cache.jobs)
@@ -145,7 +156,8 @@ def _stage_site_outputs(renderer: PageRenderer, parts: SiteParts, staged: output
             if policy.unchanged(made.name, key):
                 continue
             digest = f"key:{key}" if made.digest_is_key else None
-        staged.write(made.name, made.make(), digest)
+        with timings.phase("render"):  # made piece by piece as it is written (writing it is the lesser part)
+            staged.write(made.name, made.make(), digest)
 
 
 def _carry_pdfs(parts: SiteParts, pdfs: dict[str, Path], staged: output.StagedFiles,
@@ -176,10 +188,21 @@ class _OutputPolicy:
         self.cache, self.env = cache, renderer.templates.env
         self.common = (settings.site_name, settings.base, str(settings.templates_dir), settings.template_globals)
         self.digests = [dict(entry.digests) for entry in stored]
+        self._over_reports: dict[tuple[str, ...], str] = {}
 
     def key(self, name: str, templates: Sequence[str], parts: Sequence[str], inputs: tuple[object, ...]) -> str:
-        per_report = [tuple(digests[part] for part in parts) for digests in self.digests] if parts else []
+        per_report = self._over_reports_digest(tuple(parts)) if parts else ""
         return self.cache.input_key(name, self.env, templates, (self.common, inputs, per_report))
+
+    def _over_reports_digest(self, parts: tuple[str, ...]) -> str:
+        """One digest of the given parts of every report, in order (outputs taking the same parts share it)."""
+        digest = self._over_reports.get(parts)
+        if digest is None:
+            hashed = hashlib.sha256(repr(parts).encode())
+            for digests in self.digests:
+                hashed.update("".join(digests[part] for part in parts).encode())
+            digest = self._over_reports[parts] = hashed.hexdigest()
+        return digest
 
     def unchanged(self, name: str, key: str) -> bool:
         return self.cache.unchanged(name, key)

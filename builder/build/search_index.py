@@ -64,9 +64,11 @@ class SearchIndex:
     words: int = 0
 
 
-def update_search_index(config: Config, *, strict: bool = False, force: bool = False) -> SearchIndex:
+def update_search_index(config: Config, *, strict: bool = False, force: bool = False,
+                        background: bool = False) -> SearchIndex:
     """Make ``<output>/pagefind/`` unless it is up to date (see the module docstring); ``force``:
-    make it anyway.  ``strict``: raise :class:`SearchIndexError` instead of returning a problem."""
+    make it anyway.  ``strict``: raise :class:`SearchIndexError` instead of returning a problem.
+    ``background``: run Pagefind at a low CPU priority (``builder serve``: rebuilds come first)."""
     started = time.perf_counter()
     out_dir = config.output_dir
     if not out_dir.is_dir():  # no site (yet): nothing to index
@@ -76,7 +78,7 @@ def update_search_index(config: Config, *, strict: bool = False, force: bool = F
     if not force and index_exists(out_dir) and _read_stamp(stamp_path) == stamp:
         return SearchIndex(False, time.perf_counter() - started)
     try:
-        pages, words = _make_index(out_dir, config.relative(out_dir / SEARCH_DIR))
+        pages, words = _make_index(out_dir, config.relative(out_dir / SEARCH_DIR), background)
     except SearchIndexError as error:
         if strict:
             kept = "--strict: the pages were written, the last index is kept"
@@ -127,7 +129,7 @@ def _read_stamp(path: Path) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _make_index(out_dir: Path, shown: str) -> tuple[int, int]:
+def _make_index(out_dir: Path, shown: str, background: bool = False) -> tuple[int, int]:
     """Run Pagefind into a temporary folder inside ``out_dir`` and swap it in; (pages, words).
     ``shown``: the index folder as messages name it."""
     try:
@@ -135,17 +137,19 @@ def _make_index(out_dir: Path, shown: str) -> tuple[int, int]:
     except OSError as error:
         raise SearchIndexError(f"search index not made: {error.strerror or error}", path=shown) from None
     try:
-        output = _run_pagefind(out_dir, temporary, shown)
+        output = _run_pagefind(out_dir, temporary, shown, background)
         _swap(temporary, out_dir / SEARCH_DIR, shown)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
     return _count(output, "pages"), _count(output, "words")
 
 
-def _run_pagefind(site: Path, bundle: Path, shown: str) -> str:
+def _run_pagefind(site: Path, bundle: Path, shown: str, background: bool = False) -> str:
     """Pagefind's output (stdout), or SearchIndexError with its last line of complaint."""
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle),
                "--glob", PAGES_GLOB, "--force-language", LANGUAGE, "--keep-index-url"]
+    if background:
+        command = _at_low_priority(command)
     try:
         done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
                               timeout=TIMEOUT, check=False)
@@ -158,6 +162,12 @@ def _run_pagefind(site: Path, bundle: Path, shown: str) -> str:
         raise SearchIndexError(f"search index not made: {_complaint(done.stderr, done.stdout)}", path=shown,
                                hint="pip install 'pagefind[extended]'" if "No module named" in done.stderr else "")
     return done.stdout
+
+
+def _at_low_priority(command: list[str]) -> list[str]:
+    """``command`` run through ``nice`` where there is one (a rebuild in serve comes first)."""
+    nice = shutil.which("nice")
+    return [nice, "-n", str(BACKGROUND_NICENESS), *command] if nice else command
 
 
 def _complaint(*outputs: str) -> str:
@@ -199,6 +209,12 @@ def _count(output: str, noun: str) -> int:
     return int(match[1]) if match else 0
 
 
+#: ``builder serve``: seconds without a rebuild before the index is made again.
+SETTLE = 0.5
+#: ``builder serve``: how much Pagefind's priority is lowered (``nice``).
+BACKGROUND_NICENESS = 10
+
+
 class BackgroundIndexer:
     """``builder serve``: the search index made again after each rebuild, in a thread of its own,
     so that a rebuild (and the browsers' reload) never waits for Pagefind.  Requests that come
@@ -230,12 +246,14 @@ class BackgroundIndexer:
         while True:
             self._wake.wait()
             self._wake.clear()
+            while self._wake.wait(SETTLE):  # a burst of rebuilds is one run, once it has settled
+                self._wake.clear()
             with self._lock:
                 config = self._config
             if config is None:
                 continue
             try:
-                result = update_search_index(config)
+                result = update_search_index(config, background=True)
                 problem = str(result.problem) if result.problem is not None else ""
             except Exception as error:  # noqa: BLE001 - the server keeps running; one line says why
                 problem = f"search index not made: {error}"

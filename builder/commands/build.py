@@ -18,10 +18,11 @@ cut and the report files checked first, then the Markdown is written, then the o
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from builder.commands.ingest import (
     page_warnings,
     warning_count,
 )
+from builder.core import timings as phase_timings
 from builder.core.config import Config, load_config, with_site_url
 from builder.core.errors import BuilderError, InputError, Problem, SourceError, counted
 from builder.glossary.terms import Glossary, load_glossary
@@ -63,10 +65,11 @@ class BuildSummary:
 
 
 def run(config_path: Path | None, *, force: bool = False, clean: bool = False, jobs: int | None = None,
-        strict: bool | None = None, site_url: str | None = None) -> None:
+        strict: bool | None = None, site_url: str | None = None, timings: bool = False) -> None:
     """``builder build``: build the site; print each warning, one line about the build, and the
     reports that need review.  ``strict`` (default: config ``strict``): warnings fail the build.
-    ``site_url`` (``--site-url``): the address the site is published at, instead of config.yaml's."""
+    ``site_url`` (``--site-url``): the address the site is published at, instead of config.yaml's.
+    ``timings`` (``--timings``): print the seconds of each phase to stderr (``core.timings``)."""
     config = with_site_url(load_config(config_path), site_url)
     strict = config.strict if strict is None else strict
     from builder.build.search_index import SEARCH_DIR, check_pagefind, update_search_index
@@ -74,10 +77,12 @@ def run(config_path: Path | None, *, force: bool = False, clean: bool = False, j
     if strict:  # before anything is written: a site that cannot be indexed leaves the output as it was
         check_pagefind(config.relative(config.output_dir / SEARCH_DIR))
     summary = build_site(config, force=force, clean=clean, jobs=jobs, strict=strict)
-
     search = update_search_index(config, strict=strict)  # after the pages: Pagefind reads them
+    phase_timings.add({"search": search.seconds})  # Pagefind is another program: its wall-clock
     if search.problem is not None:
         summary.warnings.append(search.problem)
+    if timings:
+        print(phase_timings.line(), file=sys.stderr)
     print_warnings(summary.warnings)
     print(f"built {counted(summary.reports, 'report')}, {counted(summary.pages_written, 'page')} written to "
           f"{config.relative(config.output_dir)}/ in {summary.seconds:.2f} s"
@@ -172,15 +177,21 @@ def review_line(review: Sequence[tuple[str, str]]) -> str:
 
 def build_site(config: Config, *, force: bool = False, clean: bool = False, say: Printer = print,
                jobs: int | None = None, cache: BuildCache | None = None, strict: bool = False,
-               broken_reports: str = "warn", stale_pdfs: str = "warn") -> BuildSummary:
+               broken_reports: str = "warn", stale_pdfs: str = "warn",
+               changed_files: Collection[str] | None = None) -> BuildSummary:
     """Ingest what changed, then render what changed to the output folder (see the module
     docstring).  ``cache`` lets ``builder serve`` keep the cache in memory between builds.
     ``strict``: any warning raises ``StrictError`` before anything is written.
     ``broken_reports``: "warn" (a broken report file is a warning) or "fail" (its error is raised:
     ``builder serve`` shows it on the error page while the file is being edited).
     ``stale_pdfs``: a PDF older than its report file is removed (its page no longer links it) with
-    a warning ("warn"), or without one ("remove": ``builder pdf``, which prints it again)."""
+    a warning ("warn"), or without one ("remove": ``builder pdf``, which prints it again).
+    ``changed_files`` (``builder serve``, with the ``cache`` of its last build): every input file
+    that changed since that build, as its watcher saw them.  When they are all report files that
+    exist, no other input is looked at: no scraped page is checked, and only these report files
+    are read (see :func:`_edited_reports`); otherwise the build looks at every file."""
     started = time.perf_counter()
+    phase_timings.reset()
     config.check_cache_dir()
     segment.use_cache_dir(config.cache_dir)  # jieba's dictionary cache, should a stage load it
     if cache is None or clean:
@@ -189,16 +200,20 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
         cache.jobs = jobs
     untouched = f"{config.relative(config.output_dir)}/ and {config.relative(config.reports_dir)}/"
     fail = fail_on_warnings(untouched) if strict else None
+    edited = None if clean or force else _edited_reports(config, cache, changed_files)
+    cache.trust_outputs = edited is not None  # the output is as the last build of this cache left it
     # --force: every page is ingested again, so that each hand-edited report is replaced (after a backup)
-    changed = changed_pages(config, clean=clean or force, inputs=cache.inputs)
+    pages = None if edited is not None else page_files(config)
+    changed = [] if pages is None else changed_pages(config, clean=clean or force, inputs=cache.inputs, pages=pages)
     contents: list[Content] | None = None
     unreadable: list[Problem] = []
     if not changed and not clean:  # no page to ingest: the report files are what they are now
-        contents, unreadable = _report_contents(config, cache.inputs)
+        contents, unreadable = _report_contents(config, cache.inputs, edited, cache.last_reports)
+        cache.last_reports = {content[0]: content[1] for content in contents}
         key = _site_key(config, contents)
         if contents and cache.up_to_date(key):  # the last build's warnings and review, repeated
             notes = cache.notes
-            warnings = [*_in_order(page_warnings(config, page_files(config))), *notes.warnings]
+            warnings = [*_in_order(_page_warnings(config, cache, pages)), *notes.warnings]
             if fail is not None:
                 fail(warnings)
             return BuildSummary(IngestSummary(), notes.reports, 0, time.perf_counter() - started,
@@ -221,17 +236,19 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
     if contents is None:  # after ingesting
         contents, unreadable = _report_contents(config, cache.inputs)
         key = _site_key(config, contents)
+    cache.last_reports = {content[0]: content[1] for content in contents}
     sources, broken = _usable_reports(cache, contents, fail=broken_reports == "fail")
     cache.forget_files(source.path for source in sources)
     del contents  # the files' bytes
     file_warnings = unreadable + broken
     from builder.build import output
 
-    stale = output.stale_pdfs(config.output_dir, {str(s.meta["slug"]): config.root / s.path for s in sources})
+    stale = output.stale_pdfs(config.output_dir, {str(s.meta["slug"]): config.root / s.path for s in sources}) \
+        if output.existing_pdfs(config.output_dir) else {}
     pdf_warnings = [Problem(config.relative(pdf), "pdf out of date (its report changed after it was printed): "
                                                   "removed from the site; run `builder pdf`")
                     for pdf in stale.values()] if stale_pdfs == "warn" else []
-    warnings = _in_order(page_warnings(config, page_files(config))) + file_warnings + pdf_warnings
+    warnings = _in_order(_page_warnings(config, cache, pages)) + file_warnings + pdf_warnings
     if fail is not None:
         fail(warnings)
     if not sources:
@@ -263,17 +280,54 @@ def _site_key(config: Config, contents: list[Content]) -> str:
     return site_key(config, [c[0] for c in contents], {c[0]: c[3] for c in contents})
 
 
-def _report_contents(config: Config, inputs: FileDigests) -> tuple[list[Content], list[Problem]]:
+def _edited_reports(config: Config, cache: BuildCache, changed: Collection[str] | None) -> set[Path] | None:
+    """The report files of ``changed`` (what changed since this cache's last build) when it names
+    nothing else, every one of them exists and the cache knows the last build's report files;
+    None when the build must look at every input (a scraped page, a template, the glossary or
+    config.yaml changed, a report file was deleted, the output folder is gone, or there was no last
+    build)."""
+    if changed is None or cache.last_reports is None or cache.last_page_warnings is None \
+            or not config.output_dir.is_dir():
+        return None
+    folder = os.path.normpath(config.reports_dir)
+    edited: set[Path] = set()
+    for name in changed:
+        path = os.path.normpath(name)
+        head, base = os.path.split(path)
+        if head != folder or not base.endswith(".md") or base.startswith(".") or not os.path.isfile(path):
+            return None
+        edited.add(config.reports_dir / base)  # as report_files names it
+    return edited
+
+
+def _page_warnings(config: Config, cache: BuildCache, pages: Sequence[Path] | None) -> list[Problem]:
+    """The scraped pages' warnings (kept with the ingest state): of ``pages`` (this build's
+    :func:`page_files`), or the last build's when this build did not look at the pages (None: only
+    report files changed since)."""
+    if pages is not None or cache.last_page_warnings is None:
+        cache.last_page_warnings = page_warnings(config, pages if pages is not None else page_files(config))
+    return list(cache.last_page_warnings)
+
+
+def _report_contents(config: Config, inputs: FileDigests, edited: set[Path] | None = None,
+                     last: Mapping[Path, str] | None = None) -> tuple[list[Content], list[Problem]]:
     """Every report Markdown file: read only when its digest is not known already (see
-    ``cache.FileDigests``); a warning for each file that cannot be read."""
+    ``cache.FileDigests``); a warning for each file that cannot be read.  ``edited`` (with
+    ``last``, the report files of the last build and their names): only these files changed
+    since, so the others are the last build's and are taken as they were, without looking at them."""
     out, problems = [], []
-    for path in report_files(config.reports_dir):
+    fast = edited is not None and last is not None
+    paths = report_files(config.reports_dir) if last is None or edited is None \
+        else list(last) if edited <= last.keys() else sorted({*last, *edited})
+    names = last if last is not None else {}
+    for path in paths:
+        display = names.get(path) or config.relative(path)
         try:
-            data, digest = inputs.read(path)
+            data, digest = inputs.read(path, trust=fast and path not in edited)  # type: ignore[operator]
         except OSError as exc:
-            problems.append(Problem(config.relative(path), f"cannot read report: {exc.strerror or exc}"))
+            problems.append(Problem(display, f"cannot read report: {exc.strerror or exc}"))
             continue
-        out.append((path, config.relative(path), data, digest))
+        out.append((path, display, data, digest))
     return out, problems
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from builder import __version__
-from builder.core import parallel
+from builder.core import parallel, timings
 from builder.core.config import Config, load_config
 from builder.core.errors import (
     BuilderError,
@@ -45,8 +45,6 @@ from builder.core.model import CleanedDocument, RemovedLine, Report, ReportDraft
 from builder.sitesrc import (
     dump_report,
     is_hand_edited,
-    parse_front_matter,
-    parse_report_markdown,
     read_report,
     report_files,
     write_report,
@@ -257,21 +255,22 @@ def _draft_lines(draft: ReportDraft):
 
 
 def _check_report_keeps_text(draft: ReportDraft, report: Report, display: str) -> str:
-    """Every sentence of the cut-out report must reach its Markdown, escaped and read back.
+    """Every sentence of the cut-out report must reach its model (title, preamble, headings and
+    paragraphs), checked on the model itself: the Markdown is not parsed again here.  That the
+    Markdown reads back as the model is ``sitesrc``'s round trip (tested), and that every sentence
+    of the Markdown reaches the page is checked when it is rendered (``render.textloss``).
 
-    Returns that Markdown (what ``write_report`` writes, so it is not dumped twice)."""
+    Returns the report's Markdown (what ``write_report`` writes, so it is not dumped twice)."""
     from builder.ingest.textcheck import missing_sentences
 
-    markdown = dump_report(report, __version__)
-    reread = parse_report_markdown(parse_front_matter(markdown, display))
-    kept = [report.title, *reread.preamble, *(s.title for s in reread.all_sections()),
-            *(p.text for p in reread.all_paragraphs())]
+    kept = [report.title, *report.preamble, *(s.title for s in report.all_sections()),
+            *(p.text for p in report.all_paragraphs())]
     source = [line.text for line in (*draft.preamble, *draft.body)]
     lost = missing_sentences(source, kept)
     if lost:
         number = next((line.number for line in _draft_lines(draft) if lost[0] in line.text), None)
         raise TextLossError(f"sentence lost while structuring “{lost[0][:40]}”", path=display, line=number)
-    return markdown
+    return dump_report(report, __version__)
 
 
 class _PageCutter:
@@ -284,7 +283,8 @@ class _PageCutter:
     def __call__(self, task: tuple[Path, set[str]]) -> PageCut:
         page, taken = task
         try:
-            return cut_page(page, self.config, taken)
+            with timings.phase("ingest"):
+                return cut_page(page, self.config, taken)
         except Exception as error:
             return PageCut(page, self.config.relative(page), warnings=[
                 Problem(self.config.relative(page), _internal_error(error))])
@@ -316,6 +316,9 @@ def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False, 
     """
     summary = IngestSummary()
     existing = _existing_reports(config)
+    by_source: dict[str, set[str]] = {}  # source_file -> its slugs in ``existing`` (so each page looks up its own)
+    for slug, source in existing.items():
+        by_source.setdefault(source, set()).add(slug)
     state = _load_state(config)
     pages = list(pages)
 
@@ -337,7 +340,10 @@ def ingest_pages(pages: Iterable[Path], config: Config, *, force: bool = False, 
             for report, markdown in reports:
                 summary.written.append(_write(report, config, force, summary, say, markdown))
             produced = {r.slug for r, _ in reports}
-            summary.removed += _drop_stale(cut.display, produced, existing, config, say)
+            summary.removed += _drop_stale(cut.display, produced, sorted(by_source.get(cut.display, ())), config, say)
+            for slug in produced:
+                by_source.get(existing.get(slug, cut.display), set()).discard(slug)
+                by_source.setdefault(cut.display, set()).add(slug)
             existing.update(dict.fromkeys(produced, cut.display))
             state[cut.display] = {"sha256": _sha256(cut.page), "builder": builder_fingerprint(),
                                   "reports": sorted(produced),
@@ -377,22 +383,21 @@ def _claim_slugs(reports: list, display: str, claimed: dict[str, str]) -> list:
 def _warm_ingest() -> None:
     """Load what cutting a page needs once, before forking workers: the stages' modules and
     the reader (not BeautifulSoup, which only HTML pages load), the gazetteer and its indexes,
-    the segmenter's dictionary, the slugs' pinyin table and the Markdown parser."""
+    the segmenter's dictionary and the slugs' pinyin table."""
     from builder.ingest import clean, read, split, structure, textcheck  # noqa: F401 - loaded for the workers
-    from builder.sitesrc import markdown_parser
     from builder.text import places
     from builder.text.segment import cut
 
     places._indexes(), places._name_starts(), places._names(), places._short_tags(), places._pinyin_table()
     cut("江苏省苏州市")
-    markdown_parser()
 
 
 def _write(report: Report, config: Config, force: bool, summary: IngestSummary, say: Printer,
            markdown: str | None = None) -> WrittenReport:
     path = config.reports_dir / f"{report.slug}.md"
-    config.reports_dir.mkdir(parents=True, exist_ok=True)
-    outcome = write_report(path, report, __version__, force=force, fresh=markdown)
+    with timings.phase("write"):
+        config.reports_dir.mkdir(parents=True, exist_ok=True)
+        outcome = write_report(path, report, __version__, force=force, fresh=markdown)
     written = WrittenReport(path, report, outcome.status, outcome.backup)
     paragraphs = len(report.all_paragraphs())
     shown = config.relative(path)
@@ -406,12 +411,13 @@ def _write(report: Report, config: Config, force: bool, summary: IngestSummary, 
     return written
 
 
-def _drop_stale(display: str, produced: set[str], existing: dict[str, str], config: Config,
+def _drop_stale(display: str, produced: set[str], known: Sequence[str], config: Config,
                 say: Printer) -> list[Path]:
-    """Remove reports this page no longer yields, unless someone edited them."""
+    """Remove reports this page no longer yields (``known``: the slugs of the reports it yielded
+    before, in order), unless someone edited them."""
     removed = []
-    for slug, source in sorted(existing.items()):
-        if source != display or slug in produced:
+    for slug in known:
+        if slug in produced:
             continue
         path = config.reports_dir / f"{slug}.md"
         try:
@@ -458,10 +464,28 @@ def _state_path(config: Config) -> Path:
 
 
 def _load_state(config: Config) -> dict:
+    """The ingest state (a copy of its top level: the caller may set a page's entry); read and
+    parsed again only when the file changed since this process last read it."""
+    path = _state_path(config)
     try:
-        return json.loads(_state_path(config).read_text(encoding="utf-8"))
+        st = path.stat()
+        stamp = (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        if _STATE_READ.stamp != stamp:
+            _STATE_READ.stamp, _STATE_READ.state = None, json.loads(path.read_text(encoding="utf-8"))
+            _STATE_READ.stamp = stamp
     except (OSError, ValueError):
         return {}
+    return dict(_STATE_READ.state) if isinstance(_STATE_READ.state, dict) else {}
+
+
+class _StateRead:
+    """The last ingest state this process read, with the stat it was read at (a build reads it twice)."""
+
+    stamp: tuple[object, ...] | None = None
+    state: object = None
+
+
+_STATE_READ = _StateRead()
 
 
 def _save_state(config: Config, state: dict) -> None:
@@ -497,10 +521,12 @@ def page_warnings(config: Config, pages: Iterable[Path]) -> list[Problem]:
     return out
 
 
-def changed_pages(config: Config, *, clean: bool = False, inputs: FileDigests | None = None) -> list[Path]:
+def changed_pages(config: Config, *, clean: bool = False, inputs: FileDigests | None = None,
+                  pages: Sequence[Path] | None = None) -> list[Path]:
     """Pages whose bytes (or the builder) changed since they were last ingested, or whose reports are gone.
-    ``inputs``: the build cache's digests of input files (else every page is hashed)."""
-    pages = page_files(config)
+    ``inputs``: the build cache's digests of input files (else every page is hashed).  ``pages``:
+    :func:`page_files`, when the caller has them."""
+    pages = list(pages) if pages is not None else page_files(config)
     if clean:
         return pages
     state = _load_state(config)

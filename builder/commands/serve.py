@@ -2,12 +2,18 @@
 
 * Serves ``paths.output`` on 127.0.0.1:8000 (``--host``, ``--port``) with the livereload
   package's websocket (``/livereload``) and script injection; opens no browser.
-* Watches itself (a polling thread, so it rebuilds whether or not a browser is connected:
+* Watches itself (a thread of its own, so it rebuilds whether or not a browser is connected:
   livereload's own watcher only runs while one is): ``site_src/`` (scraped pages, report
-  Markdown, glossary), the templates and static assets, and config.yaml.
+  Markdown, glossary), the templates and static assets, and config.yaml.  On Linux the kernel
+  tells it of each change as it happens (inotify, :class:`InotifyWatcher`); elsewhere it polls
+  every :data:`POLL` seconds (:class:`Watcher`).
 * Debounced: a change only marks the site dirty; the build runs once the files have been
-  quiet for :data:`QUIET` seconds, so a burst of saves is one rebuild.  Then browsers reload.
-* Incremental: the build cache stays in memory between builds (builder.build.cache).
+  quiet for :data:`QUIET_EVENTS` seconds (:data:`QUIET` when polling), so a burst of saves is
+  one rebuild.  Then browsers reload, and then the build cache is saved.
+* Incremental: the build cache stays in memory between builds (builder.build.cache), and the
+  build is handed the files the watcher saw change: when they are report files only, it reads
+  only those, takes every other input and the output folder (which only it writes) as the last
+  build left them, and renders the edited reports and the site-wide outputs that depend on them.
 * A broken edit prints one line (``error: …``) and every HTML request gets an error page
   naming it; the server keeps running and the next good save recovers.  A report file is what
   one edits while serving, so a broken one is such an error (``builder build`` warns and
@@ -25,10 +31,12 @@ from __future__ import annotations
 
 import html
 import os
+import select
+import struct
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,9 +47,12 @@ if TYPE_CHECKING:  # pragma: no cover
 from builder.core.errors import BuilderError, counted
 
 POLL = 0.1
-"""Seconds between two looks at the watched files."""
+"""Seconds between two looks at the watched files (when they are polled)."""
 QUIET = 0.15
-"""Seconds without a change before a rebuild starts (collapses a burst of saves)."""
+"""Seconds without a change before a rebuild starts (collapses a burst of saves), for a polling watcher."""
+QUIET_EVENTS = 0.04
+"""The same for a watcher the system tells of each change as it happens (inotify): an editor's save
+(write, or write a temporary file and rename it) is one burst of events a few milliseconds long."""
 
 ERROR_PAGE = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>Build error</title>
@@ -98,6 +109,138 @@ class Watcher:
         self.snapshot = now
         return diff
 
+    def wait(self, timeout: float) -> None:
+        """Wait before the next look (a poller cannot tell earlier)."""
+        time.sleep(timeout)
+
+
+def _ignored_name(name: str) -> bool:
+    return name.startswith(".") or name.endswith((".tmp", "~", ".swp"))
+
+
+#: inotify(7) event bits.
+_IN_MODIFY, _IN_ATTRIB, _IN_CLOSE_WRITE = 0x2, 0x4, 0x8
+_IN_MOVED_FROM, _IN_MOVED_TO, _IN_CREATE, _IN_DELETE = 0x40, 0x80, 0x100, 0x200
+_IN_DELETE_SELF, _IN_MOVE_SELF, _IN_Q_OVERFLOW, _IN_ISDIR = 0x400, 0x800, 0x4000, 0x40000000
+_IN_MASK = (_IN_MODIFY | _IN_ATTRIB | _IN_CLOSE_WRITE | _IN_MOVED_FROM | _IN_MOVED_TO | _IN_CREATE | _IN_DELETE
+            | _IN_DELETE_SELF | _IN_MOVE_SELF)
+_EVENT = struct.Struct("iIII")  # wd, mask, cookie, len (then the name, NUL-padded)
+OVERFLOW = "<too many changes at once: every file is looked at>"
+"""What :meth:`InotifyWatcher.changed` reports when the kernel dropped events (not a file name)."""
+
+
+class InotifyWatcher:
+    """The watched files' changes as Linux reports them (inotify), the moment they happen: no
+    polling, so a save is seen at once and nothing is scanned in between.  ``changed()`` names the
+    files created, written, moved or deleted since it was last called (as :class:`Watcher` names
+    them); :data:`OVERFLOW` when the kernel dropped events.  Folders created later are watched too."""
+
+    def __init__(self, roots: list[Path], ignore: list[Path]):
+        import ctypes
+        import ctypes.util
+
+        self._libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        self.fd = self._libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        if self.fd < 0:
+            raise OSError(ctypes.get_errno(), "inotify_init1 failed")
+        self.ignore = [p.resolve() for p in ignore]
+        self.folders: dict[int, str] = {}  # watch descriptor -> folder
+        self.whole: set[int] = set()  # the folders watched for every file
+        self.only: dict[int, set[str]] = {}  # the other folders -> the names of the files watched in them
+        try:
+            for root in roots:
+                if root.is_dir():
+                    self._watch_tree(str(root))
+                elif root.parent.is_dir():  # a file (config.yaml, the glossary): its folder, for its name only
+                    wd = self._watch(str(root.parent), whole=False)
+                    self.only.setdefault(wd, set()).add(root.name)
+        except OSError:  # (the caller polls instead)
+            os.close(self.fd)
+            raise
+
+    def _watch(self, folder: str, *, whole: bool = True) -> int:
+        """Watch ``folder``; OSError when the system refuses (e.g. the limit of watches is reached)."""
+        import ctypes
+
+        wd = int(self._libc.inotify_add_watch(self.fd, os.fsencode(folder), _IN_MASK))
+        if wd < 0:
+            errno = ctypes.get_errno()
+            if errno == 2:  # ENOENT: gone meanwhile
+                return wd
+            raise OSError(errno, f"cannot watch {folder}")
+        self.folders.setdefault(wd, folder)
+        if whole:
+            self.whole.add(wd)
+        return wd
+
+    def _watch_tree(self, root: str) -> list[str]:
+        """Watch ``root`` and its visible folders; return the files in them."""
+        files: list[str] = []
+        for folder, dirs, names in os.walk(root):
+            dirs[:] = [d for d in dirs if not d.startswith(".") and not self._ignored(Path(folder, d))]
+            self._watch(folder)
+            files += (os.path.join(folder, name) for name in names if not _ignored_name(name))
+        return files
+
+    def _ignored(self, path: Path) -> bool:
+        resolved = path.resolve()
+        return any(resolved == ig or ig in resolved.parents for ig in self.ignore)
+
+    def wait(self, timeout: float) -> None:
+        """Return when there is an event to read, or after ``timeout`` seconds."""
+        select.select([self.fd], [], [], timeout)
+
+    def changed(self) -> list[str]:
+        out: set[str] = set()
+        while True:
+            try:
+                data = os.read(self.fd, 1 << 16)
+            except BlockingIOError:
+                break
+            if not data:
+                break
+            self._read_events(data, out)
+        return sorted(out)
+
+    def _read_events(self, data: bytes, out: set[str]) -> None:
+        offset = 0
+        while offset + _EVENT.size <= len(data):
+            wd, mask, _, length = _EVENT.unpack_from(data, offset)
+            name = os.fsdecode(data[offset + _EVENT.size:offset + _EVENT.size + length].rstrip(b"\0"))
+            offset += _EVENT.size + length
+            if mask & _IN_Q_OVERFLOW:
+                out.add(OVERFLOW)
+                continue
+            folder = self.folders.get(wd)
+            if folder is None or not name or _ignored_name(name):
+                continue
+            if wd not in self.whole and name not in self.only.get(wd, ()):
+                continue
+            path = os.path.join(folder, name)
+            if mask & _IN_ISDIR:
+                if mask & (_IN_CREATE | _IN_MOVED_TO) and not self._ignored(Path(path)):
+                    try:
+                        out.update(self._watch_tree(path))  # a new folder: its files are new too
+                    except OSError:  # not watched: at least this build looks at every file
+                        out.add(OVERFLOW)
+                else:
+                    out.add(path)  # a folder moved away or deleted: not a report file
+                continue
+            out.add(path)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+def make_watcher(roots: list[Path], ignore: list[Path]) -> Watcher | InotifyWatcher:
+    """An :class:`InotifyWatcher` where the system has inotify (Linux), else a polling :class:`Watcher`."""
+    if sys.platform.startswith("linux"):
+        try:
+            return InotifyWatcher(roots, ignore)
+        except (OSError, AttributeError):  # no inotify (or too many watches): poll
+            pass
+    return Watcher(roots, ignore)
+
 
 class SiteServer:
     """The build loop and its state, shared by the HTTP handlers."""
@@ -123,6 +266,12 @@ class SiteServer:
         self.config = load_config(self.config_path)  # a broken config at start-up is a plain error
 
     @property
+    def config_file(self) -> str:
+        """config.yaml as the watcher names it."""
+        assert self.config is not None
+        return os.path.normpath(self.config_path.resolve() if self.config_path else self.config.root / "config.yaml")
+
+    @property
     def out_dir(self) -> Path:
         assert self.config is not None
         return self.config.output_dir
@@ -140,20 +289,29 @@ class SiteServer:
                 unique.append(root)
         return unique
 
-    def build(self) -> set[str]:
+    def build(self, changed: Collection[str] | None = None) -> set[str]:
         """One build; on a user error remember it (error page) and print one line.  Returns the
-        files the build itself wrote into the watched folders (the Markdown of ingested pages)."""
+        files the build itself wrote into the watched folders (the Markdown of ingested pages).
+        ``changed``: the files the watcher saw change since the last build (None: unknown), handed
+        to the build so that an edit of report files looks at nothing else; after a failed build
+        the next one looks at every file."""
         from builder.build.cache import BuildCache
         from builder.commands.build import build_site
 
         started = time.perf_counter()
         written: set[str] = set()
         try:
-            config = load_config(self.config_path)
+            config: Config | None = self.config
+            if changed is None or self.error or self.cache is None or config is None or any(
+                    os.path.normpath(path) == self.config_file for path in changed):
+                config = load_config(self.config_path)
+                changed = None
             if config != self.config or self.cache is None:
                 self.config = config
                 self.cache = BuildCache(config)
-            summary = build_site(config, say=lambda line: None, cache=self.cache, broken_reports="fail")
+                self.cache.defer_save = True
+            summary = build_site(config, say=lambda line: None, cache=self.cache, broken_reports="fail",
+                                 changed_files=changed)
         except BuilderError as error:
             self.error = str(error)
             for line in error.lines():
@@ -179,20 +337,39 @@ class SiteServer:
         self.on_built()
         if not self.error and self.config is not None:
             self.search.request(self.config)
+        if self.cache is not None:
+            try:
+                self.cache.save_pending()  # after the browsers were told: it is not waited for
+            except OSError as error:
+                self.say(f"warning: cannot save the build cache: {error.strerror or error}")
         return written
 
-    def loop(self, watcher: Watcher) -> None:
-        """Poll the files; after QUIET seconds without a further change, rebuild once.  A file
-        saved while the site was being built makes it dirty again (the build may have read it
-        before); what the build itself wrote does not."""
-        while not self.stop.wait(POLL):
-            if watcher.changed():
+    def loop(self, watcher: Watcher | InotifyWatcher) -> None:
+        """Poll the files; after QUIET seconds without a further change, rebuild once, handing the
+        build the files that changed.  A file saved while the site was being built makes it dirty
+        again (the build may have read it before); what the build itself wrote does not."""
+        pending: set[str] = set()
+        quiet = QUIET_EVENTS if isinstance(watcher, InotifyWatcher) else QUIET
+        while not self.stop.is_set():
+            waited = POLL if self.dirty_since is None else quiet - (time.monotonic() - self.dirty_since)
+            wait = getattr(watcher, "wait", None)
+            if wait is not None:
+                wait(max(0.0, min(POLL, waited)))
+            else:
+                self.stop.wait(max(0.0, min(POLL, waited)))
+            if self.stop.is_set():
+                break
+            changes = watcher.changed()
+            if changes:
+                pending.update(changes)
                 self.dirty_since = time.monotonic()
                 continue
-            if self.dirty_since is not None and time.monotonic() - self.dirty_since >= QUIET:
+            if self.dirty_since is not None and time.monotonic() - self.dirty_since >= quiet:
                 self.dirty_since = None
-                written = self.build()
-                if any(path not in written for path in watcher.changed()):
+                changed, pending = sorted(pending), set()
+                written = self.build(changed)
+                pending = {path for path in watcher.changed() if path not in written}
+                if pending:
                     self.dirty_since = time.monotonic()
 
 
@@ -293,7 +470,7 @@ def serve(config_path: Path | None, *, host: str = "127.0.0.1", port: int = 8000
 
     site.on_built = lambda: loop.add_callback(reload_browsers)
     assert site.config is not None  # (loaded by SiteServer)
-    watcher = Watcher(site.watched(), ignore=[site.out_dir, site.config.cache_dir])
+    watcher = make_watcher(site.watched(), ignore=[site.out_dir, site.config.cache_dir])
     thread = threading.Thread(target=site.loop, args=(watcher,), name="builder-watch", daemon=True)
     thread.start()
     shown = f"http://{host}:{port}{site.base_path}"

@@ -19,6 +19,7 @@ import os
 from collections.abc import Callable, Generator, Sequence
 from typing import Any, TypeVar
 
+from builder.core import timings
 from builder.core.errors import BuilderError
 
 #: Below this many items (pages to render, pages to ingest), a process pool costs more than it saves.
@@ -53,18 +54,21 @@ class _Worker:
     @classmethod
     def start(cls, function: Callable[[Any], Any]) -> None:
         cls.function = function
+        timings.reset()  # the parent's totals, inherited through fork, are the parent's
 
     @classmethod
-    def run(cls, item: object) -> tuple[bool, object]:
+    def run(cls, item: object) -> tuple[bool, object, dict[str, float]]:
+        """(whether it succeeded, the result or the error's parts, the worker's phase timings)."""
         assert cls.function is not None, "the pool's initializer did not run"
         try:
-            return True, cls.function(item)
+            return True, cls.function(item), timings.take()
         except BuilderError as error:
-            return False, (type(error), error.message, error.path, error.line, error.hint)
+            return False, (type(error), error.message, error.path, error.line, error.hint), timings.take()
 
 
-def _result(outcome: tuple[bool, Any]) -> Any:
-    ok, value = outcome
+def _result(outcome: tuple[bool, Any, dict[str, float]]) -> Any:
+    ok, value, spent = outcome
+    timings.add(spent)
     if not ok:
         cls, message, path, line, hint = value
         raise cls(message, path=path, line=line, hint=hint)

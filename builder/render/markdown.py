@@ -16,6 +16,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from builder.core import timings
 from builder.core.config import GLOSSARY_LINK
 from builder.glossary.pages import GLOSSARY_PAGE
 from builder.glossary.terms import Glossary
@@ -72,6 +73,12 @@ def glossary_parser(glossary: Glossary, policy: str) -> MarkdownIt:
 def render_markdown(body: str, *, report_year: int | None = None, report: str = "",
                     glossary: Glossary | None = None, glossary_link: str = GLOSSARY_LINK) -> RenderedBody:
     """A report body -> its HTML, TOC, paragraph count, one-line summary and indicators."""
+    with timings.phase("analysis"):
+        return _render_markdown(body, report_year, report, glossary, glossary_link)
+
+
+def _render_markdown(body: str, report_year: int | None, report: str, glossary: Glossary | None,
+                     glossary_link: str) -> RenderedBody:
     md = glossary_parser(glossary, glossary_link) if glossary is not None else page_parser()
     env: dict[str, Any] = {"report_year": report_year, "report": report}  # the plugins' findings come back in it
     tokens = md.parse(body, env)

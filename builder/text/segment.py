@@ -25,14 +25,17 @@ one-report rebuild, which only cuts glossary runs, builds a single dictionary.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.machinery
 import importlib.util
 import logging
 import os
+import pickle
 import re
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -159,6 +162,8 @@ def cut_block(block: str, words: frozenset[str], *, reference: bool = False) -> 
     compare them on every report).  Runs of digits may be grouped differently (rjieba keeps
     "50" whole); no glossary word contains a digit.
     """
+    if not reference and _MEMO.active is not None:
+        return _MEMO.cut(block, words)
     if not reference and _rjieba() is not None:
         return _rjieba_with(words).cut(block, False)
     tk = tokenizer_with(words)
@@ -172,6 +177,92 @@ def cut_block(block: str, words: frozenset[str], *, reference: bool = False) -> 
         out.append(block[i:j])
         i = j
     return out
+
+
+class _BlockMemo:
+    """The cuts of the runs of one report, remembered across builds (see :func:`remembered_cuts`):
+    {words digest: {run: its tokens}} while a report is rendered."""
+
+    def __init__(self) -> None:
+        self.active: dict[str, dict[str, tuple[str, ...]]] | None = None
+        self.used: dict[str, dict[str, tuple[str, ...]]] = {}
+
+    def cut(self, block: str, words: frozenset[str]) -> list[str]:
+        assert self.active is not None
+        key = _words_digest(words)
+        tokens = self.active.get(key, {}).get(block)
+        if tokens is None:
+            tokens = tuple(_rjieba_with(words).cut(block, False) if _rjieba() is not None
+                           else cut_block(block, words, reference=True))
+        self.used.setdefault(key, {})[block] = tokens
+        return list(tokens)
+
+
+_MEMO = _BlockMemo()
+
+
+@lru_cache(maxsize=8)
+def _words_digest(words: frozenset[str]) -> str:
+    """What a run's cut depends on besides the run: the extra words, the segmenter and its version."""
+    from builder.core.hashing import builder_fingerprint
+
+    digest = hashlib.sha256(f"{backend()}\0{_backend_version()}\0{builder_fingerprint()}\0".encode())
+    digest.update("\0".join(sorted(words)).encode())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _backend_version() -> str:
+    """The segmenter's build: its compiled module's size and time (rjieba), or jieba's version."""
+    module = _rjieba()
+    if module is None:
+        import jieba
+
+        return str(getattr(jieba, "__version__", ""))
+    try:
+        st = os.stat(str(module.__file__))
+    except (OSError, TypeError):  # pragma: no cover - a module without a file
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+@contextmanager
+def remembered_cuts(path: Path | None) -> Iterator[None]:
+    """Cut the glossary's runs (:func:`cut_block`) of one report remembering them in ``path``
+    (a small file in the build cache, one per report): a run cut before with the same extra
+    words, segmenter and builder is taken from it, so that rendering a report again after an
+    edit builds no dictionary (0.1 s) unless a changed run holds a glossary word.  The file
+    then keeps the runs of this render only.  ``None``: no memory.  A file that cannot be read
+    or written only costs speed."""
+    if path is None:
+        yield
+        return
+    try:
+        with open(path, "rb") as handle:
+            loaded = pickle.load(handle)
+        if not isinstance(loaded, dict):
+            loaded = {}
+    except Exception:  # noqa: BLE001 - missing, damaged or old: cut again
+        loaded = {}
+    _MEMO.active, _MEMO.used = loaded, {}
+    try:
+        yield
+        if _MEMO.used != loaded:
+            _save_cuts(path, _MEMO.used)
+    finally:
+        _MEMO.active, _MEMO.used = None, {}
+
+
+def _save_cuts(path: Path, cuts: dict[str, dict[str, tuple[str, ...]]]) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as handle:
+            pickle.dump(cuts, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        with suppress(OSError):
+            os.unlink(tmp)
 
 
 #: ``BUILDER_SEGMENTER=jieba`` forces the pure-Python reference even when rjieba is installed.

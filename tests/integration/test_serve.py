@@ -203,7 +203,7 @@ def test_a_file_saved_during_a_build_is_built_again(site):
             pending.clear()
             return seen
 
-    def build() -> set[str]:
+    def build(changed=None) -> set[str]:
         builds.append(len(builds))
         if len(builds) == 1:
             pending.extend([own, edited])  # its own write, and a save while it ran
@@ -216,3 +216,39 @@ def test_a_file_saved_during_a_build_is_built_again(site):
     threading.Timer(5.0, server.stop.set).start()  # in any case
     server.loop(Watcher())  # type: ignore[arg-type]
     assert builds == [0, 1]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
+def test_inotify_watcher_names_what_changed(tmp_path):
+    """Each file written, created (in a new folder too), renamed into place or deleted, by the
+    name the polling watcher gives it; a file root (config.yaml) only by its own name; nothing
+    of ignored folders or of editors' temporary files."""
+    from builder.commands.serve import InotifyWatcher
+
+    site = tmp_path / "site"
+    (site / "site_src/reports").mkdir(parents=True)
+    (site / "public").mkdir()
+    report = site / "site_src/reports/a.md"
+    report.write_text("a", encoding="utf-8")
+    (site / "config.yaml").write_text("site_name: x\n", encoding="utf-8")
+    watcher = InotifyWatcher([site / "site_src", site / "config.yaml"], ignore=[site / "public"])
+    try:
+        assert watcher.changed() == []
+        report.write_text("b", encoding="utf-8")
+        (site / "site_src/reports/.a.md.swp").write_text("x", encoding="utf-8")
+        (site / "public/index.html").write_text("x", encoding="utf-8")
+        (site / "notes.txt").write_text("x", encoding="utf-8")  # beside config.yaml, not watched
+        watcher.wait(1.0)
+        assert watcher.changed() == [str(report)]
+        (site / "site_src/new").mkdir()
+        time.sleep(0.05)
+        (site / "site_src/new/b.txt").write_text("x", encoding="utf-8")
+        tmp = site / "config.yaml.tmp"
+        tmp.write_text("site_name: y\n", encoding="utf-8")
+        os.replace(tmp, site / "config.yaml")
+        report.unlink()
+        watcher.wait(1.0)
+        time.sleep(0.05)
+        assert watcher.changed() == sorted([str(site / "site_src/new/b.txt"), str(site / "config.yaml"), str(report)])
+    finally:
+        watcher.close()
