@@ -41,7 +41,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="print to stderr the CPU seconds spent in each phase, one line: `phases: "
                             "ingest=1.23s analysis=0.45s render=2.34s write=0.56s`; each is summed over the "
                             "build's processes (with workers the phases overlap and their sum may exceed the "
-                            "wall-clock; with --jobs 1 on an idle machine each is about its wall-clock)")
+                            "wall-clock; with --jobs 1 on an idle machine each is about its wall-clock); "
+                            "search= is the wall-clock of Pagefind's index")
 
     # --- serve
     serve = verbs.add_parser("serve", help="build, serve the site with live reload, rebuild on every change")
