@@ -21,7 +21,8 @@ from builder.text import segment
 
 REPORT = "site_src/reports/2020-huaian-rdcwhgzbg.md"
 OTHER = "site_src/reports/2020-suzhou-zfgzbg.md"
-PHASES = re.compile(r"phases: ingest=(\d+\.\d\d)s analysis=(\d+\.\d\d)s render=(\d+\.\d\d)s write=(\d+\.\d\d)s")
+PHASES = re.compile(r"phases: ingest=(\d+\.\d\d)s analysis=(\d+\.\d\d)s render=(\d+\.\d\d)s write=(\d+\.\d\d)s"
+                    r" search=(\d+\.\d\d)s")
 
 
 @pytest.fixture
@@ -51,12 +52,12 @@ def test_timings_prints_one_line_of_phases(full_site, capsys):
     assert len(lines) == 1
     match = PHASES.fullmatch(lines[0])
     assert match, lines[0]
-    ingest, analysis, render, _ = (float(x) for x in match.groups())
-    assert ingest > 0 and analysis > 0 and render > 0  # a first build cuts, parses and renders
+    ingest, analysis, render, _, search = (float(x) for x in match.groups())
+    assert ingest > 0 and analysis > 0 and render > 0 and search > 0  # a first build cuts, parses, renders, indexes
     # a no-op build spends nothing in any phase
     assert cli.main(["build", "--config", str(full_site / "config.yaml"), "--timings"]) == 0
     line = next(line for line in capsys.readouterr().err.splitlines() if line.startswith("phases:"))
-    assert line == "phases: ingest=0.00s analysis=0.00s render=0.00s write=0.00s"
+    assert line == "phases: ingest=0.00s analysis=0.00s render=0.00s write=0.00s search=0.00s"
 
 
 def test_generated_files_are_not_fsynced_but_a_hand_edit_backup_is(full_site, monkeypatch):
