@@ -9,8 +9,8 @@ The generated site measured 213,113 bytes when built for real (see the final rep
 
 from __future__ import annotations
 
-import importlib.util
 import re
+import sys
 from pathlib import Path
 
 from builder.render import site
@@ -22,21 +22,17 @@ ROOT = Path(__file__).resolve().parents[2]
 BUDGET = 300_000
 
 
-def bench_names() -> list[str]:
-    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "bench.py")
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    return bench.places_for_variants()
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import bench_corpus  # noqa: E402 - the benchmark's generator, beside its script
 
 
 def summaries(n: int) -> list[ReportSummary]:
-    """The benchmark's n reports as the home page sees them: report i is of place i mod the number
-    of places and of year 2000 + (i div it) mod 26, a government work report."""
-    names = bench_names()
+    """The benchmark's n reports as the home page sees them: the place and year of each variant
+    (``bench_corpus.place_and_year``), a government work report."""
+    names = bench_corpus.places_for_variants()
     out = []
     for i in range(n):
-        name, year = names[i % len(names)], 2000 + (i // len(names)) % 26
+        name, year = bench_corpus.place_and_year(i, names)
         place = full_path(name) or ""
         slug = f"{year}-{place_pinyin(place)}-zfgzbg"
         listing = PlaceReport(slug=slug, url=f"reports/{slug}.html", title=f"{year}年{name}市政府工作报告", year=year,
