@@ -472,6 +472,11 @@ MEASURE_HEADS = ("进出口总额", "贷款余额", "存款余额", "余额", "�
                  "营业收入", "收入", "占比", "比重")
 
 
+#: Work done on counted things, after them (“…路灯的升级改造”, “…牌匾的规范设置”).
+_WORK_OF = re.compile(r"的[^，。；：、\d的]{0,4}?(?:改造|修复|设置|建设|整治|治理|搬迁|拆除|维修|修缮|改建|升级|提升|绿化|亮化)"
+                      r"(?=[，。；：、]|$)")
+
+
 def _forward_label(text: str, end: int, limit: int) -> str:
     """The noun phrase right after a count (“新建14家研究院” -> 研究院), or ""."""
     return _forward_phrase(text, end, limit)[0]
@@ -487,6 +492,10 @@ def _forward_phrase(text: str, end: int, limit: int) -> tuple[str, str, int]:
         m = _FORWARD_STOP.search(rest, 1)  # a word starting with one (和美乡村, 及时) is no stop
     while m and m.group() == "（" and "）" in rest[m.end():m.end() + 12]:  # “农贸市场（邻里中心）”
         m = _FORWARD_STOP.search(rest, rest.index("）", m.end()) + 1)
+    work = _WORK_OF.match(rest, m.start()) if m and m.group() == "的" and m.start() >= 2 else None
+    if work:  # “完成9条道路路灯的升级改造”: the work done on the things counts them
+        noun = labels.clean(rest[: work.end()])
+        return (noun, "", end + work.end()) if len(noun) <= 24 and not _DIGIT.search(noun) else ("", "", end)
     noun = labels.clean(rest[: m.start()] if m else rest)
     said_of = bool(m and _PREDICATE.match(rest, m.start()))
     noun = noun if (2 - said_of) <= len(noun) <= 24 and not _DIGIT.search(noun) else ""  # “2个县被命名为…”
@@ -545,6 +554,10 @@ def _size_of(s: _Sentence, fig: _Figure, label: str) -> str:
     return labels.clean(of.group(1)) + head
 
 
+#: A share of things of which something is said (“89.4%的公园实现24小时开放”).
+_SHARE_SAID = re.compile(r"的(?P<noun>[^，。；：、\d的]{2,6}?)(?:实现|达到|完成|已)(?P<what>[^，。；：、]{2,12})(?=[，。；：]|$)")
+
+
 def _with_share_noun(s: _Sentence, fig: _Figure, label: str) -> str:
     """A percentage's label completed by what it is a share of (“贡献了全国24.1%的增量” -> 贡献全国
     增量), or by what is said of its share (“事项95%实现不见面审批” -> 不见面审批的事项)."""
@@ -553,6 +566,10 @@ def _with_share_noun(s: _Sentence, fig: _Figure, label: str) -> str:
     if share and label.endswith(_WHOLES):
         s.consumed = fig.end + share.end()
         return label + labels.clean(share.group(1))
+    said = _SHARE_SAID.match(after)
+    if said and not label:  # “89.4%的公园实现24小时开放” -> 24小时开放的公园 (the 24小时 delimits them)
+        s.consumed = fig.end + said.end()
+        return said.group("what") + "的" + said.group("noun")
     noun, predicate, taken = _forward_phrase(s.text, fig.end, s.end)
     if predicate and not noun and 2 <= len(label) <= 12 and not predicate.startswith(_OF_ALL):
         s.consumed = taken
@@ -567,6 +584,21 @@ def _with_stage_of_previous(s: _Sentence, label: str) -> str:
     if label not in SCOPE_VERBS or prev is None or prev.value is None:
         return label
     return label + _without_scope_verb(prev.label)
+
+
+#: Verbs that say how things were added (建设筹措, 新建及改造 …): the stock of them is named without.
+_ADDING = frozenset((*SCOPE_VERBS, *_ACTION_VERBS, "筹措", "筹集", "供应", "及"))
+
+
+def _stock_of(label: str) -> str:
+    """What a running total counts (“新增公园” -> 公园, “建设筹措保障性租赁住房” -> 保障性租赁住房): the
+    label without the verbs that say the things were added."""
+    words = cut(label)
+    k = 0
+    while k < len(words) - 1 and words[k] in _ADDING:
+        k += 1
+    rest = "".join(words[k:])
+    return rest if len(rest) >= 2 else label
 
 
 def _without_scope_verb(label: str) -> str:
@@ -923,7 +955,7 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
         return
     if not label and prev is not None:
         if "累计" in raw:
-            label = _without_scope_verb(prev.label) + "（累计）"  # “新增市场主体…，累计达到188万户”
+            label = _stock_of(prev.label)  # “新增公园127座，累计达到1100座”: all the parks there are
         elif prev.end == fig.start:
             label = prev.label  # “贫困户301户611人”
     if label and not label.startswith("第"):
@@ -952,8 +984,8 @@ def _with_subject_of_previous(s: _Sentence, fig: _Figure, raw: str, label: str) 
         return prev.label
     if _TO.fullmatch(between) and re.search(r"[由从][^，。；]{0,12}$", s.text[s.start:prev.start]):
         return prev.label
-    if _ONLY_DATE.fullmatch(label):
-        return prev.label
+    if _ONLY_DATE.fullmatch(label) or (not label and _ONLY_DATE.match(raw.strip("，、 "))):
+        return prev.label  # (the date is the figure's own: a change before it spans other years)
     relation = _RELATION.fullmatch(label)
     if relation and between[:1] in "、，" and 0 in labels.word_starts(label) and 1 in labels.word_starts(label):
         subject = prev.label

@@ -47,6 +47,9 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+是|[一二三四
 _AFTER_TIME = re.compile(r"^[^，。；、\d]{1,8}?(?:后|以来)")
 #: A leading date: the year, or the end or start of it (“2025年末”, “年底”), says when, not what.
 _DATE = re.compile(r"^(?:(?:19|20)\d\d年(?:末|底|初)?|年末|年底|年初)")
+#: A leading count of the things a measure is of (“14个重点产业产值”): it delimits them, and is
+#: no part of the measure's name.
+_LEAD_COUNT = re.compile(r"^\d+[个家项所](?=[\u4e00-\u9fff]{2})")
 
 
 def balanced(label: str) -> bool:
@@ -110,7 +113,7 @@ def _trim_lead(label: str) -> str:
             label = label[numbering.end():]
             continue
         starts = word_starts(label) if label else {0}
-        date = _DATE.match(label)
+        date = _DATE.match(label) or _LEAD_COUNT.match(label)
         if date and len(label) - date.end() >= 2 and date.end() in starts:
             label = label[date.end():]
             continue
