@@ -98,7 +98,7 @@ _TAIL_TRIM = re.compile(
     r"每[^\d，。；]{1,4})$"
 )
 #: Where a change started (“贫困人口由“七五”末的…减少到…”): a time after 由 / 从 ends the label's name.
-_FROM = re.compile(r"(?:由|从)[^，。；、\d]{0,10}$")
+_FROM = re.compile(r"(?:由|从)(?:(?:19|20)\d\d年)?[^，。；、\d]{0,10}$")
 #: Words whose last character _TAIL_TRIM would trim (节约, 拥有): a label ending with one keeps it.
 _WORDS_ENDING_AS_TRIMMED = frozenset((
     "节约", "大约", "制约", "接近", "附近", "最近", "将近", "靠近", "赶超", "拥有", "具有", "没有", "所有", "占有",
@@ -446,9 +446,8 @@ SIZE_HEADS = ("总面积", "面积", "总规模", "规模", "总投资", "总金
 #: A per-capita (or per-area) figure: 每万人, 每千人, 每平方公里 just before the number.
 _PER = re.compile(r"每[万千百十]?(?:人|户|平方公里|平方米|亩)$")
 #: Units of amounts, not of counted things: a noun after them is seldom what they measure.
-_MEASURES = frozenset(("美元", "元", "平方公里", "平方米", "立方米", "千瓦时", "千瓦", "公里", "千米", "公顷", "微克", "公斤",
-                       "千克", "P",
-                       "吨", "亩", "天", "小时", "米", "倍", "个工作日", "标箱"))
+_MEASURES = frozenset(("美元", "元", "平方公里", "平方米", "立方米", "千瓦时", "千瓦", "公里", "千米", "公顷", "微克",
+                       "公斤", "千克", "P", "吨", "亩", "天", "小时", "米", "倍", "个工作日", "标箱"))
 #: What a share is of (“贡献了全国24.1%的增量”).
 _WHOLES = ("全国", "全省", "全市", "全区", "全球", "世界", "全县")
 #: The end of a name that already names a measure (总额, 增长率, 产量 …).
@@ -473,8 +472,8 @@ MEASURE_HEADS = ("进出口总额", "贷款余额", "存款余额", "余额", "�
 
 
 #: Work done on counted things, after them (“…路灯的升级改造”, “…牌匾的规范设置”).
-_WORK_OF = re.compile(r"的[^，。；：、\d的]{0,4}?(?:改造|修复|设置|建设|整治|治理|搬迁|拆除|维修|修缮|改建|升级|提升|绿化|亮化)"
-                      r"(?=[，。；：、]|$)")
+_WORK_OF = re.compile(r"的[^，。；：、\d的]{0,4}?"
+                      r"(?:改造|修复|设置|建设|整治|治理|搬迁|拆除|维修|修缮|改建|升级|提升|绿化|亮化)(?=[，。；：、]|$)")
 
 
 def _forward_label(text: str, end: int, limit: int) -> str:
@@ -510,7 +509,7 @@ def _forward_phrase(text: str, end: int, limit: int) -> tuple[str, str, int]:
         stop = _PREDICATE_END.search(clause)
         said = clause[: stop.start()] if stop else clause
         if 2 <= len(said) <= 20 and not _DIGIT.search(said):
-            predicate = said if said.startswith(_CARRY_OUT) else labels.clean(said)  # (read by its verb)
+            predicate = labels.balance(said) if said.startswith(_CARRY_OUT) else labels.clean(said)  # (its verb read)
             taken = end + m.start() + len(said)
     return noun, predicate, taken
 
@@ -555,7 +554,8 @@ def _size_of(s: _Sentence, fig: _Figure, label: str) -> str:
 
 
 #: A share of things of which something is said (“89.4%的公园实现24小时开放”).
-_SHARE_SAID = re.compile(r"的(?P<noun>[^，。；：、\d的]{2,6}?)(?:实现|达到|完成|已)(?P<what>[^，。；：、]{2,12})(?=[，。；：]|$)")
+_SHARE_SAID = re.compile(r"的(?P<noun>[^，。；：、\d的]{2,6}?)(?:实现|达到|完成|已)"
+                         r"(?P<what>[^，。；：、]{2,12})(?=[，。；：]|$)")
 
 
 def _with_share_noun(s: _Sentence, fig: _Figure, label: str) -> str:

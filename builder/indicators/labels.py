@@ -7,6 +7,9 @@ all part of the name.  These rules follow from how report sentences are written:
   组织, 一年来, 清产核资后 …), are no part of the name; words that say *which* things are
   counted (新增, 新建, 培训, 发放, 认定, 实施, 竣工 …) are, so they stay.  Words are only
   ever removed whole (the segmenter decides where a word ends: 共享农庄 keeps its 共).
+* A leading date (2024年末, 年底) says when, not what; a leading count of the things a measure
+  is of (“8个主导产业产值”) only delimits them; the result complement of a trimmed verb (争取到)
+  goes with it.
 * The adverbs 共, 共计, 累计, 先后 and the aspect particle 了 inside a name go as well.
 * A list of names summed up by how many they are (“新一代信息技术、…、人工智能四大先导产业”) is
   named by the sum (四大先导产业).
