@@ -49,7 +49,7 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+是|[一二三四
 #: A leading time phrase ending in 后 / 以来 (“清产核资后”, “十三五以来”) of a few words.
 _AFTER_TIME = re.compile(r"^[^，。；、\d]{1,8}?(?:后|以来)")
 #: A leading date: the year, or the end or start of it (“2025年末”, “年底”), says when, not what.
-_DATE = re.compile(r"^(?:(?:19|20)\d\d年(?:末|底|初)?|年末|年底|年初)")
+_DATE = re.compile(r"^(?:(?:19|20)\d\d年(?:末|底|初)?|(?:去|上|今)?年(?:末|底|初))")
 #: A leading count of the things a measure is of (“14个重点产业产值”): it delimits them, and is
 #: no part of the measure's name.
 _LEAD_COUNT = re.compile(r"^\d+[个家项所](?=[\u4e00-\u9fff]{2})")
