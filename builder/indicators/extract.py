@@ -92,17 +92,20 @@ _QUOTED = re.compile(r"“[^”]{0,40}”|《[^》]{0,60}》|‘[^’]{0,40}’|
 _TAIL_TRIM = re.compile(
     r"(?:达到|达|为|是|完成|实现|均|突破|超过|接近|超|约|近|逾|保持在|保持|控制在|稳定在|提高到|提高至|提升到|提升至|"
     r"增加到|增至|升至|降至|下降到|降低到|[升降增减]为|从|由|总计|共计|累计|平均|分别|各|已|有|新增到|扩大到|，|、|和|的|"
-    r"定为|定在|首次|首度|再次|再度|将近|"
+    r"拟?定为|拟?定在|首次|首度|再次|再度|将近|将|要|又|"
     # “经济增长速度的调控目标定为8%”: the target of a measure is named by the measure
     r"的(?:调控|预期|控制|发展)?目标|"
     r"每[^\d，。；]{1,4})$"
 )
-#: Where a change started (“贫困人口由“七五”末的…减少到…”): a time after 由 / 从 ends the label's name.
-_FROM = re.compile(r"(?:由|从)(?:(?:19|20)\d\d年)?[^，。；、\d]{0,10}$")
+#: When a change started (“贫困人口由“七五”末的8500万…”, “由2010年的5.24亿元…”): the time after 由 / 从
+#: says when the figure was, not what it is (but “从玉门向西铺轨” names a place).
+_FROM = re.compile(r"(?:将|分别)?(?:由|从)(?P<when>(?:人均|月人均)$|(?P<year>(?:19|20)\d\d)年(?:底|末|初)?|[上去今前]年(?:底|末|初)?|年[初底末]"
+                   r"|前[一二三两四五]年|“[^”]{1,6}”(?:末|期间|初)?)(?:的|人均|月人均)?$")
 #: Words whose last character _TAIL_TRIM would trim (节约, 拥有): a label ending with one keeps it.
 _WORDS_ENDING_AS_TRIMMED = frozenset((
     "节约", "大约", "制约", "接近", "附近", "最近", "将近", "靠近", "赶超", "拥有", "具有", "没有", "所有", "占有",
-    "享有", "现有", "平均", "人均", "年均", "理由", "自由", "经由", "因为", "作为", "成为", "认为", "行为"))
+    "享有", "现有", "平均", "人均", "年均", "理由", "自由", "经由", "因为", "作为", "成为", "认为", "行为",
+    "主要", "重要", "需要", "必要", "纪要", "摘要", "提要", "首要", "次要", "大将", "老将", "武将", "名将"))
 #: The longest text _TAIL_TRIM trims (的调控目标, 每 and four characters).
 _TAIL_TRIM_MAX = 5
 #: Where the noun phrase after a count ends (“5家企业通过…认定” -> 企业).
@@ -351,7 +354,7 @@ def _not_a_figure(text: str, fig: _Figure, previous: _Figure | None) -> bool:
 _RANK = re.compile(r"(?:排名|排位|位次|名次)[^，。；\d]{0,4}$")
 #: A counted noun whose measure is what the clause states (“14个重点产业产值占…”): the count only
 #: delimits the things measured.
-_SET_OF = re.compile(r"[^，。；、\d]{1,12}?(?:产值|增加值|营业收入|销售收入|总额|产量)(?=占|达|增长|实现|突破|超)")
+_SET_OF = re.compile(r"[^，。；、\d]{1,12}?(?:产值|增加值|营业收入|销售收入|总额|产量)(?=(?:占|达|增长|实现|突破|超)[^，。；\d]*\d)")
 #: A change from one bare amount to another (“由8500万减少到6500万”): numbers with a magnitude
 #: word and no unit (the unit is the thing counted, named before them).
 _BARE_FROM_TO = re.compile(
@@ -394,9 +397,9 @@ def _clean_label(label: str) -> str:
         tail = _TAIL_TRIM.search(label, max(0, len(label) - _TAIL_TRIM_MAX))
         if tail and (tail.end() - tail.start() > 1 or label[-2:] not in _WORDS_ENDING_AS_TRIMMED):
             label = label[:tail.start()].strip()  # whole words only: not the 约 of 节约
-        since = _FROM.search(label, 2)
-        if since and since.start() in labels.word_starts(label) and since.start() + 1 in labels.word_starts(label):
-            label = label[:since.start()]  # (not the 由 of 自由)
+        since = _FROM.search(label)
+        if since and since.start() in labels.word_starts(label):
+            label = label[:since.start()]
         if label == before:
             break
     return _last_words(label, 40)
@@ -494,10 +497,12 @@ def _forward_phrase(text: str, end: int, limit: int) -> tuple[str, str, int]:
     work = _WORK_OF.match(rest, m.start()) if m and m.group() == "的" and m.start() >= 2 else None
     if work:  # “完成9条道路路灯的升级改造”: the work done on the things counts them
         noun = labels.clean(rest[: work.end()])
-        return (noun, "", end + work.end()) if len(noun) <= 24 and not _DIGIT.search(noun) else ("", "", end)
-    noun = labels.clean(rest[: m.start()] if m else rest)
+        return (noun, "", end + work.end()) if len(noun) <= 24 and not _DIGIT.search(rest, 0, work.end()) \
+            else ("", "", end)
+    words = rest[: m.start()] if m else rest
+    noun = labels.clean(words)
     said_of = bool(m and _PREDICATE.match(rest, m.start()))
-    noun = noun if (2 - said_of) <= len(noun) <= 24 and not _DIGIT.search(noun) else ""  # “2个县被命名为…”
+    noun = noun if (2 - said_of) <= len(noun) <= 24 and not _DIGIT.search(words) else ""  # “2个县被命名为…”
     if _CHANGE_WORD.match(noun) or noun.startswith(_NOT_A_NOUN) or re.match(r"[多余][月年天万亿倍]", noun) \
             or not re.match(r"[\u4e00-\u9fff“‘《]", noun) \
             or noun.startswith(_LONG_UNITS):
@@ -869,7 +874,10 @@ def _read_respectively(s: _Sentence, i: int, group: list[_Figure], raw: str) -> 
     if fig.is_change:
         for g in group[1:]:
             g.change_verb = fig.change_verb
-    labels = _split_labels(_clean_label(raw.replace("分别", "")), len(group))
+    name = _clean_label(raw.replace("分别", ""))
+    if (not name or _ONLY_DATE.fullmatch(name)) and _WHEN_ONLY.match(raw.strip("，、 ")):  # “…收入和…收入，2000年分别达到2253元和6280元”
+        name = _topic_clause(s, fig) or name
+    labels = _split_labels(name, len(group))
     after = i + len(group)
     changes = _listed_changes(s, after, group)
     for n, (g, label) in enumerate(zip(group, labels, strict=True)):
@@ -960,12 +968,18 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
             label = prev.label  # “贫困户301户611人”
     if label and not label.startswith("第"):
         s.items.append(_value_indicator(s, fig, label))
+        year = _year_written(s, fig, raw)
+        if year is not None and s.items[-1].year != year:
+            s.items[-1] = replace(s.items[-1], year=year)
 
 
 #: A figure given in another currency or unit after the one before it (“…160.6亿美元、折合1148亿元”).
 _CONVERTED = re.compile(r"(?:折合|约合|相当于)")
 #: Between the two figures of “从21.7%回落到14.8%” / “由8500万减少到6500万”.
-_TO = re.compile("(?:" + "|".join(CHANGE_UP + CHANGE_DOWN) + ")?(?:到|至)")
+_TO = re.compile("(?:" + "|".join(CHANGE_UP + CHANGE_DOWN) + ")?(?:到|至|为)(?:(?P<year>(?:19|20)\\d\\d)年(?:底|末)?的?)?")
+#: A time the words before a figure open with (“1995年达到…”, “由1954年的…”): what the figure is of
+#: is named before them.
+_WHEN_ONLY = re.compile(r"(?:将)?(?:[由从])?(?:(?:19|20)\d\d年|[去上今明]年[底末初]?|年[末底初]|上半年|下半年)")
 #: A label that only says when (“1995年达到57600多亿元”).
 _ONLY_DATE = re.compile(r"(?:19|20)\d\d年(?:末|底|初)?|年末|年底|年初")
 #: A share or a contribution whose subject is the clause's (“X增长6.5%、占…比重提高到45%”).
@@ -978,21 +992,63 @@ def _with_subject_of_previous(s: _Sentence, fig: _Figure, raw: str, label: str) 
     达到…”), a share or contribution (“X增加值增长8.1%、对规模以上工业增长贡献率达72.9%”)."""
     prev = s.items[-1] if s.items else None
     if prev is None or not prev.label:
-        return label
+        when = _WHEN_ONLY.match(raw.strip("，、 "))
+        return _topic_clause(s, fig) or label if when and (not label or _ONLY_DATE.fullmatch(label)) else label
     between = s.text[prev.end:fig.start]
     if _CONVERTED.match(raw.strip("，、 ")) and prev.value is not None and len(between) <= 8:
         return prev.label
     if _TO.fullmatch(between) and re.search(r"[由从][^，。；]{0,12}$", s.text[s.start:prev.start]):
         return prev.label
     if _ONLY_DATE.fullmatch(label) or (not label and _ONLY_DATE.match(raw.strip("，、 "))):
-        return prev.label  # (the date is the figure's own: a change before it spans other years)
+        # (the date is the figure's own: a change before it spans other years)
+        same = prev.value is None or prev.unit_normalized == _unit_normalized(fig.unit) + fig.per
+        return prev.label if same else label
     relation = _RELATION.fullmatch(label)
     if relation and between[:1] in "、，" and 0 in labels.word_starts(label) and 1 in labels.word_starts(label):
-        subject = prev.label
+        subject = _subject_of(prev.label)
         if relation.group("verb") == "对":  # the contribution is the industry's, not its measure's
             subject = next((subject[:-len(h)] for h in MEASURE_HEADS if subject.endswith(h)), subject)
         return subject + label if len(subject) >= 2 and not subject.startswith(("占", "对")) else label
     return label
+
+
+#: Where what is said of a topic starts (“覆盖面逐步扩大”): its adverbs and change words.
+_SAID_OF_TOPIC = re.compile("(?:逐步|不断|进一步|持续|稳步|明显|大幅|显著)|" + _CHANGE_WORD.pattern)
+
+
+def _year_written(s: _Sentence, fig: _Figure, raw: str) -> int | None:
+    """The year the clause writes for a figure (“由2010年的5.24亿元增加到2015年的15.07亿元”, “1978年为
+    17.4%”), or None."""
+    since = _FROM.search(raw)
+    if since and since.group("year"):
+        return int(since.group("year"))
+    prev = s.items[-2] if len(s.items) > 1 else None
+    to = _TO.fullmatch(s.text, prev.end, fig.start) if prev is not None and prev.end <= fig.start else None
+    if to and to.group("year"):
+        return int(to.group("year"))
+    date = re.match(r"((?:19|20)\d\d)年", raw.strip("，、 "))
+    return int(date.group(1)) if date else None
+
+
+def _topic_clause(s: _Sentence, fig: _Figure) -> str:
+    """The name a sentence opens with in a clause of its own, right before the figure's clause, when
+    no figure is stated before it (“农民人均纯收入，1982年为270元”; “覆盖面逐步扩大，2012年底已达到
+    12.5%”), or ""."""
+    clause_start = s.text.rfind("，", s.start, fig.start)
+    if clause_start < 0 or any(s.start <= f.start < clause_start for f in s.figs):
+        return ""
+    first = s.text[s.start:clause_start]
+    first = first[first.rfind("，") + 1:]
+    said = _SAID_OF_TOPIC.search(first)
+    topic = labels.clean(first[: said.start()] if said else first)
+    return topic if 2 <= len(topic) <= 24 else ""
+
+
+def _subject_of(label: str) -> str:
+    """The subject of a label that states a relation (“国内生产总值占世界经济比重” -> 国内生产总值)."""
+    starts = labels.word_starts(label)
+    at = next((n for n, ch in enumerate(label) if n and ch in "占对" and n in starts and n + 1 in starts), 0)
+    return label[:at] if at >= 2 else label
 
 
 def _noun_of_list(s: _Sentence, fig: _Figure, label: str) -> str:
@@ -1007,9 +1063,10 @@ def _noun_of_list(s: _Sentence, fig: _Figure, label: str) -> str:
 
 
 #: What an investment was spent on, after it (“投资5600万元完成了…搬迁”, “投资6462万元对…升级改造”).
-_SPENT_ON = re.compile(r"(?:完成了?|实施了?|用于|对|建设)(?P<what>[^，。；：]{2,40})")
+_SPENT_ON = re.compile(r"(?:完成了?|实施了?|用于|对|建设)(?P<what>[^，。；：]{2,40}?)(?=[，。；：]|$)")
 #: A count inside what was done (“三家污染企业”, “重点项目7个”): no part of its name.
-_COUNT_IN = re.compile(r"[一二三四五六七八九十两]+[家个座所项条处](?=[\u4e00-\u9fff])|\d+(?:\.\d+)?[个项家座所条处]$")
+_COUNT_IN = re.compile(r"[一二三四五六七八九十两]+[家个座所项条处栋](?=[\u4e00-\u9fff])|\d+(?:\.\d+)?[个项家座所条处栋]$"
+                       r"|^\d+(?:\.\d+)?[个项家座所条处栋](?=[\u4e00-\u9fff])")
 
 
 def _investment_of(s: _Sentence, fig: _Figure, label: str) -> str:
@@ -1020,15 +1077,15 @@ def _investment_of(s: _Sentence, fig: _Figure, label: str) -> str:
         return ""
     on = _SPENT_ON.match(s.text, fig.end, s.end)
     if on:
-        what = on.group("what")
-        stop = _CLAUSE_END_RE.search(what)
-        what = labels.clean(_COUNT_IN.sub("", what[: stop.start()] if stop else what))
-        return what + "投资" if len(what) >= 2 else ""
+        what = labels.clean(_COUNT_IN.sub("", on.group("what")))
+        # (a figure left in it has its own label: “…新增绿化面积66.3万平方米”)
+        return what + "投资" if len(what) >= 2 and not _FIGURE.search(what) and "等" not in what else ""
     if s.text[fig.end:fig.end + 1] not in _CLAUSE_END:
         return ""
     prev = s.items[-1] if s.items else None
-    if prev is not None and prev.value is not None and prev.unit_normalized not in _MEASURES | {"%", "pp"}:
-        return prev.label + "投资"
+    if prev is not None and prev.value is not None and prev.label.endswith(("项目", "工程")) \
+            and prev.unit_normalized not in _MEASURES | {"%", "pp"}:
+        return prev.label + "投资"  # the projects counted before it
     return ""
 
 
