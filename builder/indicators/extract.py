@@ -99,7 +99,8 @@ _TAIL_TRIM = re.compile(
 )
 #: When a change started (“贫困人口由“七五”末的8500万…”, “由2010年的5.24亿元…”): the time after 由 / 从
 #: says when the figure was, not what it is (but “从玉门向西铺轨” names a place).
-_FROM = re.compile(r"(?:将|分别)?(?:由|从)(?P<when>(?:人均|月人均)$|(?P<year>(?:19|20)\d\d)年(?:底|末|初)?|[上去今前]年(?:底|末|初)?|年[初底末]"
+_FROM = re.compile(r"(?:将|分别)?(?:由|从)(?P<when>(?:人均|月人均)$|(?P<year>(?:19|20)\d\d)年(?:底|末|初)?"
+                   r"|[上去今前]年(?:底|末|初)?|年[初底末]"
                    r"|前[一二三两四五]年|“[^”]{1,6}”(?:末|期间|初)?)(?:的|人均|月人均)?$")
 #: Words whose last character _TAIL_TRIM would trim (节约, 拥有): a label ending with one keeps it.
 _WORDS_ENDING_AS_TRIMMED = frozenset((
@@ -354,7 +355,8 @@ def _not_a_figure(text: str, fig: _Figure, previous: _Figure | None) -> bool:
 _RANK = re.compile(r"(?:排名|排位|位次|名次)[^，。；\d]{0,4}$")
 #: A counted noun whose measure is what the clause states (“14个重点产业产值占…”): the count only
 #: delimits the things measured.
-_SET_OF = re.compile(r"[^，。；、\d]{1,12}?(?:产值|增加值|营业收入|销售收入|总额|产量)(?=(?:占|达|增长|实现|突破|超)[^，。；\d]*\d)")
+_SET_OF = re.compile(r"[^，。；、\d]{1,12}?(?:产值|增加值|营业收入|销售收入|总额|产量)"
+                     r"(?=(?:占|达|增长|实现|突破|超)[^，。；\d]*\d)")
 #: A change from one bare amount to another (“由8500万减少到6500万”): numbers with a magnitude
 #: word and no unit (the unit is the thing counted, named before them).
 _BARE_FROM_TO = re.compile(
@@ -875,7 +877,8 @@ def _read_respectively(s: _Sentence, i: int, group: list[_Figure], raw: str) -> 
         for g in group[1:]:
             g.change_verb = fig.change_verb
     name = _clean_label(raw.replace("分别", ""))
-    if (not name or _ONLY_DATE.fullmatch(name)) and _WHEN_ONLY.match(raw.strip("，、 ")):  # “…收入和…收入，2000年分别达到2253元和6280元”
+    # “…收入和…收入，2000年分别达到2253元和6280元”: named by the clause before
+    if (not name or _ONLY_DATE.fullmatch(name)) and _WHEN_ONLY.match(raw.strip("，、 ")):
         name = _topic_clause(s, fig) or name
     labels = _split_labels(name, len(group))
     after = i + len(group)
@@ -976,7 +979,8 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
 #: A figure given in another currency or unit after the one before it (“…160.6亿美元、折合1148亿元”).
 _CONVERTED = re.compile(r"(?:折合|约合|相当于)")
 #: Between the two figures of “从21.7%回落到14.8%” / “由8500万减少到6500万”.
-_TO = re.compile("(?:" + "|".join(CHANGE_UP + CHANGE_DOWN) + ")?(?:到|至|为)(?:(?P<year>(?:19|20)\\d\\d)年(?:底|末)?的?)?")
+_TO = re.compile("(?:" + "|".join(CHANGE_UP + CHANGE_DOWN) + ")?(?:到|至|为)"
+                 + r"(?:(?P<year>(?:19|20)\d\d)年(?:底|末)?的?)?")
 #: A time the words before a figure open with (“1995年达到…”, “由1954年的…”): what the figure is of
 #: is named before them.
 _WHEN_ONLY = re.compile(r"(?:将)?(?:[由从])?(?:(?:19|20)\d\d年|[去上今明]年[底末初]?|年[末底初]|上半年|下半年)")
@@ -1065,7 +1069,8 @@ def _noun_of_list(s: _Sentence, fig: _Figure, label: str) -> str:
 #: What an investment was spent on, after it (“投资5600万元完成了…搬迁”, “投资6462万元对…升级改造”).
 _SPENT_ON = re.compile(r"(?:完成了?|实施了?|用于|对|建设)(?P<what>[^，。；：]{2,40}?)(?=[，。；：]|$)")
 #: A count inside what was done (“三家污染企业”, “重点项目7个”): no part of its name.
-_COUNT_IN = re.compile(r"[一二三四五六七八九十两]+[家个座所项条处栋](?=[\u4e00-\u9fff])|\d+(?:\.\d+)?[个项家座所条处栋]$"
+_COUNT_IN = re.compile(r"[一二三四五六七八九十两]+[家个座所项条处栋](?=[\u4e00-\u9fff])"
+                       r"|\d+(?:\.\d+)?[个项家座所条处栋]$"
                        r"|^\d+(?:\.\d+)?[个项家座所条处栋](?=[\u4e00-\u9fff])")
 
 
