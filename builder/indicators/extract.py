@@ -68,11 +68,11 @@ _FIGURE = re.compile(
     # 多 / 余 after the digits (“57600多亿元”) or after the magnitude word (“668万余元”)
     + r"(?P<lead>余|多)?(?P<mag>万亿|亿|万|千)?(?P<about>余|多)?(?P<unit>" + _UNIT_RE + r")(?![A-Za-z])"
     # a unit per volume or area (“26.3微克/立方米”), or the measure word of a variant (“7.4万套（间）”)
-    + r"(?P<per>/(?:立方米|平方米|平方公里|公顷|亩|人|户|年|天))?(?P<alt>（(?:间|个|户|套|座|人次|家|处|张)）)?"
+    + r"(?P<per>/(?:立方米|平方米|平方公里|公顷|亩|人|户|年|月|天))?(?P<alt>（(?:间|个|户|套|座|人次|家|处|张)）)?"
     + r"(?P<post>左右|以上|以内|以下|上下)?"
 )
 _CHANGE_VERB = re.compile(
-    r"(?:同比|年均|平均每年|每年平均|年平均|(?:比|较)[^，。；、：\d]{1,6}|(?:比|较)(?:19|20)\d\d年(?:末|底)?)?(?:分别)?"
+    r"(?:同比|年均|平均每年|每年平均|年平均|(?<!可)(?:比|较)[^，。；、：\d]{1,6}|(?:比|较)(?:19|20)\d\d年(?:末|底)?)?(?:分别)?"
     r"(?P<verb>" + "|".join(CHANGE_UP + CHANGE_DOWN) + r")(?:了|达到|达|约)?$"
 )
 _CLAUSE_END = "，。；：！？,;:!?\n"
@@ -99,9 +99,11 @@ _TAIL_TRIM = re.compile(
 )
 #: When a change started (“贫困人口由“七五”末的8500万…”, “由2010年的5.24亿元…”): the time after 由 / 从
 #: says when the figure was, not what it is (but “从玉门向西铺轨” names a place).
-_FROM = re.compile(r"(?:将|分别)?(?:由|从)(?P<when>(?:人均|月人均)$|(?P<year>(?:19|20)\d\d)年(?:底|末|初)?"
-                   r"|[上去今前]年(?:底|末|初)?|年[初底末]"
-                   r"|前[一二三两四五]年|“[^”]{1,6}”(?:末|期间|初)?)(?:的|人均|月人均)?$")
+_WHEN = (r"(?P<year>(?:19|20)\d\d)年(?:底|末|初)?|[上去今前]年(?:底|末|初|同期)?|年[初底末]|前[一二三两四五]年"
+         r"|“[^”]{1,6}”(?:末|期间|初)?")
+_FROM = re.compile(r"(?:将|分别)?(?:由|从)(?P<when>(?:人均|月人均)$|" + _WHEN + r")(?:的|人均|月人均)?$")
+#: The base of a comparison (“较“十三五”末的9323.1亿元增加…”): the measure of the figure before it.
+_BASE = re.compile(r"(?:较|比)(?:" + _WHEN + r")的?")
 #: Words whose last character _TAIL_TRIM would trim (节约, 拥有): a label ending with one keeps it.
 _WORDS_ENDING_AS_TRIMMED = frozenset((
     "节约", "大约", "制约", "接近", "附近", "最近", "将近", "靠近", "赶超", "拥有", "具有", "没有", "所有", "占有",
@@ -827,6 +829,8 @@ def _read_figure(s: _Sentence, i: int) -> int:
     begin = fig.phrase_start if fig.is_change else fig.start
     raw = _backward_label(s.text, floor, begin, s.clause_ends)
     group = _listed_group(s, i)
+    if not fig.is_change and _ends_of_from_to(s, group):
+        return i + len(group)
     if len(group) > 1 and "分别" in (raw if begin == fig.start
                                     else _backward_label(s.text, floor, fig.start, s.clause_ends)):
         if fig.is_change and _changes_of_previous(s, raw, len(group)):
@@ -839,6 +843,20 @@ def _read_figure(s: _Sentence, i: int) -> int:
         plain = s.figs[i - 1].end if i else s.start
         _read_value(s, fig, raw, _backward_label(s.text, plain, begin, s.clause_ends) if floor > plain else raw)
     return i + 1
+
+
+def _ends_of_from_to(s: _Sentence, group: list[_Figure]) -> bool:
+    """Read ``group`` as the ends of a from-to whose starts were read last (“城乡低保平均标准分别从
+    2020年的645元/月、4318元/年提高到2025年的801元/月、7226元/年”): each of the name of its start,
+    in the year written.  False (nothing read) when it is not one."""
+    starts = s.items[-len(group):] if len(s.items) >= len(group) else []
+    to = _TO.fullmatch(s.text, starts[-1].end, group[0].start) if starts and starts[-1].end <= group[0].start else None
+    if len(group) < 2 or to is None or any(x.value is None for x in starts):
+        return False  # (one figure: see _with_subject_of_previous)
+    for g, start in zip(group, starts, strict=True):
+        item = _value_indicator(s, g, start.label)
+        s.items.append(replace(item, year=int(to.group("year"))) if to.group("year") else item)
+    return True
 
 
 def _listed_group(s: _Sentence, i: int) -> list[_Figure]:
@@ -893,7 +911,9 @@ def _read_respectively(s: _Sentence, i: int, group: list[_Figure], raw: str) -> 
                                     change_text=c.change_verb + s.text[c.start:c.end])
         else:
             item = _value_indicator(s, g, label)
-        s.items.append(item)
+        since = _FROM.search(raw)
+        year = int(since.group("year")) if since and since.group("year") else None
+        s.items.append(replace(item, year=year) if since and since.group("when") != "人均" else item)
     return after + len(changes)
 
 
@@ -964,6 +984,9 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
         s.items[-1] = _value_indicator(s, fig, prev.label, change=prev.change, change_unit=prev.change_unit,
                                        change_text=prev.change_text)
         return
+    if label in _INCREMENT and prev is not None and prev.value is not None \
+            and prev.unit_normalized == _unit_normalized(fig.unit) + fig.per:
+        label = prev.label + label  # “纸520万吨，增加20万吨”: the increase of the thing before it
     if not label and prev is not None:
         if "累计" in raw:
             label = _stock_of(prev.label)  # “新增公园127座，累计达到1100座”: all the parks there are
@@ -971,8 +994,8 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
             label = prev.label  # “贫困户301户611人”
     if label and not label.startswith("第"):
         s.items.append(_value_indicator(s, fig, label))
-        year = _year_written(s, fig, raw)
-        if year is not None and s.items[-1].year != year:
+        written, year = _year_written(s, fig, raw)
+        if written and s.items[-1].year != year:
             s.items[-1] = replace(s.items[-1], year=year)
 
 
@@ -1001,6 +1024,8 @@ def _with_subject_of_previous(s: _Sentence, fig: _Figure, raw: str, label: str) 
     between = s.text[prev.end:fig.start]
     if _CONVERTED.match(raw.strip("，、 ")) and prev.value is not None and len(between) <= 8:
         return prev.label
+    if _BASE.fullmatch(raw.strip("，、 ")) and prev.value is not None:
+        return prev.label
     if _TO.fullmatch(between) and re.search(r"[由从][^，。；]{0,12}$", s.text[s.start:prev.start]):
         return prev.label
     if _ONLY_DATE.fullmatch(label) or (not label and _ONLY_DATE.match(raw.strip("，、 "))):
@@ -1020,18 +1045,20 @@ def _with_subject_of_previous(s: _Sentence, fig: _Figure, raw: str, label: str) 
 _SAID_OF_TOPIC = re.compile("(?:逐步|不断|进一步|持续|稳步|明显|大幅|显著)|" + _CHANGE_WORD.pattern)
 
 
-def _year_written(s: _Sentence, fig: _Figure, raw: str) -> int | None:
-    """The year the clause writes for a figure (“由2010年的5.24亿元增加到2015年的15.07亿元”, “1978年为
-    17.4%”), or None."""
-    since = _FROM.search(raw)
-    if since and since.group("year"):
-        return int(since.group("year"))
+def _year_written(s: _Sentence, fig: _Figure, raw: str) -> tuple[bool, int | None]:
+    """Whether the clause says when a figure was, and the year it writes (“由2010年的5.24亿元增加到2015年
+    的15.07亿元”, “1978年为17.4%”): None for another time (“由上年的…”, “较“十三五”末的…”: a start
+    or a base, never the report's year)."""
+    since = _FROM.search(raw) or _BASE.fullmatch(raw.strip("，、 "))
+    if since:  # (a start or base whose time is no year: 从人均8.7万元, 由上年的…)
+        year = since.group("year")
+        return True, int(year) if year else None
     prev = s.items[-2] if len(s.items) > 1 else None
     to = _TO.fullmatch(s.text, prev.end, fig.start) if prev is not None and prev.end <= fig.start else None
     if to and to.group("year"):
-        return int(to.group("year"))
+        return True, int(to.group("year"))
     date = re.match(r"((?:19|20)\d\d)年", raw.strip("，、 "))
-    return int(date.group(1)) if date else None
+    return (True, int(date.group(1))) if date else (False, None)
 
 
 def _topic_clause(s: _Sentence, fig: _Figure) -> str:
@@ -1067,7 +1094,11 @@ def _noun_of_list(s: _Sentence, fig: _Figure, label: str) -> str:
 
 
 #: What an investment was spent on, after it (“投资5600万元完成了…搬迁”, “投资6462万元对…升级改造”).
-_SPENT_ON = re.compile(r"(?:完成了?|实施了?|用于|对|建设)(?P<what>[^，。；：]{2,40}?)(?=[，。；：]|$)")
+_SPENT_ON = re.compile(r"(?:，(?:重点|集中|全面)?)?(?:完成了?|实施了?|用于|对|建设)"
+                       r"(?P<what>[^，。；：]{2,40}?)(?=[，。；：]|$)"
+                       # “投资1.27亿元的公路客运总站基本完工”: the thing of that investment
+                       r"|的(?P<thing>[^，。；：、\d的]{2,20}?)(?=基本|全面|全部|主体|实现|投入|建成|开工|完工|竣工|进展|顺利"
+                       r"|正式|成功|如期|整体|年内|落地|通车|营业|开通|投用|交付|已|正在|[，。；：、]|$)")
 #: A count inside what was done (“三家污染企业”, “重点项目7个”): no part of its name.
 _COUNT_IN = re.compile(r"[一二三四五六七八九十两]+[家个座所项条处栋](?=[\u4e00-\u9fff])"
                        r"|\d+(?:\.\d+)?[个项家座所条处栋]$"
@@ -1082,9 +1113,10 @@ def _investment_of(s: _Sentence, fig: _Figure, label: str) -> str:
         return ""
     on = _SPENT_ON.match(s.text, fig.end, s.end)
     if on:
-        what = labels.clean(_COUNT_IN.sub("", on.group("what")))
+        what = labels.clean(_COUNT_IN.sub("", on.group("what") or on.group("thing")).replace("进行", ""))
         # (a figure left in it has its own label: “…新增绿化面积66.3万平方米”)
-        return what + "投资" if len(what) >= 2 and not _FIGURE.search(what) and "等" not in what else ""
+        named = len(what) >= 2 and not _FIGURE.search(what) and "等" not in what and not what.startswith("第")
+        return what + "投资" if named else ""
     if s.text[fig.end:fig.end + 1] not in _CLAUSE_END:
         return ""
     prev = s.items[-1] if s.items else None
@@ -1092,6 +1124,10 @@ def _investment_of(s: _Sentence, fig: _Figure, label: str) -> str:
             and prev.unit_normalized not in _MEASURES | {"%", "pp"}:
         return prev.label + "投资"  # the projects counted before it
     return ""
+
+
+#: A label that is only an increase or decrease (of the thing named before it).
+_INCREMENT = frozenset(("增加", "减少", "增产", "减产", "增收", "减收", "新增", "多", "少"))
 
 
 def _value_indicator(s: _Sentence, fig: _Figure, label: str, change: int | float | None = None,
