@@ -406,7 +406,19 @@ def _clean_label(label: str) -> str:
             label = label[:since.start()]
         if label == before:
             break
-    return _last_words(label, 40)
+    return _last_words(_without_examples(label), 40)
+
+
+def _without_examples(label: str) -> str:
+    """“新建及改造外环道路、旧城道路等城市主次干道” -> 新建及改造城市主次干道: after a verb that says what
+    was done, the examples listed before 等 are no part of the name; the kind after 等 is."""
+    if "等" not in label or "、" not in label:
+        return label
+    listed = _EXAMPLES.fullmatch(label)
+    if not listed or listed.group("verb").split("及")[0].split("、")[0] not in _DOING \
+            or listed.group("kind") in _GENERIC_KINDS:
+        return label  # (“发放低保金、…等资金”: 资金 alone would say less than the examples)
+    return listed.group("verb") + listed.group("kind")
 
 
 def _last_words(label: str, limit: int) -> str:
@@ -468,11 +480,18 @@ _OF_ALL = ("全部", "均", "都")
 #: is part of every listed label.
 SCOPE_VERBS = ("新增", "新建", "新设", "新辟", "新引育", "认定", "培育", "培训", "整治", "清理", "关停", "淘汰",
                "建成", "开工建设", "开工", "竣工", "完工", "投产", "招引")
+#: A verb (or two joined), examples listed, and their kind after 等.
+_EXAMPLES = re.compile(r"(?P<verb>[\u4e00-\u9fff]{2}(?:[及和、][\u4e00-\u9fff]{2})?)[^等，。；]+、[^等，。；]+等"
+                       r"(?P<kind>[^、，。；等的]{2,12})")
 #: Verbs a listed label may start with: it then says what was done itself (“新建站点300个、投放
 #: 自行车2万辆”) and takes no verb from the first.
 _ACTION_VERBS = ("投放", "建设", "改造", "开展", "完成", "实施", "发放", "收集", "审查", "资助", "捐助", "扶持",
                  "惠及", "接待", "办理", "开通", "改扩建", "升级", "提供", "举办", "引进", "引育", "设立", "组建",
                  "削减", "治理")
+#: Kinds too general to name what was counted without their examples.
+_GENERIC_KINDS = frozenset(("资金", "项目", "工作", "工程", "活动", "事项", "方面", "领域", "设施", "产业", "服务"))
+#: Verbs that say what was done to the things a label counts.
+_DOING = frozenset((*SCOPE_VERBS, *_ACTION_VERBS, "开通", "新建"))
 #: Names of a measure that say nothing without their subject (增加值 of what?).
 MEASURE_HEADS = ("进出口总额", "贷款余额", "存款余额", "余额", "增加值", "覆盖面", "警情", "产量", "产值", "总额",
                  "营业收入", "收入", "占比", "比重")
