@@ -40,10 +40,10 @@ MAGNITUDES = {"万亿": 12, "亿": 8, "万": 4, "千": 3}
 #: Measure words and units a figure may carry (longest first when matched).
 COUNT_UNITS = (
     "个工作日", "户次", "场次", "件次", "平方公里", "平方米", "立方米", "千瓦时", "千瓦", "公里", "千米", "人次",
-    "标箱", "公顷",
+    "标箱", "公顷", "公斤", "千克",
     "微克", "美元", "元", "人", "户", "家", "个", "件", "所", "项", "条", "座", "名", "辆", "台", "套",
     "张", "篇", "部", "场", "批", "处", "次", "吨", "亩", "天", "小时", "倍", "例", "支", "位", "间",
-    "栋", "床", "本", "期", "份", "架", "艘", "块", "株", "棵", "米", "起", "宗", "个点",
+    "栋", "床", "本", "期", "份", "架", "艘", "块", "株", "棵", "米", "起", "宗", "个点", "门", "P",
 )
 PERCENT_UNITS = ("个百分点", "百分点", "%", "‰")
 _UNITS = sorted(PERCENT_UNITS + COUNT_UNITS, key=len, reverse=True)
@@ -65,11 +65,14 @@ _FIGURE = re.compile(
     r"(?=[超突约近逾\d])"
     # (约, 近, 超 only as words of their own: not the end of 节约, 接近, 赶超)
     r"(?P<pre>(?:超过|突破|(?<![节大制条预签契合公邀相隐简婚违履])约|(?<![最接附将靠])近|逾|(?<![赶])超)?)" + _NUM
-    + r"(?P<mag>万亿|亿|万|千)?(?P<about>余|多)?(?P<unit>" + _UNIT_RE + r")(?![A-Za-z])"
+    # 多 / 余 after the digits (“57600多亿元”) or after the magnitude word (“668万余元”)
+    + r"(?P<lead>余|多)?(?P<mag>万亿|亿|万|千)?(?P<about>余|多)?(?P<unit>" + _UNIT_RE + r")(?![A-Za-z])"
+    # a unit per volume or area (“26.3微克/立方米”), or the measure word of a variant (“7.4万套（间）”)
+    + r"(?P<per>/(?:立方米|平方米|平方公里|公顷|亩|人|户|年|月|天))?(?P<alt>（(?:间|个|户|套|座|人次|家|处|张)）)?"
     + r"(?P<post>左右|以上|以内|以下|上下)?"
 )
 _CHANGE_VERB = re.compile(
-    r"(?:同比|年均|平均每年|每年平均|年平均|(?:比|较)[^，。；、：\d]{1,6}|(?:比|较)(?:19|20)\d\d年(?:末|底)?)?(?:分别)?"
+    r"(?:同比|年均|平均每年|每年平均|年平均|(?<!可)(?:比|较)[^，。；、：\d]{1,6}|(?:比|较)(?:19|20)\d\d年(?:末|底)?)?(?:分别)?"
     r"(?P<verb>" + "|".join(CHANGE_UP + CHANGE_DOWN) + r")(?:了|达到|达|约)?$"
 )
 _CLAUSE_END = "，。；：！？,;:!?\n"
@@ -89,13 +92,24 @@ _QUOTED = re.compile(r"“[^”]{0,40}”|《[^》]{0,60}》|‘[^’]{0,40}’|
 _TAIL_TRIM = re.compile(
     r"(?:达到|达|为|是|完成|实现|均|突破|超过|接近|超|约|近|逾|保持在|保持|控制在|稳定在|提高到|提高至|提升到|提升至|"
     r"增加到|增至|升至|降至|下降到|降低到|[升降增减]为|从|由|总计|共计|累计|平均|分别|各|已|有|新增到|扩大到|，|、|和|的|"
+    r"拟?定为|拟?定在|首次|首度|再次|再度|将近|将|要|又|"
+    # “经济增长速度的调控目标定为8%”: the target of a measure is named by the measure
+    r"的(?:调控|预期|控制|发展)?目标|"
     r"每[^\d，。；]{1,4})$"
 )
+#: When a change started (“贫困人口由“七五”末的8500万…”, “由2010年的5.24亿元…”): the time after 由 / 从
+#: says when the figure was, not what it is (but “从玉门向西铺轨” names a place).
+_WHEN = (r"(?P<year>(?:19|20)\d\d)年(?:底|末|初)?|[上去今前]年(?:底|末|初|同期)?|年[初底末]|前[一二三两四五]年"
+         r"|“[^”]{1,6}”(?:末|期间|初)?")
+_FROM = re.compile(r"(?:将|分别)?(?:由|从)(?P<when>(?:人均|月人均)$|" + _WHEN + r")(?:的|人均|月人均)?$")
+#: The base of a comparison (“较“十三五”末的9323.1亿元增加…”): the measure of the figure before it.
+_BASE = re.compile(r"(?:较|比)(?:" + _WHEN + r")的?")
 #: Words whose last character _TAIL_TRIM would trim (节约, 拥有): a label ending with one keeps it.
 _WORDS_ENDING_AS_TRIMMED = frozenset((
     "节约", "大约", "制约", "接近", "附近", "最近", "将近", "靠近", "赶超", "拥有", "具有", "没有", "所有", "占有",
-    "享有", "现有", "平均", "人均", "年均", "理由", "自由", "经由", "因为", "作为", "成为", "认为", "行为"))
-#: The longest text _TAIL_TRIM trims (每 and four characters).
+    "享有", "现有", "平均", "人均", "年均", "理由", "自由", "经由", "因为", "作为", "成为", "认为", "行为",
+    "主要", "重要", "需要", "必要", "纪要", "摘要", "提要", "首要", "次要", "大将", "老将", "武将", "名将"))
+#: The longest text _TAIL_TRIM trims (的调控目标, 每 and four characters).
 _TAIL_TRIM_MAX = 5
 #: Where the noun phrase after a count ends (“5家企业通过…认定” -> 企业).
 _FORWARD_STOP = re.compile(r"以及|并|作为|通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|参加|参与|列席|"
@@ -213,6 +227,12 @@ class _Figure:
     phrase_start: int = -1
     """Where the change phrase starts, with 同比 / 比上年 / 分别 before the verb."""
     about: str = ""
+    lead: str = ""
+    """多 / 余 written between the digits and the magnitude word (“57600多亿元”)."""
+    per: str = ""
+    """The rest of a unit per volume or area (“/立方米”)."""
+    alt: str = ""
+    """The measure word of a variant, in brackets (“（间）” of 7.4万套（间）)."""
     implicit_unit: bool = False
     """The unit is not written here but shared with the next figure (“提高18.8和10个百分点”)."""
 
@@ -222,7 +242,8 @@ class _Figure:
 
     @property
     def is_change(self) -> bool:
-        return bool(self.change_verb) and self.percent
+        """A percentage after a change verb (增长6%), or a multiple (增长12倍: 1200%)."""
+        return bool(self.change_verb) and (self.percent or self.unit == "倍")
 
 # --------------------------------------------------------------------------- numbers
 
@@ -280,16 +301,17 @@ def _figures(text: str) -> list[_Figure]:
             continue
         pre, num, mag, about, unit, post = m.group("pre", "num", "mag", "about", "unit", "post")
         fig = _Figure(start=m.start(), end=m.end(), num=num, mag=mag or "",
-                      unit=unit, pre=pre or "", post=post or "", about=about or "")
+                      unit=unit, pre=pre or "", post=post or "", about=about or "", lead=m.group("lead") or "",
+                      per=m.group("per") or "", alt=m.group("alt") or "")
         shared = _shared_unit_figure(text, fig, excluded)
         if shared is not None:
             out.append(shared)
         if _not_a_figure(text, fig, out[-1] if out else None):
             continue
-        if fig.percent:
+        if fig.percent or fig.unit == "倍":
             _find_change_verb(fig, text)
         out.append(fig)
-    return out
+    return _with_bare_from_to(text, out, excluded)
 
 
 def _masked(text: str, num_start: int, excluded: list[tuple[int, int]]) -> bool:
@@ -324,7 +346,37 @@ def _not_a_figure(text: str, fig: _Figure, previous: _Figure | None) -> bool:
         return True  # 四期码头, 2次会议: small ordinals, not figures
     if previous is not None and _RANGE_DASH.fullmatch(text, previous.end, fig.start):
         return True  # the upper bound of a range (“增长4.5%—5%”) belongs to the figure before it
+    if fig.unit == "位" and _RANK.search(text, max(0, fig.start - 8), fig.start):
+        return True  # “全国排名提升4位”: a move in a ranking, not a quantity
+    if fig.unit not in _MEASURES and not fig.percent and not fig.mag and _SET_OF.match(text, fig.end):
+        return True  # “14个重点产业产值占…的80%”: the count says which things the measure is of
     return fig.unit == "个" and text[fig.end:fig.end + 2] in _NOT_A_COUNT  # “以下14个方面的工作”
+
+
+#: A ranking before a figure in 位 (“排名提升4位”, “位次前移3位”).
+_RANK = re.compile(r"(?:排名|排位|位次|名次)[^，。；\d]{0,4}$")
+#: A counted noun whose measure is what the clause states (“14个重点产业产值占…”): the count only
+#: delimits the things measured.
+_SET_OF = re.compile(r"[^，。；、\d]{1,12}?(?:产值|增加值|营业收入|销售收入|总额|产量)"
+                     r"(?=(?:占|达|增长|实现|突破|超)[^，。；\d]*\d)")
+#: A change from one bare amount to another (“由8500万减少到6500万”): numbers with a magnitude
+#: word and no unit (the unit is the thing counted, named before them).
+_BARE_FROM_TO = re.compile(
+    r"(?<![\d.])(?P<a>\d+(?:\.\d+)?)(?P<am>万亿|亿|万)(?P<verb>(?:" + "|".join(CHANGE_UP + CHANGE_DOWN)
+    + r")?(?:到|至))(?P<b>\d+(?:\.\d+)?)(?P<bm>万亿|亿|万)(?=[，。；、]|$)")
+
+
+def _with_bare_from_to(text: str, figs: list[_Figure], excluded: list[tuple[int, int]]) -> list[_Figure]:
+    """``figs`` with the bare amounts of a change from one to the other (“由8500万减少到6500万”)."""
+    if "到" not in text and "至" not in text:
+        return figs
+    bare: list[_Figure] = []
+    for m in _BARE_FROM_TO.finditer(text):
+        if _masked(text, m.start("a"), excluded) or not re.search(r"[由从][^，。；]{0,12}$", text[:m.start()]):
+            continue
+        bare += [_Figure(start=m.start(n), end=m.end(n + "m"), num=m.group(n), mag=m.group(n + "m"), unit="",
+                         pre="", post="") for n in ("a", "b")]
+    return sorted(figs + bare, key=lambda f: f.start) if bare else figs
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -349,9 +401,24 @@ def _clean_label(label: str) -> str:
         tail = _TAIL_TRIM.search(label, max(0, len(label) - _TAIL_TRIM_MAX))
         if tail and (tail.end() - tail.start() > 1 or label[-2:] not in _WORDS_ENDING_AS_TRIMMED):
             label = label[:tail.start()].strip()  # whole words only: not the 约 of 节约
+        since = _FROM.search(label)
+        if since and since.start() in labels.word_starts(label):
+            label = label[:since.start()]
         if label == before:
             break
-    return _last_words(label, 40)
+    return _last_words(_without_examples(label), 40)
+
+
+def _without_examples(label: str) -> str:
+    """“新建及改造外环道路、旧城道路等城市主次干道” -> 新建及改造城市主次干道: after a verb that says what
+    was done, the examples listed before 等 are no part of the name; the kind after 等 is."""
+    if "等" not in label or "、" not in label:
+        return label
+    listed = _EXAMPLES.fullmatch(label)
+    if not listed or listed.group("verb").split("及")[0].split("、")[0] not in _DOING \
+            or listed.group("kind") in _GENERIC_KINDS:
+        return label  # (“发放低保金、…等资金”: 资金 alone would say less than the examples)
+    return listed.group("verb") + listed.group("kind")
 
 
 def _last_words(label: str, limit: int) -> str:
@@ -399,7 +466,7 @@ SIZE_HEADS = ("总面积", "面积", "总规模", "规模", "总投资", "总金
 _PER = re.compile(r"每[万千百十]?(?:人|户|平方公里|平方米|亩)$")
 #: Units of amounts, not of counted things: a noun after them is seldom what they measure.
 _MEASURES = frozenset(("美元", "元", "平方公里", "平方米", "立方米", "千瓦时", "千瓦", "公里", "千米", "公顷", "微克",
-                       "吨", "亩", "天", "小时", "米", "倍", "个工作日", "标箱"))
+                       "公斤", "千克", "P", "吨", "亩", "天", "小时", "米", "倍", "个工作日", "标箱"))
 #: What a share is of (“贡献了全国24.1%的增量”).
 _WHOLES = ("全国", "全省", "全市", "全区", "全球", "世界", "全县")
 #: The end of a name that already names a measure (总额, 增长率, 产量 …).
@@ -413,14 +480,26 @@ _OF_ALL = ("全部", "均", "都")
 #: is part of every listed label.
 SCOPE_VERBS = ("新增", "新建", "新设", "新辟", "新引育", "认定", "培育", "培训", "整治", "清理", "关停", "淘汰",
                "建成", "开工建设", "开工", "竣工", "完工", "投产", "招引")
+#: A verb (or two joined), examples listed, and their kind after 等.
+_EXAMPLES = re.compile(r"(?P<verb>[\u4e00-\u9fff]{2}(?:[及和、][\u4e00-\u9fff]{2})?)[^等，。；]+、[^等，。；]+等"
+                       r"(?P<kind>[^、，。；等的]{2,12})")
 #: Verbs a listed label may start with: it then says what was done itself (“新建站点300个、投放
 #: 自行车2万辆”) and takes no verb from the first.
 _ACTION_VERBS = ("投放", "建设", "改造", "开展", "完成", "实施", "发放", "收集", "审查", "资助", "捐助", "扶持",
                  "惠及", "接待", "办理", "开通", "改扩建", "升级", "提供", "举办", "引进", "引育", "设立", "组建",
                  "削减", "治理")
+#: Kinds too general to name what was counted without their examples.
+_GENERIC_KINDS = frozenset(("资金", "项目", "工作", "工程", "活动", "事项", "方面", "领域", "设施", "产业", "服务"))
+#: Verbs that say what was done to the things a label counts.
+_DOING = frozenset((*SCOPE_VERBS, *_ACTION_VERBS, "开通", "新建"))
 #: Names of a measure that say nothing without their subject (增加值 of what?).
 MEASURE_HEADS = ("进出口总额", "贷款余额", "存款余额", "余额", "增加值", "覆盖面", "警情", "产量", "产值", "总额",
                  "营业收入", "收入", "占比", "比重")
+
+
+#: Work done on counted things, after them (“…路灯的升级改造”, “…牌匾的规范设置”).
+_WORK_OF = re.compile(r"的[^，。；：、\d的]{0,4}?"
+                      r"(?:改造|修复|设置|建设|整治|治理|搬迁|拆除|维修|修缮|改建|升级|提升|绿化|亮化)(?=[，。；：、]|$)")
 
 
 def _forward_label(text: str, end: int, limit: int) -> str:
@@ -438,9 +517,15 @@ def _forward_phrase(text: str, end: int, limit: int) -> tuple[str, str, int]:
         m = _FORWARD_STOP.search(rest, 1)  # a word starting with one (和美乡村, 及时) is no stop
     while m and m.group() == "（" and "）" in rest[m.end():m.end() + 12]:  # “农贸市场（邻里中心）”
         m = _FORWARD_STOP.search(rest, rest.index("）", m.end()) + 1)
-    noun = labels.clean(rest[: m.start()] if m else rest)
+    work = _WORK_OF.match(rest, m.start()) if m and m.group() == "的" and m.start() >= 2 else None
+    if work:  # “完成9条道路路灯的升级改造”: the work done on the things counts them
+        noun = labels.clean(rest[: work.end()])
+        return (noun, "", end + work.end()) if len(noun) <= 24 and not _DIGIT.search(rest, 0, work.end()) \
+            else ("", "", end)
+    words = rest[: m.start()] if m else rest
+    noun = labels.clean(words)
     said_of = bool(m and _PREDICATE.match(rest, m.start()))
-    noun = noun if (2 - said_of) <= len(noun) <= 24 and not _DIGIT.search(noun) else ""  # “2个县被命名为…”
+    noun = noun if (2 - said_of) <= len(noun) <= 24 and not _DIGIT.search(words) else ""  # “2个县被命名为…”
     if _CHANGE_WORD.match(noun) or noun.startswith(_NOT_A_NOUN) or re.match(r"[多余][月年天万亿倍]", noun) \
             or not re.match(r"[\u4e00-\u9fff“‘《]", noun) \
             or noun.startswith(_LONG_UNITS):
@@ -452,7 +537,8 @@ def _forward_phrase(text: str, end: int, limit: int) -> tuple[str, str, int]:
         stop = _PREDICATE_END.search(clause)
         said = clause[: stop.start()] if stop else clause
         if 2 <= len(said) <= 20 and not _DIGIT.search(said):
-            predicate, taken = labels.clean(said), end + m.start() + len(said)
+            predicate = labels.balance(said) if said.startswith(_CARRY_OUT) else labels.clean(said)  # (its verb read)
+            taken = end + m.start() + len(said)
     return noun, predicate, taken
 
 
@@ -495,6 +581,11 @@ def _size_of(s: _Sentence, fig: _Figure, label: str) -> str:
     return labels.clean(of.group(1)) + head
 
 
+#: A share of things of which something is said (“89.4%的公园实现24小时开放”).
+_SHARE_SAID = re.compile(r"的(?P<noun>[^，。；：、\d的]{2,6}?)(?:实现|达到|完成|已)"
+                         r"(?P<what>[^，。；：、]{2,12})(?=[，。；：]|$)")
+
+
 def _with_share_noun(s: _Sentence, fig: _Figure, label: str) -> str:
     """A percentage's label completed by what it is a share of (“贡献了全国24.1%的增量” -> 贡献全国
     增量), or by what is said of its share (“事项95%实现不见面审批” -> 不见面审批的事项)."""
@@ -503,6 +594,10 @@ def _with_share_noun(s: _Sentence, fig: _Figure, label: str) -> str:
     if share and label.endswith(_WHOLES):
         s.consumed = fig.end + share.end()
         return label + labels.clean(share.group(1))
+    said = _SHARE_SAID.match(after)
+    if said and not label:  # “89.4%的公园实现24小时开放” -> 24小时开放的公园 (the 24小时 delimits them)
+        s.consumed = fig.end + said.end()
+        return said.group("what") + "的" + said.group("noun")
     noun, predicate, taken = _forward_phrase(s.text, fig.end, s.end)
     if predicate and not noun and 2 <= len(label) <= 12 and not predicate.startswith(_OF_ALL):
         s.consumed = taken
@@ -519,6 +614,21 @@ def _with_stage_of_previous(s: _Sentence, label: str) -> str:
     return label + _without_scope_verb(prev.label)
 
 
+#: Verbs that say how things were added (建设筹措, 新建及改造 …): the stock of them is named without.
+_ADDING = frozenset((*SCOPE_VERBS, *_ACTION_VERBS, "筹措", "筹集", "供应", "及"))
+
+
+def _stock_of(label: str) -> str:
+    """What a running total counts (“新增公园” -> 公园, “建设筹措保障性租赁住房” -> 保障性租赁住房): the
+    label without the verbs that say the things were added."""
+    words = cut(label)
+    k = 0
+    while k < len(words) - 1 and words[k] in _ADDING:
+        k += 1
+    rest = "".join(words[k:])
+    return rest if len(rest) >= 2 else label
+
+
 def _without_scope_verb(label: str) -> str:
     verb = next((v for v in SCOPE_VERBS if label.startswith(v)), "")
     return label[len(verb):] if len(label) - len(verb) >= 2 else label
@@ -528,9 +638,11 @@ def _with_list_verb(s: _Sentence, fig: _Figure, label: str) -> str:
     """A label listed after another (“新增高标准农田9万亩、现代农业园区4.2万亩”) with the scope verb
     of the first, when it has none of its own."""
     prev = s.items[-1] if s.items else None
-    if prev is None or not label or fig.percent or prev.end >= fig.start or s.text[prev.end] != "、":
-        return label
-    if prev.value is None or s.text[prev.end + 1:fig.start].lstrip("“").startswith(SCOPE_VERBS):
+    gap = s.text[prev.end:fig.start] if prev is not None else ""
+    if prev is None or not label or fig.percent or "、" not in gap or _CLAUSE_END_RE.search(gap) \
+            or _DIGIT.search(gap):
+        return label  # (the words before 、 are the noun the count before took: “新增2所高校、1所…”)
+    if prev.value is None or gap[gap.index("、") + 1:].lstrip("“").startswith(SCOPE_VERBS):
         return label
     verb = next((v for v in SCOPE_VERBS if prev.label.startswith(v)), "")
     if not verb or label.startswith(SCOPE_VERBS + _ACTION_VERBS) or labels.light_verb_only(label):
@@ -580,7 +692,7 @@ def _top_level_parts(label: str, separators: str = "、和及与") -> list[str]:
 
 
 def _split_labels(label: str, count: int) -> list[str]:
-    parts = _top_level_parts(label)
+    parts = [labels.clean(p) or p for p in _top_level_parts(label)]  # (each name its own: “…、实现旅游总花费”)
     if len(parts) == count:
         # “跨境电商交易额、服务贸易进出口额”; a shared measure goes to every name (“普惠型小微企业、
         # 民营企业贷款余额” -> 普惠型小微企业贷款余额, 民营企业贷款余额)
@@ -641,7 +753,7 @@ def _qualifier(fig: _Figure, forecast: bool) -> str | None:
     """``forecast``: the sentence opens with 预计."""
     if fig.post:
         return fig.post
-    if fig.about:
+    if fig.about or fig.lead:
         return "余"
     if fig.pre:
         return {"超": "超过"}.get(fig.pre, fig.pre)
@@ -652,6 +764,8 @@ def _qualifier(fig: _Figure, forecast: bool) -> str | None:
 
 def _change(fig: _Figure) -> tuple[int | float, str]:
     number = _decimal_number(fig.num, "")
+    if fig.unit == "倍":  # 增长12倍: by twelve times the base
+        number = _decimal_number(str(Decimal(fig.num) * 100), "")
     if fig.change_verb in CHANGE_DOWN:
         number = -number
     return number, ("pp" if fig.unit in ("个百分点", "百分点") else "%")
@@ -728,10 +842,14 @@ def _read_figure(s: _Sentence, i: int) -> int:
 
     The label is the clause before the figure, from the end of the figure before it."""
     fig = s.figs[i]
+    if s.items and fig.start < s.consumed:
+        return i + 1  # inside the words a label took (“89.4%的公园实现24小时开放”): it delimits that
     floor = max(s.figs[i - 1].end if i else s.start, min(s.consumed, fig.start))
     begin = fig.phrase_start if fig.is_change else fig.start
     raw = _backward_label(s.text, floor, begin, s.clause_ends)
     group = _listed_group(s, i)
+    if not fig.is_change and _ends_of_from_to(s, group):
+        return i + len(group)
     if len(group) > 1 and "分别" in (raw if begin == fig.start
                                     else _backward_label(s.text, floor, fig.start, s.clause_ends)):
         if fig.is_change and _changes_of_previous(s, raw, len(group)):
@@ -744,6 +862,20 @@ def _read_figure(s: _Sentence, i: int) -> int:
         plain = s.figs[i - 1].end if i else s.start
         _read_value(s, fig, raw, _backward_label(s.text, plain, begin, s.clause_ends) if floor > plain else raw)
     return i + 1
+
+
+def _ends_of_from_to(s: _Sentence, group: list[_Figure]) -> bool:
+    """Read ``group`` as the ends of a from-to whose starts were read last (“城乡低保平均标准分别从
+    2020年的645元/月、4318元/年提高到2025年的801元/月、7226元/年”): each of the name of its start,
+    in the year written.  False (nothing read) when it is not one."""
+    starts = s.items[-len(group):] if len(s.items) >= len(group) else []
+    to = _TO.fullmatch(s.text, starts[-1].end, group[0].start) if starts and starts[-1].end <= group[0].start else None
+    if len(group) < 2 or to is None or any(x.value is None for x in starts):
+        return False  # (one figure: see _with_subject_of_previous)
+    for g, start in zip(group, starts, strict=True):
+        item = _value_indicator(s, g, start.label)
+        s.items.append(replace(item, year=int(to.group("year"))) if to.group("year") else item)
+    return True
 
 
 def _listed_group(s: _Sentence, i: int) -> list[_Figure]:
@@ -781,7 +913,11 @@ def _read_respectively(s: _Sentence, i: int, group: list[_Figure], raw: str) -> 
     if fig.is_change:
         for g in group[1:]:
             g.change_verb = fig.change_verb
-    labels = _split_labels(_clean_label(raw.replace("分别", "")), len(group))
+    name = _clean_label(raw.replace("分别", ""))
+    # “…收入和…收入，2000年分别达到2253元和6280元”: named by the clause before
+    if (not name or _ONLY_DATE.fullmatch(name)) and _WHEN_ONLY.match(raw.strip("，、 ")):
+        name = _topic_clause(s, fig) or name
+    labels = _split_labels(name, len(group))
     after = i + len(group)
     changes = _listed_changes(s, after, group)
     for n, (g, label) in enumerate(zip(group, labels, strict=True)):
@@ -794,7 +930,9 @@ def _read_respectively(s: _Sentence, i: int, group: list[_Figure], raw: str) -> 
                                     change_text=c.change_verb + s.text[c.start:c.end])
         else:
             item = _value_indicator(s, g, label)
-        s.items.append(item)
+        since = _FROM.search(raw)
+        year = int(since.group("year")) if since and since.group("year") else None
+        s.items.append(replace(item, year=year) if since and since.group("when") != "人均" else item)
     return after + len(changes)
 
 
@@ -823,7 +961,7 @@ def _listed_changes(s: _Sentence, k: int, group: list[_Figure]) -> list[_Figure]
 def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
     """A change (增长6%): its own indicator when its clause names something; else the change
     of the value read just before it (“地区生产总值1.93万亿元，增长6%”), if that has none yet."""
-    label = _clean_label(raw)
+    label = _with_subject_of_previous(s, fig, raw, _clean_label(raw))
     if not label:
         prev = s.items[-1] if s.items else None
         if prev is not None and prev.change is None and prev.value is not None:
@@ -832,8 +970,12 @@ def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
                                   change_text=s.text[_change_start(s.text, fig):fig.end])
         return  # else a change of nothing named: not an indicator
     parts = _top_level_parts(label, "、")
-    if raw.rstrip().endswith("均") and len(parts) > 1:
-        # “城镇…收入、农村…收入均增长8%”: one indicator per name, the same span
+    each = "分别" in s.text[fig.phrase_start:fig.verb_start]
+    if each and label.startswith("城乡"):
+        parts = _split_labels(label, 2)
+    if (raw.rstrip().endswith("均") or each) and len(parts) > 1:
+        # “城镇…收入、农村…收入均增长8%”, “城乡居民人均可支配收入分别增长7.5%”: one indicator per
+        # name, the same span
         s.items.extend(_change_indicator(s, fig, p) for p in parts)
     else:
         s.items.append(_change_indicator(s, fig, label))
@@ -844,9 +986,12 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
     else by the figure before it; or the value of a change read just before it.  ``whole``: the
     words before it with those the figure before it took (“14个重点产业产值占…总产值的80%以上”: when
     nothing is left to name it, they do)."""
-    label = _with_topic(s, _with_list_verb(s, fig, _with_counted_noun(s, fig, _clean_label(raw))))
+    label = _clean_label(raw)
+    label = _investment_of(s, fig, label) or label
+    label = _with_topic(s, _with_list_verb(s, fig, _with_counted_noun(s, fig, label)))
     if not label and whole != raw:
         label = _clean_label(whole)
+    label = _with_subject_of_previous(s, fig, raw, label) or _noun_of_list(s, fig, label)
     label = _with_stage_of_previous(s, label)
     per = _PER.search(raw)
     if per and label and not label.startswith("每"):
@@ -858,21 +1003,159 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
         s.items[-1] = _value_indicator(s, fig, prev.label, change=prev.change, change_unit=prev.change_unit,
                                        change_text=prev.change_text)
         return
+    if label in _INCREMENT and prev is not None and prev.value is not None \
+            and prev.unit_normalized == _unit_normalized(fig.unit) + fig.per:
+        label = prev.label + label  # “纸520万吨，增加20万吨”: the increase of the thing before it
     if not label and prev is not None:
         if "累计" in raw:
-            label = _without_scope_verb(prev.label) + "（累计）"  # “新增市场主体…，累计达到188万户”
+            label = _stock_of(prev.label)  # “新增公园127座，累计达到1100座”: all the parks there are
         elif prev.end == fig.start:
             label = prev.label  # “贫困户301户611人”
     if label and not label.startswith("第"):
         s.items.append(_value_indicator(s, fig, label))
+        written, year = _year_written(s, fig, raw)
+        if written and s.items[-1].year != year:
+            s.items[-1] = replace(s.items[-1], year=year)
+
+
+#: A figure given in another currency or unit after the one before it (“…160.6亿美元、折合1148亿元”).
+_CONVERTED = re.compile(r"(?:折合|约合|相当于)")
+#: Between the two figures of “从21.7%回落到14.8%” / “由8500万减少到6500万”.
+_TO = re.compile("(?:" + "|".join(CHANGE_UP + CHANGE_DOWN) + ")?(?:到|至|为)"
+                 + r"(?:(?P<year>(?:19|20)\d\d)年(?:底|末)?的?)?")
+#: A time the words before a figure open with (“1995年达到…”, “由1954年的…”): what the figure is of
+#: is named before them.
+_WHEN_ONLY = re.compile(r"(?:将)?(?:[由从])?(?:(?:19|20)\d\d年|[去上今明]年[底末初]?|年[末底初]|上半年|下半年)")
+#: A label that only says when (“1995年达到57600多亿元”).
+_ONLY_DATE = re.compile(r"(?:19|20)\d\d年(?:末|底|初)?|年末|年底|年初")
+#: A share or a contribution whose subject is the clause's (“X增长6.5%、占…比重提高到45%”).
+_RELATION = re.compile(r"(?P<verb>占|对)[^，。；]{2,}")
+
+
+def _with_subject_of_previous(s: _Sentence, fig: _Figure, raw: str, label: str) -> str:
+    """``label`` with what the figure before it names when the clause leaves its subject out: a
+    conversion (“折合1148亿元”), the end of a from-to (“从21.7%回落到14.8%”), a date alone (“1995年
+    达到…”), a share or contribution (“X增加值增长8.1%、对规模以上工业增长贡献率达72.9%”)."""
+    prev = s.items[-1] if s.items else None
+    if prev is None or not prev.label:
+        when = _WHEN_ONLY.match(raw.strip("，、 "))
+        return _topic_clause(s, fig) or label if when and (not label or _ONLY_DATE.fullmatch(label)) else label
+    between = s.text[prev.end:fig.start]
+    if _CONVERTED.match(raw.strip("，、 ")) and prev.value is not None and len(between) <= 8:
+        return prev.label
+    if _BASE.fullmatch(raw.strip("，、 ")) and prev.value is not None:
+        return prev.label
+    if _TO.fullmatch(between) and re.search(r"[由从][^，。；]{0,12}$", s.text[s.start:prev.start]):
+        return prev.label
+    if _ONLY_DATE.fullmatch(label) or (not label and _ONLY_DATE.match(raw.strip("，、 "))):
+        # (the date is the figure's own: a change before it spans other years)
+        same = prev.value is None or prev.unit_normalized == _unit_normalized(fig.unit) + fig.per
+        return prev.label if same else label
+    relation = _RELATION.fullmatch(label)
+    if relation and between[:1] in "、，" and 0 in labels.word_starts(label) and 1 in labels.word_starts(label):
+        subject = _subject_of(prev.label)
+        if relation.group("verb") == "对":  # the contribution is the industry's, not its measure's
+            subject = next((subject[:-len(h)] for h in MEASURE_HEADS if subject.endswith(h)), subject)
+        return subject + label if len(subject) >= 2 and not subject.startswith(("占", "对")) else label
+    return label
+
+
+#: Where what is said of a topic starts (“覆盖面逐步扩大”): its adverbs and change words.
+_SAID_OF_TOPIC = re.compile("(?:逐步|不断|进一步|持续|稳步|明显|大幅|显著)|" + _CHANGE_WORD.pattern)
+
+
+def _year_written(s: _Sentence, fig: _Figure, raw: str) -> tuple[bool, int | None]:
+    """Whether the clause says when a figure was, and the year it writes (“由2010年的5.24亿元增加到2015年
+    的15.07亿元”, “1978年为17.4%”): None for another time (“由上年的…”, “较“十三五”末的…”: a start
+    or a base, never the report's year)."""
+    since = _FROM.search(raw) or _BASE.fullmatch(raw.strip("，、 "))
+    if since:  # (a start or base whose time is no year: 从人均8.7万元, 由上年的…)
+        year = since.group("year")
+        return True, int(year) if year else None
+    prev = s.items[-2] if len(s.items) > 1 else None
+    to = _TO.fullmatch(s.text, prev.end, fig.start) if prev is not None and prev.end <= fig.start else None
+    if to and to.group("year"):
+        return True, int(to.group("year"))
+    date = re.match(r"((?:19|20)\d\d)年", raw.strip("，、 "))
+    return (True, int(date.group(1))) if date else (False, None)
+
+
+def _topic_clause(s: _Sentence, fig: _Figure) -> str:
+    """The name a sentence opens with in a clause of its own, right before the figure's clause, when
+    no figure is stated before it (“农民人均纯收入，1982年为270元”; “覆盖面逐步扩大，2012年底已达到
+    12.5%”), or ""."""
+    clause_start = s.text.rfind("，", s.start, fig.start)
+    if clause_start < 0 or any(s.start <= f.start < clause_start for f in s.figs):
+        return ""
+    first = s.text[s.start:clause_start]
+    first = first[first.rfind("，") + 1:]
+    said = _SAID_OF_TOPIC.search(first)
+    topic = labels.clean(first[: said.start()] if said else first)
+    return topic if 2 <= len(topic) <= 24 else ""
+
+
+def _subject_of(label: str) -> str:
+    """The subject of a label that states a relation (“国内生产总值占世界经济比重” -> 国内生产总值)."""
+    starts = labels.word_starts(label)
+    at = next((n for n, ch in enumerate(label) if n and ch in "占对" and n in starts and n + 1 in starts), 0)
+    return label[:at] if at >= 2 else label
+
+
+def _noun_of_list(s: _Sentence, fig: _Figure, label: str) -> str:
+    """An unnamed figure listed before another that names its noun after it (“完成1.8万户、189万
+    平方米棚改任务”): that noun."""
+    if label:
+        return label
+    nxt = next((f for f in s.figs if f.start == fig.end + 1), None)
+    if nxt is None or s.text[fig.end] not in "、和及":
+        return label
+    return _forward_label(s.text, nxt.end, s.end)
+
+
+#: What an investment was spent on, after it (“投资5600万元完成了…搬迁”, “投资6462万元对…升级改造”).
+_SPENT_ON = re.compile(r"(?:，(?:重点|集中|全面)?)?(?:完成了?|实施了?|用于|对|建设)"
+                       r"(?P<what>[^，。；：]{2,40}?)(?=[，。；：]|$)"
+                       # “投资1.27亿元的公路客运总站基本完工”: the thing of that investment
+                       r"|的(?P<thing>[^，。；：、\d的]{2,20}?)(?=基本|全面|全部|主体|实现|投入|建成|开工|完工|竣工|进展|顺利"
+                       r"|正式|成功|如期|整体|年内|落地|通车|营业|开通|投用|交付|已|正在|[，。；：、]|$)")
+#: A count inside what was done (“三家污染企业”, “重点项目7个”): no part of its name.
+_COUNT_IN = re.compile(r"[一二三四五六七八九十两]+[家个座所项条处栋](?=[\u4e00-\u9fff])"
+                       r"|\d+(?:\.\d+)?[个项家座所条处栋]$"
+                       r"|^\d+(?:\.\d+)?[个项家座所条处栋](?=[\u4e00-\u9fff])")
+
+
+def _investment_of(s: _Sentence, fig: _Figure, label: str) -> str:
+    """An investment (“完成投资46.9亿元”) named by what it was spent on: the work after it in its
+    clause, else the things the sentence counted before it (“实施重点项目47个，完成投资…” -> 重点项目
+    投资); "" when neither."""
+    if label != "投资" or fig.unit not in ("元", "美元"):
+        return ""
+    on = _SPENT_ON.match(s.text, fig.end, s.end)
+    if on:
+        what = labels.clean(_COUNT_IN.sub("", on.group("what") or on.group("thing")).replace("进行", ""))
+        # (a figure left in it has its own label: “…新增绿化面积66.3万平方米”)
+        named = len(what) >= 2 and not _FIGURE.search(what) and "等" not in what and not what.startswith("第")
+        return what + "投资" if named else ""
+    if s.text[fig.end:fig.end + 1] not in _CLAUSE_END:
+        return ""
+    prev = s.items[-1] if s.items else None
+    if prev is not None and prev.value is not None and prev.label.endswith(("项目", "工程")) \
+            and prev.unit_normalized not in _MEASURES | {"%", "pp"}:
+        return prev.label + "投资"  # the projects counted before it
+    return ""
+
+
+#: A label that is only an increase or decrease (of the thing named before it).
+_INCREMENT = frozenset(("增加", "减少", "增产", "减产", "增收", "减收", "新增", "多", "少"))
 
 
 def _value_indicator(s: _Sentence, fig: _Figure, label: str, change: int | float | None = None,
                      change_unit: str | None = None, change_text: str | None = None) -> Indicator:
     """The indicator of a value figure (with the change that goes with it, if any)."""
     return Indicator(
-        label=label, value=fig.num + fig.mag + fig.about + ("" if fig.implicit_unit else fig.unit),
-        value_normalized=_decimal_number(fig.num, fig.mag), unit_normalized=_unit_normalized(fig.unit),
+        label=label, value=fig.num + fig.lead + fig.mag + fig.about
+        + ("" if fig.implicit_unit else fig.unit + fig.per + fig.alt),
+        value_normalized=_decimal_number(fig.num, fig.mag), unit_normalized=_unit_normalized(fig.unit) + fig.per,
         change=change, change_unit=change_unit, qualifier=_qualifier(fig, s.forecast), kind=s.kind, year=s.year,
         anchor=s.anchor, span=s.text[fig.start:fig.end], start=fig.start, end=fig.end, change_text=change_text,
         report=s.report, section=s.section,

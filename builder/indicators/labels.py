@@ -7,6 +7,9 @@ all part of the name.  These rules follow from how report sentences are written:
   组织, 一年来, 清产核资后 …), are no part of the name; words that say *which* things are
   counted (新增, 新建, 培训, 发放, 认定, 实施, 竣工 …) are, so they stay.  Words are only
   ever removed whole (the segmenter decides where a word ends: 共享农庄 keeps its 共).
+* A leading date (2024年末, 年底) says when, not what; a leading count of the things a measure
+  is of (“8个主导产业产值”) only delimits them; the result complement of a trimmed verb (争取到)
+  goes with it.
 * The adverbs 共, 共计, 累计, 先后 and the aspect particle 了 inside a name go as well.
 * A list of names summed up by how many they are (“新一代信息技术、…、人工智能四大先导产业”) is
   named by the sum (四大先导产业).
@@ -32,12 +35,13 @@ LIGHT_LEAD = (
     "其中", "全年", "全市", "全省", "全区", "我市", "我省", "我区", "预计", "实现", "完成", "累计", "共计", "共有",
     "共", "同时", "此外", "以及", "并且", "并", "还", "已", "分别", "今年", "去年", "年内", "力争", "确保", "争取",
     "主动", "实施", "推进", "推动", "组织", "邀请", "先后", "着力", "打造", "召开", "成功", "积极",
+    "释放", "开展", "做好", "将", "继续",
     "一年来", "两年来", "三年来", "五年来", "近年来", "有", "又", "再", "也", "即", "只", "仅", "才", "平均",
-    "按可比价格计算", "按可比价计算", "和", "及", "与", "的", "了",
+    "按可比价格计算", "按可比价计算", "按可比口径计算", "按可比口径", "和", "及", "与", "的", "了",
 )
 #: Leading light verbs that are removed only when they are the whole phrase before the
 #: counted noun (“建设80个网点”), since they also start ordinary names (建设用地).
-LIGHT_VERB_ALONE = ("建设", "开展", "落实")
+LIGHT_VERB_ALONE = ("建设", "落实")
 #: Adverbs removed wherever they stand in a label as a word of their own.
 INNER_ADVERBS = frozenset({"共", "共计", "先后", "了"})
 PARTICLES = "的了和及与、，"
@@ -45,6 +49,11 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+是|[一二三四
                         r"|（[一二三四五六七八九十\d]+）|\d+[.、])")
 #: A leading time phrase ending in 后 / 以来 (“清产核资后”, “十三五以来”) of a few words.
 _AFTER_TIME = re.compile(r"^[^，。；、\d]{1,8}?(?:后|以来)")
+#: A leading date: the year, or the end or start of it (“2025年末”, “年底”), says when, not what.
+_DATE = re.compile(r"^(?:(?:19|20)\d\d年(?:末|底|初)?|(?:去|上|今)?年(?:末|底|初))")
+#: A leading count of the things a measure is of (“14个重点产业产值”): it delimits them, and is
+#: no part of the measure's name.
+_LEAD_COUNT = re.compile(r"^\d+[个家项所](?=[\u4e00-\u9fff]{2})")
 
 
 def balanced(label: str) -> bool:
@@ -108,6 +117,10 @@ def _trim_lead(label: str) -> str:
             label = label[numbering.end():]
             continue
         starts = word_starts(label) if label else {0}
+        date = _DATE.match(label) or _LEAD_COUNT.match(label)
+        if date and len(label) - date.end() >= 2 and date.end() in starts:
+            label = label[date.end():]
+            continue
         time = _AFTER_TIME.match(label)
         if time and _own_word(time.group(), time.end(), starts) and len(label) - time.end() >= 2:
             label = label[time.end():]
@@ -115,6 +128,8 @@ def _trim_lead(label: str) -> str:
         for word in LIGHT_LEAD:
             if label.startswith(word) and len(word) in starts and len(label) > len(word):
                 label = label[len(word):]
+                if len(word) == 2 and label.startswith("到") and len(label) > 3 and 1 in word_starts(label):
+                    label = label[1:]  # the result complement of the verb (争取到, 收集到): it says only "done"
                 break
         if label == before:
             break

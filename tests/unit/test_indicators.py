@@ -175,6 +175,13 @@ def test_every_extracted_label_is_balanced_and_starts_with_no_particle(clauses):
     ("清产核资后农村集体总资产", "农村集体总资产"),
     ("关停低端落后产能企业", "关停低端落后产能企业"),  # 落后 is no time phrase
     ("进一步优化营商环境", "进一步优化营商环境"),
+    ("争取到上级补助资金", "上级补助资金"),  # the result complement goes with its verb
+    ("2024年末存款余额", "存款余额"),  # a leading date says when, not what
+    ("年底贷款余额", "贷款余额"),
+    ("开展技能培训", "技能培训"),
+    ("释放政策红利", "政策红利"),
+    ("8个主导产业产值", "主导产业产值"),  # a leading count only delimits the things measured
+    ("到位资金", "到位资金"),  # 到 starting a word stays
 ])
 def test_label_rules(raw, label):
     assert clean(raw) == label
