@@ -35,6 +35,11 @@ BLIND = ROOT / "tests" / "fixtures" / "indicators_blind.yaml"
 #: labelled on 2026-12-03 by a helper session that never read the extractor, its tests or its output,
 #: after the label rules were written: the blind measure of issue 13's labels.
 BLIND2 = ROOT / "tests" / "fixtures" / "indicators_blind2.yaml"
+#: Paragraphs of four more corpus reports (1987 and 2005 State Council, Hailar 2014, Sichuan 2026),
+#: labelled on 2026-12-03 by another helper that never read the extractor, its tests or its output,
+#: following the second blind set's rules, while the label rules were being revised on that set: the
+#: blind measure of the revised rules.
+BLIND3 = ROOT / "tests" / "fixtures" / "indicators_blind3.yaml"
 #: The held-out set (reports the extractor was not developed on) guards against regressions.
 MIN_HELDOUT = 0.85
 MIN_PRECISION = 0.9
@@ -173,3 +178,16 @@ def test_precision_recall_and_labels_on_the_second_blind_set(request, capsys):
     # set labelled without seeing the extractor can measure the labels blind again.  The floors, just
     # below them, guard against regressions.
     _check(request, capsys, result, line, 0.98, 0.97, 0.93)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not here ({CORPUS})")
+def test_precision_recall_and_labels_on_the_third_blind_set(request, capsys):
+    result = measure(BLIND3)
+    line = (f"indicator extraction, third blind set (corpus): precision {result['precision']:.3f}, "
+            f"recall {result['recall']:.3f} ({result['gold']} gold, {result['extracted']} extracted); "
+            f"label accuracy {result['label_accuracy']:.3f} (exact, over the matches)")
+    # measured blind on 2026-12-03, with the rules revised on the second set: precision 0.949, recall
+    # 0.925, label accuracy 0.640 -- issue 13's 0.9 is not met.  Many misses are of a kind (a leading
+    # 全国, a verb left before the thing: 拟安排, 识别; a subject one clause away: 投资), others are
+    # choices either way (全国社会总产值 / 社会总产值).  The floors guard against regressions.
+    _check(request, capsys, result, line, 0.9, 0.9, 0.6)
