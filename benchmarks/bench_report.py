@@ -70,8 +70,14 @@ def search_line(summary: Summary) -> str:
         return "search index: none built"
     seconds = med.get("phase search")
     timing = f", search phase {seconds:.2f} s" if seconds is not None else ", search phase not reported"
+    alone = ""
+    if "search index s" in med:  # made by a build of its own, after the cold build (which is without it)
+        alone = (f"; made on its own in {med['search index s']:.2f} s, peak PSS "
+                 f"{med['search index peak MiB PSS']:.0f} MiB, beside a cold build of {med['ours cold']:.2f} s")
+    else:
+        alone = f" (within the cold build of {med['ours cold']:.2f} s)"
     return (f"search index: {med['search index bytes'] / 2**20:.2f} MiB in {med['search index files']:.0f} files"
-            f"{timing} (cold build {med['ours cold']:.2f} s)")
+            f"{timing}{alone}")
 
 
 def cost_per_report_lines(summaries: Sequence[Summary], figure: str = "cold") -> list[str]:

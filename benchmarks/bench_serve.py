@@ -13,7 +13,19 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from bench_measure import builder_command, builder_env, edit_figure, edit_summary, edit_template, edit_wording
+from bench_measure import (
+    builder_command,
+    builder_env,
+    builder_supports,
+    edit_figure,
+    edit_summary,
+    edit_template,
+    edit_wording,
+)
+
+#: serve's rebuilds are timed without remaking the search index (it runs in the background, and is
+#: timed on its own with the cold build).
+NO_SEARCH = ("--no-search",) if builder_supports("--no-search") else ()
 
 SETTLE_SECONDS = 0.4
 REBUILT = "rebuilt in"
@@ -30,7 +42,7 @@ class ServeSession:
 
     def __init__(self, site: Path) -> None:
         self.port = free_port()
-        self.process = subprocess.Popen(builder_command("serve", "--port", str(self.port)), cwd=site,
+        self.process = subprocess.Popen(builder_command("serve", "--port", str(self.port), *NO_SEARCH), cwd=site,
                                         env=builder_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         text=True)
         self.lines: list[str] = []

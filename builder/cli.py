@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--check", action="store_true",
                        help="write nothing; exit 1 naming each report file in site_src/reports/ that is not "
                             "what the build would write (hand-edited files are fine)")
+    build.add_argument("--no-search", dest="search", action="store_false",
+                       help="do not make the search index (public/pagefind/ is left as it is; the next build "
+                            "without this flag makes it again if pages changed)")
     build.add_argument("--timings", action="store_true",
                        help="print to stderr the CPU seconds spent in each phase, one line: `phases: "
                             "ingest=1.23s analysis=0.45s render=2.34s write=0.56s`; each is summed over the "
@@ -54,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--base-path", default="/", metavar="PATH",
                        help="serve the site under this sub-path, as GitHub Pages does for a project site "
                             "(e.g. /my-repo/)")
+    serve.add_argument("--no-search", dest="search", action="store_false",
+                       help="do not remake the search index after each rebuild")
     # --- end serve
 
     ingest = verbs.add_parser("ingest", help="clean, split and write Markdown for the given pages only")
@@ -136,7 +141,7 @@ def _build(args: argparse.Namespace) -> None:
         build.run_check(args.config)
         return
     build.run(args.config, force=args.force, clean=args.clean, jobs=args.jobs, strict=args.strict,
-              site_url=args.site_url, timings=args.timings)
+              site_url=args.site_url, timings=args.timings, search=args.search)
 
 
 def _ingest(args: argparse.Namespace) -> None:
@@ -166,7 +171,7 @@ def _pdf(args: argparse.Namespace) -> None:
 def _serve(args: argparse.Namespace) -> None:
     from builder.commands.serve import serve
 
-    serve(args.config, host=args.host, port=args.port, base_path=args.base_path,
+    serve(args.config, host=args.host, port=args.port, base_path=args.base_path, search=args.search,
           say=lambda line: print(line, flush=True))
 
 

@@ -65,22 +65,24 @@ class BuildSummary:
 
 
 def run(config_path: Path | None, *, force: bool = False, clean: bool = False, jobs: int | None = None,
-        strict: bool | None = None, site_url: str | None = None, timings: bool = False) -> None:
+        strict: bool | None = None, site_url: str | None = None, timings: bool = False, search: bool = True) -> None:
     """``builder build``: build the site; print each warning, one line about the build, and the
     reports that need review.  ``strict`` (default: config ``strict``): warnings fail the build.
     ``site_url`` (``--site-url``): the address the site is published at, instead of config.yaml's.
-    ``timings`` (``--timings``): print the seconds of each phase to stderr (``core.timings``)."""
+    ``timings`` (``--timings``): print the seconds of each phase to stderr (``core.timings``).
+    ``search`` (false: ``--no-search``): make the search index after the pages."""
     config = with_site_url(load_config(config_path), site_url)
     strict = config.strict if strict is None else strict
     from builder.build.search_index import SEARCH_DIR, check_pagefind, update_search_index
 
-    if strict:  # before anything is written: a site that cannot be indexed leaves the output as it was
+    if strict and search:  # before anything is written: a site that cannot be indexed leaves the output as it was
         check_pagefind(config.relative(config.output_dir / SEARCH_DIR))
     summary = build_site(config, force=force, clean=clean, jobs=jobs, strict=strict)
-    search = update_search_index(config, strict=strict)  # after the pages: Pagefind reads them
-    phase_timings.add({"search": search.seconds})  # Pagefind is another program: its wall-clock
-    if search.problem is not None:
-        summary.warnings.append(search.problem)
+    if search:
+        index = update_search_index(config, strict=strict)  # after the pages: Pagefind reads them
+        phase_timings.add({"search": index.seconds})  # Pagefind is another program: its wall-clock
+        if index.problem is not None:
+            summary.warnings.append(index.problem)
     if timings:
         print(phase_timings.line(), file=sys.stderr)
     print_warnings(summary.warnings)

@@ -245,7 +245,8 @@ def make_watcher(roots: list[Path], ignore: list[Path]) -> Watcher | InotifyWatc
 class SiteServer:
     """The build loop and its state, shared by the HTTP handlers."""
 
-    def __init__(self, config_path: Path | None, *, base_path: str = "/", say: Callable[[str], None] = print):
+    def __init__(self, config_path: Path | None, *, base_path: str = "/", say: Callable[[str], None] = print,
+                 search: bool = True):
         self.config_path = config_path
         self.base_path = normalize_base_path(base_path)
         self.say = say
@@ -260,6 +261,7 @@ class SiteServer:
         from builder.build.search_index import BackgroundIndexer
 
         self.search = BackgroundIndexer(say)  # the search index, after each build (in the background)
+        self.make_search_index = search
         self._load_config()
 
     def _load_config(self) -> None:
@@ -335,7 +337,7 @@ class SiteServer:
             written |= {str(path) for path in ingest.removed}
         self.generation += 1
         self.on_built()
-        if not self.error and self.config is not None:
+        if not self.error and self.config is not None and self.make_search_index:
             self.search.request(self.config)
         if self.cache is not None:
             try:
@@ -437,7 +439,7 @@ def _free_port(host: str) -> int:
 
 
 def serve(config_path: Path | None, *, host: str = "127.0.0.1", port: int = 8000, base_path: str = "/",
-          say: Callable[[str], None] = print) -> None:
+          say: Callable[[str], None] = print, search: bool = True) -> None:
     """Build, serve and rebuild until interrupted."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
@@ -445,7 +447,7 @@ def serve(config_path: Path | None, *, host: str = "127.0.0.1", port: int = 8000
 
     if not 0 <= port <= 65535:
         raise BuilderError(f"port {port}: expected a port number from 0 to 65535 (0: any free port)")
-    site = SiteServer(config_path, base_path=base_path, say=say)
+    site = SiteServer(config_path, base_path=base_path, say=say, search=search)
     site.build()
     SiteHandler, StatusHandler = _handlers(site)
 

@@ -178,3 +178,11 @@ def test_serve_makes_the_index_again_after_a_change(server):  # noqa: F811 - the
     page = "/reports/2020-huaian-rdcwhgzbg.html"
     wait_for(lambda: "同志们" in fragments(site)[page]["content"].replace("\u200b", ""), "the new index")
     assert status(base)["search"]["generation"] > done
+
+
+def test_no_search_builds_the_pages_without_an_index(full_site: Path, capsys):
+    assert build(full_site, "--no-search") == 0
+    assert (full_site / "public" / "index.html").is_file()
+    assert not (full_site / "public" / "pagefind").exists()
+    assert build(full_site) == 0  # the next build with search makes it
+    assert (full_site / "public" / "pagefind" / "pagefind.js").is_file()
