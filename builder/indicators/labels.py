@@ -23,6 +23,7 @@ all part of the name.  These rules follow from how report sentences are written:
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from builder.text.segment import cut
 
@@ -107,6 +108,13 @@ def _own_word(phrase: str, end: int, starts: set[int]) -> bool:
     return end in starts and end - (2 if phrase.endswith("以来") else 1) in starts
 
 
+@cache
+def _light_leads_starting(first: str) -> tuple[str, ...]:
+    """The words of :data:`LIGHT_LEAD` that start with ``first``, in their order (the first that
+    matches is trimmed)."""
+    return tuple(word for word in LIGHT_LEAD if word.startswith(first)) if first else ()
+
+
 def _trim_lead(label: str) -> str:
     """``label`` without its leading light words (each removed only as whole words)."""
     for _ in range(8):
@@ -125,7 +133,7 @@ def _trim_lead(label: str) -> str:
         if time and _own_word(time.group(), time.end(), starts) and len(label) - time.end() >= 2:
             label = label[time.end():]
             continue
-        for word in LIGHT_LEAD:
+        for word in _light_leads_starting(label[:1]):
             if label.startswith(word) and len(word) in starts and len(label) > len(word):
                 label = label[len(word):]
                 if len(word) == 2 and label.startswith("到") and len(label) > 3 and 1 in word_starts(label):
