@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from builder.render.report import PageRenderer
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # site_support.py, shared by the tests here
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,3 +27,17 @@ def full_site(site: Path) -> Path:
     shutil.copytree(ROOT / "templates", site / "templates")
     shutil.copy(ROOT / "site_src" / "glossary.yaml", site / "site_src" / "glossary.yaml")
     return site
+
+
+@pytest.fixture
+def rendered(monkeypatch) -> list[str]:
+    """The report pages rendered (not taken from the cache) during the test."""
+    calls: list[str] = []
+    original = PageRenderer.render
+
+    def spy(self, report, place):
+        calls.append(str(report.meta["slug"]))
+        return original(self, report, place)
+
+    monkeypatch.setattr(PageRenderer, "render", spy)
+    return calls

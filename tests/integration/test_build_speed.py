@@ -9,34 +9,18 @@ again after an edit builds no segmenter dictionary, until the glossary changes.
 import os
 import re
 
-import pytest
 from site_support import build, snapshot, tree  # type: ignore[import-not-found]
 
 from builder import cli
 from builder.build import cache as cache_module
 from builder.build.cache import BuildCache
 from builder.core.config import load_config
-from builder.render.report import PageRenderer
 from builder.text import segment
 
 REPORT = "site_src/reports/2020-huaian-rdcwhgzbg.md"
 OTHER = "site_src/reports/2020-suzhou-zfgzbg.md"
 PHASES = re.compile(r"phases: ingest=(\d+\.\d\d)s analysis=(\d+\.\d\d)s render=(\d+\.\d\d)s write=(\d+\.\d\d)s"
                     r" search=(\d+\.\d\d)s")
-
-
-@pytest.fixture
-def rendered(monkeypatch) -> list[str]:
-    """The report pages rendered (not taken from the cache) during the test."""
-    calls: list[str] = []
-    original = PageRenderer.render
-
-    def spy(self, report, place):
-        calls.append(str(report.meta["slug"]))
-        return original(self, report, place)
-
-    monkeypatch.setattr(PageRenderer, "render", spy)
-    return calls
 
 
 def edit(site, name: str, old: str, new: str) -> None:

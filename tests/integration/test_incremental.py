@@ -18,20 +18,6 @@ def changed(before: dict, after: dict) -> set[str]:
     return {name for name in set(before) | set(after) if before.get(name) != after.get(name)}
 
 
-@pytest.fixture
-def rendered(monkeypatch) -> list[str]:
-    """The report pages rendered (not taken from the cache) during the test."""
-    calls: list[str] = []
-    original = PageRenderer.render
-
-    def spy(self, report, place):
-        calls.append(str(report.meta["slug"]))
-        return original(self, report, place)
-
-    monkeypatch.setattr(PageRenderer, "render", spy)
-    return calls
-
-
 def report_pages(names) -> set[str]:
     return {n for n in names if n.startswith("reports/")}
 
