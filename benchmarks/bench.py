@@ -47,6 +47,7 @@ from bench_measure import (  # noqa: E402
     edit_wording,
     folder_size,
     parse_phases,
+    python_env,
     run,
 )
 from bench_report import (  # noqa: E402
@@ -212,7 +213,7 @@ def time_peer(peer: Peer, folder: Path, results: Results) -> bool:
         elif target.exists():
             target.unlink()
     try:
-        measured = run(list(peer.command), site)
+        measured = run(list(peer.command), site, python_env())
     except ToolFailed as failed:
         print(f"  {peer.name}: failed, left out: {str(failed).splitlines()[0][:300]}")
         return False
