@@ -96,6 +96,9 @@ class Options:
     ours_only: bool
     serve: bool
     quadratic_max: int
+    index: bool = True
+    """Make and time the search index after each cold build (``--no-index``: skip it, e.g. at
+    N=10,000, where Pagefind's memory would dwarf everything else)."""
 
 
 def add(results: Results, key: str, value: float) -> None:
@@ -111,7 +114,7 @@ def build_flags(timings: bool = False) -> list[str]:
     return [*(["--no-search"] if builder_supports("--no-search") else []), *(["--timings"] if timings else [])]
 
 
-def time_cold_build(ours: Path, timings: bool, results: Results) -> None:
+def time_cold_build(ours: Path, timings: bool, results: Results, index: bool = True) -> None:
     """No cache, no Markdown, no output: ingest and render everything (with phases if reported)."""
     for name in ("public", ".cache", "site_src/reports"):
         shutil.rmtree(ours / name, ignore_errors=True)
@@ -124,7 +127,8 @@ def time_cold_build(ours: Path, timings: bool, results: Results) -> None:
         add(results, f"phase {name}", seconds)
     add(results, "ours output MiB", _mib(folder_size(ours / "public")))
     if builder_supports("--no-search"):
-        time_search_index(ours, results)
+        if index:
+            time_search_index(ours, results)
     else:  # an older builder made the index inside its cold build
         _add_search_size(ours, results)
 
@@ -240,7 +244,7 @@ def bench(n: int, options: Options) -> Summary:
     peers = peers_for(n, options)
     results: Results = {}
     for r in range(options.rounds):
-        time_cold_build(ours, timings, results)
+        time_cold_build(ours, timings, results, options.index)
         if r == 0:
             check_reports(ours, n)
         reports = time_rebuilds(ours, n, r, results)
@@ -294,13 +298,15 @@ def parse_options(argv: list[str] | None = None) -> tuple[list[int], Options]:
     parser.add_argument("--workdir", type=Path, default=HERE / "work")
     parser.add_argument("--ours-only", action="store_true", help="skip Hugo and MkDocs")
     parser.add_argument("--no-serve", action="store_true", help="skip the edits timed inside `builder serve`")
+    parser.add_argument("--no-index", action="store_true", help="do not make and time the search index")
     parser.add_argument("--quadratic-max", type=int, default=2000, metavar="N",
                         help="skip the peers whose pages list every page above this N (default: 2000)")
     args = parser.parse_args(argv)
     sizes = args.n or ([100] if args.quick else [100, 1000])
     rounds = args.rounds or 1
     serve_rounds = args.serve_rounds or (1 if args.quick else 3)
-    return sizes, Options(rounds, serve_rounds, args.workdir, args.ours_only, not args.no_serve, args.quadratic_max)
+    return sizes, Options(rounds, serve_rounds, args.workdir, args.ours_only, not args.no_serve, args.quadratic_max,
+                          not args.no_index)
 
 
 def main(argv: list[str] | None = None) -> None:
