@@ -3,6 +3,7 @@ phases our builder reports with ``--timings``; the size of a folder; the edits t
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import resource
@@ -56,6 +57,7 @@ def builder_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "builder", *args]
 
 
+@functools.cache
 def builder_supports(flag: str) -> bool:
     """Whether `builder build --help` lists ``flag`` (a flag not yet on this branch is skipped)."""
     shown = subprocess.run(builder_command("build", "--help"), capture_output=True, text=True,

@@ -145,25 +145,31 @@ def swap_in(staging: Path, out_dir: Path) -> None:
     if staging.parent == out_dir:
         _replace_all(staging, out_dir, shown)
         return
-    parent = out_dir.parent
     try:
-        os.chmod(staging, 0o755)  # mkdtemp makes it 0700; a served site must be readable
-        old: Path | None = None
-        if out_dir.exists():
-            old = parent / f".{out_dir.name}.old-{uuid.uuid4().hex[:12]}"
-            os.rename(out_dir, old)
-        try:
-            os.rename(staging, out_dir)
-        except OSError:
-            if old is not None:
-                os.rename(old, out_dir)
-            raise
+        replace_folder(staging, out_dir, out_dir.parent / f".{out_dir.name}.old-{uuid.uuid4().hex[:12]}")
     except OSError as error:
         if error.errno in (errno.EXDEV, errno.EBUSY) and staging.is_dir():
             _replace_all(staging, out_dir, shown)
             return
         shutil.rmtree(staging, ignore_errors=True)
         raise output_error(shown, error) from None
+
+
+def replace_folder(new: Path, target: Path, aside: Path) -> None:
+    """Rename the folder ``new`` to ``target``, made readable by all (``mkdtemp`` makes it 0700).
+    An existing ``target`` is renamed to ``aside`` first, put back if the rename fails, and deleted
+    after.  Raises OSError."""
+    os.chmod(new, 0o755)
+    old: Path | None = None
+    if target.exists():
+        os.rename(target, aside)
+        old = aside
+    try:
+        os.rename(new, target)
+    except OSError:
+        if old is not None:
+            os.rename(old, target)
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 

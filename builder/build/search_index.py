@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.build.output import SEARCH_DIR, SEARCH_TEMP_PREFIX
+from builder.build.output import SEARCH_DIR, SEARCH_TEMP_PREFIX, replace_folder
 from builder.core.config import Config
 from builder.core.errors import BuilderError, Problem
 
@@ -183,24 +183,12 @@ def _complaint(*outputs: str) -> str:
 
 def _swap(bundle: Path, target: Path, shown: str) -> None:
     """Rename ``bundle`` to ``target``, the old ``target`` renamed aside first and deleted after."""
-    old: Path | None = None
+    aside = target.with_name(f"{SEARCH_TEMP_PREFIX}old-{os.getpid()}-{time.monotonic_ns()}")
     try:
-        os.chmod(bundle, 0o755)  # mkdtemp makes it 0700; a served site must be readable
-        if target.exists():
-            old = target.with_name(f"{SEARCH_TEMP_PREFIX}old-{os.getpid()}-{time.monotonic_ns()}")
-            os.rename(target, old)
-        try:
-            os.rename(bundle, target)
-        except OSError:
-            if old is not None:
-                os.rename(old, target)
-                old = None
-            raise
+        replace_folder(bundle, target, aside)
     except OSError as error:
         raise SearchIndexError(f"search index not made: cannot move it into place: {error.strerror or error}",
                                path=shown) from None
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _count(output: str, noun: str) -> int:
