@@ -91,7 +91,7 @@ _QUOTED = re.compile(r"“[^”]{0,40}”|《[^》]{0,60}》|‘[^’]{0,40}’|
 #: Trimmed from the end of a label, repeatedly.
 _TAIL_TRIM = re.compile(
     r"(?:达到|达|为|是|完成|实现|均|突破|超过|接近|超|约|近|逾|保持在|保持|控制在|稳定在|提高到|提高至|提升到|提升至|"
-    r"增加到|增至|升至|降至|下降到|降低到|[升降增减]为|从|由|总计|共计|累计|平均|分别|各|已|有|新增到|扩大到|，|、|和|的|"
+    r"增加到|增至|升至|降至|下降到|降低到|控制到|控制至|[升降增减]为|从|由|总计|共计|累计|平均|分别|各|已|有|新增到|扩大到|，|、|和|的|"
     r"拟?定为|拟?定在|首次|首度|再次|再度|将近|将|要|又|"
     # “经济增长速度的调控目标定为8%”: the target of a measure is named by the measure
     r"的(?:调控|预期|控制|发展)?目标|"
@@ -113,7 +113,7 @@ _WORDS_ENDING_AS_TRIMMED = frozenset((
 _TAIL_TRIM_MAX = 5
 #: Where the noun phrase after a count ends (“5家企业通过…认定” -> 企业).
 _FORWARD_STOP = re.compile(r"以及|并|作为|通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|参加|参与|列席|"
-                           r"获评|新获评|"
+                           r"获评|新获评|发放|投放|拨付|"
                            r"关闭|取消|开展|进行|"
                            r"(?<![方导定走面动意倾纵转趋外内双多指去取志投流风航])向|(?<![针反面相绝核])对(?![外口接象话比应策])|到(?![位期户村校])|[的和及]|[，。；：、（]")
 
@@ -552,10 +552,15 @@ def _with_counted_noun(s: _Sentence, fig: _Figure, label: str) -> str:
     size = _size_of(s, fig, label)
     if size:
         return size
+    if fig.unit not in _MEASURES and (passive := _PASSIVE.match(s.text, fig.end, s.end)):
+        s.consumed = passive.end()
+        done = (passive.group("what") or "") + "得到" + passive.group("how")
+        return done + "的" + labels.clean(passive.group("noun"))
     noun, predicate, taken = _forward_phrase(s.text, fig.end, s.end)
     if not noun and not predicate or (fig.unit in _MEASURES and len(label) > 2):
         return label  # an amount (亿元, 万吨) ends its phrase unless nothing names it (“突破3万亿元大关”)
     s.consumed = taken
+    noun = _without_shared_work(s, fig, noun)
     back = label
     if back.endswith("等"):  # examples of the counted noun: only a scope verb before them stays
         back = next((v for v in SCOPE_VERBS if back.startswith(v)), "")
@@ -567,7 +572,27 @@ def _with_counted_noun(s: _Sentence, fig: _Figure, label: str) -> str:
         return predicate[2:] + noun  # “对6项重点内容进行专项检查” -> 专项检查重点内容
     if predicate and not (back and noun) and (1 if noun else 2) <= len(noun or back) <= 12:
         return predicate + "的" + (noun or back)
-    return back + noun
+    return labels.without_fields(back + noun)
+
+
+#: A count of those something was done for, said in the passive (“2411名受灾群众的基本生活得到保障”,
+#: “使8000户居民家庭的供热质量得到显著改善”): what was done + 的 + them.
+_PASSIVE = re.compile(r"(?P<noun>[^，。；：、\d的]{2,12}?)(?:的(?P<what>[^，。；：、\d的]{2,8}?))?得到"
+                      r"(?P<how>[^，。；：、\d]{1,10}?)(?=[，。；：]|$)")
+#: The work named after a list of counted things (“推进21个先行片区、200个样板村、2000个补短村建设”):
+#: it is done on them all, so the count names the things alone — unless each thing listed has its
+#: own work (“完成178座燃煤锅炉拆改、25公里供热管线改造、8座热力站建设”).
+_WORK_ON_COUNTED = ("建设",)
+_WORK_WORDS = ("建设", "改造", "拆改", "整治", "修复", "提升", "治理", "新建", "改建", "扩建", "搬迁")
+
+
+def _without_shared_work(s: _Sentence, fig: _Figure, noun: str) -> str:
+    prev = s.items[-1] if s.items else None
+    if not noun.endswith(_WORK_ON_COUNTED) or len(noun) < 4 or prev is None \
+            or not s.text[prev.end:fig.start].endswith("、") or _CLAUSE_END_RE.search(s.text, prev.end, fig.start) \
+            or prev.label.endswith(_WORK_WORDS):
+        return noun
+    return noun[:-2]
 
 
 def _size_of(s: _Sentence, fig: _Figure, label: str) -> str:
@@ -645,9 +670,29 @@ def _with_list_verb(s: _Sentence, fig: _Figure, label: str) -> str:
     if prev.value is None or gap[gap.index("、") + 1:].lstrip("“").startswith(SCOPE_VERBS):
         return label
     verb = next((v for v in SCOPE_VERBS if prev.label.startswith(v)), "")
-    if not verb or label.startswith(SCOPE_VERBS + _ACTION_VERBS) or labels.light_verb_only(label):
+    if not verb or verb in label or label.startswith(SCOPE_VERBS + _ACTION_VERBS) or labels.light_verb_only(label):
         return label
     return verb + label
+
+
+#: What the measures of one thing are called, longest first (“马铃薯总产量” -> 马铃薯).
+_MEASURES_OF_A_THING = tuple(sorted({*MEASURE_HEADS, *SIZE_HEADS, "种植面积", "播种面积", "总产量", "总产值", "总量"},
+                                    key=len, reverse=True))
+
+
+#: Measures of what a thing yields, said of the thing the sentence is about (its area, its output).
+_OUTPUT_MEASURES = frozenset(("产量", "产值", "增加值", "营业收入", "销售收入"))
+
+
+def _with_subject_of_measure(s: _Sentence, label: str) -> str:
+    """A label that is only the name of a measure (产量, 产值) with the thing the figure before it in
+    the sentence measured (“地产蔬菜种植面积达到2万亩，产量达到15万吨” -> 地产蔬菜产量)."""
+    prev = s.items[-1] if s.items else None
+    if label not in _OUTPUT_MEASURES or prev is None:
+        return label
+    head = next((h for h in _MEASURES_OF_A_THING if prev.label.endswith(h)), "")
+    thing = prev.label[: -len(head)] if head else ""
+    return thing + label if len(thing) >= 2 else label
 
 
 def _with_topic(s: _Sentence, label: str) -> str:
@@ -691,6 +736,10 @@ def _top_level_parts(label: str, separators: str = "、和及与") -> list[str]:
     return [p for p in parts if p]
 
 
+#: Two names written as one (存贷款 = 存款 and 贷款), in the order they are written.
+_CONTRACTED_PAIRS = {"存贷款": ("存款", "贷款"), "进出口": ("进口", "出口"), "收支": ("收入", "支出")}
+
+
 def _split_labels(label: str, count: int) -> list[str]:
     parts = [labels.clean(p) or p for p in _top_level_parts(label)]  # (each name its own: “…、实现旅游总花费”)
     if len(parts) == count:
@@ -704,6 +753,9 @@ def _split_labels(label: str, count: int) -> list[str]:
         return [g + parallel.group(2) + rest for g in parallel.groups()[:1] + parallel.groups()[2:]]
     if label.startswith("城乡") and count == 2:
         return ["城镇" + label[2:], "农村" + label[2:]]
+    pair = next((p for p in _CONTRACTED_PAIRS if p in label), "") if count == 2 else ""
+    if pair:  # “存贷款余额分别达38.7万亿元、29.9万亿元”: 存款余额, 贷款余额
+        return [label.replace(pair, whole, 1) for whole in _CONTRACTED_PAIRS[pair]]
     return [f"{label}（{n}）" for n in range(1, count + 1)]
 
 
@@ -958,10 +1010,16 @@ def _listed_changes(s: _Sentence, k: int, group: list[_Figure]) -> list[_Figure]
     return changes
 
 
+#: A change quoted for comparison with another year's (“大大低于1985年”).
+_COMPARED_WITH_YEAR = re.compile(r"(?:大大|明显|远远|略)?(?:低于|高于|快于|慢于)(?:19|20)\d\d年(?:同期)?")
+
+
 def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
     """A change (增长6%): its own indicator when its clause names something; else the change
     of the value read just before it (“地区生产总值1.93万亿元，增长6%”), if that has none yet."""
     label = _with_subject_of_previous(s, fig, raw, _clean_label(raw))
+    if _COMPARED_WITH_YEAR.fullmatch(label) and s.items:
+        label = s.items[-1].label  # “…增长7.3%，大大低于1985年增长44.6%的速度”: the same thing, another year
     if not label:
         prev = s.items[-1] if s.items else None
         if prev is not None and prev.change is None and prev.value is not None:
@@ -986,9 +1044,9 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
     else by the figure before it; or the value of a change read just before it.  ``whole``: the
     words before it with those the figure before it took (“14个重点产业产值占…总产值的80%以上”: when
     nothing is left to name it, they do)."""
-    label = _clean_label(raw)
+    label = _money_named(s, fig, raw, _clean_label(raw))
     label = _investment_of(s, fig, label) or label
-    label = _with_topic(s, _with_list_verb(s, fig, _with_counted_noun(s, fig, label)))
+    label = _with_topic(s, _with_subject_of_measure(s, _with_list_verb(s, fig, _with_counted_noun(s, fig, label))))
     if not label and whole != raw:
         label = _clean_label(whole)
     label = _with_subject_of_previous(s, fig, raw, label) or _noun_of_list(s, fig, label)
@@ -1003,9 +1061,7 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
         s.items[-1] = _value_indicator(s, fig, prev.label, change=prev.change, change_unit=prev.change_unit,
                                        change_text=prev.change_text)
         return
-    if label in _INCREMENT and prev is not None and prev.value is not None \
-            and prev.unit_normalized == _unit_normalized(fig.unit) + fig.per:
-        label = prev.label + label  # “纸520万吨，增加20万吨”: the increase of the thing before it
+    label = _increment_named(s, fig, label)
     if not label and prev is not None:
         if "累计" in raw:
             label = _stock_of(prev.label)  # “新增公园127座，累计达到1100座”: all the parks there are
@@ -1113,14 +1169,14 @@ def _noun_of_list(s: _Sentence, fig: _Figure, label: str) -> str:
 
 
 #: What an investment was spent on, after it (“投资5600万元完成了…搬迁”, “投资6462万元对…升级改造”).
-_SPENT_ON = re.compile(r"(?:，(?:重点|集中|全面)?)?(?:完成了?|实施了?|用于|对|建设)"
+_SPENT_ON = re.compile(r"(?:，(?:重点|集中|全面)?)?(?:完成了?|实施了?|用于|对|建设|建成|新建)"
                        r"(?P<what>[^，。；：]{2,40}?)(?=[，。；：]|$)"
                        # “投资1.27亿元的公路客运总站基本完工”: the thing of that investment
                        r"|的(?P<thing>[^，。；：、\d的]{2,20}?)(?=基本|全面|全部|主体|实现|投入|建成|开工|完工|竣工|进展|顺利"
                        r"|正式|成功|如期|整体|年内|落地|通车|营业|开通|投用|交付|已|正在|[，。；：、]|$)")
 #: A count inside what was done (“三家污染企业”, “重点项目7个”): no part of its name.
 _COUNT_IN = re.compile(r"[一二三四五六七八九十两]+[家个座所项条处栋](?=[\u4e00-\u9fff])"
-                       r"|\d+(?:\.\d+)?[个项家座所条处栋]$"
+                       r"|\d+(?:\.\d+)?[个项家座所条处栋套户间]$"
                        r"|^\d+(?:\.\d+)?[个项家座所条处栋](?=[\u4e00-\u9fff])")
 
 
@@ -1132,9 +1188,15 @@ def _investment_of(s: _Sentence, fig: _Figure, label: str) -> str:
         return ""
     on = _SPENT_ON.match(s.text, fig.end, s.end)
     if on:
-        what = labels.clean(_COUNT_IN.sub("", on.group("what") or on.group("thing")).replace("进行", ""))
+        what = _COUNT_IN.sub("", on.group("what") or on.group("thing"))
+        listed = list(_FIGURE.finditer(what))
+        if listed and listed[-1].end() < len(what) - 1 and "等" not in what and not what.startswith("的"):
+            # “完成54栋住宅楼、14万平方米既有建筑节能改造”: the work
+            what = what[listed[-1].end():]
+        what = labels.clean(what.replace("进行", ""))
         # (a figure left in it has its own label: “…新增绿化面积66.3万平方米”)
-        named = len(what) >= 2 and not _FIGURE.search(what) and "等" not in what and not what.startswith("第")
+        named = len(what) >= 2 and not _FIGURE.search(what) and "等" not in what and not what.startswith("第") \
+            and what not in _GENERIC_KINDS
         return what + "投资" if named else ""
     if s.text[fig.end:fig.end + 1] not in _CLAUSE_END:
         return ""
@@ -1147,6 +1209,61 @@ def _investment_of(s: _Sentence, fig: _Figure, label: str) -> str:
 
 #: A label that is only an increase or decrease (of the thing named before it).
 _INCREMENT = frozenset(("增加", "减少", "增产", "减产", "增收", "减收", "新增", "多", "少"))
+#: The base of an increment (“比上年增产1199万吨”, “比上年预算减少198亿元”): the thing is the one before it.
+_COMPARED = re.compile(r"(?:比|较)(?:[上去前]年|上年同期|同期|(?:19|20)\d\d年)?(?:预算数?|执行数|同期)?")
+#: Verbs that state an increment of the thing they govern (“增加中央预算内经常性建设投资100亿元”).
+_INCREMENT_VERBS = ("增加", "减少", "增产", "减产")
+
+
+def _increment_named(s: _Sentence, fig: _Figure, label: str) -> str:
+    """An absolute increment named as the thing + the verb as written: after the figure of that
+    thing (“粮食产量39109万吨，比上年增产1199万吨” -> 粮食增产: 增产 already says 产量), or before
+    the amount it governs (“增加…建设投资100亿元” -> …建设投资增加; a count after 增加 names what was
+    added: 增加学位7.3万个)."""
+    prev = s.items[-1] if s.items else None
+    compared = _COMPARED.match(label)
+    verb = label[compared.end():] if compared else label
+    if verb in _INCREMENT and prev is not None and prev.value is not None \
+            and prev.unit_normalized == _unit_normalized(fig.unit) + fig.per:
+        thing = prev.label
+        if verb in ("增产", "减产"):
+            thing = re.sub(r"总?产量$", "", thing) or thing
+        return thing + verb  # “纸520万吨，增加20万吨”: the increase of the thing before it
+    lead = next((v for v in _INCREMENT_VERBS if label.startswith(v)), "")
+    if lead and fig.unit in _MEASURES and len(label) - len(lead) >= 2 and len(lead) in labels.word_starts(label) \
+            and not label.startswith(("到", "至", "为"), len(lead)) and not _DIGIT.search(label):
+        return label[len(lead):] + lead
+    return label
+
+
+#: Verbs that say money was put to a use (“安排扶贫资金122亿元”): the money is named by its object.
+_SPENDING = frozenset(("安排", "投放", "发放", "投入", "拨付", "下达", "兑现", "筹集"))
+
+
+def _money_named(s: _Sentence, fig: _Figure, raw: str, label: str) -> str:
+    """An amount of money named by what was spent, without the verb saying it was: the spender stays
+    (“中央财政安排扶贫资金” -> 中央财政扶贫资金), those it went to do not (“为1467位老年人发放高龄补贴”
+    -> 高龄补贴: counted by the figure before, or after 为 / 向)."""
+    if fig.unit not in ("元", "美元") or not label:
+        return label
+    words = cut(label)
+    # the last such verb with an object (“用于科技的投入五年累计…”, “…的投入拟安排”: 投入 is the noun there)
+    at = max((n for n, w in enumerate(words) if w in _SPENDING and len("".join(words[n + 1:])) >= 2
+              and not _NOT_SPENT.match("".join(words[n + 1:]))), default=None)
+    if at is None:
+        return label
+    before, spent = "".join(words[:at]), "".join(words[at + 1:])
+    raw_start = fig.start - len(raw) if not fig.is_change else -1
+    for_whom = before.startswith(("为", "向", "给", "通过", "对")) or any(f.end == raw_start for f in s.figs)
+    spender = _WHEN_OR_HOW.sub("", before)  # (“中央财政五年投入”, “本年将发放”: when, not who)
+    return spent if for_whom or len(spender) < 2 or _WHEN_OR_HOW.fullmatch(spender) else spender + spent
+
+
+#: What follows a spending verb when it is no verb there: a time, an adverb of a total.
+_NOT_SPENT = re.compile(r"[一二三四五六七八九十两\d]+年|累计|共|达|总|合计|拟|安排")
+#: Adverbs and times a spender is followed by (将, 已, 五年累计 …), or that stand alone (本年将).
+_WHEN_OR_HOW = re.compile(r"(?:将|要|拟|已|还|又|再|共|累计|全年|年内|今年|本年|明年|当年"
+                          r"|[一二三四五六七八九十两\d]+年)+$")
 
 
 def _value_indicator(s: _Sentence, fig: _Figure, label: str, change: int | float | None = None,

@@ -11,6 +11,7 @@ all part of the name.  These rules follow from how report sentences are written:
   is of (“8个主导产业产值”) only delimits them; the result complement of a trimmed verb (争取到)
   goes with it.
 * The adverbs 共, 共计, 累计, 先后 and the aspect particle 了 inside a name go as well.
+* Fields listed as examples before the thing (“基础设施、…等领域共建重点项目”) say where it is, not what.
 * A list of names summed up by how many they are (“新一代信息技术、…、人工智能四大先导产业”) is
   named by the sum (四大先导产业).
 * Brackets and quotes are balanced: a pair the clause gives whole is kept whole
@@ -30,10 +31,17 @@ from builder.text.segment import cut
 OPENERS = {"（": "）", "(": ")", "“": "”", "《": "》", "‘": "’", "【": "】", "[": "]", "「": "」"}
 CLOSERS = {v: k for k, v in OPENERS.items()}
 
+#: Words naming the whole jurisdiction (全国, 全市 …): the place column says where, so they are no
+#: part of the name, except 全国 before a body or a title the whole country gives (全国人大代表, 全国文明城市).
+WHOLE_JURISDICTION = ("全国", "全省", "全市", "全区", "全县", "全旗", "全州", "全盟")
+NATIONAL_TITLES = ("人大", "政协", "文明", "先进", "模范", "示范", "百强", "重点", "优秀", "首",
+                   "劳动模范", "五一", "第一", "前列", "之最", "最")
+#: Terms that start with a light word (再就业 is a statistic of its own, not 就业 again).
+TERMS_WITH_LIGHT_START = ("再就业", "再生", "再制造", "再融资", "再贷款", "再保险", "再教育", "再担保")
 #: Leading words that name no part of the measured thing: verbs that only say the report's
 #: subject acted, adverbs, connectives, times.  Removed from the start only as whole words.
 LIGHT_LEAD = (
-    "其中", "全年", "全市", "全省", "全区", "我市", "我省", "我区", "预计", "实现", "完成", "累计", "共计", "共有",
+    "其中", "全年", *WHOLE_JURISDICTION, "我市", "我省", "我区", "预计", "拟", "实现", "完成", "累计", "共计", "共有",
     "共", "同时", "此外", "以及", "并且", "并", "还", "已", "分别", "今年", "去年", "年内", "力争", "确保", "争取",
     "主动", "实施", "推进", "推动", "组织", "邀请", "先后", "着力", "打造", "召开", "成功", "积极",
     "释放", "开展", "做好", "将", "继续",
@@ -44,7 +52,7 @@ LIGHT_LEAD = (
 #: counted noun (“建设80个网点”), since they also start ordinary names (建设用地).
 LIGHT_VERB_ALONE = ("建设", "落实")
 #: Adverbs removed wherever they stand in a label as a word of their own.
-INNER_ADVERBS = frozenset({"共", "共计", "先后", "了"})
+INNER_ADVERBS = frozenset({"共", "共计", "先后", "了", "全年"})
 PARTICLES = "的了和及与、，"
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+、"
                         r"|（[一二三四五六七八九十\d]+）|\d+[.、])")
@@ -135,6 +143,9 @@ def _trim_lead(label: str) -> str:
             continue
         for word in _light_leads_starting(label[:1]):
             if label.startswith(word) and len(word) in starts and len(label) > len(word):
+                if word == "全国" and label.startswith(NATIONAL_TITLES, len(word)) \
+                        or label.startswith(TERMS_WITH_LIGHT_START):
+                    break
                 label = label[len(word):]
                 if len(word) == 2 and label.startswith("到") and len(label) > 3 and 1 in word_starts(label):
                     label = label[1:]  # the result complement of the verb (争取到, 收集到): it says only "done"
@@ -175,9 +186,20 @@ _SUMMED_UP = re.compile(r"^(?:[^、，。；]+、)+[^、，。；]*?"
                         r"(?=[一二三四五六七八九十两]+(?:大|项|类|种|个)[^、，。；]{2,}$)")
 
 
+#: Fields or sectors given as examples before the thing (“基础设施、现代产业、公共服务等领域320个共建重点项目”):
+#: they say where the things are, and the thing is named after them.
+_FIELD = r"[^，。；：、的用对为在]{1,10}"
+_FIELDS_LISTED = re.compile(rf"^(?:{_FIELD}、)+{_FIELD}等(?:领域|方面|行业|部门|区域)的?(?=[\u4e00-\u9fff“]{{3}})")
+
+
+def without_fields(label: str) -> str:
+    """``label`` without the fields listed as examples before the thing it names."""
+    return _FIELDS_LISTED.sub("", label)
+
+
 def clean(label: str) -> str:
     """A label from the raw words before (or around) a figure: see the module's rules."""
-    label = _SUMMED_UP.sub("", label.strip())
+    label = without_fields(_SUMMED_UP.sub("", label.strip()))
     label = _trim_lead(label)
     label = _drop_result_complement(_drop_inner_adverbs(label))
     label = balance(label.strip("、，, ")).lstrip(PARTICLES)
@@ -207,4 +229,4 @@ def weak(label: str) -> list[str]:
     return reasons
 
 
-__all__ = ["balance", "balanced", "clean", "light_verb_only", "weak", "word_starts"]
+__all__ = ["balance", "balanced", "clean", "light_verb_only", "weak", "without_fields", "word_starts"]
