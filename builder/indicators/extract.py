@@ -92,7 +92,7 @@ _QUOTED = re.compile(r"“[^”]{0,40}”|《[^》]{0,60}》|‘[^’]{0,40}’|
 _TAIL_TRIM = re.compile(
     r"(?:达到|达|为|是|完成|实现|均|突破|超过|接近|超|约|近|逾|保持在|保持|控制在|稳定在|提高到|提高至|提升到|提升至|"
     r"增加到|增至|升至|降至|下降到|降低到|控制到|控制至|[升降增减]为|从|由|总计|共计|累计|平均|分别|各|已|有|新增到|扩大到|，|、|和|的|"
-    r"拟?定为|拟?定在|首次|首度|再次|再度|将近|将|要|又|"
+    r"拟?定为|拟?定在|首次|首度|再次|再度|将近|将|要|又|按可比口径|按可比价格|按可比价|可比口径|同口径|逆势|实际|"
     # “经济增长速度的调控目标定为8%”: the target of a measure is named by the measure
     r"的(?:调控|预期|控制|发展)?目标|"
     r"每[^\d，。；]{1,4})$"
@@ -561,7 +561,7 @@ def _with_counted_noun(s: _Sentence, fig: _Figure, label: str) -> str:
         return label  # an amount (亿元, 万吨) ends its phrase unless nothing names it (“突破3万亿元大关”)
     s.consumed = taken
     noun = _without_shared_work(s, fig, noun)
-    back = label
+    back = "" if label in _PREPOSITIONS else label  # (“在320个县开展…试点”: 在 names nothing)
     if back.endswith("等"):  # examples of the counted noun: only a scope verb before them stays
         back = next((v for v in SCOPE_VERBS if back.startswith(v)), "")
     elif labels.light_verb_only(back) and len(noun) > 2:
@@ -593,6 +593,9 @@ def _without_shared_work(s: _Sentence, fig: _Figure, noun: str) -> str:
             or prev.label.endswith(_WORK_WORDS):
         return noun
     return noun[:-2]
+
+
+_PREPOSITIONS = frozenset(("在", "对", "为", "向", "给", "从", "于", "将", "把"))
 
 
 def _size_of(s: _Sentence, fig: _Figure, label: str) -> str:
@@ -670,6 +673,8 @@ def _with_list_verb(s: _Sentence, fig: _Figure, label: str) -> str:
     if prev.value is None or gap[gap.index("、") + 1:].lstrip("“").startswith(SCOPE_VERBS):
         return label
     verb = next((v for v in SCOPE_VERBS if prev.label.startswith(v)), "")
+    both = re.match(re.escape(verb) + r"[和及与、](?:" + "|".join(_DOING) + ")", prev.label) if verb else None
+    verb = both.group() if both else verb  # “新建和改造农村公路…、农村电网线路…”
     if not verb or verb in label or label.startswith(SCOPE_VERBS + _ACTION_VERBS) or labels.light_verb_only(label):
         return label
     return verb + label
@@ -710,6 +715,10 @@ def _with_topic(s: _Sentence, label: str) -> str:
     return topic + label if len(topic) >= 2 and not topic.endswith(label) else label
 
 
+#: Measures a list of names shares when only the last name carries it (“集成电路、汽车零配件、锂电池出口”).
+_SHARED_HEADS = (*MEASURE_HEADS, "出口", "进口", "销量", "投资")
+
+
 def _shared_tail(parts: list[str]) -> list[str]:
     """Listed names with what the last one shares with them: the words after its first word when
     all the others are short words as long (“城镇、农村居民人均可支配收入” -> 城镇居民人均可支配收入), else its
@@ -718,8 +727,9 @@ def _shared_tail(parts: list[str]) -> list[str]:
     if len(lengths) == 1 and (size := lengths.pop()) <= 3 and len(last) - size >= 2 \
             and "\u4e00" <= last[size] <= "\u9fff" and labels.balanced(last[:size]):
         return [p + last[size:] for p in parts[:-1]] + [last]
-    head = next((h for h in MEASURE_HEADS if last.endswith(h) and len(last) > len(h)), "")
-    if head and all(len(p) >= 2 and not p.startswith("第") and not _NAMES_A_MEASURE.search(p) for p in parts[:-1]):
+    head = next((h for h in _SHARED_HEADS if last.endswith(h) and len(last) > len(h)), "")
+    if head and all(len(p) >= 2 and not p.startswith("第") and not _NAMES_A_MEASURE.search(p) and not p.endswith(head)
+                    for p in parts[:-1]):
         return [p + head for p in parts[:-1]] + [last]
     return parts
 
@@ -741,7 +751,10 @@ _CONTRACTED_PAIRS = {"存贷款": ("存款", "贷款"), "进出口": ("进口", 
 
 
 def _split_labels(label: str, count: int) -> list[str]:
-    parts = [labels.clean(p) or p for p in _top_level_parts(label)]  # (each name its own: “…、实现旅游总花费”)
+    written = _top_level_parts(label)
+    parts = [labels.clean(p) or p for p in written]  # (each name its own: “…、实现旅游总花费”)
+    if len(parts) == count and parts != written:
+        return parts  # (a verb trimmed from one: they are names of their own, sharing nothing)
     if len(parts) == count:
         # “跨境电商交易额、服务贸易进出口额”; a shared measure goes to every name (“普惠型小微企业、
         # 民营企业贷款余额” -> 普惠型小微企业贷款余额, 民营企业贷款余额)
@@ -1198,7 +1211,7 @@ def _investment_of(s: _Sentence, fig: _Figure, label: str) -> str:
         named = len(what) >= 2 and not _FIGURE.search(what) and "等" not in what and not what.startswith("第") \
             and what not in _GENERIC_KINDS
         return what + "投资" if named else ""
-    if s.text[fig.end:fig.end + 1] not in _CLAUSE_END:
+    if s.text[fig.end:fig.end + 1] not in _CLAUSE_END + "、":
         return ""
     prev = s.items[-1] if s.items else None
     if prev is not None and prev.value is not None and prev.label.endswith(("项目", "工程")) \
@@ -1246,6 +1259,11 @@ def _money_named(s: _Sentence, fig: _Figure, raw: str, label: str) -> str:
     -> 高龄补贴: counted by the figure before, or after 为 / 向)."""
     if fig.unit not in ("元", "美元") or not label:
         return label
+    raw_start = fig.start - len(raw) if not fig.is_change else -1
+    prev = s.items[-1] if s.items else None
+    if prev is not None and prev.end == raw_start and label.startswith(prev.label) \
+            and len(label) - len(prev.label) >= 2:
+        label = label[len(prev.label):]  # “为5.01万名农民工追回欠薪6.83亿元”: those counted before are not the money
     words = cut(label)
     # the last such verb with an object (“用于科技的投入五年累计…”, “…的投入拟安排”: 投入 is the noun there)
     at = max((n for n, w in enumerate(words) if w in _SPENDING and len("".join(words[n + 1:])) >= 2
@@ -1253,7 +1271,6 @@ def _money_named(s: _Sentence, fig: _Figure, raw: str, label: str) -> str:
     if at is None:
         return label
     before, spent = "".join(words[:at]), "".join(words[at + 1:])
-    raw_start = fig.start - len(raw) if not fig.is_change else -1
     for_whom = before.startswith(("为", "向", "给", "通过", "对")) or any(f.end == raw_start for f in s.figs)
     spender = _WHEN_OR_HOW.sub("", before)  # (“中央财政五年投入”, “本年将发放”: when, not who)
     return spent if for_whom or len(spender) < 2 or _WHEN_OR_HOW.fullmatch(spender) else spender + spent

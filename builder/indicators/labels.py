@@ -35,7 +35,7 @@ CLOSERS = {v: k for k, v in OPENERS.items()}
 #: part of the name, except 全国 before a body or a title the whole country gives (全国人大代表, 全国文明城市).
 WHOLE_JURISDICTION = ("全国", "全省", "全市", "全区", "全县", "全旗", "全州", "全盟")
 NATIONAL_TITLES = ("人大", "政协", "文明", "先进", "模范", "示范", "百强", "重点", "优秀", "首",
-                   "劳动模范", "五一", "第一", "前列", "之最", "最")
+                   "劳动模范", "五一", "第一", "前列", "之最", "最", "社会保障基金")
 #: Terms that start with a light word (再就业 is a statistic of its own, not 就业 again).
 TERMS_WITH_LIGHT_START = ("再就业", "再生", "再制造", "再融资", "再贷款", "再保险", "再教育", "再担保")
 #: Leading words that name no part of the measured thing: verbs that only say the report's
@@ -44,7 +44,7 @@ LIGHT_LEAD = (
     "其中", "全年", *WHOLE_JURISDICTION, "我市", "我省", "我区", "预计", "拟", "实现", "完成", "累计", "共计", "共有",
     "共", "同时", "此外", "以及", "并且", "并", "还", "已", "分别", "今年", "去年", "年内", "力争", "确保", "争取",
     "主动", "实施", "推进", "推动", "组织", "邀请", "先后", "着力", "打造", "召开", "成功", "积极",
-    "释放", "开展", "做好", "将", "继续",
+    "释放", "开展", "做好", "将", "继续", "现已", "目前", "已经", "圆满", "顺利",
     "一年来", "两年来", "三年来", "五年来", "近年来", "有", "又", "再", "也", "即", "只", "仅", "才", "平均",
     "按可比价格计算", "按可比价计算", "按可比口径计算", "按可比口径", "和", "及", "与", "的", "了",
 )
@@ -53,13 +53,20 @@ LIGHT_LEAD = (
 LIGHT_VERB_ALONE = ("建设", "落实")
 #: Adverbs removed wherever they stand in a label as a word of their own.
 INNER_ADVERBS = frozenset({"共", "共计", "先后", "了", "全年"})
+#: Verbs between a subject and the measure it reached (“省属企业完成产业类投资”): they say only that it was.
+INNER_LIGHT_VERBS = frozenset({"完成", "实现"})
+#: The measures such a verb reaches (完成投资, 实现利润); before others it is part of the measure (完成预算 …).
+REACHED_MEASURES = ("投资", "利润", "营业额", "产值", "增加值", "营业收入", "收入", "税收", "销售额", "交易额",
+                    "零售额", "进出口", "出口", "进口")
 PARTICLES = "的了和及与、，"
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+、"
                         r"|（[一二三四五六七八九十\d]+）|\d+[.、])")
 #: A leading time phrase ending in 后 / 以来 (“清产核资后”, “十三五以来”) of a few words.
 _AFTER_TIME = re.compile(r"^[^，。；、\d]{1,8}?(?:后|以来)")
 #: A leading date: the year, or the end or start of it (“2025年末”, “年底”), says when, not what.
-_DATE = re.compile(r"^(?:(?:19|20)\d\d年(?:末|底|初)?|(?:去|上|今)?年(?:末|底|初))")
+_DATE = re.compile(r"^(?:(?:19|20)\d\d年(?:末|底|初)?|(?:去|上|今)?年(?:末|底|初)"
+                   # a period a total is summed over (“五年间”, “过去五年”): when, not what; not a plan's name
+                   r"|(?:近|过去|这)?[一二三四五六七八九十两]+年(?:间|来|中|里|内)?(?!规划|计划|行动|攻坚|期|义务|制|一贯))")
 #: A leading count of the things a measure is of (“14个重点产业产值”): it delimits them, and is
 #: no part of the measure's name.
 _LEAD_COUNT = re.compile(r"^\d+[个家项所](?=[\u4e00-\u9fff]{2})")
@@ -158,14 +165,17 @@ def _trim_lead(label: str) -> str:
 def _drop_inner_adverbs(label: str) -> str:
     """共, 先后 before a word of two or more characters (代表们共提出), and 了; never inside a quoted
     name (“教共体”)."""
-    if not any(a in label for a in INNER_ADVERBS):
+    if not any(a in label for a in INNER_ADVERBS | INNER_LIGHT_VERBS):
         return label
     words = cut(label)
-    quoted, kept = 0, []
+    quoted, kept = 0, list[str]()
     for n, word in enumerate(words):
         quoted += sum(word.count(o) for o in OPENERS) - sum(word.count(c) for c in CLOSERS)
         between = 0 < n < len(words) - 1 and len(words[n + 1]) >= 2
         if word in INNER_ADVERBS and not quoted and (between or word == "了"):
+            continue
+        if word in INNER_LIGHT_VERBS and between and len("".join(kept)) >= 2 \
+                and "".join(words[n + 1:]).endswith(REACHED_MEASURES):
             continue
         kept.append(word)
     return "".join(kept)
@@ -192,6 +202,10 @@ _FIELD = r"[^，。；：、的用对为在]{1,10}"
 _FIELDS_LISTED = re.compile(rf"^(?:{_FIELD}、)+{_FIELD}等(?:领域|方面|行业|部门|区域)的?(?=[\u4e00-\u9fff“]{{3}})")
 
 
+#: 接待 before those it counts (“接待入境游客”): 游客 already names arrivals.
+_VISITORS_RECEIVED = re.compile(r"^接待(?=[^，。；]{0,6}(?:游客|旅客|游人))")
+
+
 def without_fields(label: str) -> str:
     """``label`` without the fields listed as examples before the thing it names."""
     return _FIELDS_LISTED.sub("", label)
@@ -200,6 +214,7 @@ def without_fields(label: str) -> str:
 def clean(label: str) -> str:
     """A label from the raw words before (or around) a figure: see the module's rules."""
     label = without_fields(_SUMMED_UP.sub("", label.strip()))
+    label = _VISITORS_RECEIVED.sub("", label)
     label = _trim_lead(label)
     label = _drop_result_complement(_drop_inner_adverbs(label))
     label = balance(label.strip("、，, ")).lstrip(PARTICLES)
