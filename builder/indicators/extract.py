@@ -32,6 +32,7 @@ from decimal import Decimal
 
 from builder.core.model import Report, Section
 from builder.indicators import labels
+from builder.text.numerals import CN_AMOUNT, YEAR, cn_amount, year_number
 from builder.text.segment import cut
 
 ACTUAL, TARGET, OTHER = "actual", "target", "other"
@@ -44,6 +45,8 @@ COUNT_UNITS = (
     "微克", "美元", "元", "人", "户", "家", "个", "件", "所", "项", "条", "座", "名", "辆", "台", "套",
     "张", "篇", "部", "场", "批", "处", "次", "吨", "亩", "天", "小时", "倍", "例", "支", "位", "间",
     "栋", "床", "本", "期", "份", "架", "艘", "块", "株", "棵", "米", "起", "宗", "个点", "门", "P",
+    # older and farm reports: 亿斤, 亿度 (kWh), 千瓦小时, 万头, freight in 吨公里
+    "斤", "度", "头", "千瓦小时", "吨公里",
 )
 PERCENT_UNITS = ("个百分点", "百分点", "%", "‰")
 _UNITS = sorted(PERCENT_UNITS + COUNT_UNITS, key=len, reverse=True)
@@ -59,10 +62,13 @@ QUALIFIERS_AFTER = ("左右", "以上", "以内", "以下", "上下")
 CHANGE_UP = ("增长", "增加", "提高", "上升", "提升", "上涨", "增幅", "涨幅", "扩大", "增速")
 CHANGE_DOWN = ("下降", "降低", "减少", "回落", "下滑", "缩小", "降幅", "下跌")
 
-_NUM = r"(?<![A-Za-z0-9.\-])(?P<num>\d+(?:\.\d+)?)"
+#: A number: digits, or Chinese numerals with a magnitude or a decimal point in them (八千七百一十,
+#: 三点七: a bare 三 is a word, “三个方面”, not a figure).
+_NUM = (r"(?<![A-Za-z0-9.\-])(?P<num>\d+(?:\.\d+)?"
+        r"|(?<![〇○零一二三四五六七八九十两百千万亿])(?=[〇○零一二三四五六七八九两]*[十百千万亿])" + CN_AMOUNT + ")")
 _FIGURE = re.compile(
     # the lookahead changes no match; it lets the scan skip every character no figure starts with
-    r"(?=[超突约近逾\d])"
+    r"(?=[超突约近逾\d一二三四五六七八九十两])"
     # (约, 近, 超 only as words of their own: not the end of 节约, 接近, 赶超)
     r"(?P<pre>(?:超过|突破|(?<![节大制条预签契合公邀相隐简婚违履])约|(?<![最接附将靠])近|逾|(?<![赶])超)?)" + _NUM
     # 多 / 余 after the digits (“57600多亿元”) or after the magnitude word (“668万余元”)
@@ -72,7 +78,8 @@ _FIGURE = re.compile(
     + r"(?P<post>左右|以上|以内|以下|上下)?"
 )
 _CHANGE_VERB = re.compile(
-    r"(?:同比|年均|平均每年|每年平均|年平均|(?<!可)(?:比|较)[^，。；、：\d]{1,6}|(?:比|较)(?:19|20)\d\d年(?:末|底)?)?(?:分别)?"
+    r"(?:同比|年均|平均每年|每年平均|年平均|(?<!可)(?:比|较)[^，。；、：\d]{1,6}|(?:比|较)" + YEAR
+    + r"年(?:末|底)?)?(?:分别)?"
     r"(?P<verb>" + "|".join(CHANGE_UP + CHANGE_DOWN) + r")(?:了|达到|达|约)?$"
 )
 _CLAUSE_END = "，。；：！？,;:!?\n"
@@ -91,7 +98,7 @@ _QUOTED = re.compile(r"“[^”]{0,40}”|《[^》]{0,60}》|‘[^’]{0,40}’|
 #: Trimmed from the end of a label, repeatedly.
 _TAIL_TRIM = re.compile(
     r"(?:达到|达|为|是|完成|实现|均|突破|超过|接近|超|约|近|逾|保持在|保持|控制在|稳定在|提高到|提高至|提升到|提升至|"
-    r"增加到|增至|升至|降至|下降到|降低到|控制到|控制至|[升降增减]为|从|由|总计|共计|累计|平均|分别|各|已|有|新增到|扩大到|，|、|和|的|"
+    r"增加到|增至|升至|降至|下降到|降低到|控制到|控制至|(?<=[值量入出额])计划|就已经|已经|[升降增减]为|从|由|总计|共计|累计|平均|分别|各|已|有|新增到|扩大到|，|、|和|的|"
     r"拟?定为|拟?定在|首次|首度|再次|再度|将近|将|要|又|按可比口径|按可比价格|按可比价|可比口径|同口径|逆势|实际|"
     # “经济增长速度的调控目标定为8%”: the target of a measure is named by the measure
     r"的(?:调控|预期|控制|发展)?目标|"
@@ -99,7 +106,7 @@ _TAIL_TRIM = re.compile(
 )
 #: When a change started (“贫困人口由“七五”末的8500万…”, “由2010年的5.24亿元…”): the time after 由 / 从
 #: says when the figure was, not what it is (but “从玉门向西铺轨” names a place).
-_WHEN = (r"(?P<year>(?:19|20)\d\d)年(?:底|末|初)?|[上去今前]年(?:底|末|初|同期)?|年[初底末]|前[一二三两四五]年"
+_WHEN = (r"(?P<year>" + YEAR + r")年(?:底|末|初)?|[上去今前]年(?:底|末|初|同期)?|年[初底末]|前[一二三两四五]年"
          r"|“[^”]{1,6}”(?:末|期间|初)?")
 _FROM = re.compile(r"(?:将|分别)?(?:由|从)(?P<when>(?:人均|月人均)$|" + _WHEN + r")(?:的|人均|月人均)?$")
 #: The base of a comparison (“较“十三五”末的9323.1亿元增加…”): the measure of the figure before it.
@@ -121,7 +128,7 @@ _TARGET_SECTION = re.compile(r"主要任务|预期目标|工作安排|工作建�
 _ACTUAL_SECTION = re.compile(r"工作回顾|过去|回顾|主要工作|取得")
 _TARGET_SENTENCE = re.compile(r"预期目标|力争|确保|争取|计划(?:完成|实现|达到|新增|建设)|目标是|将达到|要达到")
 _TARGET_IN_REVIEW = re.compile(r"预期目标|力争")
-_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d\d)年")
+_YEAR_IN_TITLE = re.compile(r"(" + YEAR + r")年")
 _ACTUAL_SENTENCE = re.compile(r"过去一年|去年|上年|已|累计|完成|实现|达到|新增|审议|开展|组织|召开|督办|办理|制定|"
                               r"建成|认定|发放|培训|扶持|惠及|收到|听取|检查|调研|通过|出台|审查|清理|批示|任免|接待")
 
@@ -235,6 +242,15 @@ class _Figure:
     """The measure word of a variant, in brackets (“（间）” of 7.4万套（间）)."""
     implicit_unit: bool = False
     """The unit is not written here but shared with the next figure (“提高18.8和10个百分点”)."""
+    digits: str = ""
+    """The number in decimal digits when it is written in Chinese numerals (八千七百一十 -> 8710)."""
+    written: str = ""
+    """The figure as written when it is not number + magnitude + unit (百分之三点七)."""
+
+    @property
+    def decimal(self) -> str:
+        """The number in decimal digits, however it is written."""
+        return self.digits or self.num
 
     @property
     def percent(self) -> bool:
@@ -300,9 +316,12 @@ def _figures(text: str) -> list[_Figure]:
         if _masked(text, m.start("num"), excluded):
             continue
         pre, num, mag, about, unit, post = m.group("pre", "num", "mag", "about", "unit", "post")
+        digits = "" if num[0].isdigit() else cn_amount(num)
+        if digits is None or digits and (len(num) < 2 or not mag and not _CN_MAGNITUDE.search(num)):
+            continue  # (三个, 两项, 十件: a number word, not a figure)
         fig = _Figure(start=m.start(), end=m.end(), num=num, mag=mag or "",
                       unit=unit, pre=pre or "", post=post or "", about=about or "", lead=m.group("lead") or "",
-                      per=m.group("per") or "", alt=m.group("alt") or "")
+                      per=m.group("per") or "", alt=m.group("alt") or "", digits=digits)
         shared = _shared_unit_figure(text, fig, excluded)
         if shared is not None:
             out.append(shared)
@@ -311,7 +330,30 @@ def _figures(text: str) -> list[_Figure]:
         if fig.percent or fig.unit == "倍":
             _find_change_verb(fig, text)
         out.append(fig)
+    if "百分之" in text:
+        for fig in _percents_in_words(text, excluded):
+            _find_change_verb(fig, text)
+            out.append(fig)
+        out.sort(key=lambda f: f.start)
     return _with_bare_from_to(text, out, excluded)
+
+
+_CN_MAGNITUDE = re.compile("[十百千万亿点]")
+#: A percentage in words (“百分之三点七”, “百分之八十”), as older reports write them.
+_PERCENT_IN_WORDS = re.compile(r"(?P<pre>超过|近|约)?百分之(?P<num>" + CN_AMOUNT + r"|\d+(?:\.\d+)?)"
+                               r"(?P<post>左右|以上|以下)?")
+
+
+def _percents_in_words(text: str, excluded: list[tuple[int, int]]) -> list[_Figure]:
+    figures = []
+    for m in _PERCENT_IN_WORDS.finditer(text):
+        num = m.group("num")
+        digits = "" if num[0].isdigit() else cn_amount(num)
+        if digits is None or _masked(text, m.start(), excluded):
+            continue
+        figures.append(_Figure(start=m.start(), end=m.end(), num=num, mag="", unit="%", pre=m.group("pre") or "",
+                               post=m.group("post") or "", digits=digits, written=m.group()))
+    return figures
 
 
 def _masked(text: str, num_start: int, excluded: list[tuple[int, int]]) -> bool:
@@ -342,7 +384,7 @@ def _shared_unit_figure(text: str, fig: _Figure, excluded: list[tuple[int, int]]
 
 def _not_a_figure(text: str, fig: _Figure, previous: _Figure | None) -> bool:
     """Whether a matched ``fig`` states nothing of its own (``previous``: the figure before it)."""
-    if fig.unit in ("期", "次", "批", "起") and not fig.mag and fig.num.isdigit() and int(fig.num) < 10:
+    if fig.unit in ("期", "次", "批", "起") and not fig.mag and fig.decimal.isdigit() and int(fig.decimal) < 10:
         return True  # 四期码头, 2次会议: small ordinals, not figures
     if previous is not None and _RANGE_DASH.fullmatch(text, previous.end, fig.start):
         return True  # the upper bound of a range (“增长4.5%—5%”) belongs to the figure before it
@@ -350,6 +392,8 @@ def _not_a_figure(text: str, fig: _Figure, previous: _Figure | None) -> bool:
         return True  # “全国排名提升4位”: a move in a ranking, not a quantity
     if fig.unit not in _MEASURES and not fig.percent and not fig.mag and _SET_OF.match(text, fig.end):
         return True  # “14个重点产业产值占…的80%”: the count says which things the measure is of
+    if fig.unit == "人" and text[fig.end:fig.end + 1] == "民":
+        return True  # “六万万人民”, “13亿人民”: a people, not a count of persons
     return fig.unit == "个" and text[fig.end:fig.end + 2] in _NOT_A_COUNT  # “以下14个方面的工作”
 
 
@@ -802,7 +846,7 @@ def _sentence_kind(sentence: str, section_kind: str | None) -> str:
 def _section_year(context: Context) -> int | None:
     """The year a heading above the paragraph names, if any."""
     match = _YEAR_IN_TITLE.search(" ".join(context.sections))
-    return int(match.group(1)) if match else None
+    return year_number(match.group(1)) if match else None
 
 
 def _year(kind: str, context: Context, section_year: int | None) -> int | None:
@@ -828,9 +872,9 @@ def _qualifier(fig: _Figure, forecast: bool) -> str | None:
 
 
 def _change(fig: _Figure) -> tuple[int | float, str]:
-    number = _decimal_number(fig.num, "")
+    number = _decimal_number(fig.decimal, "")
     if fig.unit == "倍":  # 增长12倍: by twelve times the base
-        number = _decimal_number(str(Decimal(fig.num) * 100), "")
+        number = _decimal_number(str(Decimal(fig.decimal) * 100), "")
     if fig.change_verb in CHANGE_DOWN:
         number = -number
     return number, ("pp" if fig.unit in ("个百分点", "百分点") else "%")
@@ -939,7 +983,7 @@ def _ends_of_from_to(s: _Sentence, group: list[_Figure]) -> bool:
         return False  # (one figure: see _with_subject_of_previous)
     for g, start in zip(group, starts, strict=True):
         item = _value_indicator(s, g, start.label)
-        s.items.append(replace(item, year=int(to.group("year"))) if to.group("year") else item)
+        s.items.append(replace(item, year=year_number(to.group("year"))) if to.group("year") else item)
     return True
 
 
@@ -996,7 +1040,7 @@ def _read_respectively(s: _Sentence, i: int, group: list[_Figure], raw: str) -> 
         else:
             item = _value_indicator(s, g, label)
         since = _FROM.search(raw)
-        year = int(since.group("year")) if since and since.group("year") else None
+        year = year_number(since.group("year")) if since and since.group("year") else None
         s.items.append(replace(item, year=year) if since and since.group("when") != "人均" else item)
     return after + len(changes)
 
@@ -1024,7 +1068,7 @@ def _listed_changes(s: _Sentence, k: int, group: list[_Figure]) -> list[_Figure]
 
 
 #: A change quoted for comparison with another year's (“大大低于1985年”).
-_COMPARED_WITH_YEAR = re.compile(r"(?:大大|明显|远远|略)?(?:低于|高于|快于|慢于)(?:19|20)\d\d年(?:同期)?")
+_COMPARED_WITH_YEAR = re.compile(r"(?:大大|明显|远远|略)?(?:低于|高于|快于|慢于)" + YEAR + r"年(?:同期)?")
 
 
 def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
@@ -1091,12 +1135,12 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
 _CONVERTED = re.compile(r"(?:折合|约合|相当于)")
 #: Between the two figures of “从21.7%回落到14.8%” / “由8500万减少到6500万”.
 _TO = re.compile("(?:" + "|".join(CHANGE_UP + CHANGE_DOWN) + ")?(?:到|至|为)"
-                 + r"(?:(?P<year>(?:19|20)\d\d)年(?:底|末)?的?)?")
+                 + r"(?:(?P<year>" + YEAR + r")年(?:底|末)?的?)?")
 #: A time the words before a figure open with (“1995年达到…”, “由1954年的…”): what the figure is of
 #: is named before them.
-_WHEN_ONLY = re.compile(r"(?:将)?(?:[由从])?(?:(?:19|20)\d\d年|[去上今明]年[底末初]?|年[末底初]|上半年|下半年)")
+_WHEN_ONLY = re.compile(r"(?:将)?(?:[由从])?(?:" + YEAR + r"年|[去上今明]年[底末初]?|年[末底初]|上半年|下半年)")
 #: A label that only says when (“1995年达到57600多亿元”).
-_ONLY_DATE = re.compile(r"(?:19|20)\d\d年(?:末|底|初)?|年末|年底|年初")
+_ONLY_DATE = re.compile(YEAR + r"年(?:末|底|初)?|年末|年底|年初")
 #: A share or a contribution whose subject is the clause's (“X增长6.5%、占…比重提高到45%”).
 _RELATION = re.compile(r"(?P<verb>占|对)[^，。；]{2,}")
 
@@ -1140,13 +1184,13 @@ def _year_written(s: _Sentence, fig: _Figure, raw: str) -> tuple[bool, int | Non
     since = _FROM.search(raw) or _BASE.fullmatch(raw.strip("，、 "))
     if since:  # (a start or base whose time is no year: 从人均8.7万元, 由上年的…)
         year = since.group("year")
-        return True, int(year) if year else None
+        return True, year_number(year) if year else None
     prev = s.items[-2] if len(s.items) > 1 else None
     to = _TO.fullmatch(s.text, prev.end, fig.start) if prev is not None and prev.end <= fig.start else None
     if to and to.group("year"):
-        return True, int(to.group("year"))
-    date = re.match(r"((?:19|20)\d\d)年", raw.strip("，、 "))
-    return (True, int(date.group(1))) if date else (False, None)
+        return True, year_number(to.group("year"))
+    date = re.match(r"(" + YEAR + r")年", raw.strip("，、 "))
+    return (True, year_number(date.group(1))) if date else (False, None)
 
 
 def _topic_clause(s: _Sentence, fig: _Figure) -> str:
@@ -1223,7 +1267,7 @@ def _investment_of(s: _Sentence, fig: _Figure, label: str) -> str:
 #: A label that is only an increase or decrease (of the thing named before it).
 _INCREMENT = frozenset(("增加", "减少", "增产", "减产", "增收", "减收", "新增", "多", "少"))
 #: The base of an increment (“比上年增产1199万吨”, “比上年预算减少198亿元”): the thing is the one before it.
-_COMPARED = re.compile(r"(?:比|较)(?:[上去前]年|上年同期|同期|(?:19|20)\d\d年)?(?:预算数?|执行数|同期)?")
+_COMPARED = re.compile(r"(?:比|较)(?:[上去前]年|上年同期|同期|" + YEAR + r"年)?(?:预算数?|执行数|同期)?")
 #: Verbs that state an increment of the thing they govern (“增加中央预算内经常性建设投资100亿元”).
 _INCREMENT_VERBS = ("增加", "减少", "增产", "减产")
 
@@ -1287,9 +1331,9 @@ def _value_indicator(s: _Sentence, fig: _Figure, label: str, change: int | float
                      change_unit: str | None = None, change_text: str | None = None) -> Indicator:
     """The indicator of a value figure (with the change that goes with it, if any)."""
     return Indicator(
-        label=label, value=fig.num + fig.lead + fig.mag + fig.about
+        label=label, value=fig.written or fig.num + fig.lead + fig.mag + fig.about
         + ("" if fig.implicit_unit else fig.unit + fig.per + fig.alt),
-        value_normalized=_decimal_number(fig.num, fig.mag), unit_normalized=_unit_normalized(fig.unit) + fig.per,
+        value_normalized=_decimal_number(fig.decimal, fig.mag), unit_normalized=_unit_normalized(fig.unit) + fig.per,
         change=change, change_unit=change_unit, qualifier=_qualifier(fig, s.forecast), kind=s.kind, year=s.year,
         anchor=s.anchor, span=s.text[fig.start:fig.end], start=fig.start, end=fig.end, change_text=change_text,
         report=s.report, section=s.section,
@@ -1297,7 +1341,7 @@ def _value_indicator(s: _Sentence, fig: _Figure, label: str, change: int | float
 
 
 #: Before a change verb, the words that make it a change over several years (年均增长, 比2010年增长).
-_SEVERAL_YEARS = re.compile(r"年均|平均每年|每年平均|年平均|(?:比|较)(?:19|20)\d\d年")
+_SEVERAL_YEARS = re.compile(r"年均|平均每年|每年平均|年平均|(?:比|较)" + YEAR + r"年")
 
 
 def _change_start(text: str, fig: _Figure) -> int:

@@ -24,8 +24,9 @@ all part of the name.  These rules follow from how report sentences are written:
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
+from builder.text.numerals import YEAR
 from builder.text.segment import cut
 
 OPENERS = {"（": "）", "(": ")", "“": "”", "《": "》", "‘": "’", "【": "】", "[": "]", "「": "」"}
@@ -44,7 +45,7 @@ LIGHT_LEAD = (
     "其中", "全年", *WHOLE_JURISDICTION, "我市", "我省", "我区", "预计", "拟", "实现", "完成", "累计", "共计", "共有",
     "共", "同时", "此外", "以及", "并且", "并", "还", "已", "分别", "今年", "去年", "年内", "力争", "确保", "争取",
     "主动", "实施", "推进", "推动", "组织", "邀请", "先后", "着力", "打造", "召开", "成功", "积极",
-    "释放", "开展", "做好", "将", "继续", "现已", "目前", "已经", "圆满", "顺利",
+    "释放", "开展", "做好", "将", "继续", "现已", "目前", "已经", "圆满", "顺利", "合计",
     "一年来", "两年来", "三年来", "五年来", "近年来", "有", "又", "再", "也", "即", "只", "仅", "才", "平均",
     "按可比价格计算", "按可比价计算", "按可比口径计算", "按可比口径", "和", "及", "与", "的", "了",
 )
@@ -64,7 +65,7 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+是|[一二三四
 #: A leading time phrase ending in 后 / 以来 (“清产核资后”, “十三五以来”) of a few words.
 _AFTER_TIME = re.compile(r"^[^，。；、\d]{1,8}?(?:后|以来)")
 #: A leading date: the year, or the end or start of it (“2025年末”, “年底”), says when, not what.
-_DATE = re.compile(r"^(?:(?:19|20)\d\d年(?:末|底|初)?|(?:去|上|今)?年(?:末|底|初)"
+_DATE = re.compile(r"^(?:" + YEAR + r"年(?:末|底|初)?|(?:去|上|今)?年(?:末|底|初)"
                    # a period a total is summed over (“五年间”, “过去五年”): when, not what; not a plan's name
                    r"|(?:近|过去|这)?[一二三四五六七八九十两]+年(?:间|来|中|里|内)?(?!规划|计划|行动|攻坚|期|义务|制|一贯))")
 #: A leading count of the things a measure is of (“14个重点产业产值”): it delimits them, and is
@@ -107,17 +108,19 @@ def balance(label: str) -> str:
     return label.replace('"', "") if label.count('"') % 2 else label
 
 
-def word_starts(label: str) -> set[int]:
-    """The offsets where a word of ``label`` starts (and its end)."""
+@lru_cache(maxsize=16384)
+def word_starts(label: str) -> frozenset[int]:
+    """The offsets where a word of ``label`` starts (and its end); cached, as labels are cleaned
+    until nothing changes and many repeat."""
     starts, at = set(), 0
     for word in cut(label):
         starts.add(at)
         at += len(word)
     starts.add(at)
-    return starts
+    return frozenset(starts)
 
 
-def _own_word(phrase: str, end: int, starts: set[int]) -> bool:
+def _own_word(phrase: str, end: int, starts: frozenset[int]) -> bool:
     """Whether the 后 / 以来 that ends ``phrase`` (ending at ``end``) is a word of its own
     (not the end of 落后)."""
     return end in starts and end - (2 if phrase.endswith("以来") else 1) in starts
@@ -139,7 +142,7 @@ def _trim_lead(label: str) -> str:
         if numbering:
             label = label[numbering.end():]
             continue
-        starts = word_starts(label) if label else {0}
+        starts = word_starts(label) if label else frozenset({0})
         date = _DATE.match(label) or _LEAD_COUNT.match(label)
         if date and len(label) - date.end() >= 2 and date.end() in starts:
             label = label[date.end():]
@@ -211,8 +214,10 @@ def without_fields(label: str) -> str:
     return _FIELDS_LISTED.sub("", label)
 
 
+@lru_cache(maxsize=16384)
 def clean(label: str) -> str:
-    """A label from the raw words before (or around) a figure: see the module's rules."""
+    """A label from the raw words before (or around) a figure: see the module's rules (cached: a
+    pure function of the words, called again on its own result until nothing changes)."""
     label = without_fields(_SUMMED_UP.sub("", label.strip()))
     label = _VISITORS_RECEIVED.sub("", label)
     label = _trim_lead(label)

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from builder.core import jsonout
 from builder.indicators.canonical import LOWER_IS_BETTER, canonical_name
 from builder.indicators.extract import ACTUAL, KIND_NAMES, TARGET, Indicator, format_number
+from builder.text.numerals import YEAR
 
 #: Fields of a row in indicators.json / indicators.csv, in order.
 ROW_FIELDS = ("report", "label", "indicator", "value", "value_normalized", "unit_normalized", "change", "change_unit",
@@ -218,7 +219,7 @@ def data_csv(parts: Iterable[bytes]) -> Iterator[bytes]:
 
 
 #: A change over several years (年均增长12.2%, 平均每年增长…, 比2010年增长…), not a year's: never paired.
-_SEVERAL_YEARS = re.compile(r"年均|年平均|平均每年|每年平均|(?:比|较)(?:19|20)\d\d年")
+_SEVERAL_YEARS = re.compile(r"年均|年平均|平均每年|每年平均|(?:比|较)" + YEAR + "年")
 
 
 def pair_rows(rows: Iterable[Row], place: str = "", report_year: int | None = None,

@@ -42,3 +42,50 @@ def arabic_years(text: str) -> str:
     if "年" not in text:
         return text
     return _CN_YEAR_RE.sub(lambda m: m.group(1).translate(_CN_YEAR_TRANS), text)
+
+
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_SECTIONS = (("亿", 10**8), ("万", 10**4))
+#: An amount written in Chinese numerals: 八千七百一十, 三亿六千万, 两万, 三点七, 十五.
+CN_AMOUNT = r"(?:[一二三四五六七八九两]|十)[〇○零一二三四五六七八九十两百千万亿]*(?:点[〇○零一二三四五六七八九]+)?"
+_CN_AMOUNT_RE = re.compile(CN_AMOUNT)
+
+
+def _below_ten_thousand(text: str) -> int:
+    """二千零五十 -> 2050; 十五 -> 15; 三 -> 3."""
+    total = digit = 0
+    for ch in text:
+        if ch in _CN_UNITS:
+            total += (digit or 1) * _CN_UNITS[ch]
+            digit = 0
+        else:
+            digit = 2 if ch == "两" else _CN_DIGITS[ch]
+    return total + digit
+
+
+def _cn_integer(text: str) -> int:
+    for word, factor in _CN_SECTIONS:
+        head, found, rest = text.rpartition(word)
+        if found:
+            return _cn_integer(head) * factor + _cn_integer(rest) if head else factor + _cn_integer(rest)
+    return _below_ten_thousand(text) if text else 0
+
+
+def cn_amount(text: str) -> str | None:
+    """The decimal digits of an amount written in Chinese numerals (三亿六千万 -> 360000000,
+    三点七 -> 3.7, 两万 -> 20000), or None when ``text`` is not one.  Digits after 点 are read one
+    by one, as they are written."""
+    if not _CN_AMOUNT_RE.fullmatch(text):
+        return None
+    whole, _, fraction = text.partition("点")
+    digits = str(_cn_integer(whole))
+    return digits + "." + "".join(str(_CN_DIGITS[ch]) for ch in fraction) if fraction else digits
+
+
+#: A year in digits or written digit by digit in Chinese numerals (1980, 一九八○).
+YEAR = r"(?:(?:19|20)\d\d|[一二][九〇○零][〇○零一二三四五六七八九]{2})"
+
+
+def year_number(text: str) -> int:
+    """1980 from 1980 or 一九八○."""
+    return int(text.translate(_CN_YEAR_TRANS).replace("○", "0").replace("Ｏ", "0"))
