@@ -1145,6 +1145,10 @@ _ONLY_DATE = re.compile(YEAR + r"年(?:末|底|初)?|年末|年底|年初")
 _RELATION = re.compile(r"(?P<verb>占|对)[^，。；]{2,}")
 
 
+#: Words that say only which figure of a year it is (“一九八一年计划为…，实际达到…”).
+_PLANNED_OR_ACTUAL = frozenset(("计划", "实际", "预计", "原定", "执行结果", "实际执行结果"))
+
+
 def _with_subject_of_previous(s: _Sentence, fig: _Figure, raw: str, label: str) -> str:
     """``label`` with what the figure before it names when the clause leaves its subject out: a
     conversion (“折合1148亿元”), the end of a from-to (“从21.7%回落到14.8%”), a date alone (“1995年
@@ -1152,7 +1156,8 @@ def _with_subject_of_previous(s: _Sentence, fig: _Figure, raw: str, label: str) 
     prev = s.items[-1] if s.items else None
     if prev is None or not prev.label:
         when = _WHEN_ONLY.match(raw.strip("，、 "))
-        return _topic_clause(s, fig) or label if when and (not label or _ONLY_DATE.fullmatch(label)) else label
+        says_when = not label or _ONLY_DATE.fullmatch(label) or label in _PLANNED_OR_ACTUAL
+        return _topic_clause(s, fig) or label if when and says_when else label
     between = s.text[prev.end:fig.start]
     if _CONVERTED.match(raw.strip("，、 ")) and prev.value is not None and len(between) <= 8:
         return prev.label
@@ -1174,7 +1179,7 @@ def _with_subject_of_previous(s: _Sentence, fig: _Figure, raw: str, label: str) 
 
 
 #: Where what is said of a topic starts (“覆盖面逐步扩大”): its adverbs and change words.
-_SAID_OF_TOPIC = re.compile("(?:逐步|不断|进一步|持续|稳步|明显|大幅|显著)|" + _CHANGE_WORD.pattern)
+_SAID_OF_TOPIC = re.compile("(?:逐步|不断|进一步|持续|稳步|明显|大幅|显著)|(?:" + _CHANGE_WORD.pattern + ")(?!速度|率|幅度)")
 
 
 def _year_written(s: _Sentence, fig: _Figure, raw: str) -> tuple[bool, int | None]:
