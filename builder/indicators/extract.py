@@ -1179,7 +1179,8 @@ def _with_subject_of_previous(s: _Sentence, fig: _Figure, raw: str, label: str) 
 
 
 #: Where what is said of a topic starts (“覆盖面逐步扩大”): its adverbs and change words.
-_SAID_OF_TOPIC = re.compile("(?:逐步|不断|进一步|持续|稳步|明显|大幅|显著)|(?:" + _CHANGE_WORD.pattern + ")(?!速度|率|幅度)")
+_SAID_OF_TOPIC = re.compile("(?:逐步|不断|进一步|持续|稳步|明显|大幅|显著)"
+                            "|(?:" + _CHANGE_WORD.pattern + ")(?!速度|率|幅度)")
 
 
 def _year_written(s: _Sentence, fig: _Figure, raw: str) -> tuple[bool, int | None]:
