@@ -15,6 +15,7 @@ summary (see tests/conftest.py).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,22 +32,15 @@ GOLD = ROOT / "tests" / "fixtures" / "indicators_gold.yaml"
 HELDOUT = ROOT / "tests" / "fixtures" / "indicators_heldout.yaml"
 #: Other paragraphs of the bundled page, labelled by someone who never saw the extractor's output.
 BLIND = ROOT / "tests" / "fixtures" / "indicators_blind.yaml"
-#: Paragraphs of four corpus reports (1996 State Council, 2026 Yunnan and Shanghai, 2018 Hailar),
-#: labelled on 2026-12-03 by a helper session that never read the extractor, its tests or its output,
-#: after the label rules were written: the blind measure of issue 13's labels.
-BLIND2 = ROOT / "tests" / "fixtures" / "indicators_blind2.yaml"
-#: Paragraphs of four more corpus reports (1987 and 2005 State Council, Hailar 2014, Sichuan 2026),
-#: labelled on 2026-12-03 by another helper that never read the extractor, its tests or its output,
-#: following the second blind set's rules, while the label rules were being revised on that set: the
-#: blind measure of the revised rules.
-BLIND3 = ROOT / "tests" / "fixtures" / "indicators_blind3.yaml"
 #: The held-out set (reports the extractor was not developed on) guards against regressions.
 MIN_HELDOUT = 0.85
 MIN_PRECISION = 0.9
 MIN_RECALL = 0.85
 #: Label accuracy (exact) over the matched figures.  Issue 13 asks for 0.9 on the blind set;
 #: measured 2026-12-03: gold 0.873, blind 0.856 (its labels as the blind labeller wrote them),
-#: held-out 0.875.  These floors guard against regressions; they are not the target.
+#: held-out 0.875; after the labels were revised to the corpus sets' written convention: gold 0.853
+#: (two of its labels keep 发放, which the convention drops), blind 0.856, held-out 0.889.  These
+#: floors guard against regressions; they are not the target.
 MIN_LABEL_ACCURACY = 0.85
 MIN_BLIND_LABEL_ACCURACY = 0.85
 
@@ -170,26 +164,84 @@ def _corpus_line(name: str, result: dict) -> str:
             f"label accuracy {result['label_accuracy']:.3f} (exact, over the matches)")
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not here ({CORPUS})")
-def test_precision_recall_and_labels_on_the_second_blind_set(request, capsys):
-    result = measure(BLIND2)
-    line = _corpus_line("second blind set (corpus)", result)
-    # measured blind, before any change was made with this set in view: precision 0.932, recall 0.860,
-    # label accuracy 0.732 (issue 13's target, 0.9, was not met).  The label rules were then revised
-    # with this set's misses in view (general classes only: trimmed verbs and adverbs, carried subjects,
-    # compound units, set-delimiting counts ...): precision 0.993, recall 0.979, label accuracy 0.936
-    # after that change (2026-12-03, branch wt-labels2), which are NO LONGER BLIND figures: only a new
-    # set labelled without seeing the extractor can measure the labels blind again.  The floors, just
-    # below them, guard against regressions.
-    _check(request, capsys, result, line, 0.98, 0.97, 0.93)
+@dataclass(frozen=True)
+class CorpusSet:
+    """A hand-labelled set of corpus paragraphs, the floors that guard it and what its figures mean."""
+
+    name: str
+    file: str
+    precision: float
+    recall: float
+    labels: float
+    history: str
+
+
+#: Every corpus set, labelled by helper sessions that never read the extractor, its tests or its output
+#: (each file's header says what its labeller did not read, and the decisions it made).  A set is
+#: *blind* only until the rules are changed with its misses in view: its history says when it was
+#: measured blind and what it measured.  The floors sit just below today's figures and guard against
+#: regressions; they are not issue 13's target (0.9 exact on a blind set), which no set meets.
+CORPUS_SETS = (
+    CorpusSet("second blind set (corpus)", "indicators_blind2.yaml", 0.98, 0.97, 0.94,
+              "blind 2026-12-03 (first labels round): P 0.932, R 0.860, labels 0.732; no longer blind"),
+    CorpusSet("third blind set (corpus)", "indicators_blind3.yaml", 0.96, 0.95, 0.87,
+              "blind 2026-12-03 (second round): P 0.949, R 0.925, labels 0.640; no longer blind"),
+    CorpusSet("fourth blind set (corpus)", "indicators_blind4.yaml", 0.95, 0.9, 0.77,
+              "blind at 31402d6: P 0.965, R 0.822, labels 0.687; no longer blind"),
+    CorpusSet("fourth set, second labeller", "indicators_agree4.yaml", 0.95, 0.9, 0.78,
+              "the paragraphs of set 4 labelled again by another helper, blind to set 4's labels"),
+    CorpusSet("fifth blind set (corpus)", "indicators_blind5.yaml", 0.9, 0.85, 0.8,
+              "blind at 31402d6: P 0.925, R 0.557 (figures in Chinese numerals were not read), labels 0.714; "
+              "no longer blind"),
+    CorpusSet("sixth blind set (corpus)", "indicators_blind6.yaml", 0.87, 0.81, 0.68,
+              "blind at 02cbc34: P 0.888, R 0.829, labels 0.690"),
+    CorpusSet("seventh blind set (corpus)", "indicators_blind7.yaml", 0.93, 0.9, 0.81,
+              "blind at 02cbc34: P 0.948, R 0.920, labels 0.826"),
+    CorpusSet("eighth blind set (corpus)", "indicators_blind8.yaml", 0.95, 0.88, 0.71,
+              "blind at 02cbc34: P 0.967, R 0.898, labels 0.727"),
+)
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not here ({CORPUS})")
-def test_precision_recall_and_labels_on_the_third_blind_set(request, capsys):
-    result = measure(BLIND3)
-    line = _corpus_line("third blind set (corpus)", result)
-    # measured blind on 2026-12-03, with the rules revised on the second set: precision 0.949, recall
-    # 0.925, label accuracy 0.640 -- issue 13's 0.9 is not met.  Many misses are of a kind (a leading
-    # 全国, a verb left before the thing: 拟安排, 识别; a subject one clause away: 投资), others are
-    # choices either way (全国社会总产值 / 社会总产值).  The floors guard against regressions.
-    _check(request, capsys, result, line, 0.9, 0.9, 0.6)
+@pytest.mark.parametrize("corpus_set", CORPUS_SETS, ids=lambda c: c.file.removesuffix(".yaml"))
+def test_precision_recall_and_labels_on_corpus_sets(request, capsys, corpus_set: CorpusSet):
+    result = measure(ROOT / "tests" / "fixtures" / corpus_set.file)
+    line = _corpus_line(corpus_set.name, result) + f" [{corpus_set.history}]"
+    _check(request, capsys, result, line, corpus_set.precision, corpus_set.recall, corpus_set.labels)
+
+
+def _key(row: list) -> tuple[str, str]:
+    anchor, _label, value, change, _kind = row
+    return anchor, str(value) if value is not None else f"change {float(change)}"
+
+
+def agreement(first: Path, second: Path) -> tuple[int, int]:
+    """How many rows two labellings of the same paragraphs share (same anchor and figure), and on how
+    many of them the labels are the same."""
+    a, b = _gold(first), _gold(second)
+    shared = same = 0
+    for slug, entry in a.items():
+        theirs = [list(r) for r in b.get(slug, {}).get("indicators", [])]
+        used: set[int] = set()
+        for row in entry["indicators"]:
+            hit = next((n for n, r in enumerate(theirs) if n not in used and _key(r) == _key(list(row))), None)
+            if hit is not None:
+                used.add(hit)
+                shared += 1
+                same += _same_label(row[1], theirs[hit][1])
+    return shared, same
+
+
+def test_two_labellers_of_the_same_paragraphs_agree(request, capsys):
+    """The measuring instrument: two helpers labelled set 4's paragraphs, each blind to the other and to
+    the extractor, from the written convention.  Their agreement is the most an exact-match label
+    measure can expect; below 0.9 the convention would be too loose to measure issue 13's target."""
+    fixtures = ROOT / "tests" / "fixtures"
+    shared, same = agreement(fixtures / "indicators_blind4.yaml", fixtures / "indicators_agree4.yaml")
+    rows = len([r for e in _gold(fixtures / "indicators_blind4.yaml").values() for r in e["indicators"]])
+    line = (f"two labellers of set 4: {shared} of {rows} rows shared, labels agree on {same} "
+            f"({same / shared:.3f})")
+    _summary(request, line)
+    with capsys.disabled():
+        print("\n" + line)
+    assert shared / rows >= 0.9 and same / shared >= 0.9, line
