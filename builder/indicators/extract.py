@@ -1311,9 +1311,9 @@ def _money_named(s: _Sentence, fig: _Figure, raw: str, label: str) -> str:
         return label
     raw_start = fig.start - len(raw) if not fig.is_change else -1
     prev = s.items[-1] if s.items else None
-    if prev is not None and prev.end == raw_start and label.startswith(prev.label) \
-            and len(label) - len(prev.label) >= 2:
-        label = label[len(prev.label):]  # “为5.01万名农民工追回欠薪6.83亿元”: those counted before are not the money
+    rest = labels.clean(label[len(prev.label):]) if prev is not None and label.startswith(prev.label) else ""
+    if prev is not None and prev.end == raw_start and len(rest) >= 2:
+        label = rest  # “为5.01万名农民工追回欠薪6.83亿元”: those counted before are not the money
     words = cut(label)
     # the last such verb with an object (“用于科技的投入五年累计…”, “…的投入拟安排”: 投入 is the noun there)
     at = max((n for n, w in enumerate(words) if w in _SPENDING and len("".join(words[n + 1:])) >= 2
