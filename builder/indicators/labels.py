@@ -242,7 +242,9 @@ def weak(label: str) -> list[str]:
         reasons.append("short")
     if label[:1] in "的了和及与、，":
         reasons.append("particle")
-    if _VERB_START.match(label):
+    verb = _VERB_START.match(label)
+    if verb and not label.startswith(NATIONAL_TITLES, 2 if label.startswith("全国") else len(label)) \
+            and "的" not in label[verb.end():]:  # (全国重点实验室; 开展…试点的县: a predicate naming its noun)
         reasons.append("verb")
     if not balanced(label):
         reasons.append("unbalanced")
