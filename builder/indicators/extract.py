@@ -102,8 +102,16 @@ _TAIL_TRIM = re.compile(
     r"拟?定为|拟?定在|首次|首度|再次|再度|将近|将|要|又|按可比口径|按可比价格|按可比价|可比口径|同口径|逆势|实际|"
     # “经济增长速度的调控目标定为8%”: the target of a measure is named by the measure
     r"的(?:调控|预期|控制|发展)?目标|"
-    r"每[^\d，。；]{1,4})$"
+    # a change reached (上升到50.5%), a time a total or change is of (…五年, …一九九○年); 每 and a
+    # measure (每万人), but not a standard's rise each month (每月提高183元: an increment, named so)
+    r"(?:上升|下降|提高|提升|增加|增长|降低|减少|扩大|缩小|缩减|回落|发展)(?:到|至|为)|"
+    r"(?<![前近由从])(?:连续)?[一二三四五六七八九十两]+年|" + YEAR + r"年|(?:比|较)" + YEAR + r"年|"
+    r"迅速|大幅度?|稳步|逐步|明显|显著|"
+    r"每(?![^\d，。；]{0,3}(?:提高|增加|减少|增长|下降|上涨))[^\d，。；]{1,4})$"
 )
+#: A time that ends a label (“…投资总额五年”): trimmed, unless it is all there is (then it says when, and
+#: the figure is named by what the sentence named before it).
+_TIME_AT_END = re.compile(r"(?:连续)?[一二三四五六七八九十两]+年|" + YEAR + r"年")
 #: When a change started (“贫困人口由“七五”末的8500万…”, “由2010年的5.24亿元…”): the time after 由 / 从
 #: says when the figure was, not what it is (but “从玉门向西铺轨” names a place).
 _WHEN = (r"(?P<year>" + YEAR + r")年(?:底|末|初)?|[上去今前]年(?:底|末|初|同期)?|年[初底末]|前[一二三两四五]年"
@@ -116,8 +124,8 @@ _WORDS_ENDING_AS_TRIMMED = frozenset((
     "节约", "大约", "制约", "接近", "附近", "最近", "将近", "靠近", "赶超", "拥有", "具有", "没有", "所有", "占有",
     "享有", "现有", "平均", "人均", "年均", "理由", "自由", "经由", "因为", "作为", "成为", "认为", "行为",
     "主要", "重要", "需要", "必要", "纪要", "摘要", "提要", "首要", "次要", "大将", "老将", "武将", "名将"))
-#: The longest text _TAIL_TRIM trims (的调控目标, 每 and four characters).
-_TAIL_TRIM_MAX = 5
+#: The longest text _TAIL_TRIM trims (比1956年, 的调控目标, 每 and four characters).
+_TAIL_TRIM_MAX = 7
 #: Where the noun phrase after a count ends (“5家企业通过…认定” -> 企业).
 _FORWARD_STOP = re.compile(r"以及|并|作为|通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|参加|参与|列席|"
                            r"获评|新获评|发放|投放|拨付|"
@@ -443,8 +451,9 @@ def _clean_label(label: str) -> str:
         # (= _TAIL_TRIM.sub("", label): what it trims ends the label, so it starts in the last
         # _TAIL_TRIM_MAX characters)
         tail = _TAIL_TRIM.search(label, max(0, len(label) - _TAIL_TRIM_MAX))
-        if tail and (tail.end() - tail.start() > 1 or label[-2:] not in _WORDS_ENDING_AS_TRIMMED):
-            label = label[:tail.start()].strip()  # whole words only: not the 约 of 节约
+        when_alone = tail is not None and tail.start() < 2 and _TIME_AT_END.fullmatch(tail.group())
+        if tail and not when_alone and (tail.end() - tail.start() > 1 or label[-2:] not in _WORDS_ENDING_AS_TRIMMED):
+            label = label[:tail.start()].strip()  # whole words only: not the 约 of 节约; a time alone stays
         since = _FROM.search(label)
         if since and since.start() in labels.word_starts(label):
             label = label[:since.start()]
@@ -740,7 +749,8 @@ def _with_subject_of_measure(s: _Sentence, label: str) -> str:
     if label not in _OUTPUT_MEASURES or prev is None:
         return label
     head = next((h for h in _MEASURES_OF_A_THING if prev.label.endswith(h)), "")
-    thing = prev.label[: -len(head)] if head else ""
+    counted = prev.value is not None and prev.unit_normalized not in _MEASURES and prev.change is None
+    thing = prev.label[: -len(head)] if head else prev.label if counted else ""  # (22家龙头企业…，销售收入…)
     return thing + label if len(thing) >= 2 else label
 
 
@@ -790,6 +800,18 @@ def _top_level_parts(label: str, separators: str = "、和及与") -> list[str]:
     return [p for p in parts if p]
 
 
+def _shared_head(parts: list[str]) -> str:
+    """What the first of listed measures says of whom, when the others are bare measures
+    (“单位国内生产总值用水量、能耗、二氧化碳排放量”, “适龄儿童入园率和普惠率”): the first without its last
+    word, or "" when the others name their own subject."""
+    if len(parts[0]) < 6 or any(len(p) > 7 or not _NAMES_A_MEASURE.search(p) and not p.endswith(("能耗", "排放量"))
+                                 for p in parts[1:]):
+        return ""
+    words = cut(parts[0])
+    head = "".join(words[:-1])
+    return head if len(head) >= 2 and _NAMES_A_MEASURE.search(words[-1]) else ""
+
+
 #: Two names written as one (存贷款 = 存款 and 贷款), in the order they are written.
 _CONTRACTED_PAIRS = {"存贷款": ("存款", "贷款"), "进出口": ("进口", "出口"), "收支": ("收入", "支出")}
 
@@ -799,6 +821,8 @@ def _split_labels(label: str, count: int) -> list[str]:
     parts = [labels.clean(p) or p for p in written]  # (each name its own: “…、实现旅游总花费”)
     if len(parts) == count and parts != written:
         return parts  # (a verb trimmed from one: they are names of their own, sharing nothing)
+    if len(parts) == count and (head := _shared_head(parts)):
+        return [parts[0]] + [head + p for p in parts[1:]]
     if len(parts) == count:
         # “跨境电商交易额、服务贸易进出口额”; a shared measure goes to every name (“普惠型小微企业、
         # 民营企业贷款余额” -> 普惠型小微企业贷款余额, 民营企业贷款余额)
@@ -1067,8 +1091,21 @@ def _listed_changes(s: _Sentence, k: int, group: list[_Figure]) -> list[_Figure]
     return changes
 
 
+#: A gap to the country's (or province's) figure (“增长5.4%、高于全国0.4个百分点”).
+_GAP = re.compile(r"(?:高于|低于|高出|快于|慢于)(?:全国|全省|全市|全区)(?:平均水平|平均)?")
+
+
+def _gap_to_a_wider_place(s: _Sentence, label: str) -> str:
+    """A gap named by the change it compares (“地区生产总值…增长5.4%、高于全国0.4个百分点” ->
+    地区生产总值增长高于全国)."""
+    prev = s.items[-1] if s.items else None
+    if not _GAP.fullmatch(label) or prev is None or prev.change is None:
+        return label
+    return prev.label + ("增长" if prev.change >= 0 else "下降") + label
+
+
 #: A change quoted for comparison with another year's (“大大低于1985年”).
-_COMPARED_WITH_YEAR = re.compile(r"(?:大大|明显|远远|略)?(?:低于|高于|快于|慢于)" + YEAR + r"年(?:同期)?")
+_COMPARED_WITH_YEAR = re.compile(r"(?:大大|明显|远远|略)?(?:低于|高于|快于|慢于)(?:" + YEAR + r"年(?:同期)?)?")
 
 
 def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
@@ -1077,8 +1114,11 @@ def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
     label = _with_subject_of_previous(s, fig, raw, _clean_label(raw))
     if _COMPARED_WITH_YEAR.fullmatch(label) and s.items:
         label = s.items[-1].label  # “…增长7.3%，大大低于1985年增长44.6%的速度”: the same thing, another year
+    label = _gap_to_a_wider_place(s, label)
+    prev = s.items[-1] if s.items else None
+    if (not label or _TIME_AT_END.fullmatch(label)) and prev is not None and _yearly_average(s.text, fig):
+        label = prev.label  # “1992年…24000亿元，五年平均每年增长7.9%”: a change over years, not that year's
     if not label:
-        prev = s.items[-1] if s.items else None
         if prev is not None and prev.change is None and prev.value is not None:
             number, unit = _change(fig)
             s.items[-1] = replace(prev, change=number, change_unit=unit,
@@ -1350,10 +1390,24 @@ def _value_indicator(s: _Sentence, fig: _Figure, label: str, change: int | float
 _SEVERAL_YEARS = re.compile(r"年均|平均每年|每年平均|年平均|(?:比|较)" + YEAR + r"年")
 
 
+def _several_years(text: str, fig: _Figure, words: re.Pattern[str] = _SEVERAL_YEARS) -> bool:
+    """Whether a change is over several years (年均增长, 平均每年增长, 比2010年增长)."""
+    start, verb = fig.phrase_start, fig.verb_start
+    return 0 <= start < verb and bool(words.search(text, start, verb))
+
+
+def _yearly_average(text: str, fig: _Figure) -> bool:
+    """Whether a change is a yearly average over several years (年均增长, 平均每年增长)."""
+    return _several_years(text, fig, _AVERAGE_YEARLY)
+
+
+_AVERAGE_YEARLY = re.compile(r"年均|平均每年|每年平均|年平均")
+
+
 def _change_start(text: str, fig: _Figure) -> int:
     """Where the change as written starts: at its verb, or at 年均 / 比2010年 when it spans years
     (so that ``change_text`` says so, and the change is never taken for a year's)."""
-    if 0 <= fig.phrase_start < fig.verb_start and _SEVERAL_YEARS.search(text, fig.phrase_start, fig.verb_start):
+    if _several_years(text, fig):
         return fig.phrase_start
     return fig.verb_start
 

@@ -42,10 +42,12 @@ TERMS_WITH_LIGHT_START = ("再就业", "再生", "再制造", "再融资", "再�
 #: Leading words that name no part of the measured thing: verbs that only say the report's
 #: subject acted, adverbs, connectives, times.  Removed from the start only as whole words.
 LIGHT_LEAD = (
-    "其中", "全年", *WHOLE_JURISDICTION, "我市", "我省", "我区", "预计", "拟", "实现", "完成", "累计", "共计", "共有",
+    "其中", "全年", *WHOLE_JURISDICTION, "我国", "我市", "我省", "我区", "我县", "我旗", "我州",
+    "预计", "拟", "实现", "完成", "累计", "共计", "共有",
     "共", "同时", "此外", "以及", "并且", "并", "还", "已", "分别", "今年", "去年", "年内", "力争", "确保", "争取",
     "主动", "实施", "推进", "推动", "组织", "邀请", "先后", "着力", "打造", "召开", "成功", "积极",
     "释放", "开展", "做好", "将", "继续", "现已", "目前", "已经", "圆满", "顺利", "合计",
+    "提供", "举办", "制定实施", "依法", "全力", "接受",
     "一年来", "两年来", "三年来", "五年来", "近年来", "有", "又", "再", "也", "即", "只", "仅", "才", "平均",
     "按可比价格计算", "按可比价计算", "按可比口径计算", "按可比口径", "和", "及", "与", "的", "了",
 )
@@ -205,6 +207,8 @@ _FIELD = r"[^，。；：、的用对为在]{1,10}"
 _FIELDS_LISTED = re.compile(rf"^(?:{_FIELD}、)+{_FIELD}等(?:领域|方面|行业|部门|区域)的?(?=[\u4e00-\u9fff“]{{3}})")
 
 
+#: A note in brackets on what a figure covers (“粮食（不包括大豆）的产量”): no part of the name.
+_SCOPE_NOTE = re.compile(r"（(?:不包括|包括|不含|含)[^（）]{1,20}）")
 #: 接待 before those it counts (“接待入境游客”): 游客 already names arrivals.
 _VISITORS_RECEIVED = re.compile(r"^接待(?=[^，。；]{0,6}(?:游客|旅客|游人))")
 
@@ -218,7 +222,7 @@ def without_fields(label: str) -> str:
 def clean(label: str) -> str:
     """A label from the raw words before (or around) a figure: see the module's rules (cached: a
     pure function of the words, called again on its own result until nothing changes)."""
-    label = without_fields(_SUMMED_UP.sub("", label.strip()))
+    label = without_fields(_SUMMED_UP.sub("", _SCOPE_NOTE.sub("", label.strip())))
     label = _VISITORS_RECEIVED.sub("", label)
     label = _trim_lead(label)
     label = _drop_result_complement(_drop_inner_adverbs(label))
