@@ -706,7 +706,7 @@ def _stock_of(label: str) -> str:
     k = 0
     while k < len(words) - 1 and words[k] in _ADDING:
         k += 1
-    rest = "".join(words[k:])
+    rest = labels.clean("".join(words[k:]))
     return rest if len(rest) >= 2 else label
 
 

@@ -256,8 +256,11 @@ _NATIONAL_WORDS_RE = re.compile(r"国务院|全国人民代表大会|全国人�
 _PLAN_YEAR_RE = re.compile(
     r"年(?<=(\d{4})年)(?:的)?(?:政府)?(?:工作)?(?:的)?(?:主要|重点)?(?:工作)?(?:任务|安排|打算|重点工作)(?!全面完成|圆满完成)"
 )
+#: (\d{4})年(?:国内)?(?:主要)?工作(?:的)?回顾|回顾(?:过去的)?(\d{4})年|(?<!刚)过去的(\d{4})年, written
+#: so that each branch starts with a literal (年, 回, 过), which the regex engine skips to: the
+#: first branch's match starts at its 年, the year before it is group ``year``.
 _REVIEW_HEADING_RE = re.compile(
-    r"(\d{4})年(?:国内)?(?:主要)?工作(?:的)?回顾|回顾(?:过去的)?(\d{4})年|(?<!刚)过去的(\d{4})年"
+    r"年(?<=(?P<year>\d{4})年)(?:国内)?(?:主要)?工作(?:的)?回顾|回顾(?:过去的)?(\d{4})年|过去的(?<!刚过去的)(\d{4})年"
 )
 _YEAR_IS_RE = re.compile(r"年(?<=(\d{4})年)是")
 _REVIEW_YEAR_RE = re.compile(
@@ -766,7 +769,8 @@ def _year_clues(body_text: str) -> list[Candidate]:
         for match in regex.finditer(text):
             year = int(next(g for g in match.groups() if g)) + offset
             votes[year] += 1
-            quotes.setdefault(year, text[max(0, match.start() - 2): match.end() + 2])
+            start = match.start("year") if regex is _REVIEW_HEADING_RE and match["year"] else match.start()
+            quotes.setdefault(year, text[max(0, start - 2): match.end() + 2])
         if votes:
             year, count = max(votes.items(), key=lambda item: (item[1], item[0]))
             out.append(Candidate("year", str(year), source, WEAK, quotes[year], weight * min(count, 3)))

@@ -82,6 +82,9 @@ def compact(text: str) -> str:
     """Text without any whitespace (letter-spaced titles become words again)."""
     if text.isprintable():  # its only whitespace can be ASCII spaces (the others are unprintable)
         return text.replace(" ", "")
+    joined = text.replace("\n", "").replace(" ", "")  # a page's text: lines joined
+    if joined.isprintable():  # then it had no other whitespace
+        return joined
     return _WHITESPACE_RE.sub("", text)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from builder.core.model import SourceLine
@@ -111,6 +111,9 @@ def starts_own_paragraph(text: str) -> bool:
 #: R's ``<U+00A0>``), ordinary spaces between them allowed.
 _INDENT_UNIT = r"(?:\u3000|\u00a0|&nbsp;|<U\+00A0>)"
 _INDENT_RUN = re.compile(f"[ \\t]*(?:{_INDENT_UNIT}[ \\t]*){{2,}}", re.IGNORECASE)
+#: The same runs without their leading spaces: starting with an indentation unit, a character the
+#: regex engine skips to (``_INDENT_RUN`` may start anywhere, so it is tried at every character).
+_INDENT_UNITS = re.compile(f"{_INDENT_UNIT}[ \\t]*(?:{_INDENT_UNIT}[ \\t]*)+", re.IGNORECASE)
 _HEADING_MAX = 40
 
 
@@ -138,16 +141,28 @@ def _glued_parts(text: str) -> list[str]:
         return [text]  # no indentation unit in the line (searching for runs would try every position)
     parts: list[str] = []
     start = 0
-    for run in _INDENT_RUN.finditer(text):
-        before = text[start:run.start()]
-        after = text[run.end():]
+    for run_start, run_end in _indent_runs(text):
+        before = text[start:run_start]
+        after = text[run_end:]
         if not before.strip(" \t\u3000\u00a0") or not after.strip() or after.lstrip()[0] in CLOSING_START:
             continue  # leading or trailing indentation, or no paragraph can start here
         if _paragraph_ends(before) or starts_own_paragraph(after) or _is_short_heading(before):
             parts.append(before)
-            start = run.start()
+            start = run_start
     parts.append(text[start:])
     return parts
+
+
+def _indent_runs(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each match of ``_INDENT_RUN`` in ``text``, found by ``_INDENT_UNITS``: a run
+    then starts where the spaces and tabs before its first unit start (not before the last run's end)."""
+    done = 0
+    for run in _INDENT_UNITS.finditer(text):
+        start = run.start()
+        while start > done and text[start - 1] in " \t":
+            start -= 1
+        yield start, run.end()
+        done = run.end()
 
 
 def _paragraph_ends(before: str) -> bool:

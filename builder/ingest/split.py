@@ -189,22 +189,36 @@ def _cuts(lines: Sequence[SourceLine]) -> list[_Cut]:
 
 def _titled_page(lines: Sequence[SourceLine]) -> _Cut | None:
     """A page without an opening: one report under its first title or subtitle line."""
-    kinds = []
-    for i, line in enumerate(lines):
-        next_kind = None
-        if i + 1 < len(lines) and ln.is_title(lines[i + 1].text):
-            next_kind = _TITLE
-        kinds.append(_line_kind(line.text, next_kind))
-    for i, kind in enumerate(kinds):
-        if kind in (_TITLE, _YEAR, _SUBTITLE):
+    kinds: list[str] = []  # each line's kind, read only as far as the head needs
+
+    def kind(i: int) -> str:
+        while len(kinds) <= i:
+            n = len(kinds)
+            next_kind = _TITLE if n + 1 < len(lines) and ln.is_title(lines[n + 1].text) else None
+            kinds.append(_line_kind(lines[n].text, next_kind))
+        return kinds[i]
+
+    for i in range(len(lines)):
+        if kind(i) in (_TITLE, _YEAR, _SUBTITLE):
             j = i
-            while j < len(lines) and kinds[j] in (_TITLE, _YEAR, _SUBTITLE, _SPEAKER):
+            while j < len(lines) and kind(j) in (_TITLE, _YEAR, _SUBTITLE, _SPEAKER):
                 j += 1
-            rest = "".join(line.text for line in lines[j:])
-            if len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 100:
+            if _han_at_least(lines[j:], 100):
                 return _Cut(i, j, len(lines), [])
             return None
     return None
+
+
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _han_at_least(lines: Sequence[SourceLine], count: int) -> bool:
+    """Whether ``lines`` hold at least ``count`` Chinese characters (read only until they do)."""
+    for line in lines:
+        count -= len(_HAN_RE.findall(line.text))
+        if count <= 0:
+            return True
+    return count <= 0
 
 
 def _looks_like_heading(text: str) -> bool:

@@ -13,7 +13,9 @@ _CN_DIGITS = {"〇": 0, "○": 0, "Ｏ": 0, "零": 0, "一": 1, "二": 2, "三":
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _FULLWIDTH_DIGIT_RE = re.compile("[０-９]")
 #: A year written digit by digit in Chinese numerals: 一九八四年, 二〇二六年.
-_CN_YEAR_RE = re.compile("([〇○Ｏ零一二三四五六七八九]{4})(?=年)")
+#: Its 年: the regex looks for 年 first (a literal it skips to), then at the four numerals before
+#: it, many times faster than trying four numerals at every character.
+_CN_YEAR_END_RE = re.compile("年(?<=[〇○Ｏ零一二三四五六七八九]{4}年)")
 _CN_YEAR_TRANS = str.maketrans("〇○Ｏ零一二三四五六七八九", "0000123456789")
 
 #: A Chinese or Arabic number as a regex fragment (1-99): 十, 十三, 二十一, 3, 13.
@@ -41,7 +43,13 @@ def arabic_years(text: str) -> str:
     text = ascii_digits(text)
     if "年" not in text:
         return text
-    return _CN_YEAR_RE.sub(lambda m: m.group(1).translate(_CN_YEAR_TRANS), text)
+    parts: list[str] = []
+    done = 0
+    for match in _CN_YEAR_END_RE.finditer(text):  # each 年 with four numerals before it
+        year = match.start() - 4
+        parts += (text[done:year], text[year:match.start()].translate(_CN_YEAR_TRANS))
+        done = match.start()
+    return "".join((*parts, text[done:])) if parts else text
 
 
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}

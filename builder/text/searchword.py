@@ -18,6 +18,7 @@ give one word).  Only letters: Pagefind never cuts it, and no stemmer applies to
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 PREFIX = "zq"
 _LETTERS = "abcdefghijklmnop"
@@ -28,8 +29,11 @@ def normalized(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKC", text).lower() if c.isalnum())
 
 
+@lru_cache(maxsize=4096)
 def search_word(text: str) -> str:
-    """The index word of a term or alias (see the module docstring); "" when nothing is left."""
+    """The index word of a term or alias (see the module docstring); "" when nothing is left.
+
+    Remembered: a build asks for the same glossary terms' words on every page."""
     kept = normalized(text)
     if not kept:
         return ""

@@ -219,3 +219,11 @@ def test_a_province_speaker_is_not_narrowed_to_the_city_a_wrong_title_names() ->
             "text": "各位代表：\n现在，我代表省人民政府，向大会报告工作，请予审议。\n过去一年，全省经济平稳运行。"}
     [a] = attribute_case(case)
     assert a.place == "浙江省"
+
+
+def test_a_review_heading_votes_for_the_next_year_quoting_the_heading_from_its_year() -> None:
+    body = ("各位代表：", "一、2019年工作回顾", "过去一年，全市经济平稳增长。", "回顾2019年，我们倍感振奋。")
+    a = attribute(Document(head=(), body=body, metadata={"title": "政府工作报告"}))
+    year = next(d for d in a.decisions if d.field == "year")
+    assert (a.year, year.source) == (2020, "clue:review-year")
+    assert year.text == "一、2019年工作回顾过去"  # two characters either side of the heading
