@@ -79,7 +79,7 @@ CUTS_DIR = "cuts"
 JINJA_DIR = "jinja"
 #: Files of older cache layouts, deleted when the cache is saved.
 OLD_FILES = ("render-cache.pickle",)
-CACHE_VERSION = 6  # 6: the cache's own records (StoredReport, StoredReportFile) instead of render's objects
+CACHE_VERSION = 7  # 7: StoredReport.site_digest, the manifest's site_basis
 _PICKLE = pickle.HIGHEST_PROTOCOL
 
 
@@ -97,7 +97,21 @@ def _files_digest(digest: hashlib._Hash, folder: Path, label: str) -> None:
 
 def site_key(config: Config, report_paths: Sequence[Path], digests: Mapping[Path, str] | None = None) -> str:
     """A hash of every input of the render stage (see the module docstring).  ``digests``: the
-    SHA-256 of each report file, when the caller has them already."""
+    SHA-256 of each report file, when the caller has them already.  Two hashes, ``SETTINGS.REPORTS``:
+    of every input but the report files (:func:`settings_part`), and of the report files."""
+    reports = hashlib.sha256()
+    for path in report_paths:
+        data = digests[path] if digests is not None else sha256(path.read_bytes())
+        reports.update(f"\nreport:{path.name}:{data}\n".encode())
+    return f"{_settings_key(config)}.{reports.hexdigest()}"
+
+
+def settings_part(key: str) -> str:
+    """The hash of a :func:`site_key` over every input but the report files."""
+    return key.partition(".")[0]
+
+
+def _settings_key(config: Config) -> str:
     digest = hashlib.sha256(f"v{CACHE_VERSION}:{builder_fingerprint()}\n".encode())
     digest.update(config.path.read_bytes() if config.path.is_file() else b"no-config")
     digest.update(str(config.root).encode())
@@ -107,9 +121,6 @@ def site_key(config: Config, report_paths: Sequence[Path], digests: Mapping[Path
         _files_digest(digest, BUNDLED_TEMPLATES, "bundled")
     glossary = config.glossary_path
     digest.update(glossary.read_bytes() if glossary is not None and glossary.is_file() else b"no-glossary")
-    for path in report_paths:
-        data = digests[path] if digests is not None else sha256(path.read_bytes())
-        digest.update(f"\nreport:{path.name}:{data}\n".encode())
     pdf = config.output_dir / PDF_DIR
     if pdf.is_dir():
         for path in sorted(pdf.glob("*.pdf")):
@@ -363,6 +374,8 @@ class _Build:
     """The parts files there are (those of an incremental build's cached pages)."""
     render_keys: dict[tuple[object, ...], str] = field(default_factory=dict)
     """The render keys this build computed (the memo of the next one)."""
+    reports_digest: str = ""
+    """A digest of what the site-wide outputs take from every report, in order (:meth:`BuildCache.remember_reports`)."""
 
 
 class BuildCache:
@@ -480,6 +493,8 @@ class BuildCache:
     def _save(self, key: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.manifest["site_key"] = key
+        self.manifest["site_basis"] = f"{settings_part(key)}:{self.build.reports_digest}" \
+            if key and self.build.reports_digest else ""
         self.manifest["notes"] = self.next_notes.to_json()
         self.index["pinyin"] = self.pinyin.saved()
         self.index["references"] = dict(self.index.get("references") or {})  # without the last build's
@@ -670,6 +685,28 @@ class BuildCache:
         live = {entry.url for entry in reports}
         for url in [u for u in entries if u not in live]:
             del entries[url]
+        digest = hashlib.sha256()
+        for entry in reports:
+            digest.update(f"{entry.url}\0{entry.site_digest}\0".encode())
+        self.build.reports_digest = digest.hexdigest() if all(entry.site_digest for entry in reports) else ""
+
+    def keep_site_outputs(self, key: str) -> bool:
+        """Whether every site-wide output of the last build is kept as it is, without being asked
+        for (and the files are then marked kept): when this build's site key (``key``) has the
+        last one's settings part (the builder, config, templates, static files, glossary), every
+        report gives the site-wide outputs what it gave them then, in the same order (so each
+        output's input key is the same), no PDF is involved, and the outputs are intact.  So an
+        edit of a report's wording makes none of the site-wide outputs, nor their input keys."""
+        basis = self.manifest.get("site_basis")
+        inputs = self.manifest["inputs"]
+        if not key or not self.build.incremental or not self.build.reports_digest \
+                or basis != f"{settings_part(key)}:{self.build.reports_digest}" \
+                or any(name.startswith(PDF_DIR + "/") for name in inputs) \
+                or not all(self._intact(name) for name in inputs):
+            return False
+        for name in inputs:
+            self.kept[name] = self.manifest["outputs"][name]
+        return True
 
     # ---- site-wide outputs
 

@@ -47,6 +47,9 @@ class StoredReport:
     """Its parts file, in ``reports/`` of the cache folder."""
     sections: tuple[tuple[str, int, int], ...]
     """(section, offset, length) of each section in :attr:`file`."""
+    site_digest: str = ""
+    """A digest of :attr:`summary` and :attr:`digests`: all the site-wide outputs take from this
+    report (``BuildCache.keep_site_outputs``)."""
 
     @property
     def url(self) -> str:
@@ -115,8 +118,9 @@ def store_parts(item: RenderedReport, key: str, pages: tuple[tuple[str, str], ..
             table.append((part, offset, len(data)))
             offset += len(data)
     os.replace(tmp, folder / name)
-    return StoredReport(key=key, pages=pages, summary=item.summary, digests=part_digests(item), file=name,
-                        sections=tuple(table))
+    digests = part_digests(item)
+    return StoredReport(key=key, pages=pages, summary=item.summary, digests=digests, file=name,
+                        sections=tuple(table), site_digest=digest_values(item.summary, digests))
 
 
 class StoredParts:
