@@ -13,7 +13,8 @@ Files in ``paths.cache`` (default ``.cache/``):
   no parsing, no segmentation, no file written.
 * ``file-digests.json`` — the SHA-256 of every scraped page and report file with its size, mtime,
   ctime and inode: a file whose stat is unchanged is not read again (see :class:`FileDigests`).
-* ``render-index.pickle`` — read by every build that renders, and small (2 MB at N=1000): per
+* ``render-index.pickle`` (and ``render-index.pickle.journal``: a build appends what it changed,
+  ``build.journal``) — read by every build that renders (3.5 MB at N=1000): per
   report page, the key it was rendered under (its file's path and bytes, its neighbours' titles,
   whether it has a PDF, and a hash of everything the page's templates, the config and the
   glossary contribute), the digests of its two pages, its counts of indicators and where its
@@ -56,6 +57,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from builder.build.journal import JournaledFile
 from builder.core.config import BUNDLED_TEMPLATES, PDF_DIR, Config
 from builder.core.errors import Problem, SourceError
 from builder.core.hashing import builder_fingerprint, sha256
@@ -388,6 +390,7 @@ class BuildCache:
         self.jobs = jobs if jobs is not None else default_jobs()
         self.manifest = self._load_manifest()
         self._index: dict[str, Any] | None = None
+        self._index_file = JournaledFile(self.folder / INDEX_FILE, ("reports", "files"))
         if fresh:  # --clean: ignore what is on disk (it is replaced when the build succeeds)
             self.manifest = _empty_manifest()
             self._index = _empty_index()
@@ -437,14 +440,8 @@ class BuildCache:
     def index(self) -> dict[str, Any]:
         """The render index (see the module docstring), read on first use."""
         if self._index is None:
-            try:
-                with open(self.folder / INDEX_FILE, "rb") as handle:
-                    data = pickle.load(handle)
-                if data.get("version") != CACHE_VERSION:
-                    raise ValueError
-            except Exception:  # a missing, old or damaged index is only slower
-                data = _empty_index()
-            self._index = data
+            data = self._index_file.load(lambda data: data.get("version") == CACHE_VERSION)
+            self._index = data if data is not None else _empty_index()  # missing, old or damaged: only slower
         return self._index
 
     @property
@@ -498,10 +495,7 @@ class BuildCache:
         self.manifest["notes"] = self.next_notes.to_json()
         self.index["pinyin"] = self.pinyin.saved()
         self.index["references"] = dict(self.index.get("references") or {})  # without the last build's
-        tmp = self.folder / (INDEX_FILE + ".tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump(self.index, handle, protocol=_PICKLE)
-        os.replace(tmp, self.folder / INDEX_FILE)
+        self._index_file.save(self.index)
         tmp = self.folder / (MANIFEST_FILE + ".tmp")
         tmp.write_text(json.dumps(self.manifest, sort_keys=True), encoding="utf-8")
         os.replace(tmp, self.folder / MANIFEST_FILE)
