@@ -387,6 +387,7 @@ class BuildCache:
         self.config = config
         self.folder: Path = config.cache_dir
         self.out_dir: Path = config.output_dir
+        self._out_text = str(self.out_dir)
         self.jobs = jobs if jobs is not None else default_jobs()
         self.manifest = self._load_manifest()
         self._index: dict[str, Any] | None = None
@@ -523,7 +524,7 @@ class BuildCache:
         if self.trust_outputs:
             return True
         try:
-            st = (self.out_dir / name).stat()
+            st = os.stat(f"{self._out_text}/{name}")  # (a str path: pathlib costs more than the stat)
         except OSError:
             return False
         return st.st_size == entry[1] and st.st_mtime_ns == entry[2]

@@ -93,10 +93,13 @@ class JournaledFile:
 
     def save(self, data: dict[str, Any]) -> None:
         """Save ``data``: append what changed since the last load or save to the journal, or
-        write a new base when there is none yet, the journal has grown large or is damaged."""
+        write a new base when there is none yet, the journal has grown large or is damaged, or
+        a large share of the entries changed (a full build)."""
         record = self._changes(data) if self._saved is not None else None
         size = _size(self.journal)
-        if record is None or size > max(self._base_size // JOURNAL_SHARE, MIN_JOURNAL):
+        if record is None or size > max(self._base_size // JOURNAL_SHARE, MIN_JOURNAL) \
+                or sum(len(record[name]) for name in self.tables) * JOURNAL_SHARE \
+                > max(sum(len(data.get(name, {})) for name in self.tables), 1):
             self._write_base(data)
         elif any(record.values()):
             record[BASE_ID] = data[BASE_ID]

@@ -64,7 +64,7 @@ def test_a_large_journal_is_folded_into_a_new_base(tmp_path, monkeypatch):
 def test_a_damaged_journal_tail_is_ignored_and_the_next_save_writes_a_base(tmp_path):
     path = tmp_path / "index.pickle"
     store = fresh(path)
-    data = {"version": 1, "reports": {"a": (1,), "b": (2,)}, "files": {}}
+    data = {"version": 1, "reports": {"a": (1,), **{f"b{i}": (2,) for i in range(9)}}, "files": {}}
     store.save(data)
     data["reports"]["a"] = (3,)
     store.save(data)
@@ -72,7 +72,7 @@ def test_a_damaged_journal_tail_is_ignored_and_the_next_save_writes_a_base(tmp_p
         handle.write(pickle.dumps({"x": 1})[:5])  # an interrupted append
     store = fresh(path)
     loaded = store.load(valid)
-    assert loaded["reports"] == {"a": (3,), "b": (2,)}
+    assert loaded["reports"] == {"a": (3,), **{f"b{i}": (2,) for i in range(9)}}
     store.save(loaded)
     assert not store.journal.exists()
     assert fresh(path).load(valid) == loaded
@@ -81,7 +81,7 @@ def test_a_damaged_journal_tail_is_ignored_and_the_next_save_writes_a_base(tmp_p
 def test_a_journal_of_another_base_is_not_applied(tmp_path):
     path = tmp_path / "index.pickle"
     store = fresh(path)
-    data = {"version": 1, "reports": {"a": (1,)}, "files": {}}
+    data = {"version": 1, "reports": {"a": (1,), **{f"b{i}": (2,) for i in range(9)}}, "files": {}}
     store.save(data)
     data["reports"]["a"] = (2,)
     store.save(data)
@@ -99,3 +99,14 @@ def test_an_invalid_or_missing_record_loads_as_none(tmp_path):
     path.write_bytes(b"garbage")
     assert fresh(path).load(valid) is None
     assert os.path.exists(path)
+
+
+def test_a_save_that_changes_most_entries_writes_a_new_base(tmp_path):
+    path = tmp_path / "index.pickle"
+    store = fresh(path)
+    data = {"version": 1, "reports": {f"r{i}": (i,) for i in range(40)}, "files": {}}
+    store.save(data)
+    data["reports"] = {f"r{i}": (i, "again") for i in range(40)}  # every report rendered again
+    store.save(data)
+    assert not store.journal.exists()
+    assert fresh(path).load(valid) == data
