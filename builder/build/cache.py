@@ -52,7 +52,7 @@ import json
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,7 +81,7 @@ CUTS_DIR = "cuts"
 JINJA_DIR = "jinja"
 #: Files of older cache layouts, deleted when the cache is saved.
 OLD_FILES = ("render-cache.pickle",)
-CACHE_VERSION = 7  # 7: StoredReport.site_digest, the manifest's site_basis
+CACHE_VERSION = 8  # 7: StoredReport.site_digest, the manifest's site_basis; 8: its summary pickled, StoredMeta
 _PICKLE = pickle.HIGHEST_PROTOCOL
 
 
@@ -281,6 +281,69 @@ def _text(data: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+class StoredMeta(Mapping[str, object]):
+    """A report file's front matter as the cache's index keeps it: its plain values (text, numbers,
+    null) at hand, the whole front matter pickled and read only when a nested value (evidence,
+    the cleaning log, the preamble) or the whole is asked for.  Loading the index then builds no
+    evidence dicts for the reports a build does not render."""
+
+    __slots__ = ("_head", "_data", "_whole")
+
+    def __init__(self, head: dict[str, object], data: bytes):
+        self._head, self._data = head, data
+        self._whole: dict[str, object] | None = None
+
+    @staticmethod
+    def head_of(meta: Mapping[str, object]) -> dict[str, object]:
+        """The plain values of ``meta``, and a mark for each other key (its value is in the whole)."""
+        return {key: value if value is None or isinstance(value, str | int | float) else _NESTED
+                for key, value in meta.items()}
+
+    def whole(self) -> dict[str, object]:
+        """The whole front matter, as parsed."""
+        if self._whole is None:
+            self._whole = pickle.loads(self._data)
+        return self._whole
+
+    def __getitem__(self, key: str) -> object:
+        value = self._head[key]
+        return self.whole()[key] if value is _NESTED else value
+
+    def get(self, key: str, default: object = None) -> object:
+        value = self._head.get(key, default)
+        return self.whole()[key] if value is _NESTED else value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._head
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._head)
+
+    def __len__(self) -> int:
+        return len(self._head)
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self.items()) == (dict(other.items()) if isinstance(other, Mapping) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self.whole())
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return StoredMeta, (self._head, self._data)
+
+
+class _Nested:
+    """The head's mark of a value kept only in the whole front matter."""
+
+    def __reduce__(self) -> str:
+        return "_NESTED"
+
+
+_NESTED = _Nested()
+
+
 @dataclass(frozen=True)
 class StoredReportFile:
     """A report file whose front matter the cache read before (from the same bytes): its path and
@@ -307,7 +370,8 @@ class StoredReportFile:
         if sha256(data) != self.digest:
             raise SourceError("the report changed while the site was being built", path=self.path,
                               hint="build again")
-        return ReportFile(path=self.path, meta=self.meta, body=_text(data)[self.offset:], body_line=self.body_line)
+        meta = self.meta.whole() if isinstance(self.meta, StoredMeta) else self.meta
+        return ReportFile(path=self.path, meta=meta, body=_text(data)[self.offset:], body_line=self.body_line)
 
 
 ReportSource = ReportFile | StoredReportFile
@@ -510,7 +574,7 @@ class BuildCache:
         stale: list[str | Path] = []
         with contextlib.suppress(OSError), os.scandir(self.parts_folder) as entries:
             stale = [e.path for e in entries if e.name not in used]
-        cuts = {cuts_file(entry.summary.page.slug) for entry in self.index["reports"].values()}
+        cuts = {cuts_file(entry.slug) for entry in self.index["reports"].values()}
         with contextlib.suppress(OSError), os.scandir(self.cuts_folder) as entries:
             stale += [e.path for e in entries if e.name not in cuts]
         for path in [*stale, *(self.folder / name for name in OLD_FILES)]:
@@ -552,8 +616,8 @@ class BuildCache:
         hit = files.get(key)
         report: ReportSource
         if hit is not None:
-            meta, body_line, offset = hit
-            report = StoredReportFile(display, meta, body_line, str(path), offset, digest)
+            head, data, body_line, offset = hit
+            report = StoredReportFile(display, StoredMeta(head, data), body_line, str(path), offset, digest)
         else:
             from builder import sitesrc
 
@@ -566,7 +630,8 @@ class BuildCache:
             text = _text(data)
             if text.endswith(report.body):  # the body is the rest of the file (as parse_front_matter cuts it)
                 offset = len(text) - len(report.body)
-                files[key] = (report.meta, report.body_line, offset)
+                files[key] = (StoredMeta.head_of(report.meta), pickle.dumps(dict(report.meta), _PICKLE),
+                              report.body_line, offset)
                 # this process need not hold the body: the worker that renders the page reads it
                 report = StoredReportFile(display, report.meta, report.body_line, str(path), offset, digest)
         self._file_digests[display] = (report, digest)

@@ -40,8 +40,12 @@ class BuildResult:
     without the files a build cache kept as they were."""
     written: tuple[str, ...]
     """The files written into ``out_dir`` (all of ``files`` unless a build cache moved only the changed)."""
-    reports: tuple[ReportPage, ...]
-    """Report pages in index order."""
+    parts: SiteParts
+
+    @property
+    def reports(self) -> tuple[ReportPage, ...]:
+        """Report pages in index order."""
+        return tuple(summary.page for summary in self.parts.summaries)
 
     @property
     def pages_written(self) -> int:
@@ -83,8 +87,7 @@ def build_output(sources: Sequence[ReportSource], settings: PageSettings, out_di
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(out_dir=out_dir, files=tuple(sorted(staged.digests)), written=tuple(written),
-                       reports=tuple(summary.page for summary in parts.summaries))
+    return BuildResult(out_dir=out_dir, files=tuple(sorted(staged.digests)), written=tuple(written), parts=parts)
 
 
 def _render_all(renderer: PageRenderer, plan: Plan, staged: output.StagedFiles) -> SiteParts:

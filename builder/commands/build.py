@@ -73,12 +73,14 @@ def run(config_path: Path | None, *, force: bool = False, clean: bool = False, j
     ``search`` (false: ``--no-search``): make the search index after the pages."""
     config = with_site_url(load_config(config_path), site_url)
     strict = config.strict if strict is None else strict
-    from builder.build.search_index import SEARCH_DIR, check_pagefind, update_search_index
-
     if strict and search:  # before anything is written: a site that cannot be indexed leaves the output as it was
+        from builder.build.search_index import SEARCH_DIR, check_pagefind
+
         check_pagefind(config.relative(config.output_dir / SEARCH_DIR))
     summary = build_site(config, force=force, clean=clean, jobs=jobs, strict=strict)
-    if search:
+    if search:  # (imported only then: --no-search, while editing, spares its imports)
+        from builder.build.search_index import update_search_index
+
         index = update_search_index(config, strict=strict)  # after the pages: Pagefind reads them
         phase_timings.add({"search": index.seconds})  # Pagefind is another program: its wall-clock
         if index.problem is not None:
