@@ -630,10 +630,12 @@ class BuildCache:
             text = _text(data)
             if text.endswith(report.body):  # the body is the rest of the file (as parse_front_matter cuts it)
                 offset = len(text) - len(report.body)
-                files[key] = (StoredMeta.head_of(report.meta), pickle.dumps(dict(report.meta), _PICKLE),
-                              report.body_line, offset)
-                # this process need not hold the body: the worker that renders the page reads it
-                report = StoredReportFile(display, report.meta, report.body_line, str(path), offset, digest)
+                head, whole = StoredMeta.head_of(report.meta), pickle.dumps(dict(report.meta), _PICKLE)
+                files[key] = (head, whole, report.body_line, offset)
+                # this process need not hold the body (the worker that renders the page reads it),
+                # nor the nested values of the front matter
+                report = StoredReportFile(display, StoredMeta(head, whole), report.body_line, str(path), offset,
+                                          digest)
         self._file_digests[display] = (report, digest)
         return report
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from builder.core.errors import SourceError
 from builder.core.hashing import digest_values
@@ -176,21 +176,23 @@ class StoredParts:
                               hint="run `builder build --clean`")
         return data
 
-    def pages(self) -> list[dict[str, object]]:
+    def pages(self) -> Sequence[dict[str, object]]:
+        """Every report's page variables, each read from its parts file when it is asked for (the
+        indicators page of a large site asks only how many there are)."""
+        return _Pages(self)
+
+    def page(self, stored: StoredReport, shared: dict[str, dict[str, str]]) -> dict[str, object]:
+        """One report's page variables (``shared``: one dict per glossary term for every page)."""
         from builder.glossary.pages import term_entry
 
-        shared: dict[str, dict[str, str]] = {}  # one dict per term for every page (they are only read)
-        out = []
         with _gc_paused():
-            for stored in self._stored:
-                page = pickle.loads(self._section(stored, PAGE))
-                ids = page.get("glossary_terms")
-                if isinstance(ids, _TermIds):
-                    assert self._glossary is not None  # (only a page with a glossary was packed)
-                    by_id = self._glossary.by_id
-                    page["glossary_terms"] = [shared.get(i) or shared.setdefault(i, term_entry(by_id[i])) for i in ids]
-                out.append(page)
-        return out
+            page: dict[str, object] = pickle.loads(self._section(stored, PAGE))
+        ids = page.get("glossary_terms")
+        if isinstance(ids, _TermIds):
+            assert self._glossary is not None  # (only a page with a glossary was packed)
+            by_id = self._glossary.by_id
+            page["glossary_terms"] = [shared.get(i) or shared.setdefault(i, term_entry(by_id[i])) for i in ids]
+        return page
 
     def entries_json(self) -> Iterator[bytes]:
         return self._raw(ENTRY_JSON)
@@ -216,3 +218,29 @@ class StoredParts:
             data = self._section(stored, part)
             if data:
                 yield data
+
+
+class _Pages(Sequence[dict[str, object]]):
+    """:meth:`StoredParts.pages`: a sequence of every report's page variables, each read from
+    its parts file when it is asked for, none kept."""
+
+    def __init__(self, parts: StoredParts):
+        self._parts = parts
+        self._shared: dict[str, dict[str, str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._parts._stored)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, object]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, object]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, object] | list[dict[str, object]]:
+        if isinstance(index, slice):
+            return [self._parts.page(stored, self._shared) for stored in self._parts._stored[index]]
+        return self._parts.page(self._parts._stored[index], self._shared)
+
+    def __iter__(self) -> Iterator[dict[str, object]]:
+        return (self._parts.page(stored, self._shared) for stored in self._parts._stored)

@@ -62,8 +62,11 @@ _RECORD_UNITS = {"csv": "row", "json": "record", "jsonl": "record"}
 
 @dataclass
 class WrittenReport:
+    """One report file an ingest wrote (or kept): its path, its report's slug (not the report:
+    an ingest of 10,000 pages would hold every report's text), what was done."""
+
     path: Path
-    report: Report
+    slug: str
     status: str
     backup: Path | None = None
 
@@ -408,7 +411,7 @@ def _write(report: Report, config: Config, force: bool, summary: IngestSummary, 
     with timings.phase("write"):
         config.reports_dir.mkdir(parents=True, exist_ok=True)
         outcome = write_report(path, report, __version__, force=force, fresh=markdown)
-    written = WrittenReport(path, report, outcome.status, outcome.backup)
+    written = WrittenReport(path, report.slug, outcome.status, outcome.backup)
     paragraphs = len(report.all_paragraphs())
     shown = config.relative(path)
     say(f"{shown}\t{report.title}\t{report.issuer}\t{report.year or '?'}\t{paragraphs} paragraphs\t[{outcome.status}]")
