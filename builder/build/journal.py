@@ -18,6 +18,7 @@ can always be made again.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 from collections.abc import Callable, Collection
@@ -47,15 +48,20 @@ class JournaledFile:
     def load(self, valid: Callable[[dict[str, Any]], bool]) -> dict[str, Any] | None:
         """The record, or None when there is none or it is not ``valid`` (then the next save
         writes a new base)."""
+        enabled = gc.isenabled()
+        gc.disable()  # no collection walks the many objects being loaded (they hold no cycles)
         try:
             with open(self.path, "rb") as handle:
                 data = pickle.load(handle)
                 self._base_size = handle.tell()
             if not isinstance(data, dict) or not valid(data):
                 return None
+            complete = self._apply_journal(data)
         except Exception:  # noqa: BLE001 - a missing, old or damaged file only costs speed
             return None
-        complete = self._apply_journal(data)
+        finally:
+            if enabled:
+                gc.enable()
         self._saved = self._snapshot(data) if complete else None
         return data
 
