@@ -179,7 +179,7 @@ class StoredParts:
     def pages(self) -> Sequence[dict[str, object]]:
         """Every report's page variables, each read from its parts file when it is asked for (the
         indicators page of a large site asks only how many there are)."""
-        return _Pages(self)
+        return _Pages(self, self._stored)
 
     def page(self, stored: StoredReport, shared: dict[str, dict[str, str]]) -> dict[str, object]:
         """One report's page variables (``shared``: one dict per glossary term for every page)."""
@@ -224,12 +224,12 @@ class _Pages(Sequence[dict[str, object]]):
     """:meth:`StoredParts.pages`: a sequence of every report's page variables, each read from
     its parts file when it is asked for, none kept."""
 
-    def __init__(self, parts: StoredParts):
-        self._parts = parts
+    def __init__(self, parts: StoredParts, stored: Sequence[StoredReport]):
+        self._parts, self._stored = parts, stored
         self._shared: dict[str, dict[str, str]] = {}
 
     def __len__(self) -> int:
-        return len(self._parts._stored)
+        return len(self._stored)
 
     @overload
     def __getitem__(self, index: int) -> dict[str, object]: ...
@@ -239,8 +239,8 @@ class _Pages(Sequence[dict[str, object]]):
 
     def __getitem__(self, index: int | slice) -> dict[str, object] | list[dict[str, object]]:
         if isinstance(index, slice):
-            return [self._parts.page(stored, self._shared) for stored in self._parts._stored[index]]
-        return self._parts.page(self._parts._stored[index], self._shared)
+            return [self._parts.page(stored, self._shared) for stored in self._stored[index]]
+        return self._parts.page(self._stored[index], self._shared)
 
     def __iter__(self) -> Iterator[dict[str, object]]:
-        return (self._parts.page(stored, self._shared) for stored in self._parts._stored)
+        return (self._parts.page(stored, self._shared) for stored in self._stored)
