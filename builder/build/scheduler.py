@@ -138,6 +138,7 @@ def _render_changed(renderer: PageRenderer, plan: Plan, staged: output.StagedFil
     if parallel.worth_a_pool(cache.jobs, len(tasks)):
         renderer.warm()
         fresh = parallel.map_ordered(worker, tasks, cache.jobs)
+        segment.release_glossary_dictionaries()  # the workers linked the terms: the site-wide outputs do not
     else:  # serial: errors are raised as they happen
         fresh = [worker(task) for task in tasks]
     for i, entry in zip(misses, fresh, strict=True):

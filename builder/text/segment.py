@@ -153,6 +153,14 @@ def _rjieba_module() -> ModuleType:
     return module
 
 
+def release_glossary_dictionaries() -> None:
+    """Drop the rjieba dictionaries with extra words (the glossary's, about 25 MiB each) this
+    process built; the next cut with those words builds its own again.  The build's parent
+    process calls it once its workers have linked every report's glossary terms, so that the rest
+    of a large build does not carry them (the default dictionary stays: place names are cut)."""
+    _rjieba_with.cache_clear()
+
+
 def cut_block(block: str, words: frozenset[str], *, reference: bool = False) -> list[str]:
     """Cut one :data:`HAN_BLOCK` run the way ``cut`` would (jieba's DAG and best route, no
     HMM), without jieba's per-call overhead: the glossary cuts many short runs.
