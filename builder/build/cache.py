@@ -5,20 +5,24 @@ Files in ``paths.cache`` (default ``.cache/``):
 * ``build-manifest.json`` — read by every build, so it stays small: the *site key* of the last
   successful build (a hash of the builder's fingerprint, config.yaml, every template and static
   file, the glossary, every report Markdown file and the PDFs ``builder pdf`` left in the output
-  folder); for every file of the output folder its digest, size and mtime; for every
-  site-wide output the *input key* it was built from (below); and the build's *notes*
+  folder; two hashes, of the report files and of everything else); for every file of the output
+  folder its digest, size and mtime; for every site-wide output the *input key* it was built
+  from (below); the *site basis* (the settings' hash and a digest of what every report gave the
+  site-wide outputs, :meth:`BuildCache.keep_site_outputs`); and the build's *notes*
   (:class:`BuildNotes`: the report files it could not use, the reports needing review), which a
   no-op build repeats.  When the site key is unchanged
   and every output file still has the size and mtime recorded, ``builder build`` stops there:
   no parsing, no segmentation, no file written.
 * ``file-digests.json`` — the SHA-256 of every scraped page and report file with its size, mtime,
   ctime and inode: a file whose stat is unchanged is not read again (see :class:`FileDigests`).
-* ``render-index.pickle`` — read by every build that renders, and small (2 MB at N=1000): per
+* ``render-index.pickle`` (and ``render-index.pickle.journal``: a build appends what it changed,
+  ``build.journal``) — read by every build that renders (3.6 MB at N=1000, loaded in about 10 ms): per
   report page, the key it was rendered under (its file's path and bytes, its neighbours' titles,
   whether it has a PDF, and a hash of everything the page's templates, the config and the
   glossary contribute), the digests of its two pages, its counts of indicators and where its
-  parts are, with a digest per part (``build.parts.StoredReport``); the front matter of every
-  report file by content hash (an unchanged file is not parsed again, and its body is read only
+  parts are, with a digest per part, and its summary, pickled (``build.parts.StoredReport``); the
+  front matter of every report file by content hash, its plain values at hand and the rest
+  pickled (:class:`StoredMeta`; an unchanged file is not parsed again, and its body is read only
   if its page is rendered again: :class:`StoredReportFile`); the parsed glossary; which templates
   each template source refers to; the glossary's pinyin sort keys.
 * ``reports/<slug>-<key>.parts`` — per rendered report, its parts (``build.parts``); files no
@@ -36,7 +40,9 @@ What a build renders (``build.scheduler`` asks, this answers):
   rendered nor written (:meth:`BuildCache.unchanged`).  So an edit of a paragraph's wording
   renders that report's pages only; an edit of a figure also rebuilds the indicators page and the
   data files, which are streamed from the parts files (their manifest digest is their input key,
-  so 90 MB are not hashed).
+  so 90 MB are not hashed).  When nothing but report files changed and every report gives the
+  site-wide outputs what it gave them last time, in the same order, no input key is even
+  computed: every site-wide output is kept (:meth:`BuildCache.keep_site_outputs`).
 
 Writing (:meth:`BuildCache.commit`): when the output folder and its manifest exist, each staged
 file whose digest differs is moved over its target and files the site no longer has are deleted;
@@ -51,11 +57,12 @@ import json
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from builder.build.journal import JournaledFile
 from builder.core.config import BUNDLED_TEMPLATES, PDF_DIR, Config
 from builder.core.errors import Problem, SourceError
 from builder.core.hashing import builder_fingerprint, sha256
@@ -79,7 +86,7 @@ CUTS_DIR = "cuts"
 JINJA_DIR = "jinja"
 #: Files of older cache layouts, deleted when the cache is saved.
 OLD_FILES = ("render-cache.pickle",)
-CACHE_VERSION = 6  # 6: the cache's own records (StoredReport, StoredReportFile) instead of render's objects
+CACHE_VERSION = 8  # 7: StoredReport.site_digest, the manifest's site_basis; 8: its summary pickled, StoredMeta
 _PICKLE = pickle.HIGHEST_PROTOCOL
 
 
@@ -97,7 +104,21 @@ def _files_digest(digest: hashlib._Hash, folder: Path, label: str) -> None:
 
 def site_key(config: Config, report_paths: Sequence[Path], digests: Mapping[Path, str] | None = None) -> str:
     """A hash of every input of the render stage (see the module docstring).  ``digests``: the
-    SHA-256 of each report file, when the caller has them already."""
+    SHA-256 of each report file, when the caller has them already.  Two hashes, ``SETTINGS.REPORTS``:
+    of every input but the report files (:func:`settings_part`), and of the report files."""
+    reports = hashlib.sha256()
+    for path in report_paths:
+        data = digests[path] if digests is not None else sha256(path.read_bytes())
+        reports.update(f"\nreport:{path.name}:{data}\n".encode())
+    return f"{_settings_key(config)}.{reports.hexdigest()}"
+
+
+def settings_part(key: str) -> str:
+    """The hash of a :func:`site_key` over every input but the report files."""
+    return key.partition(".")[0]
+
+
+def _settings_key(config: Config) -> str:
     digest = hashlib.sha256(f"v{CACHE_VERSION}:{builder_fingerprint()}\n".encode())
     digest.update(config.path.read_bytes() if config.path.is_file() else b"no-config")
     digest.update(str(config.root).encode())
@@ -107,9 +128,6 @@ def site_key(config: Config, report_paths: Sequence[Path], digests: Mapping[Path
         _files_digest(digest, BUNDLED_TEMPLATES, "bundled")
     glossary = config.glossary_path
     digest.update(glossary.read_bytes() if glossary is not None and glossary.is_file() else b"no-glossary")
-    for path in report_paths:
-        data = digests[path] if digests is not None else sha256(path.read_bytes())
-        digest.update(f"\nreport:{path.name}:{data}\n".encode())
     pdf = config.output_dir / PDF_DIR
     if pdf.is_dir():
         for path in sorted(pdf.glob("*.pdf")):
@@ -268,6 +286,69 @@ def _text(data: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+class StoredMeta(Mapping[str, object]):
+    """A report file's front matter as the cache's index keeps it: its plain values (text, numbers,
+    null) at hand, the whole front matter pickled and read only when a nested value (evidence,
+    the cleaning log, the preamble) or the whole is asked for.  Loading the index then builds no
+    evidence dicts for the reports a build does not render."""
+
+    __slots__ = ("_head", "_data", "_whole")
+
+    def __init__(self, head: dict[str, object], data: bytes):
+        self._head, self._data = head, data
+        self._whole: dict[str, object] | None = None
+
+    @staticmethod
+    def head_of(meta: Mapping[str, object]) -> dict[str, object]:
+        """The plain values of ``meta``, and a mark for each other key (its value is in the whole)."""
+        return {key: value if value is None or isinstance(value, str | int | float) else _NESTED
+                for key, value in meta.items()}
+
+    def whole(self) -> dict[str, object]:
+        """The whole front matter, as parsed."""
+        if self._whole is None:
+            self._whole = pickle.loads(self._data)
+        return self._whole
+
+    def __getitem__(self, key: str) -> object:
+        value = self._head[key]
+        return self.whole()[key] if value is _NESTED else value
+
+    def get(self, key: str, default: object = None) -> object:
+        value = self._head.get(key, default)
+        return self.whole()[key] if value is _NESTED else value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._head
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._head)
+
+    def __len__(self) -> int:
+        return len(self._head)
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self.items()) == (dict(other.items()) if isinstance(other, Mapping) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self.whole())
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return StoredMeta, (self._head, self._data)
+
+
+class _Nested:
+    """The head's mark of a value kept only in the whole front matter."""
+
+    def __reduce__(self) -> str:
+        return "_NESTED"
+
+
+_NESTED = _Nested()
+
+
 @dataclass(frozen=True)
 class StoredReportFile:
     """A report file whose front matter the cache read before (from the same bytes): its path and
@@ -294,7 +375,8 @@ class StoredReportFile:
         if sha256(data) != self.digest:
             raise SourceError("the report changed while the site was being built", path=self.path,
                               hint="build again")
-        return ReportFile(path=self.path, meta=self.meta, body=_text(data)[self.offset:], body_line=self.body_line)
+        meta = self.meta.whole() if isinstance(self.meta, StoredMeta) else self.meta
+        return ReportFile(path=self.path, meta=meta, body=_text(data)[self.offset:], body_line=self.body_line)
 
 
 ReportSource = ReportFile | StoredReportFile
@@ -363,6 +445,8 @@ class _Build:
     """The parts files there are (those of an incremental build's cached pages)."""
     render_keys: dict[tuple[object, ...], str] = field(default_factory=dict)
     """The render keys this build computed (the memo of the next one)."""
+    reports_digest: str = ""
+    """A digest of what the site-wide outputs take from every report, in order (:meth:`BuildCache.remember_reports`)."""
 
 
 class BuildCache:
@@ -372,9 +456,11 @@ class BuildCache:
         self.config = config
         self.folder: Path = config.cache_dir
         self.out_dir: Path = config.output_dir
+        self._out_text = str(self.out_dir)
         self.jobs = jobs if jobs is not None else default_jobs()
         self.manifest = self._load_manifest()
         self._index: dict[str, Any] | None = None
+        self._index_file = JournaledFile(self.folder / INDEX_FILE, ("reports", "files"))
         if fresh:  # --clean: ignore what is on disk (it is replaced when the build succeeds)
             self.manifest = _empty_manifest()
             self._index = _empty_index()
@@ -424,14 +510,8 @@ class BuildCache:
     def index(self) -> dict[str, Any]:
         """The render index (see the module docstring), read on first use."""
         if self._index is None:
-            try:
-                with open(self.folder / INDEX_FILE, "rb") as handle:
-                    data = pickle.load(handle)
-                if data.get("version") != CACHE_VERSION:
-                    raise ValueError
-            except Exception:  # a missing, old or damaged index is only slower
-                data = _empty_index()
-            self._index = data
+            data = self._index_file.load(lambda data: data.get("version") == CACHE_VERSION)
+            self._index = data if data is not None else _empty_index()  # missing, old or damaged: only slower
         return self._index
 
     @property
@@ -480,13 +560,12 @@ class BuildCache:
     def _save(self, key: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.manifest["site_key"] = key
+        self.manifest["site_basis"] = f"{settings_part(key)}:{self.build.reports_digest}" \
+            if key and self.build.reports_digest else ""
         self.manifest["notes"] = self.next_notes.to_json()
         self.index["pinyin"] = self.pinyin.saved()
         self.index["references"] = dict(self.index.get("references") or {})  # without the last build's
-        tmp = self.folder / (INDEX_FILE + ".tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump(self.index, handle, protocol=_PICKLE)
-        os.replace(tmp, self.folder / INDEX_FILE)
+        self._index_file.save(self.index)
         tmp = self.folder / (MANIFEST_FILE + ".tmp")
         tmp.write_text(json.dumps(self.manifest, sort_keys=True), encoding="utf-8")
         os.replace(tmp, self.folder / MANIFEST_FILE)
@@ -500,7 +579,7 @@ class BuildCache:
         stale: list[str | Path] = []
         with contextlib.suppress(OSError), os.scandir(self.parts_folder) as entries:
             stale = [e.path for e in entries if e.name not in used]
-        cuts = {cuts_file(entry.summary.page.slug) for entry in self.index["reports"].values()}
+        cuts = {cuts_file(entry.slug) for entry in self.index["reports"].values()}
         with contextlib.suppress(OSError), os.scandir(self.cuts_folder) as entries:
             stale += [e.path for e in entries if e.name not in cuts]
         for path in [*stale, *(self.folder / name for name in OLD_FILES)]:
@@ -514,7 +593,7 @@ class BuildCache:
         if self.trust_outputs:
             return True
         try:
-            st = (self.out_dir / name).stat()
+            st = os.stat(f"{self._out_text}/{name}")  # (a str path: pathlib costs more than the stat)
         except OSError:
             return False
         return st.st_size == entry[1] and st.st_mtime_ns == entry[2]
@@ -542,8 +621,8 @@ class BuildCache:
         hit = files.get(key)
         report: ReportSource
         if hit is not None:
-            meta, body_line, offset = hit
-            report = StoredReportFile(display, meta, body_line, str(path), offset, digest)
+            head, data, body_line, offset = hit
+            report = StoredReportFile(display, StoredMeta(head, data), body_line, str(path), offset, digest)
         else:
             from builder import sitesrc
 
@@ -556,9 +635,12 @@ class BuildCache:
             text = _text(data)
             if text.endswith(report.body):  # the body is the rest of the file (as parse_front_matter cuts it)
                 offset = len(text) - len(report.body)
-                files[key] = (report.meta, report.body_line, offset)
-                # this process need not hold the body: the worker that renders the page reads it
-                report = StoredReportFile(display, report.meta, report.body_line, str(path), offset, digest)
+                head, whole = StoredMeta.head_of(report.meta), pickle.dumps(dict(report.meta), _PICKLE)
+                files[key] = (head, whole, report.body_line, offset)
+                # this process need not hold the body (the worker that renders the page reads it),
+                # nor the nested values of the front matter
+                report = StoredReportFile(display, StoredMeta(head, whole), report.body_line, str(path), offset,
+                                          digest)
         self._file_digests[display] = (report, digest)
         return report
 
@@ -670,6 +752,28 @@ class BuildCache:
         live = {entry.url for entry in reports}
         for url in [u for u in entries if u not in live]:
             del entries[url]
+        digest = hashlib.sha256()
+        for entry in reports:
+            digest.update(f"{entry.url}\0{entry.site_digest}\0".encode())
+        self.build.reports_digest = digest.hexdigest() if all(entry.site_digest for entry in reports) else ""
+
+    def keep_site_outputs(self, key: str) -> bool:
+        """Whether every site-wide output of the last build is kept as it is, without being asked
+        for (and the files are then marked kept): when this build's site key (``key``) has the
+        last one's settings part (the builder, config, templates, static files, glossary), every
+        report gives the site-wide outputs what it gave them then, in the same order (so each
+        output's input key is the same), no PDF is involved, and the outputs are intact.  So an
+        edit of a report's wording makes none of the site-wide outputs, nor their input keys."""
+        basis = self.manifest.get("site_basis")
+        inputs = self.manifest["inputs"]
+        if not key or not self.build.incremental or not self.build.reports_digest \
+                or basis != f"{settings_part(key)}:{self.build.reports_digest}" \
+                or any(name.startswith(PDF_DIR + "/") for name in inputs) \
+                or not all(self._intact(name) for name in inputs):
+            return False
+        for name in inputs:
+            self.kept[name] = self.manifest["outputs"][name]
+        return True
 
     # ---- site-wide outputs
 

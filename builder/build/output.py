@@ -24,7 +24,6 @@ import hashlib
 import os
 import shutil
 import tempfile
-import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -146,7 +145,7 @@ def swap_in(staging: Path, out_dir: Path) -> None:
         _replace_all(staging, out_dir, shown)
         return
     try:
-        replace_folder(staging, out_dir, out_dir.parent / f".{out_dir.name}.old-{uuid.uuid4().hex[:12]}")
+        replace_folder(staging, out_dir, out_dir.parent / f".{out_dir.name}.old-{os.urandom(6).hex()}")
     except OSError as error:
         if error.errno in (errno.EXDEV, errno.EBUSY) and staging.is_dir():
             _replace_all(staging, out_dir, shown)
@@ -269,7 +268,7 @@ def _replace(source: Path, target: Path) -> None:
     except OSError as error:
         if error.errno != errno.EXDEV:
             raise
-        temporary = target.parent / f".{target.name}.{uuid.uuid4().hex[:12]}.tmp"
+        temporary = target.parent / f".{target.name}.{os.urandom(6).hex()}.tmp"
         try:
             shutil.copyfile(source, temporary)
             os.chmod(temporary, 0o644)

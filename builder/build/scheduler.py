@@ -40,8 +40,12 @@ class BuildResult:
     without the files a build cache kept as they were."""
     written: tuple[str, ...]
     """The files written into ``out_dir`` (all of ``files`` unless a build cache moved only the changed)."""
-    reports: tuple[ReportPage, ...]
-    """Report pages in index order."""
+    parts: SiteParts
+
+    @property
+    def reports(self) -> tuple[ReportPage, ...]:
+        """Report pages in index order."""
+        return tuple(summary.page for summary in self.parts.summaries)
 
     @property
     def pages_written(self) -> int:
@@ -69,8 +73,9 @@ def build_output(sources: Sequence[ReportSource], settings: PageSettings, out_di
             stored = _render_changed(renderer, plan, staged, cache)
             parts = StoredParts(stored, cache.parts_folder, settings.glossary)
             policy = _OutputPolicy(renderer, cache, stored)
-        _stage_site_outputs(renderer, parts, staged, policy)
-        _carry_pdfs(parts, pdfs, staged, policy)
+        if cache is None or pdfs or not cache.keep_site_outputs(site_key):
+            _stage_site_outputs(renderer, parts, staged, policy)
+            _carry_pdfs(parts, pdfs, staged, policy)
         with timings.phase("write"):
             if cache is not None:
                 written = cache.commit(staged, site_key, clean=clean)
@@ -82,8 +87,7 @@ def build_output(sources: Sequence[ReportSource], settings: PageSettings, out_di
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(out_dir=out_dir, files=tuple(sorted(staged.digests)), written=tuple(written),
-                       reports=tuple(summary.page for summary in parts.summaries))
+    return BuildResult(out_dir=out_dir, files=tuple(sorted(staged.digests)), written=tuple(written), parts=parts)
 
 
 def _render_all(renderer: PageRenderer, plan: Plan, staged: output.StagedFiles) -> SiteParts:
@@ -104,15 +108,14 @@ class PageWorker:
     """Renders one report page (in a worker process, or in this one): loads the report file,
     renders it, writes its pages into the staging folder and its parts into the cache's folder.
     Only the index entry comes back: the parent holds neither bodies, pages nor parts.
-    ``cuts``: the cache's folder of each report's glossary runs as cut (``segment.remembered_cuts``)."""
+    ``cuts``: the cache's folder of each report's glossary runs and labels as cut (``segment.remembered_cuts``)."""
 
     def __init__(self, renderer: PageRenderer, stage: Path, parts: Path, cuts: Path | None = None):
         self.renderer, self.stage, self.parts, self.cuts = renderer, stage, parts, cuts
 
     def __call__(self, task: tuple[ReportSource, PagePlace, str]) -> StoredReport:
         source, place, key = task
-        cuts = self.cuts / cuts_file(str(source.meta["slug"])) \
-            if self.cuts is not None and self.renderer.settings.glossary is not None else None
+        cuts = self.cuts / cuts_file(str(source.meta["slug"])) if self.cuts is not None else None
         with timings.phase("render"), segment.remembered_cuts(cuts):
             item = self.renderer.render(load_report(source), place)
         with timings.phase("write"):
@@ -135,6 +138,7 @@ def _render_changed(renderer: PageRenderer, plan: Plan, staged: output.StagedFil
     if parallel.worth_a_pool(cache.jobs, len(tasks)):
         renderer.warm()
         fresh = parallel.map_ordered(worker, tasks, cache.jobs)
+        segment.release_glossary_dictionaries()  # the workers linked the terms: the site-wide outputs do not
     else:  # serial: errors are raised as they happen
         fresh = [worker(task) for task in tasks]
     for i, entry in zip(misses, fresh, strict=True):

@@ -73,12 +73,14 @@ def run(config_path: Path | None, *, force: bool = False, clean: bool = False, j
     ``search`` (false: ``--no-search``): make the search index after the pages."""
     config = with_site_url(load_config(config_path), site_url)
     strict = config.strict if strict is None else strict
-    from builder.build.search_index import SEARCH_DIR, check_pagefind, update_search_index
-
     if strict and search:  # before anything is written: a site that cannot be indexed leaves the output as it was
+        from builder.build.search_index import SEARCH_DIR, check_pagefind
+
         check_pagefind(config.relative(config.output_dir / SEARCH_DIR))
     summary = build_site(config, force=force, clean=clean, jobs=jobs, strict=strict)
-    if search:
+    if search:  # (imported only then: --no-search, while editing, spares its imports)
+        from builder.build.search_index import update_search_index
+
         index = update_search_index(config, strict=strict)  # after the pages: Pagefind reads them
         phase_timings.add({"search": index.seconds})  # Pagefind is another program: its wall-clock
         if index.problem is not None:
@@ -235,8 +237,8 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
                 fail(_in_order([*fresh, *page_warnings(config, unchanged)]) + problems + broken)
         summary = ingest_pages(changed, config, force=force, say=say, jobs=cache.jobs, check=check)
         contents = None
-    if contents is None:  # after ingesting
-        contents, unreadable = _report_contents(config, cache.inputs)
+    if contents is None:  # after ingesting (each new file is read again when it is parsed: not all held at once)
+        contents, unreadable = _report_contents(config, cache.inputs, keep=False)
         key = _site_key(config, contents)
     cache.last_reports = {content[0]: content[1] for content in contents}
     sources, broken = _usable_reports(cache, contents, fail=broken_reports == "fail")
@@ -312,11 +314,14 @@ def _page_warnings(config: Config, cache: BuildCache, pages: Sequence[Path] | No
 
 
 def _report_contents(config: Config, inputs: FileDigests, edited: set[Path] | None = None,
-                     last: Mapping[Path, str] | None = None) -> tuple[list[Content], list[Problem]]:
+                     last: Mapping[Path, str] | None = None, *,
+                     keep: bool = True) -> tuple[list[Content], list[Problem]]:
     """Every report Markdown file: read only when its digest is not known already (see
     ``cache.FileDigests``); a warning for each file that cannot be read.  ``edited`` (with
     ``last``, the report files of the last build and their names): only these files changed
-    since, so the others are the last build's and are taken as they were, without looking at them."""
+    since, so the others are the last build's and are taken as they were, without looking at them.
+    ``keep``: keep the bytes of the files that had to be read (false after an ingest, which wrote
+    them all: each is read again as it is parsed, instead of holding every file at once)."""
     out, problems = [], []
     fast = edited is not None and last is not None
     paths = report_files(config.reports_dir) if last is None or edited is None \
@@ -325,7 +330,7 @@ def _report_contents(config: Config, inputs: FileDigests, edited: set[Path] | No
     for path in paths:
         display = names.get(path) or config.relative(path)
         try:
-            data, digest = inputs.read(path, trust=fast and path not in edited)  # type: ignore[operator]
+            data, digest = inputs.read(path, keep=keep, trust=fast and path not in edited)  # type: ignore[operator]
         except OSError as exc:
             problems.append(Problem(display, f"cannot read report: {exc.strerror or exc}"))
             continue

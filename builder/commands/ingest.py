@@ -62,8 +62,11 @@ _RECORD_UNITS = {"csv": "row", "json": "record", "jsonl": "record"}
 
 @dataclass
 class WrittenReport:
+    """One report file an ingest wrote (or kept): its path, its report's slug (not the report:
+    an ingest of 10,000 pages would hold every report's text), what was done."""
+
     path: Path
-    report: Report
+    slug: str
     status: str
     backup: Path | None = None
 
@@ -134,10 +137,20 @@ def page_files(config: Config) -> list[Path]:
     if not config.scraped_dir.is_dir():
         raise InputError("folder of scraped pages not found", path=config.relative(config.scraped_dir))
     pages: list[Path] = []
-    for folder, subfolders, names in os.walk(config.scraped_dir):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        pages += (Path(folder, name) for name in names if not name.startswith("."))
-    return sorted((page for page in pages if page.is_file()), key=lambda page: page.parts)
+    folders = [str(config.scraped_dir)]
+    while folders:  # os.walk's files (no link to a folder followed), without a stat per file
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except OSError:  # (os.walk skips a folder it cannot list)
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(entry.path)
+            elif entry.is_file():  # a link to a file too; a link to a folder is neither
+                pages.append(Path(entry.path))
+    return sorted(pages, key=lambda page: page.parts)
 
 
 # ---------------------------------------------------------------- ingest
@@ -398,7 +411,7 @@ def _write(report: Report, config: Config, force: bool, summary: IngestSummary, 
     with timings.phase("write"):
         config.reports_dir.mkdir(parents=True, exist_ok=True)
         outcome = write_report(path, report, __version__, force=force, fresh=markdown)
-    written = WrittenReport(path, report, outcome.status, outcome.backup)
+    written = WrittenReport(path, report.slug, outcome.status, outcome.backup)
     paragraphs = len(report.all_paragraphs())
     shown = config.relative(path)
     say(f"{shown}\t{report.title}\t{report.issuer}\t{report.year or '?'}\t{paragraphs} paragraphs\t[{outcome.status}]")
@@ -531,6 +544,7 @@ def changed_pages(config: Config, *, clean: bool = False, inputs: FileDigests | 
         return pages
     state = _load_state(config)
     digest = inputs.digest if inputs is not None else _sha256
+    present = _existing_names(config.reports_dir)
     changed = []
     for page in pages:
         entry = state.get(config.relative(page)) or {}
@@ -540,9 +554,19 @@ def changed_pages(config: Config, *, clean: bool = False, inputs: FileDigests | 
             known = False
         if not known or entry.get("builder") != builder_fingerprint():
             changed.append(page)
-        elif any(not (config.reports_dir / f"{slug}.md").exists() for slug in entry.get("reports", [])):
+        elif any(f"{slug}.md" not in present for slug in entry.get("reports", [])):
             changed.append(page)  # one of its reports is gone
     return changed
+
+
+def _existing_names(folder: Path) -> set[str]:
+    """The names in ``folder`` that exist (as ``Path.exists`` says: a link to nothing does not),
+    from one listing of the folder instead of a look per name."""
+    try:
+        with os.scandir(folder) as entries:
+            return {entry.name for entry in entries if not entry.is_symlink() or os.path.exists(entry.path)}
+    except OSError:
+        return set()
 
 
 def _progress(done: int, total: int, label: str) -> None:

@@ -16,7 +16,7 @@ edit renders again only the pages that show what changed).  Everything here is p
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -306,10 +306,28 @@ _KIND_ORDER = {"government_work_report": 0, "npc_standing_committee_report": 1, 
 # --------------------------------------------------------------------------- a place's page
 
 
-def place_pages(reports: Sequence[PlaceReport]) -> dict[str, dict[str, object]]:
+def place_pages(reports: Sequence[PlaceReport]) -> PlacePages:
     """Every place's page as its context (plain values: also its input key), by the page's name."""
-    places = group(reports)
-    return {place_url(node.step): place_context(places, node) for node in places.nodes.values()}
+    return PlacePages(group(reports))
+
+
+class PlacePages(Mapping[str, dict[str, object]]):
+    """:func:`place_pages`: each context made when it is asked for, and not kept, so that a site of
+    10,000 reports never holds every place page's context at once (their lists of reports and
+    indicator tables are about 13 KB per report)."""
+
+    def __init__(self, places: Places):
+        self._places = places
+        self._nodes = {place_url(node.step): node for node in places.nodes.values()}
+
+    def __getitem__(self, name: str) -> dict[str, object]:
+        return place_context(self._places, self._nodes[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._nodes)
+
+    def __len__(self) -> int:
+        return len(self._nodes)
 
 
 def place_context(places: Places, node: PlaceNode, root: str = "../") -> dict[str, object]:

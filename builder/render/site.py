@@ -81,8 +81,9 @@ class SiteParts(Protocol):
     @property
     def summaries(self) -> Sequence[ReportSummary]: ...
 
-    def pages(self) -> list[dict[str, object]]:
-        """Each report's page variables (``RenderedReport.page``)."""
+    def pages(self) -> Sequence[dict[str, object]]:
+        """Each report's page variables (``RenderedReport.page``); a sequence that may read each
+        one as it is asked for (the cache's does)."""
 
     def entries_json(self) -> Iterator[bytes]: ...
 
@@ -210,7 +211,7 @@ def _index_outputs(renderer: PageRenderer, parts: SiteParts,
 
 
 def _indicator_outputs(renderer: PageRenderer, parts: SiteParts,
-                       entries: Callable[[], list[dict[str, object]]]) -> Iterator[SiteOutput]:
+                       entries: Callable[[], Sequence[dict[str, object]]]) -> Iterator[SiteOutput]:
     """The open data (``data/indicators.json`` and ``.csv``, streamed from each report's part:
     = json.dumps(every row, ensure_ascii=False, indent=2) and the CSV of every row) and
     ``indicators/index.html``."""

@@ -153,6 +153,14 @@ def _rjieba_module() -> ModuleType:
     return module
 
 
+def release_glossary_dictionaries() -> None:
+    """Drop the rjieba dictionaries with extra words (the glossary's, about 25 MiB each) this
+    process built; the next cut with those words builds its own again.  The build's parent
+    process calls it once its workers have linked every report's glossary terms, so that the rest
+    of a large build does not carry them (the default dictionary stays: place names are cut)."""
+    _rjieba_with.cache_clear()
+
+
 def cut_block(block: str, words: frozenset[str], *, reference: bool = False) -> list[str]:
     """Cut one :data:`HAN_BLOCK` run the way ``cut`` would (jieba's DAG and best route, no
     HMM), without jieba's per-call overhead: the glossary cuts many short runs.
@@ -197,6 +205,18 @@ class _BlockMemo:
         self.used.setdefault(key, {})[block] = tokens
         return list(tokens)
 
+    def cut_text(self, text: str) -> list[str]:
+        """:func:`cut` of ``text`` with the default dictionary (the indicator label rules cut
+        labels): remembered like the glossary's runs, so a report rendered again builds no
+        dictionary for the labels it cut before."""
+        assert self.active is not None
+        key = "text\0" + _words_digest(frozenset())
+        tokens = self.active.get(key, {}).get(text)
+        if tokens is None:
+            tokens = tuple(_cut(text, frozenset()))
+        self.used.setdefault(key, {})[text] = tokens
+        return list(tokens)
+
 
 _MEMO = _BlockMemo()
 
@@ -233,7 +253,8 @@ def remembered_cuts(path: Path | None) -> Iterator[None]:
     words, segmenter and builder is taken from it, so that rendering a report again after an
     edit builds no dictionary (0.1 s) unless a changed run holds a glossary word.  The file
     then keeps the runs of this render only.  ``None``: no memory.  A file that cannot be read
-    or written only costs speed."""
+    or written only costs speed.  Texts cut with the default dictionary (:func:`cut`) are
+    remembered with them."""
     if path is None:
         yield
         return
@@ -324,6 +345,12 @@ def cut(text: str, words: Iterable[str] = (), *, reference: bool = False) -> lis
     separate copy of the dictionary) uses jieba itself.
     """
     extra = frozenset(words)
+    if not extra and not reference and _MEMO.active is not None:
+        return _MEMO.cut_text(text)
+    return _cut(text, extra, reference=reference)
+
+
+def _cut(text: str, extra: frozenset[str], *, reference: bool = False) -> list[str]:
     fast = None if (extra or reference) else _rjieba()
     if fast is not None:
         return _rjieba_default().cut(text, False)

@@ -8,6 +8,7 @@ again after an edit builds no segmenter dictionary, until the glossary changes.
 
 import os
 import re
+import shutil
 
 from site_support import build, snapshot, tree  # type: ignore[import-not-found]
 
@@ -138,6 +139,29 @@ def test_glossary_runs_are_remembered_until_the_glossary_changes(full_site, monk
     assert dictionaries  # the remembered runs were cut with the old words: cut again
     assert 'data-term="tuanjie-test"' in (full_site / "public/reports/2020-huaian-rdcwhgzbg.html").read_text(
         encoding="utf-8")
+
+
+def test_labels_cut_before_are_remembered(full_site, monkeypatch):
+    """The indicator label rules cut words with the default dictionary: rendering a report again
+    after an edit of its wording cuts nothing again (so no dictionary is built), yet the page
+    is the one a fresh build makes."""
+    build(full_site)
+    fresh: list[str] = []
+    original = segment._cut
+
+    def counting(text, extra, *, reference=False):
+        fresh.append(text)
+        return original(text, extra, reference=reference)
+
+    monkeypatch.setattr(segment, "_cut", counting)
+    edit(full_site, REPORT, "让我们更加紧密地团结", "让我们同志们更加紧密地团结")
+    build(full_site)
+    assert fresh == []
+    page = (full_site / "public/reports/2020-huaian-rdcwhgzbg.html").read_bytes()
+    shutil.rmtree(full_site / ".cache")
+    build(full_site)
+    assert fresh  # without the remembered cuts, labels are cut again
+    assert (full_site / "public/reports/2020-huaian-rdcwhgzbg.html").read_bytes() == page
 
 
 def test_a_cold_build_parses_each_report_once(full_site, monkeypatch):

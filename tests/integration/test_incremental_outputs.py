@@ -94,6 +94,42 @@ def test_figure_edit_rewrites_the_data_files_as_a_clean_build_would(full_site, t
     assert tree(full_site / "public") == clean_build(full_site, tmp_path)
 
 
+def test_site_wide_outputs_are_not_even_made_when_no_report_gives_them_anything_new(full_site, tmp_path,
+                                                                                   monkeypatch):
+    """A wording edit gives no site-wide output a new input: none is made or keyed, all are kept;
+    a figure edit does (its indicators), and the outputs then match a clean build."""
+    from builder.build import scheduler
+
+    asked: list[str] = []
+    original = scheduler.site.site_outputs
+
+    def spy(renderer, parts):
+        for made in original(renderer, parts):
+            asked.append(made.name)
+            yield made
+
+    monkeypatch.setattr(scheduler.site, "site_outputs", spy)
+    build(full_site)
+    before = snapshot(full_site / "public")
+    asked.clear()
+    edit(report_path(full_site), "让我们更加紧密地团结", "让我们同志们更加紧密地团结")
+    build(full_site)
+    assert asked == []
+    assert changed(before, snapshot(full_site / "public")) == {f"reports/{HUAIAN}.html"}
+    line = figure_line(full_site)
+    edit(report_path(full_site, SUZHOU), line, line.replace("%", "1%", 1))
+    build(full_site)
+    assert set(asked) >= SITE_WIDE
+    assert tree(full_site / "public") == clean_build(full_site, tmp_path)
+    asked.clear()
+    build(full_site)  # nothing changed: the no-op check
+    (full_site / "public/index.html").unlink()  # an output deleted by hand: the outputs are asked for
+    edit(report_path(full_site), "让我们同志们更加紧密地团结", "让我们更加紧密地团结")
+    build(full_site)
+    assert "index.html" in asked
+    assert tree(full_site / "public") == clean_build(full_site, tmp_path)
+
+
 def test_template_used_only_by_the_index_renders_only_the_index(full_site, templates):
     build(full_site)
     before = snapshot(full_site / "public")
