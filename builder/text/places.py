@@ -401,7 +401,8 @@ def resolve(name: str, context: str | Iterable[Division] = "") -> Division | Non
     name = name.strip()
     if not name:
         return None
-    ctx: list[Division] = unambiguous(find_places(context)) if isinstance(context, str) else list(context)
+    ctx: list[Division] = (unambiguous(find_places(context)) if context else []) if isinstance(context, str) \
+        else list(context)
     parts = split_chain(name)
     outer: list[Division] = []
     chosen: Division | None = None
