@@ -106,7 +106,7 @@ _TAIL_TRIM = re.compile(
     # measure (每万人), but not a standard's rise each month (每月提高183元: an increment, named so)
     r"(?:上升|下降|提高|提升|增加|增长|降低|减少|扩大|缩小|缩减|回落|发展)(?:到|至|为)|"
     r"(?<![前近由从])(?:连续)?[一二三四五六七八九十两]+年|" + YEAR + r"年|(?:比|较)" + YEAR + r"年|"
-    r"迅速|大幅度?|稳步|逐步|明显|显著|"
+    r"迅速|大幅度?|稳步|逐步|明显|显著|预计|力争|确保|按|"
     r"每(?![^\d，。；]{0,3}(?:提高|增加|减少|增长|下降|上涨))[^\d，。；]{1,4})$"
 )
 #: A time that ends a label (“…投资总额五年”): trimmed, unless it is all there is (then it says when, and
@@ -837,6 +837,9 @@ def _split_labels(label: str, count: int) -> list[str]:
     pair = next((p for p in _CONTRACTED_PAIRS if p in label), "") if count == 2 else ""
     if pair:  # “存贷款余额分别达38.7万亿元、29.9万亿元”: 存款余额, 贷款余额
         return [label.replace(pair, whole, 1) for whole in _CONTRACTED_PAIRS[pair]]
+    first = cut(label)[0] if label else ""
+    if len(first) == count and len(label) - count >= 2 and all(ch in "一二三四五六七八九" for ch in first):
+        return [ch + label[count:] for ch in first]  # “一二三产增加值分别增长…” -> 一产增加值, 二产…, 三产…
     return [f"{label}（{n}）" for n in range(1, count + 1)]
 
 
