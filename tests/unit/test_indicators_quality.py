@@ -199,12 +199,12 @@ CORPUS_SETS = (
               "blind at 02cbc34: P 0.948, R 0.920, labels 0.826; no longer blind"),
     CorpusSet("eighth blind set (corpus)", "indicators_blind8.yaml", 0.96, 0.88, 0.86,
               "blind at 02cbc34: P 0.967, R 0.898, labels 0.727; no longer blind"),
-    CorpusSet("ninth blind set (corpus)", "indicators_blind9.yaml", 0.97, 0.9, 0.72,
-              "blind at 1079ff2: P 0.989, R 0.917, labels 0.739"),
-    CorpusSet("tenth blind set (corpus)", "indicators_blind10.yaml", 0.95, 0.87, 0.66,
-              "blind at 1079ff2: P 0.969, R 0.894, labels 0.677"),
-    CorpusSet("eleventh blind set (corpus)", "indicators_blind11.yaml", 0.94, 0.89, 0.69,
-              "blind at 1079ff2: P 0.962, R 0.909, labels 0.710"),
+    CorpusSet("ninth blind set (corpus)", "indicators_blind9.yaml", 0.97, 0.9, 0.76,
+              "blind at 1079ff2: P 0.989, R 0.917, labels 0.739; no longer blind"),
+    CorpusSet("tenth blind set (corpus)", "indicators_blind10.yaml", 0.95, 0.87, 0.72,
+              "blind at 1079ff2: P 0.969, R 0.894, labels 0.677; no longer blind"),
+    CorpusSet("eleventh blind set (corpus)", "indicators_blind11.yaml", 0.94, 0.89, 0.72,
+              "blind at 1079ff2: P 0.962, R 0.909, labels 0.710; no longer blind"),
 )
 
 
