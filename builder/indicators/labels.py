@@ -27,7 +27,7 @@ import re
 from functools import cache, lru_cache
 
 from builder.text.numerals import YEAR
-from builder.text.segment import cut
+from builder.text.segment import cut, recorded_cuts
 
 OPENERS = {"（": "）", "(": ")", "“": "”", "《": "》", "‘": "’", "【": "】", "[": "]", "「": "」"}
 CLOSERS = {v: k for k, v in OPENERS.items()}
@@ -110,10 +110,9 @@ def balance(label: str) -> str:
     return label.replace('"', "") if label.count('"') % 2 else label
 
 
-@lru_cache(maxsize=16384)
 def word_starts(label: str) -> frozenset[int]:
-    """The offsets where a word of ``label`` starts (and its end); cached, as labels are cleaned
-    until nothing changes and many repeat."""
+    """The offsets where a word of ``label`` starts (and its end).  (Not cached here: the cut is,
+    in ``text.segment``, which must see every text a report cuts to remember it for an edit.)"""
     starts, at = set(), 0
     for word in cut(label):
         starts.add(at)
@@ -218,10 +217,31 @@ def without_fields(label: str) -> str:
     return _FIELDS_LISTED.sub("", label)
 
 
-@lru_cache(maxsize=16384)
 def clean(label: str) -> str:
-    """A label from the raw words before (or around) a figure: see the module's rules (cached: a
-    pure function of the words, called again on its own result until nothing changes)."""
+    """A label from the raw words before (or around) a figure: see the module's rules.
+
+    Cached per distinct phrase (labels repeat, and are cleaned again until nothing changes); on a
+    hit the words it cut are cut again, from the segmenter's own cache, so that a report's
+    remembered cuts (``.cache/cuts/``) hold every text it needs."""
+    result, texts = _clean_and_cuts(label)
+    for text in texts:
+        cut(text)
+    return result
+
+
+def forget_cleaned() -> None:
+    """Forget the labels this process cleaned (as a new process would start)."""
+    _clean_and_cuts.cache_clear()
+
+
+@lru_cache(maxsize=16384)
+def _clean_and_cuts(label: str) -> tuple[str, tuple[str, ...]]:
+    with recorded_cuts() as texts:
+        result = _clean(label)
+    return result, tuple(texts)
+
+
+def _clean(label: str) -> str:
     label = without_fields(_SUMMED_UP.sub("", _SCOPE_NOTE.sub("", label.strip())))
     label = _VISITORS_RECEIVED.sub("", label)
     label = _trim_lead(label)
@@ -255,4 +275,4 @@ def weak(label: str) -> list[str]:
     return reasons
 
 
-__all__ = ["balance", "balanced", "clean", "light_verb_only", "weak", "without_fields", "word_starts"]
+__all__ = ["balance", "balanced", "clean", "forget_cleaned", "light_verb_only", "weak", "without_fields", "word_starts"]

@@ -213,7 +213,7 @@ class _BlockMemo:
         key = "text\0" + _words_digest(frozenset())
         tokens = self.active.get(key, {}).get(text)
         if tokens is None:
-            tokens = tuple(_cut(text, frozenset()))
+            tokens = _default_cut(text)
         self.used.setdefault(key, {})[text] = tokens
         return list(tokens)
 
@@ -345,9 +345,41 @@ def cut(text: str, words: Iterable[str] = (), *, reference: bool = False) -> lis
     separate copy of the dictionary) uses jieba itself.
     """
     extra = frozenset(words)
-    if not extra and not reference and _MEMO.active is not None:
-        return _MEMO.cut_text(text)
+    if not extra and not reference:
+        for texts in _RECORDERS:
+            texts.append(text)
+        return _MEMO.cut_text(text) if _MEMO.active is not None else list(_default_cut(text))
     return _cut(text, extra, reference=reference)
+
+
+def forget_process_cuts() -> None:
+    """Forget the cuts this process made (as a new process would start): a test of what a build
+    remembers on disk needs it."""
+    _default_cut.cache_clear()
+
+
+_RECORDERS: list[list[str]] = []
+
+
+@contextmanager
+def recorded_cuts() -> Iterator[list[str]]:
+    """The texts :func:`cut` is given with the default dictionary while the block runs: a caller
+    that caches what it computed from them (``indicators.labels.clean``) cuts them again on a hit,
+    so a report's memo still learns every text it needs."""
+    texts: list[str] = []
+    _RECORDERS.append(texts)
+    try:
+        yield texts
+    finally:
+        _RECORDERS.pop()
+
+
+@lru_cache(maxsize=65536)
+def _default_cut(text: str) -> tuple[str, ...]:
+    """:func:`_cut` with the default dictionary, remembered in the process: labels repeat across
+    reports.  Below the per-report memo (:class:`_BlockMemo`), which still records every text a
+    report cut, so an edit finds them all in ``.cache/cuts/``."""
+    return tuple(_cut(text, frozenset()))
 
 
 def _cut(text: str, extra: frozenset[str], *, reference: bool = False) -> list[str]:

@@ -98,3 +98,22 @@ def test_rjieba_imported_first_is_reused():
         assert segment._rjieba().Jieba is rjieba.Jieba
     finally:
         segment._rjieba.cache_clear()
+
+
+def test_a_label_another_report_cleaned_first_is_remembered_for_this_one(tmp_path, monkeypatch):
+    """Labels are cleaned once per process; a report whose label another report cleaned first must
+    still remember its cuts, or an edit of it (a new process) builds the dictionary again."""
+    from builder.indicators import labels
+
+    labels.clean("全市地区生产总值")  # another report, rendered first in this worker
+    with segment.remembered_cuts(tmp_path / "report.cuts"):
+        labels.clean("全市地区生产总值")
+    labels.forget_cleaned()  # a new process: `builder build` after an edit
+    segment.forget_process_cuts()
+    fresh: list[str] = []
+    original = segment._cut
+    monkeypatch.setattr(segment, "_cut", lambda text, extra, *, reference=False: (
+        fresh.append(text), original(text, extra, reference=reference))[1])
+    with segment.remembered_cuts(tmp_path / "report.cuts"):
+        assert labels.clean("全市地区生产总值") == "地区生产总值"
+    assert fresh == []
