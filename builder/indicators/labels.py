@@ -27,7 +27,7 @@ import re
 from functools import cache, lru_cache
 
 from builder.text.numerals import YEAR
-from builder.text.segment import cut, recorded_cuts
+from builder.text.segment import cut, note_cuts, recorded_cuts
 
 OPENERS = {"（": "）", "(": ")", "“": "”", "《": "》", "‘": "’", "【": "】", "[": "]", "「": "」"}
 CLOSERS = {v: k for k, v in OPENERS.items()}
@@ -224,8 +224,7 @@ def clean(label: str) -> str:
     hit the words it cut are cut again, from the segmenter's own cache, so that a report's
     remembered cuts (``.cache/cuts/``) hold every text it needs."""
     result, texts = _clean_and_cuts(label)
-    for text in texts:
-        cut(text)
+    note_cuts(texts)
     return result
 
 

@@ -205,7 +205,7 @@ class _BlockMemo:
         self.used.setdefault(key, {})[block] = tokens
         return list(tokens)
 
-    def cut_text(self, text: str) -> list[str]:
+    def cut_text(self, text: str, copy: bool = True) -> list[str]:
         """:func:`cut` of ``text`` with the default dictionary (the indicator label rules cut
         labels): remembered like the glossary's runs, so a report rendered again builds no
         dictionary for the labels it cut before."""
@@ -213,9 +213,9 @@ class _BlockMemo:
         key = "text\0" + _words_digest(frozenset())
         tokens = self.active.get(key, {}).get(text)
         if tokens is None:
-            tokens = _default_cut(text)
+            tokens = _default_cut_of(text)
         self.used.setdefault(key, {})[text] = tokens
-        return list(tokens)
+        return list(tokens) if copy else []
 
 
 _MEMO = _BlockMemo()
@@ -348,8 +348,17 @@ def cut(text: str, words: Iterable[str] = (), *, reference: bool = False) -> lis
     if not extra and not reference:
         for texts in _RECORDERS:
             texts.append(text)
-        return _MEMO.cut_text(text) if _MEMO.active is not None else list(_default_cut(text))
+        return _MEMO.cut_text(text) if _MEMO.active is not None else list(_default_cut_of(text))
     return _cut(text, extra, reference=reference)
+
+
+def note_cuts(texts: Iterable[str]) -> None:
+    """Record that the report being rendered cut ``texts`` with the default dictionary (their cuts
+    taken from what the memo or the process holds), as :func:`cut` would, without cutting: a
+    cache above the segmenter calls it on a hit."""
+    if _MEMO.active is not None:
+        for text in texts:
+            _MEMO.cut_text(text, copy=False)
 
 
 def forget_process_cuts() -> None:
@@ -374,7 +383,15 @@ def recorded_cuts() -> Iterator[list[str]]:
         _RECORDERS.pop()
 
 
-@lru_cache(maxsize=65536)
+#: The longest text whose cut the process keeps (labels are short; a body found for places is not).
+_SHORT = 48
+
+
+def _default_cut_of(text: str) -> tuple[str, ...]:
+    return _default_cut(text) if len(text) <= _SHORT else tuple(_cut(text, frozenset()))
+
+
+@lru_cache(maxsize=32768)
 def _default_cut(text: str) -> tuple[str, ...]:
     """:func:`_cut` with the default dictionary, remembered in the process: labels repeat across
     reports.  Below the per-report memo (:class:`_BlockMemo`), which still records every text a
