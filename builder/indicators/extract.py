@@ -29,6 +29,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cache
 
 from builder.core.model import Report, Section
 from builder.indicators import labels
@@ -95,6 +96,8 @@ _LIST_JOINER = "和、及与"
 _CHANGE_WORD = re.compile("|".join(CHANGE_UP + CHANGE_DOWN))
 _QUOTED = re.compile(r"“[^”]{0,40}”|《[^》]{0,60}》|‘[^’]{0,40}’|\"[^\"]{0,40}\"")
 
+#: A number of years (五年, 连续两年): how long a total or a change ran.
+_COUNTED_YEARS = r"(?:连续)?[一二三四五六七八九十两]+年"
 #: Trimmed from the end of a label, repeatedly.
 _TAIL_TRIM = re.compile(
     r"(?:达到|达|为|是|完成|实现|均|突破|超过|接近|超|约|近|逾|保持在|保持|控制在|稳定在|提高到|提高至|提升到|提升至|"
@@ -105,13 +108,13 @@ _TAIL_TRIM = re.compile(
     # a change reached (上升到50.5%), a time a total or change is of (…五年, …一九九○年); 每 and a
     # measure (每万人), but not a standard's rise each month (每月提高183元: an increment, named so)
     r"(?:上升|下降|提高|提升|增加|增长|降低|减少|扩大|缩小|缩减|回落|发展)(?:到|至|为)|"
-    r"(?<![前近由从])(?:连续)?[一二三四五六七八九十两]+年|" + YEAR + r"年|(?:比|较)" + YEAR + r"年|"
+    r"(?<![前近由从])" + _COUNTED_YEARS + "|" + YEAR + r"年|(?:比|较)" + YEAR + r"年|"
     r"迅速|大幅度?|稳步|逐步|明显|显著|预计|力争|确保|按|"
     r"每(?![^\d，。；]{0,3}(?:提高|增加|减少|增长|下降|上涨))[^\d，。；]{1,4})$"
 )
 #: A time that ends a label (“…投资总额五年”): trimmed, unless it is all there is (then it says when, and
 #: the figure is named by what the sentence named before it).
-_TIME_AT_END = re.compile(r"(?:连续)?[一二三四五六七八九十两]+年|" + YEAR + r"年")
+_TIME_AT_END = re.compile(_COUNTED_YEARS + "|" + YEAR + r"年")
 #: When a change started (“贫困人口由“七五”末的8500万…”, “由2010年的5.24亿元…”): the time after 由 / 从
 #: says when the figure was, not what it is (but “从玉门向西铺轨” names a place).
 _WHEN = (r"(?P<year>" + YEAR + r")年(?:底|末|初)?|[上去今前]年(?:底|末|初|同期)?|年[初底末]|前[一二三两四五]年"
@@ -715,6 +718,12 @@ def _without_scope_verb(label: str) -> str:
     return label[len(verb):] if len(label) - len(verb) >= 2 else label
 
 
+@cache
+def _and_another_verb(verb: str) -> re.Pattern[str]:
+    """``verb`` and another verb of doing joined to it (新建和改造, 新建及改造)."""
+    return re.compile(re.escape(verb) + r"[和及与、](?:" + "|".join(_DOING) + ")")
+
+
 def _with_list_verb(s: _Sentence, fig: _Figure, label: str) -> str:
     """A label listed after another (“新增高标准农田9万亩、现代农业园区4.2万亩”) with the scope verb
     of the first, when it has none of its own."""
@@ -726,7 +735,7 @@ def _with_list_verb(s: _Sentence, fig: _Figure, label: str) -> str:
     if prev.value is None or gap[gap.index("、") + 1:].lstrip("“").startswith(SCOPE_VERBS):
         return label
     verb = next((v for v in SCOPE_VERBS if prev.label.startswith(v)), "")
-    both = re.match(re.escape(verb) + r"[和及与、](?:" + "|".join(_DOING) + ")", prev.label) if verb else None
+    both = _and_another_verb(verb).match(prev.label) if verb else None
     verb = both.group() if both else verb  # “新建和改造农村公路…、农村电网线路…”
     if not verb or verb in label or label.startswith(SCOPE_VERBS + _ACTION_VERBS) or labels.light_verb_only(label):
         return label
@@ -1238,7 +1247,7 @@ def _year_written(s: _Sentence, fig: _Figure, raw: str) -> tuple[bool, int | Non
     to = _TO.fullmatch(s.text, prev.end, fig.start) if prev is not None and prev.end <= fig.start else None
     if to and to.group("year"):
         return True, year_number(to.group("year"))
-    date = re.match(r"(" + YEAR + r")年", raw.strip("，、 "))
+    date = _YEAR_IN_TITLE.match(raw.strip("，、 "))
     return (True, year_number(date.group(1))) if date else (False, None)
 
 
@@ -1354,8 +1363,8 @@ def _money_named(s: _Sentence, fig: _Figure, raw: str, label: str) -> str:
         return label
     raw_start = fig.start - len(raw) if not fig.is_change else -1
     prev = s.items[-1] if s.items else None
-    rest = labels.clean(label[len(prev.label):]) if prev is not None and label.startswith(prev.label) else ""
-    if prev is not None and prev.end == raw_start and len(rest) >= 2:
+    if prev is not None and prev.end == raw_start and label.startswith(prev.label) \
+            and len(rest := labels.clean(label[len(prev.label):])) >= 2:
         label = rest  # “为5.01万名农民工追回欠薪6.83亿元”: those counted before are not the money
     words = cut(label)
     # the last such verb with an object (“用于科技的投入五年累计…”, “…的投入拟安排”: 投入 is the noun there)
@@ -1389,11 +1398,13 @@ def _value_indicator(s: _Sentence, fig: _Figure, label: str, change: int | float
     )
 
 
-#: Before a change verb, the words that make it a change over several years (年均增长, 比2010年增长).
-_SEVERAL_YEARS = re.compile(r"年均|平均每年|每年平均|年平均|(?:比|较)" + YEAR + r"年")
+#: Before a change verb, the words that make it a yearly average over several years (年均增长).
+_AVERAGE_YEARLY = re.compile(r"年均|平均每年|每年平均|年平均")
+#: …and those that make it a change over several years (年均增长, 比2010年增长): never a year's.
+SEVERAL_YEARS = re.compile(_AVERAGE_YEARLY.pattern + r"|(?:比|较)" + YEAR + r"年")
 
 
-def _several_years(text: str, fig: _Figure, words: re.Pattern[str] = _SEVERAL_YEARS) -> bool:
+def _several_years(text: str, fig: _Figure, words: re.Pattern[str] = SEVERAL_YEARS) -> bool:
     """Whether a change is over several years (年均增长, 平均每年增长, 比2010年增长)."""
     start, verb = fig.phrase_start, fig.verb_start
     return 0 <= start < verb and bool(words.search(text, start, verb))
@@ -1402,9 +1413,6 @@ def _several_years(text: str, fig: _Figure, words: re.Pattern[str] = _SEVERAL_YE
 def _yearly_average(text: str, fig: _Figure) -> bool:
     """Whether a change is a yearly average over several years (年均增长, 平均每年增长)."""
     return _several_years(text, fig, _AVERAGE_YEARLY)
-
-
-_AVERAGE_YEARLY = re.compile(r"年均|平均每年|每年平均|年平均")
 
 
 def _change_start(text: str, fig: _Figure) -> int:

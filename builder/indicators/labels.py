@@ -75,6 +75,11 @@ _DATE = re.compile(r"^(?:" + YEAR + r"年(?:末|底|初)?|(?:去|上|今)?年(?:
 _LEAD_COUNT = re.compile(r"^\d+[个家项所](?=[\u4e00-\u9fff]{2})")
 
 
+def _national_title(label: str) -> bool:
+    """Whether ``label`` starts with a national body or title (全国人大代表, 全国文明城市), whose 全国 stays."""
+    return label.startswith("全国") and label.startswith(NATIONAL_TITLES, 2)
+
+
 def balanced(label: str) -> bool:
     """Whether every bracket and quote of ``label`` is closed, in order."""
     stack: list[str] = []
@@ -154,8 +159,7 @@ def _trim_lead(label: str) -> str:
             continue
         for word in _light_leads_starting(label[:1]):
             if label.startswith(word) and len(word) in starts and len(label) > len(word):
-                if word == "全国" and label.startswith(NATIONAL_TITLES, len(word)) \
-                        or label.startswith(TERMS_WITH_LIGHT_START):
+                if word == "全国" and _national_title(label) or label.startswith(TERMS_WITH_LIGHT_START):
                     break
                 label = label[len(word):]
                 if len(word) == 2 and label.startswith("到") and len(label) > 3 and 1 in word_starts(label):
@@ -221,8 +225,8 @@ def clean(label: str) -> str:
     """A label from the raw words before (or around) a figure: see the module's rules.
 
     Cached per distinct phrase (labels repeat, and are cleaned again until nothing changes); on a
-    hit the words it cut are cut again, from the segmenter's own cache, so that a report's
-    remembered cuts (``.cache/cuts/``) hold every text it needs."""
+    hit the texts it cut are noted for the report being rendered, so that its remembered cuts
+    (``.cache/cuts/``) hold every text it needs."""
     result, texts = _clean_and_cuts(label)
     note_cuts(texts)
     return result
@@ -266,7 +270,7 @@ def weak(label: str) -> list[str]:
     if label[:1] in "的了和及与、，":
         reasons.append("particle")
     verb = _VERB_START.match(label)
-    if verb and not label.startswith(NATIONAL_TITLES, 2 if label.startswith("全国") else len(label)) \
+    if verb and not _national_title(label) \
             and "的" not in label[verb.end():]:  # (全国重点实验室; 开展…试点的县: a predicate naming its noun)
         reasons.append("verb")
     if not balanced(label):

@@ -17,8 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from builder.core import jsonout
 from builder.indicators.canonical import LOWER_IS_BETTER, canonical_name
-from builder.indicators.extract import ACTUAL, KIND_NAMES, TARGET, Indicator, format_number
-from builder.text.numerals import YEAR
+from builder.indicators.extract import ACTUAL, KIND_NAMES, SEVERAL_YEARS, TARGET, Indicator, format_number
 
 #: Fields of a row in indicators.json / indicators.csv, in order.
 ROW_FIELDS = ("report", "label", "indicator", "value", "value_normalized", "unit_normalized", "change", "change_unit",
@@ -218,8 +217,6 @@ def data_csv(parts: Iterable[bytes]) -> Iterator[bytes]:
     yield from parts
 
 
-#: A change over several years (年均增长12.2%, 平均每年增长…, 比2010年增长…), not a year's: never paired.
-_SEVERAL_YEARS = re.compile(r"年均|年平均|平均每年|每年平均|(?:比|较)" + YEAR + "年")
 
 
 def pair_rows(rows: Iterable[Row], place: str = "", report_year: int | None = None,
@@ -234,7 +231,7 @@ def pair_rows(rows: Iterable[Row], place: str = "", report_year: int | None = No
         if row["kind"] not in (TARGET, ACTUAL) or not row.get("indicator"):
             continue
         kept = row
-        if text and _SEVERAL_YEARS.search(text):
+        if text and SEVERAL_YEARS.search(text):  # (年均增长12.2%, 比2010年增长…: never paired)
             if row.get("value") is None:
                 continue
             kept = {**row, "change": None, "change_unit": None}

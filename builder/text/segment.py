@@ -205,7 +205,7 @@ class _BlockMemo:
         self.used.setdefault(key, {})[block] = tokens
         return list(tokens)
 
-    def cut_text(self, text: str, copy: bool = True) -> list[str]:
+    def text_tokens(self, text: str) -> tuple[str, ...]:
         """:func:`cut` of ``text`` with the default dictionary (the indicator label rules cut
         labels): remembered like the glossary's runs, so a report rendered again builds no
         dictionary for the labels it cut before."""
@@ -215,7 +215,7 @@ class _BlockMemo:
         if tokens is None:
             tokens = _default_cut_of(text)
         self.used.setdefault(key, {})[text] = tokens
-        return list(tokens) if copy else []
+        return tokens
 
 
 _MEMO = _BlockMemo()
@@ -348,7 +348,7 @@ def cut(text: str, words: Iterable[str] = (), *, reference: bool = False) -> lis
     if not extra and not reference:
         for texts in _RECORDERS:
             texts.append(text)
-        return _MEMO.cut_text(text) if _MEMO.active is not None else list(_default_cut_of(text))
+        return list(_MEMO.text_tokens(text) if _MEMO.active is not None else _default_cut_of(text))
     return _cut(text, extra, reference=reference)
 
 
@@ -358,7 +358,7 @@ def note_cuts(texts: Iterable[str]) -> None:
     cache above the segmenter calls it on a hit."""
     if _MEMO.active is not None:
         for text in texts:
-            _MEMO.cut_text(text, copy=False)
+            _MEMO.text_tokens(text)
 
 
 def forget_process_cuts() -> None:
@@ -373,8 +373,8 @@ _RECORDERS: list[list[str]] = []
 @contextmanager
 def recorded_cuts() -> Iterator[list[str]]:
     """The texts :func:`cut` is given with the default dictionary while the block runs: a caller
-    that caches what it computed from them (``indicators.labels.clean``) cuts them again on a hit,
-    so a report's memo still learns every text it needs."""
+    that caches what it computed from them (``indicators.labels.clean``) passes them to
+    :func:`note_cuts` on a hit, so a report's memo still learns every text it needs."""
     texts: list[str] = []
     _RECORDERS.append(texts)
     try:
