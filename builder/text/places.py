@@ -152,9 +152,10 @@ def _indexes() -> tuple[dict[str, tuple[Division, ...]], dict[str, tuple[Divisio
 
 
 def lookup(name: str) -> tuple[Division, ...]:
-    """Divisions whose full name, or else whose short form, is ``name``."""
+    """Divisions whose full name, or else whose short form, is ``name``, or else whose short form
+    and level word it is (景宁县: 景宁畲族自治县)."""
     full, short, _ = _indexes()
-    return full.get(name) or short.get(name) or ()
+    return full.get(name) or short.get(name) or _short_form_with_level(name)
 
 
 def ancestors(div: Division) -> tuple[Division, ...]:
@@ -378,11 +379,14 @@ def split_chain(name: str) -> list[str]:
     while i < len(name):
         for size in range(min(longest, len(name) - i), 1, -1):
             if name[i: i + size] in full:
+                # (景宁县: the short form 景宁 and 县, not 景 and the 宁县 inside it)
+                k = next((k for k in (2, 1) if len(rest) >= k
+                          and _short_form_with_level(rest[-k:] + name[i: i + size])), 0)
+                rest, start, i = rest[:len(rest) - k], i - k, i + size
                 if rest:
                     parts.append(rest)
                     rest = ""
-                parts.append(name[i: i + size])
-                i += size
+                parts.append(name[start:i])
                 break
         else:
             rest += name[i]
@@ -390,6 +394,20 @@ def split_chain(name: str) -> list[str]:
     if rest:
         parts.append(rest)
     return parts
+
+
+#: The last character of a division's full name that a text may add to its short form (景宁县).
+_LEVEL_WORDS = "省市县区旗州盟"
+
+
+def _short_form_with_level(name: str) -> tuple[Division, ...]:
+    """The divisions a short form plus its level word means, when ``name`` is written so and is no
+    full name itself: 景宁县 -> 景宁畲族自治县 (an autonomous county named by its short form), where a
+    run of full names would find the 宁县 inside it."""
+    full, short, _ = _indexes()
+    if len(name) < 3 or name in full or name[-1] not in _LEVEL_WORDS:
+        return ()
+    return tuple(d for d in short.get(name[:-1], ()) if d.name.endswith(name[-1]))
 
 
 def resolve(name: str, context: str | Iterable[Division] = "") -> Division | None:

@@ -208,3 +208,13 @@ def test_hierarchy_of_national_reports_and_of_unknown_places() -> None:
     assert places.hierarchy("全国") == (places.NATION,)
     assert places.hierarchy("") == ()
     assert places.hierarchy("火星") == ()
+
+
+@pytest.mark.parametrize("written, full", [
+    ("景宁县", "景宁畲族自治县"), ("浙江省景宁县", "景宁畲族自治县"), ("长阳县", "长阳土家族自治县"),
+    ("鄂伦春旗", "鄂伦春自治旗"), ("宁县", "宁县"), ("甘肃省庆阳市宁县", "宁县"), ("呼伦贝尔市海拉尔区", "海拉尔区"),
+])
+def test_a_short_form_with_its_level_word_is_that_division(written, full):
+    """景宁县 is 景宁畲族自治县 (its short form and 县), not the 宁县 that stands inside it."""
+    div = places.resolve(written)
+    assert div is not None and div.name == full
