@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from builder.text.shadow import shadow
+
 #: written label -> canonical name, each with its evidence.
 CANONICAL: dict[str, str] = {
     # GDP is the abbreviation of 国内/地区生产总值; a local report's 全市/全区/全省/全县/全旗生产总值
@@ -82,8 +84,9 @@ _SUFFIX = re.compile(r"(?:预计|控制到|控制在|增速|增幅)$")
 
 
 def canonical_name(label: str) -> str | None:
-    """The canonical name of ``label``, or None when it is not in the table (then it never pairs)."""
-    label = label.strip()
+    """The canonical name of ``label``, or None when it is not in the table (then it never pairs).
+    A label in traditional characters (地區生產總值) is matched by its simplified shadow."""
+    label = shadow(label.strip())
     if label in CANONICAL:
         return CANONICAL[label]
     return CANONICAL.get(_SUFFIX.sub("", _PLACE_PREFIX.sub("", label)))

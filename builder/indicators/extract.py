@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
@@ -35,6 +35,7 @@ from builder.core.model import Report, Section
 from builder.indicators import labels
 from builder.text.numerals import CN_AMOUNT, YEAR, cn_amount, year_number
 from builder.text.segment import cut
+from builder.text.shadow import shadow
 
 ACTUAL, TARGET, OTHER = "actual", "target", "other"
 
@@ -944,7 +945,31 @@ class _Sentence:
 
 
 def extract_paragraph(text: str, anchor: str, context: Context = Context()) -> list[Indicator]:
-    """Every indicator the paragraph ``text`` states, in text order."""
+    """Every indicator the paragraph ``text`` states, in text order.
+
+    A paragraph in traditional characters (全區實現地區生產總值3104億元) is read in its simplified
+    shadow, as every rule is written in simplified characters; what the indicators quote of it
+    (label, value, span) is given back in the characters as published."""
+    shadowed = shadow(text)
+    if shadowed == text or len(shadowed) != len(text):
+        return _extract(text, anchor, context)
+    as_written = _as_written(text, shadowed)
+    return [replace(item, label=as_written(item.label), value=item.value and as_written(item.value),
+                    span=text[item.start:item.end], change_text=item.change_text and as_written(item.change_text))
+            for item in _extract(shadowed, anchor, context)]
+
+
+def _as_written(text: str, shadowed: str) -> Callable[[str], str]:
+    """Simplified characters of ``shadowed`` put back as ``text`` writes them (same length)."""
+    back: dict[str, str] = {}
+    for written, simple in zip(text, shadowed, strict=True):
+        if written != simple:
+            back.setdefault(simple, written)
+    table = str.maketrans(back)
+    return lambda words: words.translate(table)
+
+
+def _extract(text: str, anchor: str, context: Context) -> list[Indicator]:
     figures = _figures(text)
     if not figures:
         return []

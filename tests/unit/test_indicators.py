@@ -316,3 +316,9 @@ def test_an_average_yearly_change_written_out_never_pairs_as_one_years_growth(wr
     rows = report_rows(items, "reports/r.html")
     kept = pair_rows(rows, "全国", 2013, [i.change_text for i in items])
     assert all(row[9] is None for row in kept)  # no growth is paired, whatever the level does
+
+
+def test_a_label_in_traditional_characters_has_its_canonical_name():
+    from builder.indicators.canonical import canonical_name
+
+    assert canonical_name("地區生產總值") == canonical_name("地区生产总值") == "地区生产总值"
