@@ -177,7 +177,9 @@ def test_serve_makes_the_index_again_after_a_change(server):  # noqa: F811 - the
     wait_for(lambda: "同志们：我受" in fetch(base + "/my-repo/reports/2020-huaian-rdcwhgzbg.html")[2], "the rebuild")
     page = "/reports/2020-huaian-rdcwhgzbg.html"
     wait_for(lambda: "同志们" in fragments(site)[page]["content"].replace("\u200b", ""), "the new index")
-    assert status(base)["search"]["generation"] > done
+    # Pagefind writes the fragments before its run is counted as finished: wait for the count too
+    wait_for(lambda: status(base)["search"]["generation"] > done, "the run counted")
+    assert status(base)["search"]["problem"] == ""
 
 
 def test_no_search_builds_the_pages_without_an_index(full_site: Path, capsys):
