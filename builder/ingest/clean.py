@@ -66,6 +66,14 @@ _RATIO_COLON = re.compile(r"(?<=[0-9])(?: +: *| *: +)(?=[0-9])")
 _SPACE_BEFORE_PUNCT = re.compile(r" (?=[，。、；：？！）》」』】〕”’])")
 _SPACE_AFTER_PUNCT = re.compile(r"(?<=[，。、；：？！（《「『【〔“‘]) ")
 _LETTER_SPACED = re.compile(f"(?<!\\S)[{_IDEOGRAPH}](?: [{_IDEOGRAPH}]){{2,}}(?!\\S)")
+#: Digits each followed by a space, as a page converted from full-width digits writes them
+#: (“达到7 4 7 7 2 亿元”, “增长1 1 %”, “1 9 9 8 年3 月5 日”): a run of two or more right after a
+#: character that is not a space, before a word or a sign.  A line showing it has every space after
+#: its digits dropped (“8 ．8 %” -> 8.8%: a space before a full-width point between digits shows it
+#: too); a column of figures (“合计 5 3 2”) starts after a space.
+_DIGIT_SPACED = re.compile(f"(?<=[^\\s0-9A-Za-z])(?:[0-9] ){{2,}}(?:(?=[{_IDEOGRAPH}%‰．])|[0-9](?![0-9]))"
+                           "|(?<=[0-9]) ．(?=[0-9])")
+_SPACE_AFTER_DIGIT = re.compile(f"(?<=[0-9]) (?=[0-9%‰．.{_IDEOGRAPH}])|(?<=[0-9]．) (?=[0-9])")
 _URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[!-~]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _URL_TRAILING = ",.;:!?'\""
 _WIDE = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
@@ -106,6 +114,8 @@ def _normalize_step(line: str) -> str:
         line = _SPACE_BEFORE_PUNCT.sub("", line)
         line = _SPACE_AFTER_PUNCT.sub("", line)
         line = _LETTER_SPACED.sub(lambda m: m.group(0).replace(" ", ""), line)
+        if _DIGIT_SPACED.search(line):
+            line = _SPACE_AFTER_DIGIT.sub("", line)
     return line
 
 

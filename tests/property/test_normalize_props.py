@@ -30,6 +30,7 @@ def digits(text: str) -> str:
 @example("((a)中")
 @example("政 府 工 作 报 告 ——2006")
 @example("１，２３４，５６７万吨，３３，２１２万")
+@example("达到7 4 7 7 2 亿元，增长8 ．8 ％")
 def test_idempotent(text: str):
     once = normalize_text(text)
     assert normalize_text(once) == once
