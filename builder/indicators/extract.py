@@ -64,9 +64,10 @@ QUALIFIERS_AFTER = ("左右", "以上", "以内", "以下", "上下")
 CHANGE_UP = ("增长", "增加", "提高", "上升", "提升", "上涨", "增幅", "涨幅", "扩大", "增速")
 CHANGE_DOWN = ("下降", "降低", "减少", "回落", "下滑", "缩小", "降幅", "下跌")
 
-#: A number: digits, or Chinese numerals with a magnitude or a decimal point in them (八千七百一十,
-#: 三点七: a bare 三 is a word, “三个方面”, not a figure).
-_NUM = (r"(?<![A-Za-z0-9.\-])(?P<num>\d+(?:\.\d+)?"
+#: A number: digits (in groups of three after the first, as older reports write them: 33,212), or
+#: Chinese numerals with a magnitude or a decimal point in them (八千七百一十, 三点七: a bare 三 is a
+#: word, “三个方面”, not a figure).
+_NUM = (r"(?<![A-Za-z0-9.\-])(?<!\d,)(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
         r"|(?<![〇○零一二三四五六七八九十两百千万亿])(?=[〇○零一二三四五六七八九两]*[十百千万亿])" + CN_AMOUNT + ")")
 _FIGURE = re.compile(
     # the lookahead changes no match; it lets the scan skip every character no figure starts with
@@ -328,9 +329,12 @@ def _figures(text: str) -> list[_Figure]:
         if _masked(text, m.start("num"), excluded):
             continue
         pre, num, mag, about, unit, post = m.group("pre", "num", "mag", "about", "unit", "post")
-        digits = "" if num[0].isdigit() else cn_amount(num)
-        if digits is None or digits and (len(num) < 2 or not mag and not _CN_MAGNITUDE.search(num)):
-            continue  # (三个, 两项, 十件: a number word, not a figure)
+        if num[0].isdigit():
+            digits = num.replace(",", "") if "," in num else ""
+        else:
+            digits = cn_amount(num)
+            if digits is None or len(num) < 2 or not mag and not _CN_MAGNITUDE.search(num):
+                continue  # (三个, 两项, 十件: a number word, not a figure)
         fig = _Figure(start=m.start(), end=m.end(), num=num, mag=mag or "",
                       unit=unit, pre=pre or "", post=post or "", about=about or "", lead=m.group("lead") or "",
                       per=m.group("per") or "", alt=m.group("alt") or "", digits=digits)
