@@ -211,6 +211,11 @@ CORPUS_SETS = (
               "blind at 5cf21de: P 0.943, R 0.838, labels 0.771"),
     CorpusSet("fourteenth blind set (corpus)", "indicators_blind14.yaml", 0.91, 0.82, 0.64,
               "blind at 5cf21de: P 0.932, R 0.845, labels 0.659"),
+    CorpusSet("fifteenth blind set (corpus)", "indicators_blind15.yaml", 0.97, 0.92, 0.67,
+              "blind at 3c8d781: P 0.988, R 0.856 (33,212 was not read), labels 0.687"),
+    CorpusSet("sixteenth blind set (corpus)", "indicators_blind16.yaml", 0.96, 0.89, 0.58,
+              "blind at 3c8d781: P 0.964, R 0.540 (33,212 and the 1998 page's spaced digits were not read), "
+              "labels 0.463"),
 )
 
 
