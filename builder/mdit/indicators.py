@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import MutableMapping, Sequence
+from functools import lru_cache
 from html import escape
 from itertools import pairwise
 
@@ -33,6 +34,7 @@ from markdown_it.utils import OptionsDict
 from builder.indicators.extract import Context, Indicator, extract_paragraph
 from builder.mdit.anchors import PERMALINK_SYMBOL, heading_level, plain_text
 from builder.mdit.text_runs import text_outside_links
+from builder.text.segment import note_cuts, recorded_cuts
 
 
 def indicators_plugin(md: MarkdownIt, *, permalink_symbol: str = PERMALINK_SYMBOL) -> None:
@@ -90,10 +92,36 @@ def _indicators(state: StateCore, permalink_symbol: str) -> None:
     state.env["indicators"] = found
 
 
+def paragraph_indicators(text: str, anchor: str, context: Context) -> list[Indicator]:
+    """``extract_paragraph``, remembered for the last few hundred paragraphs of this process: a
+    report rendered again after an edit (``builder serve``) reads again only the paragraphs that
+    changed.  On a hit the texts the extraction cut are noted, as a fresh extraction would cut
+    them, so that the report's remembered cuts stay whole."""
+    items, texts = _extracted(text, anchor, context)
+    note_cuts(texts)
+    return list(items)
+
+
+def forget_extracted() -> None:
+    """Forget the paragraphs this process read (as a new process would start)."""
+    _extracted.cache_clear()
+
+
+#: More paragraphs than the longest report has, so that a report edited again finds all of its others.
+_REMEMBERED_PARAGRAPHS = 512
+
+
+@lru_cache(maxsize=_REMEMBERED_PARAGRAPHS)
+def _extracted(text: str, anchor: str, context: Context) -> tuple[tuple[Indicator, ...], tuple[str, ...]]:
+    with recorded_cuts() as texts:
+        items = extract_paragraph(text, anchor, context)
+    return tuple(items), tuple(texts)
+
+
 def _wrap(inline: Token, anchor: str, context: Context) -> list[Indicator]:
     children = inline.children or []
     runs = text_outside_links(children)
-    items = extract_paragraph(runs.text, anchor, context)
+    items = paragraph_indicators(runs.text, anchor, context)
     if not items:
         return items
     # the figures of each text child, in order; one span may stand for several indicators

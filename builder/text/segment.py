@@ -356,6 +356,9 @@ def note_cuts(texts: Iterable[str]) -> None:
     """Record that the report being rendered cut ``texts`` with the default dictionary (their cuts
     taken from what the memo or the process holds), as :func:`cut` would, without cutting: a
     cache above the segmenter calls it on a hit."""
+    texts = tuple(texts)
+    for recorder in _RECORDERS:  # a cache around this one learns them too
+        recorder.extend(texts)
     if _MEMO.active is not None:
         for text in texts:
             _MEMO.text_tokens(text)

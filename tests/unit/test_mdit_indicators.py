@@ -175,7 +175,7 @@ def test_wrapping_figures_matches_wrapping_them_one_by_one(monkeypatch):
                           change_unit=None, qualifier=None, kind="actual", year=2019, anchor=anchor,
                           span=joined[a:b], start=a, end=b) for n, (a, b) in enumerate(spans)]
 
-    monkeypatch.setattr(plugin, "extract_paragraph", fake_extract)
+    monkeypatch.setattr(plugin, "paragraph_indicators", fake_extract)  # (no memo: each round its own spans)
     before_wrapping = configure(MarkdownIt("commonmark", {"html": False})).use(anchors_plugin)
     for _ in range(400):  # adjacent, repeated, overlapping, whole-text and markup-crossing spans
         cuts = sorted(rng.sample(range(len(text) + 1), 6))
@@ -189,3 +189,32 @@ def test_wrapping_figures_matches_wrapping_them_one_by_one(monkeypatch):
             joined = "".join(c.content for c in inline.children if c.type == "text")[:-1]  # without the ¶
             reference = _wrap_one_by_one(inline, fake_extract(joined, "p1"))
             assert [(t.type, t.content, t.attrs) for t in ours] == [(t.type, t.content, t.attrs) for t in reference]
+
+
+def test_a_paragraph_read_again_is_not_extracted_again(monkeypatch):
+    """A report rendered again in the same process (``builder serve`` after an edit) reads only
+    its changed paragraphs; the page and the indicators are those of a first reading."""
+    import builder.mdit.indicators as plugin
+    from builder.text import segment
+
+    read: list[str] = []
+    real = plugin.extract_paragraph
+    monkeypatch.setattr(plugin, "extract_paragraph", lambda text, anchor, context: (
+        read.append(anchor), real(text, anchor, context))[1])
+    plugin.forget_extracted()
+    first_env: dict = {"report_year": 2020, "report": "r"}
+    first = _md().render(BODY, first_env)
+    assert read and first_env["indicators"]
+    edited = BODY.replace("以内。", "以内，居民收入增长6%。", 1)
+    assert edited != BODY
+    read.clear()
+    again_env: dict = {"report_year": 2020, "report": "r"}
+    with segment.recorded_cuts() as cut_again:
+        again = _md().render(edited, again_env)
+    assert read == ["s2-p1"]  # the edited paragraph only
+    plugin.forget_extracted()
+    fresh_env: dict = {"report_year": 2020, "report": "r"}
+    with segment.recorded_cuts() as cut_fresh:
+        assert _md().render(edited, fresh_env) == again
+    assert fresh_env["indicators"] == again_env["indicators"]
+    assert cut_fresh and set(cut_fresh) <= set(cut_again)  # a hit notes the texts its extraction cut
