@@ -481,6 +481,9 @@ class BuildCache:
         """The report files of the last build of this cache, with their names as the user gives
         them (kept in memory, for ``builder serve``)."""
         self._render_keys: dict[tuple[object, ...], str] = {}
+        self.checked_reports: set[tuple[str, str]] = set()
+        """The report files (name, digest) whose front matter this process found fit to publish
+        (``sitesrc.validate_reports``): ``builder serve`` checks again only the files that changed."""
         self._renderer: PageRenderer | None = None
         self.last_page_warnings: list[Problem] | None = None
         """The scraped pages' warnings at the last build of this cache (for ``builder serve``)."""

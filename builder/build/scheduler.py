@@ -54,12 +54,14 @@ class BuildResult:
 
 
 def build_output(sources: Sequence[ReportSource], settings: PageSettings, out_dir: Path, *,
-                 cache: BuildCache | None = None, clean: bool = False, site_key: str = "") -> BuildResult:
+                 cache: BuildCache | None = None, clean: bool = False, site_key: str = "",
+                 checked: bool = False) -> BuildResult:
     """Render every report, the index, the data files and the assets into ``out_dir`` (see the
-    module docstring); ``site_key``: what the cache records the build under."""
+    module docstring); ``site_key``: what the cache records the build under; ``checked``: the
+    caller validated the reports' front matter (else it is, before anything is written)."""
     out_dir = Path(out_dir)
     pdfs = output.existing_pdfs(out_dir)
-    plan: Plan = site.plan_reports(sources, pdfs)  # front matter checked before anything is written
+    plan: Plan = site.plan_reports(sources, pdfs, checked=checked)
     staging = output.new_staging(out_dir)
     try:
         staged = output.StagedFiles(staging)

@@ -269,7 +269,7 @@ def build_site(config: Config, *, force: bool = False, clean: bool = False, say:
     from builder.render.report import PageSettings
 
     result = build_output(sources, PageSettings.from_config(config, glossary), config.output_dir, cache=cache,
-                          clean=clean, site_key=key)
+                          clean=clean, site_key=key, checked=True)
     return BuildSummary(summary, len(sources), result.pages_written, time.perf_counter() - started,
                         warnings, sorted(review))
 
@@ -349,7 +349,9 @@ def _usable_reports(cache: BuildCache, contents: Sequence[Content], *,
     for path, display, data, digest in contents:
         try:
             source = cache.report_file(path, display, data, digest)
-            validate_reports([source])
+            if (display, digest) not in cache.checked_reports:
+                validate_reports([source])
+                cache.checked_reports.add((display, digest))
             slug = str(source.meta["slug"])
             if slug in slugs:
                 raise SourceError(f"duplicate slug {slug!r}, also used by {slugs[slug]}", path=display)

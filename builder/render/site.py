@@ -147,10 +147,12 @@ class SiteOutput:
     record its input key as its digest instead of hashing the bytes."""
 
 
-def plan_reports(reports: Sequence[H], pdfs: Collection[str] = ()) -> list[tuple[H, PagePlace]]:
+def plan_reports(reports: Sequence[H], pdfs: Collection[str] = (), *,
+                 checked: bool = False) -> list[tuple[H, PagePlace]]:
     """The reports in index order, each with its place (neighbours; ``pdfs``: slugs with a PDF).
-    Validates their front matter first (SourceError)."""
-    validate_reports(reports)
+    Validates their front matter first (SourceError), unless the caller did (``checked``)."""
+    if not checked:
+        validate_reports(reports)
     ordered = sorted(reports, key=lambda report: sort_key(report.meta))
     links = neighbours([report.meta for report in ordered])
     return [(report, PagePlace(prev_report=links[i - 1] if i > 0 else None,
