@@ -203,7 +203,7 @@ def test_a_paragraph_read_again_is_not_extracted_again(monkeypatch):
         read.append(anchor), real(text, anchor, context))[1])
     plugin.forget_extracted()
     first_env: dict = {"report_year": 2020, "report": "r"}
-    first = _md().render(BODY, first_env)
+    _md().render(BODY, first_env)
     assert read and first_env["indicators"]
     edited = BODY.replace("以内。", "以内，居民收入增长6%。", 1)
     assert edited != BODY
