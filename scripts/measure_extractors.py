@@ -214,7 +214,7 @@ TEMPLATES: dict[str, Callable[[str, Sequence[str]], Page]] = {
 
 
 def ours(page: str) -> list[str]:
-    return html_to_lines(page)[0]
+    return html_to_lines(page).body
 
 
 def trafilatura_default(page: str) -> list[str]:

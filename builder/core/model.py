@@ -113,7 +113,8 @@ class SourceDocument:
     """"text", "html" or "csv"."""
     lines: tuple[str, ...]
     """Decoded text lines, line endings removed, not yet normalized.  Line N is ``lines[N-1]``.
-    For HTML: one line per block element of the main content.  For CSV: the lines of the text cell."""
+    For HTML: one line per visible block element of the page (``outside`` says which are not
+    body text).  For CSV: the lines of the text cell."""
     sha256: str
     """SHA-256 (hex) of the whole file's bytes."""
     metadata: Mapping[str, str] = field(default_factory=dict)
@@ -121,6 +122,10 @@ class SourceDocument:
     (title, source_url, publish_date, ...), an HTML page's <title>, canonical URL, meta tags."""
     start_line: int = 1
     """The physical line in the file where ``lines[0]`` stands (CSV cells start below the header)."""
+    outside: Mapping[int, str] = field(default_factory=dict)
+    """Lines that are page chrome by the page's own markup (an HTML page's navigation, header,
+    footer, the blocks outside its main content): line number -> why.  The cleaner drops them
+    and logs them under that rule."""
 
 
 @dataclass(frozen=True)

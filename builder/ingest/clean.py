@@ -73,6 +73,8 @@ _LETTER_SPACED = re.compile(f"(?<!\\S)[{_IDEOGRAPH}](?: [{_IDEOGRAPH}]){{2,}}(?!
 #: too); a column of figures (“合计 5 3 2”) starts after a space.
 _DIGIT_SPACED = re.compile(f"(?<=[^\\s0-9A-Za-z])(?:[0-9] ){{2,}}(?:(?=[{_IDEOGRAPH}%‰．])|[0-9](?![0-9]))"
                            "|(?<=[0-9]) ．(?=[0-9])")
+#: A space between a number and its per-cent or per-mille sign (“增长8 %”) says nothing.
+_SPACE_BEFORE_PERCENT = re.compile(r"(?<=[0-9]) (?=[%‰])")
 _SPACE_AFTER_DIGIT = re.compile(f"(?<=[0-9]) (?=[0-9%‰．.{_IDEOGRAPH}])|(?<=[0-9]．) (?=[0-9])")
 _URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[!-~]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _URL_TRAILING = ",.;:!?'\""
@@ -116,6 +118,7 @@ def _normalize_step(line: str) -> str:
         line = _LETTER_SPACED.sub(lambda m: m.group(0).replace(" ", ""), line)
         if _DIGIT_SPACED.search(line):
             line = _SPACE_AFTER_DIGIT.sub("", line)
+        line = _SPACE_BEFORE_PERCENT.sub("", line)
     return line
 
 
@@ -498,13 +501,16 @@ def clean_document(doc: SourceDocument, extra_patterns: Sequence[str] = (),
     before (its number stays in the log).
     """
     raw = repair_raw(numbered(doc.lines))
-    page = _normalized_page(raw.lines, tuple(rules))
+    outside = doc.outside
+    page = _normalized_page([line for line in raw.lines if line.number not in outside] if outside else raw.lines,
+                            tuple(rules))
     _remove_config_patterns(page, extra_patterns)
     for _name, run in PASSES:
         run(page)
     _fill_from_metadata(page, doc.metadata)
     joined = join_broken_lines([SourceLine(page.numbers[i], page.texts[i]) for i in page.kept()])
-    log = _cleaning_log(_logged_repairs(raw.log), _removed_lines(page), _logged_repairs(joined.log))
+    log = _cleaning_log(_logged_repairs(raw.log), _removed_lines(page), _marked_outside(raw.lines, outside),
+                        _logged_repairs(joined.log))
     return CleanedDocument(source=doc, lines=joined.lines, removed=log, provenance=dict(page.provenance))
 
 
@@ -518,6 +524,12 @@ def _normalized_page(lines: Sequence[SourceLine], rules: Sequence[Rule]) -> _Pag
             page.texts.append(text)
             page.rules.append(None)
     return page
+
+
+def _marked_outside(lines: Sequence[SourceLine], outside: Mapping[int, str]) -> list[RemovedLine]:
+    """The lines the page's own markup makes chrome (``SourceDocument.outside``), logged under its rule."""
+    return [RemovedLine(line.number, text, outside[line.number]) for line in lines
+            if line.number in outside and (text := normalize_line(line.text))]
 
 
 def _removed_lines(page: _Page) -> list[RemovedLine]:

@@ -22,6 +22,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -92,11 +93,12 @@ def parse_documents(data: bytes, path: str) -> ReadResult:
     if kind == "json":
         return parse_json(text, path, digest)
     if kind == "html":
-        lines, metadata = html_to_lines(text)
-        if not any(line.strip() for line in lines):
+        page = html_to_lines(text)
+        if not any(line.strip() for line in page.body):
             return ReadResult(problems=(Problem(path, "empty page (no text in the HTML body)"),))
-        return ReadResult(documents=(SourceDocument(path=path, index=0, format="html", lines=tuple(lines),
-                                                    sha256=digest, metadata=metadata),))
+        return ReadResult(documents=(SourceDocument(path=path, index=0, format="html", lines=tuple(page.lines),
+                                                    sha256=digest, metadata=page.metadata,
+                                                    outside=page.outside),))
     return ReadResult(documents=(SourceDocument(path=path, index=0, format="text", lines=tuple(split_lines(text)),
                                                 sha256=digest),))
 
@@ -183,9 +185,12 @@ def _is_json_object(text: str) -> bool:
 
 # ---------------------------------------------------------------- HTML
 
-#: Elements that never hold body text.
-_JUNK_TAGS = ("script", "style", "noscript", "template", "iframe", "form", "nav", "header", "footer", "aside",
-              "button", "select", "input", "textarea", "svg", "object", "embed", "head")
+#: Elements whose text no reader sees (code, embedded objects).
+_INVISIBLE_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "object", "embed", "head")
+#: Elements that never hold body text, but whose text a reader sees: page chrome, logged as such.
+_CHROME_TAGS = ("form", "nav", "header", "footer", "aside", "button", "select", "input", "textarea")
+#: Why a line of an HTML page is not body text (the cleaning log's rule).
+OUTSIDE_MAIN = "html-outside-main"
 
 #: id/class words that mark page chrome (navigation, breadcrumbs, share bars, related lists, ...).
 _CHROME_MARK = re.compile(
@@ -208,22 +213,43 @@ _PUBLISH_META = ("article:published_time", "publishdate", "pubdate", "publish_da
                  "firstpublishedtime", "dc.date", "dc.date.issued", "date", "og:release_date", "datepublished")
 
 
-def html_to_lines(text: str) -> tuple[list[str], dict[str, str]]:
-    """The main content of an HTML page as one line per block element, and the page's metadata."""
+@dataclass(frozen=True)
+class HtmlLines:
+    """An HTML page as one line per block element, in page order, and what is not body text."""
+
+    lines: list[str]
+    outside: dict[int, str]
+    """1-based line number -> why it is page chrome (``html-nav``, ``html-chrome:breadcrumb``,
+    :data:`OUTSIDE_MAIN` …): the cleaner drops these lines and logs them."""
+    metadata: dict[str, str]
+
+    @property
+    def body(self) -> list[str]:
+        """The lines of the main content."""
+        return [line for n, line in enumerate(self.lines, 1) if n not in self.outside]
+
+
+def html_to_lines(text: str) -> HtmlLines:
+    """Every visible line of an HTML page, with the main content found (<article>, <main>, a
+    content-marked element, else the densest block) and the rest marked as page chrome, and the
+    page's metadata."""
     from bs4 import BeautifulSoup  # imported when needed: text pages never load it
 
     soup = BeautifulSoup(text, "lxml")
     metadata = html_metadata(soup)
     body = soup.body or soup
-    for tag in body.find_all(_JUNK_TAGS):
+    for tag in body.find_all(_INVISIBLE_TAGS):
         tag.decompose()
-    _drop_marked_chrome(body)
+    chrome = _set_aside_chrome(soup, body)
     main = _main_content(body)
-    lines = list(_block_lines(main))
     heading = _heading_before(main)
-    if heading and heading not in lines[:3]:
-        lines.insert(0, heading)
-    return [line for line in lines if line.strip()], metadata
+    lines: list[str] = []
+    outside: dict[int, str] = {}
+    for line, rule in _labelled_lines(body, main, heading, chrome):
+        lines.append(line)
+        if rule is not None:
+            outside[len(lines)] = rule
+    return HtmlLines(lines, outside, metadata)
 
 
 def html_metadata(soup: BeautifulSoup) -> dict[str, str]:
@@ -266,16 +292,41 @@ def _marks(element: Tag) -> str:
     return f"{_attribute(element, 'id')} {_attribute(element, 'class')}"
 
 
-def _drop_marked_chrome(body: Tag) -> None:
-    """Remove elements whose id/class marks chrome, unless one holds most of the page's text."""
+#: The tag standing in the page for an element set aside as chrome (its number in the list).
+_SET_ASIDE = "builder-chrome"
+
+
+def _set_aside_chrome(soup: BeautifulSoup, body: Tag) -> list[tuple[Tag, str]]:
+    """Take out the chrome elements (:data:`_CHROME_TAGS`; an id/class that marks chrome, unless
+    the element holds most of the page's text), each with its rule, leaving a placeholder where
+    it stood: the main content is then found without them, and their lines logged in page order."""
     total = max(_cjk_count(body), 1)
+    aside: list[tuple[Tag, str]] = []
+    taken: set[int] = set()
     for element in body.find_all(True):
-        if element.decomposed:
+        if any(id(parent) in taken for parent in element.parents):
+            continue  # inside an element set aside already
+        rule = _chrome_rule(element, total)
+        if rule is None:
             continue
-        marks = _marks(element)
-        if (marks.strip() and _CHROME_MARK.search(marks) and not _CONTENT_MARK.search(marks)
-                and _cjk_count(element) <= total * 0.5):
-            element.decompose()
+        element.replace_with(soup.new_tag(_SET_ASIDE, attrs={"data-n": str(len(aside))}))
+        taken.add(id(element))
+        aside.append((element, rule))
+    return aside
+
+
+def _chrome_rule(element: Tag, total: int) -> str | None:
+    """``html-nav`` (and the like) for a chrome element, ``html-chrome:<mark>`` for an element
+    whose id/class marks chrome; None for any other."""
+    if element.name in _CHROME_TAGS:
+        return f"html-{element.name}"
+    marks = _marks(element)
+    if not marks.strip() or _CONTENT_MARK.search(marks):
+        return None
+    mark = _CHROME_MARK.search(marks)
+    if mark is None or _cjk_count(element) > total * 0.5:
+        return None
+    return f"html-chrome:{mark.group().strip(' -_').lower()}"
 
 
 def _main_content(body: Tag) -> Tag:
@@ -313,12 +364,62 @@ def _densest_block(body: Tag) -> Tag:
     return max(scores.values(), key=lambda pair: pair[0])[1]
 
 
-def _heading_before(main: Tag) -> str:
-    """The text of the last <h1> before the main content, when the content itself has none."""
+def _heading_before(main: Tag) -> Tag | None:
+    """The last <h1> before the main content, when the content itself has none and does not
+    open with its text (the report's title, kept with the body)."""
     if main.find("h1"):
-        return ""
+        return None
     heading = main.find_previous("h1")
-    return heading.get_text(" ", strip=True) if heading else ""
+    if heading is None:
+        return None
+    text = heading.get_text(" ", strip=True)
+    return heading if text and text not in islice(_block_lines(main), 3) else None
+
+
+def _labelled_lines(body: Tag, main: Tag, heading: Tag | None,
+                    chrome: Sequence[tuple[Tag, str]]) -> Iterator[tuple[str, str | None]]:
+    """The lines of ``body`` as :func:`_block_lines` makes them, each with None when it is body
+    text (in ``main``, or the ``heading``) or the rule that makes it chrome: an element set
+    aside (``chrome``, where its placeholder stands) or :data:`OUTSIDE_MAIN`."""
+    from bs4 import Comment, Doctype, NavigableString, ProcessingInstruction, Tag
+
+    buffer: list[str] = []
+
+    def flush(rule: str | None) -> Iterator[tuple[str, str | None]]:
+        line = re.sub(r"[ \t\r\n\f]+", " ", "".join(buffer)).strip(" ")
+        buffer.clear()
+        if line:
+            yield line, rule
+
+    def walk(node: Tag, rule: str | None) -> Iterator[tuple[str, str | None]]:
+        for child in node.children:
+            if isinstance(child, (Comment, Doctype, ProcessingInstruction)):
+                continue
+            if isinstance(child, NavigableString):
+                buffer.append(str(child))
+            elif not isinstance(child, Tag):
+                continue
+            elif child.name == _SET_ASIDE or child is main or child is heading:
+                element, inner = (chrome[int(str(child["data-n"]))] if child.name == _SET_ASIDE
+                                  else (child, None))
+                yield from flush(rule)
+                yield from walk(element, inner)
+                yield from flush(inner)
+            elif child.name == "br":
+                yield from flush(rule)
+            elif child.name == "pre":
+                yield from flush(rule)
+                yield from ((line, rule) for line in split_lines(child.get_text()) if line.strip())
+            elif child.name in _BLOCK_TAGS:
+                yield from flush(rule)
+                yield from walk(child, rule)
+                yield from flush(rule)
+            else:
+                yield from walk(child, rule)
+
+    start = None if main is body else OUTSIDE_MAIN
+    yield from walk(body, start)
+    yield from flush(start)
 
 
 def _block_lines(root: Tag) -> Iterator[str]:

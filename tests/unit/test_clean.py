@@ -243,6 +243,34 @@ def test_cleaning_an_html_page():
     cleaned = clean_document(doc)
     assert [line.text for line in cleaned.lines] == ["各位代表：", "现在，我代表市人民政府向大会报告工作，请予审议。"]
     assert cleaned.provenance["page_title"] == "2020年某市政府工作报告"
+    # nothing is lost: what the page's markup makes chrome is in the cleaning log, in page order
+    assert [(entry.number, entry.text, entry.rule) for entry in cleaned.removed] == [
+        (1, "首页 新闻", "html-chrome:nav"), (4, "分享到：", "share-bar")]
+
+
+def _visible_text(html: bytes) -> list[str]:
+    """Every line of text a reader of the page sees (not scripts, styles or comments), normalized."""
+    from bs4 import BeautifulSoup, Comment
+
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup.find_all(["script", "style", "head"]):
+        tag.decompose()
+    for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
+        comment.extract()
+    return [normalize_text(line) for line in soup.get_text("\n").split("\n") if line.strip()]
+
+
+def test_every_visible_sentence_of_an_html_page_is_kept_or_logged():
+    """The main content is kept; the page's navigation, breadcrumbs, sidebars, share bars, related
+    lists and footer are in the cleaning log, each under the rule of the markup that made it chrome."""
+    data = (FIXTURES / "pages" / "article.html").read_bytes()
+    [doc] = parse_source(data, "article.html")
+    cleaned = clean_document(doc)
+    kept = [line.text for line in cleaned.lines]
+    removed = [entry.text for entry in cleaned.removed if entry.rule not in REPAIR_RULES]
+    assert missing_sentences(_visible_text(data), [*kept, *removed]) == []
+    assert "版权所有：某市人民政府 备案号" in removed and "首页 新闻中心" in removed
+    assert not any("版权" in line or "首页" in line for line in kept)
 
 
 def test_the_hand_written_export_is_repaired_and_cleaned_with_every_change_logged():

@@ -100,7 +100,7 @@ def test_html_main_content_without_chrome():
     data = (PAGES / "article.html").read_bytes()
     [doc] = parse_source(data, "article.html")
     assert doc.format == "html"
-    assert doc.lines == (
+    assert tuple(line for n, line in enumerate(doc.lines, 1) if n not in doc.outside) == (
         "2020年某市政府工作报告",
         "各位代表：",
         "现在，我代表市人民政府，向大会报告工作，请予审议。",
@@ -113,6 +113,19 @@ def test_html_main_content_without_chrome():
         "稳增长",
         "促改革",
     )
+    # the rest is page chrome by the page's markup, every line of it kept for the cleaning log
+    chrome = {doc.lines[n - 1]: rule for n, rule in doc.outside.items()}
+    assert chrome == {
+        "某市人民政府门户网站": "html-header",
+        "首页 新闻中心": "html-nav",
+        "当前位置：首页 > 政务公开": "html-chrome:breadcrumb",
+        "热点专题": "html-chrome:sidebar", "专题一": "html-chrome:sidebar", "专题二": "html-chrome:sidebar",
+        "分享到：微信 微博": "html-chrome:share",
+        "相关阅读": "html-chrome:related", "某市召开人代会": "html-chrome:related",
+        "代表热议政府工作报告": "html-chrome:related",
+        "版权所有：某市人民政府 备案号": "html-footer",
+    }
+    assert not any("脚本" in line or "广告" in line or "注释" in line for line in doc.lines)  # no one reads those
     assert doc.metadata == {
         "title": "2020年某市政府工作报告_某市人民政府",
         "source_url": "https://www.example.gov.cn/zwgk/2020/report.html",
@@ -125,14 +138,16 @@ def test_html_is_sniffed_in_a_text_file():
     data = "\n  <!DOCTYPE html><html><body><p>各位代表：</p><p>现在开始报告。</p></body></html>".encode()
     [doc] = parse_source(data, "page.txt")
     assert doc.format == "html"
-    assert doc.lines == ("各位代表：", "现在开始报告。")
+    assert doc.lines == ("各位代表：", "现在开始报告。") and not doc.outside
 
 
 def test_html_densest_block_when_nothing_is_marked():
     body = "".join(f"<p>第{i}段：我们坚持以人民为中心的发展思想，推动高质量发展。</p>" for i in range(5))
     html = f"<html><body><div><a>首页</a><a>新闻</a></div><div>{body}</div><div>友情链接</div></body></html>"
     [doc] = parse_source(html.encode("gbk"), "p.html")
-    assert len(doc.lines) == 5 and doc.lines[0].startswith("第0段")
+    body = [line for n, line in enumerate(doc.lines, 1) if n not in doc.outside]
+    assert len(body) == 5 and body[0].startswith("第0段")
+    assert [doc.lines[n - 1] for n in sorted(doc.outside)] == ["首页新闻", "友情链接"]
 
 
 def test_html_og_url_and_published_time():
