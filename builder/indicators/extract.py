@@ -47,8 +47,10 @@ COUNT_UNITS = (
     "微克", "美元", "元", "人", "户", "家", "个", "件", "所", "项", "条", "座", "名", "辆", "台", "套",
     "张", "篇", "部", "场", "批", "处", "次", "吨", "亩", "天", "小时", "倍", "例", "支", "位", "间",
     "栋", "床", "本", "期", "份", "架", "艘", "块", "株", "棵", "米", "起", "宗", "个点", "门", "P",
-    # older and farm reports: 亿斤, 亿度 (kWh), 千瓦小时, 万头, freight in 吨公里
-    "斤", "度", "头", "千瓦小时", "吨公里",
+    # older and farm reports: 亿斤, 万担 (cotton), 亿度 (kWh), 千瓦小时, 万头, freight in 吨公里
+    "斤", "担", "度", "头", "千瓦小时", "吨公里",
+    # an age, a figure only as a life expectancy or an average age (see _not_a_figure)
+    "岁",
 )
 PERCENT_UNITS = ("个百分点", "百分点", "%", "‰")
 _UNITS = sorted(PERCENT_UNITS + COUNT_UNITS, key=len, reverse=True)
@@ -410,9 +412,16 @@ def _not_a_figure(text: str, fig: _Figure, previous: _Figure | None) -> bool:
         return True  # “14个重点产业产值占…的80%”: the count says which things the measure is of
     if fig.unit == "人" and text[fig.end:fig.end + 1] == "民":
         return True  # “六万万人民”, “13亿人民”: a people, not a count of persons
+    if fig.unit == "岁" and (not _AGE_MEASURED.search(text, max(0, fig.start - 40), fig.start)
+                             or _AGE_BAND.match(text, fig.end)):
+        return True  # “60岁以上老年人”: an age says who is counted; “预期寿命达到78.8岁” is a figure
     return fig.unit == "个" and text[fig.end:fig.end + 2] in _NOT_A_COUNT  # “以下14个方面的工作”
 
 
+#: What an age measures as a figure of its own: a life expectancy, an average age (before it in the clause).
+_AGE_MEASURED = re.compile(r"(?:寿命|年龄)[^。；]*$")
+#: …unless it is an age band before the people it says (“65岁以上老年人”, “3岁以下的婴幼儿”).
+_AGE_BAND = re.compile(r"(?:及?以[上下]|[至到]\d+岁)?的?[老儿婴幼人青少妇男女学职居农]")
 #: A ranking before a figure in 位 (“排名提升4位”, “位次前移3位”).
 _RANK = re.compile(r"(?:排名|排位|位次|名次)[^，。；\d]{0,4}$")
 #: A counted noun whose measure is what the clause states (“14个重点产业产值占…”): the count only
