@@ -117,7 +117,9 @@ def parse_source(data: bytes, path: str) -> list[SourceDocument]:
 
 
 def decode_bytes(data: bytes, path: str) -> str:
-    """UTF-8 (BOM or not), else GB18030; refuse empty, binary and undecodable files."""
+    """UTF-8 (BOM or not); else GB18030 or Big5, whichever reads as Chinese prose
+    (:func:`_frequent_share`; the charset an HTML or XML page declares wins a tie); refuse empty,
+    binary and undecodable files."""
     if not data.strip(b" \t\r\n\x0b\x0c"):
         raise InputError("empty page (nothing to ingest)", path=path)
     if looks_binary(data):
@@ -125,15 +127,66 @@ def decode_bytes(data: bytes, path: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError as gb_error:
-            offset = max(utf8_error.start, gb_error.start)
-            raise InputError(f"cannot decode: neither UTF-8 nor GB18030 (first bad byte at offset {offset})",
-                             path=path) from None
+        text = _decoded_as_chinese(data, utf8_error, path)
     if not text.strip():
         raise InputError("empty page (nothing to ingest)", path=path)
     return text
+
+
+#: A page's own word for its charset: ``<meta charset=…>``, ``<meta … content="text/html; charset=…">``,
+#: ``<?xml … encoding=…?>``, in its first bytes.
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_-]+)"""
+                               rb"""|<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9_-]+)""", re.IGNORECASE)
+#: The codec read for a declared charset (GB2312 and GBK pages are read as their superset GB18030,
+#: Big5 as Big5-HKSCS, which adds Hong Kong's characters).
+_CODECS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb18030": "gb18030", "cp936": "gb18030",
+           "big5": "big5hkscs", "big5-hkscs": "big5hkscs", "big5hkscs": "big5hkscs", "cp950": "big5hkscs",
+           "x-x-big5": "big5hkscs"}
+#: The codecs tried when a page is not UTF-8 and declares nothing usable; the first wins a tie.
+_CHINESE_CODECS = ("gb18030", "big5hkscs")
+#: About 480 of the most frequent characters of Chinese prose, in simplified and traditional
+#: forms: text read with the right codec is made of them in good part, a wrong codec's text
+#: (瞷иカチ現┎穦厨叫 for Big5 bytes read as GB18030) hardly.
+_FREQUENT_HANZI = frozenset(
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种"
+    "面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本"
+    "去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反明看原又利比或但"
+    "质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品"
+    "式活设及管特件长求老头基资边流路级少图山统接知较将组见计别手期根论运农指几九区强放决西被干做必战先回"
+    "则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶思术极交受联认六共权收证改清美再"
+    "采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报完类八离华名确才科张信马节话米整空元况"
+    "今集温传土许步群广石记需段研界林律且究观越织装影算低持音众书布复容儿须际商非验连断深难近千周委素技备"
+    "半办青省列习响约支般史感劳便团往历市克何除消构府称太准精值号率族维划选标写存候亲快效院查江型王按格养"
+    "易置派层片始却专状育厂京识适属包火住调满县局照参红细引听该铁价严"
+    "並來個們備傳價兒內兩別則劃動務勞區卻參員問單嚴國圖團報場壓學實寫將專對導層屬帶幹幾廠廣張強後從應戰採"
+    "據數斷於時書會東條業極構標樣機權歷氣決沒況準溫滿濟無熱爭爲狀現產當發確種稱積節約紅級細組結給統經維線"
+    "縣總織羣義習聯聲聽與華萬處號衆術裏裝覆見規親觀計記設許話該認說調論證識議變資質車軍較轉辦農這連進運過"
+    "達適選還邊鐵長門開間關隊階際離難電響須領頭題類風養馬驗體點黨")
+_SAMPLE = 20000
+
+
+def _decoded_as_chinese(data: bytes, utf8_error: UnicodeDecodeError, path: str) -> str:
+    """GB18030 or Big5, whichever reading is Chinese prose; the charset the page declares first,
+    so that it wins a tie (a scraper may have saved the page in another charset than it says)."""
+    declared = _DECLARED_CHARSET.search(data[:4096])
+    codec = _CODECS.get((declared.group(1) or declared.group(2)).decode("ascii").lower()) if declared else None
+    readings: list[str] = []
+    offset = utf8_error.start
+    for candidate in sorted(_CHINESE_CODECS, key=lambda name: name != codec):
+        try:
+            readings.append(data.decode(candidate))
+        except UnicodeDecodeError as error:
+            offset = max(offset, error.start)
+    if not readings:
+        raise InputError(f"cannot decode: neither UTF-8, GB18030 nor Big5 (first bad byte at offset {offset})",
+                         path=path) from None
+    return max(readings, key=_frequent_share)
+
+
+def _frequent_share(text: str) -> float:
+    """The share of frequent Chinese characters among the non-ASCII characters of ``text``'s start."""
+    sample = [c for c in text[:_SAMPLE] if c > "\x7f"]
+    return sum(c in _FREQUENT_HANZI for c in sample) / len(sample) if sample else 0.0
 
 
 def looks_binary(data: bytes, sample_size: int = 8192) -> bool:

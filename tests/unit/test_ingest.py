@@ -76,8 +76,35 @@ def test_undecodable_file_is_refused():
     with pytest.raises(InputError) as error:
         parse_source(data, "bad.txt")
     message = str(error.value)
-    assert message.startswith("bad.txt: cannot decode: neither UTF-8 nor GB18030 (first bad byte at offset ")
+    assert message.startswith("bad.txt: cannot decode: neither UTF-8, GB18030 nor Big5 (first bad byte at offset ")
     assert "\n" not in message
+
+
+TRADITIONAL = ("各位代表：現在，我代表市人民政府，向大會報告工作，請予審議。全區實現地區生產總值3104億元，"
+               "增長6.5%。過去一年，我們堅持穩中求進工作總基調，推動經濟社會發展。")
+
+
+def test_a_big5_page_is_read_as_big5():
+    """Big5 bytes also decode as GB18030, into nonsense (瞷иカチ現┎…): of the two readings the
+    one made of Chinese prose's frequent characters is taken; GBK pages stay GB18030."""
+    [doc] = parse_source(TRADITIONAL.encode("big5"), "hk.txt")
+    assert doc.lines == (TRADITIONAL,)
+    [doc] = parse_source(TEXT.encode("gbk"), "cn.txt")
+    assert "\n".join(doc.lines) == TEXT.replace("\r\n", "\n").rstrip("\n")
+
+
+@pytest.mark.parametrize("declared", ["big5", "BIG5-HKSCS", "cp950"])
+def test_the_charset_a_page_declares_is_used(declared: str):
+    html = f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={declared}"></head>' \
+           f"<body><p>{TRADITIONAL}</p></body></html>"
+    [doc] = parse_source(html.encode("big5"), "hk.html")
+    assert doc.lines == (TRADITIONAL,)
+
+
+def test_a_declared_charset_the_bytes_do_not_follow_loses_to_the_reading_that_is_chinese():
+    html = f'<html><head><meta charset="big5"></head><body><p>{TEXT.splitlines()[0]}</p></body></html>'
+    [doc] = parse_source(html.encode("gb18030"), "cn.html")
+    assert doc.lines == (TEXT.splitlines()[0],)
 
 
 def test_read_source_reports_a_missing_file(tmp_path: Path):
