@@ -111,8 +111,15 @@ _TAIL_TRIM = re.compile(
     r"(?:上升|下降|提高|提升|增加|增长|降低|减少|扩大|缩小|缩减|回落|发展)(?:到|至|为)|"
     r"(?<![前近由从])" + _COUNTED_YEARS + "|" + YEAR + r"年|(?:比|较)" + YEAR + r"年|"
     r"迅速|大幅度?|稳步|逐步|明显|显著|预计|力争|确保|按|"
-    r"每(?![^\d，。；]{0,3}(?:提高|增加|减少|增长|下降|上涨))[^\d，。；]{1,4})$"
+    # what only says the figure is estimated, still so, or a bound (估计将增加, 仍然高达, 低于4.6%), and
+    # a price adjustment that only says how growth is compared (扣除价格因素增长7.8%)
+    r"估计|大约|高达|多达|应该|应当|可以|能够|继续|仍然|依然|(?<!大大|明显|远远)(?<!略)低于|不低于|不超过|不高于|"
+    r"扣除(?:价格|物价)因素|"
+    r"每(?![^\d，。；]{0,3}(?:提高|增加|减少|增长|下降|上涨|新增))[^\d，。；]{1,4})$"
 )
+#: Adverbs and prepositions of one character that end a label only as words of their own (赤字率在2%,
+#: 竣工面积可达, 赤字率拟按, 涨幅仍高达, 共达, 就达): trimmed when the segmenter cuts them alone.
+_TAIL_WORD = re.compile(r"(?<=[\u4e00-\u9fff”）])(?:可|拟|仍|就|在|共|还|也)$")
 #: A time that ends a label (“…投资总额五年”): trimmed, unless it is all there is (then it says when, and
 #: the figure is named by what the sentence named before it).
 _TIME_AT_END = re.compile(_COUNTED_YEARS + "|" + YEAR + r"年")
@@ -448,7 +455,19 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 def _clean_label(label: str) -> str:
     """The label in the raw words before a figure: light words and connectives trimmed from
     both ends, whole words only, brackets balanced (see :mod:`builder.indicators.labels`)."""
-    label = label.strip()
+    label = _trimmed(label.strip())
+    hedge = _HEDGED_INCREMENT.search(label)
+    if hedge and hedge.start() >= 2 and hedge.start() in labels.word_starts(label):
+        label = label[:hedge.start()] + hedge.group("verb")  # “收入估计将增加” -> 收入增加
+    return _last_words(_without_examples(label), 40)
+
+
+#: Words that only hedge or time an increment (“收入估计将增加”, “购买力就增加”): no part of its name.
+_HEDGED_INCREMENT = re.compile(r"(?:估计|预计|仍然|依然|也|还|就|将|可以|可能)+(?P<verb>增加|减少|增产|减产)$")
+
+
+def _trimmed(label: str) -> str:
+    """``label`` with light words trimmed from both ends until none is left."""
     for _ in range(6):
         before = label
         label = labels.clean(label)
@@ -458,12 +477,15 @@ def _clean_label(label: str) -> str:
         when_alone = tail is not None and tail.start() < 2 and _TIME_AT_END.fullmatch(tail.group())
         if tail and not when_alone and (tail.end() - tail.start() > 1 or label[-2:] not in _WORDS_ENDING_AS_TRIMMED):
             label = label[:tail.start()].strip()  # whole words only: not the 约 of 节约; a time alone stays
+        word = _TAIL_WORD.search(label, max(0, len(label) - 1))
+        if word and len(label) > 3 and word.start() in labels.word_starts(label):
+            label = label[:word.start()]
         since = _FROM.search(label)
         if since and since.start() in labels.word_starts(label):
             label = label[:since.start()]
         if label == before:
             break
-    return _last_words(_without_examples(label), 40)
+    return label
 
 
 def _without_examples(label: str) -> str:
@@ -1196,6 +1218,9 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
                                        change_text=prev.change_text)
         return
     label = _increment_named(s, fig, label)
+    per_period = _PER_PERIOD.search(raw) if prev is not None else None
+    if per_period and label in (per_period.group(), per_period.group("each")):
+        label = prev.label + per_period.group()  # “新登记注册企业增长21.6%，平均每天新增1.2万户”
     if not label and prev is not None:
         if "累计" in raw:
             label = _stock_of(prev.label)  # “新增公园127座，累计达到1100座”: all the parks there are
@@ -1204,6 +1229,8 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
     if label and not label.startswith("第"):
         s.items.append(_value_indicator(s, fig, label))
         written, year = _year_written(s, fig, raw)
+        if not written and prev is not None and _RESULT_OF_PLAN.fullmatch(raw.strip("，、 ")):
+            written, year = True, prev.year  # the result of the year planned just before it
         if written and s.items[-1].year != year:
             s.items[-1] = replace(s.items[-1], year=year)
 
@@ -1222,6 +1249,10 @@ _ONLY_DATE = re.compile(YEAR + r"年(?:末|底|初)?|年末|年底|年初")
 _RELATION = re.compile(r"(?P<verb>占|对)[^，。；]{2,}")
 
 
+#: A clause that only says how near a figure is (“…净收入，大约有七十元左右”): named by the clause before.
+_ABOUT_ONLY = re.compile(r"(?:大约|大概|约|将近|接近)有?")
+#: A clause that only says a figure is the result, or the estimate, of the one planned before it.
+_RESULT_OF_PLAN = re.compile(r"(?:实际|预计|估计)(?:可以|可能|能够|将)?(?:达到|达|为)?")
 #: Words that say only which figure of a year it is (“一九八一年计划为…，实际达到…”).
 _PLANNED_OR_ACTUAL = frozenset(("计划", "实际", "预计", "原定", "执行结果", "实际执行结果"))
 
@@ -1232,7 +1263,7 @@ def _with_subject_of_previous(s: _Sentence, fig: _Figure, raw: str, label: str) 
     达到…”), a share or contribution (“X增加值增长8.1%、对规模以上工业增长贡献率达72.9%”)."""
     prev = s.items[-1] if s.items else None
     if prev is None or not prev.label:
-        when = _WHEN_ONLY.match(raw.strip("，、 "))
+        when = _WHEN_ONLY.match(raw.strip("，、 ")) or _ABOUT_ONLY.fullmatch(raw.strip("，、 "))
         says_when = not label or _ONLY_DATE.fullmatch(label) or label in _PLANNED_OR_ACTUAL
         return _topic_clause(s, fig) or label if when and says_when else label
     between = s.text[prev.end:fig.start]
@@ -1242,6 +1273,9 @@ def _with_subject_of_previous(s: _Sentence, fig: _Figure, raw: str, label: str) 
         return prev.label
     if _TO.fullmatch(between) and re.search(r"[由从][^，。；]{0,12}$", s.text[s.start:prev.start]):
         return prev.label
+    if not label and _RESULT_OF_PLAN.fullmatch(raw.strip("，、 ")) and prev.value is not None \
+            and prev.unit_normalized == _unit_normalized(fig.unit) + fig.per:
+        return prev.label  # “计划为百分之四，预计可以达到百分之六点四”: the same measure, its result
     if _ONLY_DATE.fullmatch(label) or (not label and _ONLY_DATE.match(raw.strip("，、 "))):
         # (the date is the figure's own: a change before it spans other years)
         same = prev.value is None or prev.unit_normalized == _unit_normalized(fig.unit) + fig.per
@@ -1347,6 +1381,8 @@ def _investment_of(s: _Sentence, fig: _Figure, label: str) -> str:
     return ""
 
 
+#: An increment per day or month with no subject of its own (“平均每天新增”): of the thing before it.
+_PER_PERIOD = re.compile(r"(?<![\u4e00-\u9fff])(?:平均)?(?P<each>每(?:天|日|月|年|周)(?:新增|增加|减少))$")
 #: A label that is only an increase or decrease (of the thing named before it).
 _INCREMENT = frozenset(("增加", "减少", "增产", "减产", "增收", "减收", "新增", "多", "少"))
 #: The base of an increment (“比上年增产1199万吨”, “比上年预算减少198亿元”): the thing is the one before it.
