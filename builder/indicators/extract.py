@@ -1154,11 +1154,11 @@ def _listed_changes(s: _Sentence, k: int, group: list[_Figure]) -> list[_Figure]
 _GAP = re.compile(r"(?:高于|低于|高出|快于|慢于)(?:全国|全省|全市|全区)(?:平均水平|平均)?")
 
 
-def _gap_to_a_wider_place(s: _Sentence, label: str) -> str:
+def _gap_to_a_wider_place(s: _Sentence, fig: _Figure, label: str) -> str:
     """A gap named by the change it compares (“地区生产总值…增长5.4%、高于全国0.4个百分点” ->
-    地区生产总值增长高于全国)."""
+    地区生产总值增长高于全国), whether the gap is read as a change or as a value in points."""
     prev = s.items[-1] if s.items else None
-    if not _GAP.fullmatch(label) or prev is None or prev.change is None:
+    if not _GAP.fullmatch(label) or prev is None or prev.change is None or prev.end > fig.start:
         return label
     return prev.label + ("增长" if prev.change >= 0 else "下降") + label
 
@@ -1173,7 +1173,7 @@ def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
     label = _with_subject_of_previous(s, fig, raw, _clean_label(raw))
     if _COMPARED_WITH_YEAR.fullmatch(label) and s.items:
         label = s.items[-1].label  # “…增长7.3%，大大低于1985年增长44.6%的速度”: the same thing, another year
-    label = _gap_to_a_wider_place(s, label)
+    label = _gap_to_a_wider_place(s, fig, label)
     prev = s.items[-1] if s.items else None
     if (not label or _TIME_AT_END.fullmatch(label)) and prev is not None and _yearly_average(s.text, fig):
         label = prev.label  # “1992年…24000亿元，五年平均每年增长7.9%”: a change over years, not that year's
@@ -1217,7 +1217,7 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
         s.items[-1] = _value_indicator(s, fig, prev.label, change=prev.change, change_unit=prev.change_unit,
                                        change_text=prev.change_text)
         return
-    label = _increment_named(s, fig, label)
+    label = _increment_named(s, fig, _gap_to_a_wider_place(s, fig, label) if fig.percent else label)
     per_period = _PER_PERIOD.search(raw) if prev is not None else None
     if per_period and label in (per_period.group(), per_period.group("each")):
         label = prev.label + per_period.group()  # “新登记注册企业增长21.6%，平均每天新增1.2万户”
@@ -1238,8 +1238,8 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
 #: A figure given in another currency or unit after the one before it (“…160.6亿美元、折合1148亿元”).
 _CONVERTED = re.compile(r"(?:折合|约合|相当于)")
 #: Between the two figures of “从21.7%回落到14.8%” / “由8500万减少到6500万”.
-_TO = re.compile("(?:" + "|".join(CHANGE_UP + CHANGE_DOWN) + ")?(?:到|至|为)"
-                 + r"(?:(?P<year>" + YEAR + r")年(?:底|末)?的?)?")
+_TO = re.compile("(?:" + "|".join(CHANGE_UP + CHANGE_DOWN) + "|降|升)?(?:到|至|为)"
+                 + r"(?:(?:(?P<year>" + YEAR + r")年(?:底|末)?|年[末底]|现在|目前|当前)的?)?")
 #: A time the words before a figure open with (“1995年达到…”, “由1954年的…”): what the figure is of
 #: is named before them.
 _WHEN_ONLY = re.compile(r"(?:将)?(?:[由从])?(?:" + YEAR + r"年|[去上今明]年[底末初]?|年[末底初]|上半年|下半年)")
@@ -1386,7 +1386,7 @@ _PER_PERIOD = re.compile(r"(?<![\u4e00-\u9fff])(?:平均)?(?P<each>每(?:天|日
 #: A label that is only an increase or decrease (of the thing named before it).
 _INCREMENT = frozenset(("增加", "减少", "增产", "减产", "增收", "减收", "新增", "多", "少"))
 #: The base of an increment (“比上年增产1199万吨”, “比上年预算减少198亿元”): the thing is the one before it.
-_COMPARED = re.compile(r"(?:比|较)(?:[上去前]年|上年同期|同期|" + YEAR + r"年)?(?:预算数?|执行数|同期)?")
+_COMPARED = re.compile(r"(?:比|较)(?:(?:[上去前]|上一)年(?:[末底]|同期)?|同期|" + YEAR + r"年)?(?:预算数?|执行数|同期)?")
 #: Verbs that state an increment of the thing they govern (“增加中央预算内经常性建设投资100亿元”).
 _INCREMENT_VERBS = ("增加", "减少", "增产", "减产")
 
