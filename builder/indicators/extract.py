@@ -49,6 +49,8 @@ COUNT_UNITS = (
     "栋", "床", "本", "期", "份", "架", "艘", "块", "株", "棵", "米", "起", "宗", "个点", "门", "P",
     # older and farm reports: 亿斤, 亿度 (kWh), 千瓦小时, 万头, freight in 吨公里
     "斤", "度", "头", "千瓦小时", "吨公里",
+    # kinds counted (20种重大疾病); ages, a figure only as a measured age (人均预期寿命75岁)
+    "种", "岁",
 )
 PERCENT_UNITS = ("个百分点", "百分点", "%", "‰")
 _UNITS = sorted(PERCENT_UNITS + COUNT_UNITS, key=len, reverse=True)
@@ -62,6 +64,10 @@ QUALIFIERS_BEFORE = ("预计", "超过", "突破", "约", "近", "逾", "超")
 QUALIFIERS_AFTER = ("左右", "以上", "以内", "以下", "上下")
 
 CHANGE_UP = ("增长", "增加", "提高", "上升", "提升", "上涨", "增幅", "涨幅", "扩大", "增速")
+#: Change words that are nouns too: the rate of a thing (居民消费价格涨幅), named as such right before its value.
+RATE_NAMES = ("增幅", "涨幅", "降幅", "增速")
+#: The thing a rate is of, written right before the rate's name (a noun's last character, not a comma).
+_NAMED_RATE = re.compile(r"[\u4e00-\u9fff”）]$")
 CHANGE_DOWN = ("下降", "降低", "减少", "回落", "下滑", "缩小", "降幅", "下跌")
 
 #: A number: digits, or Chinese numerals with a magnitude or a decimal point in them (八千七百一十,
@@ -102,7 +108,7 @@ _COUNTED_YEARS = r"(?:连续)?[一二三四五六七八九十两]+年"
 #: Trimmed from the end of a label, repeatedly.
 _TAIL_TRIM = re.compile(
     r"(?:达到|达|为|是|完成|实现|均|突破|超过|接近|超|约|近|逾|保持在|保持|控制在|稳定在|提高到|提高至|提升到|提升至|"
-    r"增加到|增至|升至|降至|下降到|降低到|控制到|控制至|(?<=[值量入出额])计划|就已经|已经|[升降增减]为|从|由|总计|共计|累计|平均|分别|各|已|有|新增到|扩大到|，|、|和|的|"
+    r"增加到|增至|升至|降至|升到|降到|下降到|降低到|控制到|控制至|(?<=[值量入出额])计划|就已经|已经|[升降增减]为|从|由|总计|共计|累计|平均|分别|各|已|有|新增到|扩大到|，|、|和|的|"
     r"拟?定为|拟?定在|首次|首度|再次|再度|将近|将|要|又|按可比口径|按可比价格|按可比价|可比口径|同口径|逆势|实际|"
     # “经济增长速度的调控目标定为8%”: the target of a measure is named by the measure
     r"的(?:调控|预期|控制|发展)?目标|"
@@ -113,13 +119,13 @@ _TAIL_TRIM = re.compile(
     r"迅速|大幅度?|稳步|逐步|明显|显著|预计|力争|确保|按|"
     # what only says the figure is estimated, still so, or a bound (估计将增加, 仍然高达, 低于4.6%), and
     # a price adjustment that only says how growth is compared (扣除价格因素增长7.8%)
-    r"估计|大约|高达|多达|应该|应当|可以|能够|继续|仍然|依然|(?<!大大|明显|远远)(?<!略)低于|不低于|不超过|不高于|"
+    r"估计|大约|高达|多达|应该|应当|可以|可能|能够|继续|进一步|仍然|依然|(?<!大大|明显|远远)(?<!略)低于|不低于|不超过|不高于|"
     r"扣除(?:价格|物价)因素|"
     r"每(?![^\d，。；]{0,3}(?:提高|增加|减少|增长|下降|上涨|新增))[^\d，。；]{1,4})$"
 )
 #: Adverbs and prepositions of one character that end a label only as words of their own (赤字率在2%,
 #: 竣工面积可达, 赤字率拟按, 涨幅仍高达, 共达, 就达): trimmed when the segmenter cuts them alone.
-_TAIL_WORD = re.compile(r"(?<=[\u4e00-\u9fff”）])(?:可|拟|仍|就|在|共|还|也)$")
+_TAIL_WORD = re.compile(r"(?<=[\u4e00-\u9fff”）])(?:可|拟|仍|就|在|共|还|也|(?<!的)(?:只|仅)占)$")
 #: A time that ends a label (“…投资总额五年”): trimmed, unless it is all there is (then it says when, and
 #: the figure is named by what the sentence named before it).
 _TIME_AT_END = re.compile(_COUNTED_YEARS + "|" + YEAR + r"年")
@@ -321,6 +327,9 @@ def _find_change_verb(fig: _Figure, text: str) -> None:
     """Record the change verb (增长, 下降 …) in the 14 characters before a percentage ``fig``."""
     head = text[max(0, fig.start - 14):fig.start]
     verb = _CHANGE_VERB.search(head)
+    if verb and verb.group("verb") in RATE_NAMES and verb.end() == len(head) and verb.start() == verb.start("verb") \
+            and _NAMED_RATE.search(head, 0, verb.start()):
+        return  # “居民消费价格涨幅3%左右”: the report names the rate, and the figure is its value
     if verb:
         fig.change_verb = verb.group("verb")
         fig.verb_start = fig.start - (len(head) - verb.start("verb"))
@@ -349,7 +358,7 @@ def _figures(text: str) -> list[_Figure]:
         if fig.percent or fig.unit == "倍":
             _find_change_verb(fig, text)
         out.append(fig)
-    if "百分之" in text:
+    if "分之" in text:
         for fig in _percents_in_words(text, excluded):
             _find_change_verb(fig, text)
             out.append(fig)
@@ -358,8 +367,8 @@ def _figures(text: str) -> list[_Figure]:
 
 
 _CN_MAGNITUDE = re.compile("[十百千万亿点]")
-#: A percentage in words (“百分之三点七”, “百分之八十”), as older reports write them.
-_PERCENT_IN_WORDS = re.compile(r"(?P<pre>超过|近|约)?百分之(?P<num>" + CN_AMOUNT + r"|\d+(?:\.\d+)?)"
+#: A percentage or per-mille in words (“百分之三点七”, “百分之八十”, “千分之六点一”), as older reports write them.
+_PERCENT_IN_WORDS = re.compile(r"(?P<pre>超过|近|约)?(?P<base>[百千])分之(?P<num>" + CN_AMOUNT + r"|\d+(?:\.\d+)?)"
                                r"(?P<post>左右|以上|以下)?")
 
 
@@ -370,8 +379,10 @@ def _percents_in_words(text: str, excluded: list[tuple[int, int]]) -> list[_Figu
         digits = "" if num[0].isdigit() else cn_amount(num)
         if digits is None or _masked(text, m.start(), excluded):
             continue
-        figures.append(_Figure(start=m.start(), end=m.end(), num=num, mag="", unit="%", pre=m.group("pre") or "",
-                               post=m.group("post") or "", digits=digits, written=m.group()))
+        unit = "%" if m.group("base") == "百" else "‰"
+        figures.append(_Figure(start=m.start(), end=m.end(), num=num, mag="", unit=unit, pre=m.group("pre") or "",
+                               post=m.group("post") or "", digits=digits,
+                               written=text[m.start("base"):m.end("num")]))
     return figures
 
 
@@ -411,11 +422,15 @@ def _not_a_figure(text: str, fig: _Figure, previous: _Figure | None) -> bool:
         return True  # “全国排名提升4位”: a move in a ranking, not a quantity
     if fig.unit not in _MEASURES and not fig.percent and not fig.mag and _SET_OF.match(text, fig.end):
         return True  # “14个重点产业产值占…的80%”: the count says which things the measure is of
+    if fig.unit == "岁" and not _AGE_MEASURED.search(text, max(0, fig.start - 12), fig.start):
+        return True  # “60岁以上老人”: an age that delimits people, not a measured age
     if fig.unit == "人" and text[fig.end:fig.end + 1] == "民":
         return True  # “六万万人民”, “13亿人民”: a people, not a count of persons
     return fig.unit == "个" and text[fig.end:fig.end + 2] in _NOT_A_COUNT  # “以下14个方面的工作”
 
 
+#: A measured age before a figure in 岁 (“人均预期寿命达到76.7岁”, “平均年龄为45岁”).
+_AGE_MEASURED = re.compile(r"(?:寿命|年龄)[^，。；、\d]{0,6}$")
 #: A ranking before a figure in 位 (“排名提升4位”, “位次前移3位”).
 _RANK = re.compile(r"(?:排名|排位|位次|名次)[^，。；\d]{0,4}$")
 #: A counted noun whose measure is what the clause states (“14个重点产业产值占…”): the count only
@@ -477,7 +492,7 @@ def _trimmed(label: str) -> str:
         when_alone = tail is not None and tail.start() < 2 and _TIME_AT_END.fullmatch(tail.group())
         if tail and not when_alone and (tail.end() - tail.start() > 1 or label[-2:] not in _WORDS_ENDING_AS_TRIMMED):
             label = label[:tail.start()].strip()  # whole words only: not the 约 of 节约; a time alone stays
-        word = _TAIL_WORD.search(label, max(0, len(label) - 1))
+        word = _TAIL_WORD.search(label, max(0, len(label) - 2))
         if word and len(label) > 3 and word.start() in labels.word_starts(label):
             label = label[:word.start()]
         since = _FROM.search(label)
@@ -1249,8 +1264,10 @@ _ONLY_DATE = re.compile(YEAR + r"年(?:末|底|初)?|年末|年底|年初")
 _RELATION = re.compile(r"(?P<verb>占|对)[^，。；]{2,}")
 
 
-#: A clause that only says how near a figure is (“…净收入，大约有七十元左右”): named by the clause before.
-_ABOUT_ONLY = re.compile(r"(?:大约|大概|约|将近|接近)有?")
+#: A clause that says only how near a figure is or how it must be held (“…净收入，大约有七十元左右”,
+#: “…增长率，必须控制在千分之十三以下”): the figure is named by the clause before.
+_SAYS_ONLY_HOW = re.compile(r"(?:必须|应当|应该|要|大约|大概|约|将近|接近|力争|争取|确保)+"
+                            r"(?:有|控制在|保持在|稳定在|达到|达|为|在)?")
 #: A clause that only says a figure is the result, or the estimate, of the one planned before it.
 _RESULT_OF_PLAN = re.compile(r"(?:实际|预计|估计)(?:可以|可能|能够|将)?(?:达到|达|为)?")
 #: Words that say only which figure of a year it is (“一九八一年计划为…，实际达到…”).
@@ -1263,7 +1280,7 @@ def _with_subject_of_previous(s: _Sentence, fig: _Figure, raw: str, label: str) 
     达到…”), a share or contribution (“X增加值增长8.1%、对规模以上工业增长贡献率达72.9%”)."""
     prev = s.items[-1] if s.items else None
     if prev is None or not prev.label:
-        when = _WHEN_ONLY.match(raw.strip("，、 ")) or _ABOUT_ONLY.fullmatch(raw.strip("，、 "))
+        when = _WHEN_ONLY.match(raw.strip("，、 ")) or _SAYS_ONLY_HOW.fullmatch(raw.strip("，、 "))
         says_when = not label or _ONLY_DATE.fullmatch(label) or label in _PLANNED_OR_ACTUAL
         return _topic_clause(s, fig) or label if when and says_when else label
     between = s.text[prev.end:fig.start]
@@ -1290,8 +1307,8 @@ def _with_subject_of_previous(s: _Sentence, fig: _Figure, raw: str, label: str) 
 
 
 #: Where what is said of a topic starts (“覆盖面逐步扩大”): its adverbs and change words.
-_SAID_OF_TOPIC = re.compile("(?:逐步|不断|进一步|持续|稳步|明显|大幅|显著)"
-                            "|(?:" + _CHANGE_WORD.pattern + ")(?!速度|率|幅度)")
+_SAID_OF_TOPIC = re.compile("(?:逐步|不断|进一步|持续|稳步|明显|大幅|显著|(?:比|较)(?:去年|上年|上一年))"
+                            "|(?:" + _CHANGE_WORD.pattern + ")(?!速度|率|幅度|度)")
 
 
 def _year_written(s: _Sentence, fig: _Figure, raw: str) -> tuple[bool, int | None]:

@@ -50,6 +50,9 @@ LIGHT_LEAD = (
     "提供", "举办", "制定实施", "依法", "全力", "接受", "帮助", "抓好", "各类", "各项", "各位",
     "一年来", "两年来", "三年来", "五年来", "近年来", "有", "又", "再", "也", "即", "只", "仅", "才", "平均",
     "按可比价格计算", "按可比价计算", "按可比口径计算", "按可比口径", "和", "及", "与", "的", "了",
+    # the speaker, what must or should be done, and its causative (我们要力争使…人口增长率降到, 必须控制在,
+    # 要把…控制在), and that a result was obtained or launched (取得…科技成果, 推出…重点事项)
+    "我们", "必须", "应当", "应该", "要", "使", "把", "取得", "推出",
 )
 #: Leading light verbs that are removed only when they are the whole phrase before the
 #: counted noun (“建设80个网点”), since they also start ordinary names (建设用地).
