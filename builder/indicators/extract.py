@@ -781,20 +781,27 @@ def _with_list_verb(s: _Sentence, fig: _Figure, label: str) -> str:
 
 
 #: What the measures of one thing are called, longest first (“马铃薯总产量” -> 马铃薯).
-_MEASURES_OF_A_THING = tuple(sorted({*MEASURE_HEADS, *SIZE_HEADS, "种植面积", "播种面积", "总产量", "总产值", "总量"},
-                                    key=len, reverse=True))
+_MEASURES_OF_A_THING = tuple(sorted({*MEASURE_HEADS, *SIZE_HEADS, "种植面积", "播种面积", "总产量", "总产值", "总量",
+                                     "营收"}, key=len, reverse=True))
 
 
-#: Measures of what a thing yields, said of the thing the sentence is about (its area, its output).
-_OUTPUT_MEASURES = frozenset(("产量", "产值", "增加值", "营业收入", "销售收入"))
+#: Measures of what a thing yields, said of the thing the sentence is about (its area, its output), or
+#: of those it counted (游客…、总花费; 农业中学…，在校学生; 企业营收…、利润).
+_OUTPUT_MEASURES = frozenset(("产量", "总产量", "产值", "总产值", "增加值", "营业收入", "销售收入", "营收", "利润",
+                              "利税", "总花费", "在校学生", "在校生", "从业人员"))
+#: Measures that count the people of an institution (its students, its staff).
+_PEOPLE_OF_A_PLACE = frozenset(("在校学生", "在校生", "从业人员"))
+#: Measures whose subject the sentence opens with, in a clause of its own (“粮食连续五年增产，总产量…”).
+_TOPIC_MEASURES = frozenset(MEASURE_HEADS) - {"进出口总额"} | {"总产量", "总产值"}
 
 
 def _with_subject_of_measure(s: _Sentence, label: str) -> str:
     """A label that is only the name of a measure (产量, 产值) with the thing the figure before it in
     the sentence measured (“地产蔬菜种植面积达到2万亩，产量达到15万吨” -> 地产蔬菜产量)."""
     prev = s.items[-1] if s.items else None
-    if label not in _OUTPUT_MEASURES or prev is None:
-        return label
+    if label not in _OUTPUT_MEASURES or prev is None \
+            or label in _PEOPLE_OF_A_PLACE and prev.unit_normalized in ("人", "名", "人次"):
+        return label  # (毕业学生6.4万人，在校学生…: students are no measure of the graduates)
     head = next((h for h in _MEASURES_OF_A_THING if prev.label.endswith(h)), "")
     counted = prev.value is not None and prev.unit_normalized not in _MEASURES and prev.change is None
     thing = prev.label[: -len(head)] if head else prev.label if counted else ""  # (22家龙头企业…，销售收入…)
@@ -805,7 +812,7 @@ def _with_topic(s: _Sentence, label: str) -> str:
     """A label that is only the name of a measure (增加值) with the subject of its sentence, when
     the sentence opens with a clause that names it and states no figure (“服务业质效提升，实现
     增加值9700亿元” -> 服务业增加值)."""
-    if label not in MEASURE_HEADS:
+    if label not in _TOPIC_MEASURES:  # (进出口总额 names its own thing: “对外贸易继续扩大，全年进出口总额…”)
         return label
     sentence = s.text[s.start:s.end].lstrip()
     stop = _CLAUSE_END_RE.search(sentence)
@@ -1186,6 +1193,9 @@ def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
     """A change (增长6%): its own indicator when its clause names something; else the change
     of the value read just before it (“地区生产总值1.93万亿元，增长6%”), if that has none yet."""
     label = _with_subject_of_previous(s, fig, raw, _clean_label(raw))
+    if s.items and s.items[-1].change is not None and s.text[s.items[-1].end:fig.start].startswith("、") \
+            and not _CLAUSE_END_RE.search(s.text, s.items[-1].end, fig.start):
+        label = _with_subject_of_measure(s, label)  # “企业营收增长5.9%、利润增长5.5%” -> 企业利润
     if _COMPARED_WITH_YEAR.fullmatch(label) and s.items:
         label = s.items[-1].label  # “…增长7.3%，大大低于1985年增长44.6%的速度”: the same thing, another year
     label = _gap_to_a_wider_place(s, fig, label)
