@@ -731,9 +731,20 @@ def _with_stage_of_previous(s: _Sentence, label: str) -> str:
     """A label that is only a scope verb (“实施帮扶项目208个，竣工207个”) counts the things the
     value before it counts, at that stage: 竣工帮扶项目."""
     prev = s.items[-1] if s.items else None
-    if label not in SCOPE_VERBS or prev is None or prev.value is None:
+    if prev is None or prev.value is None or not _STAGE.fullmatch(label):
         return label
+    if label not in SCOPE_VERBS:  # (新开工, 基本建成: a stage with its adverb)
+        stage = _STAGE_LAST.search(prev.label)  # “城镇保障性住房基本建成470万套、新开工630万套”: noun then stage
+        if stage and stage.start() >= 2:
+            return prev.label[:stage.start()] + label
+        lead = _STAGE.match(prev.label)  # “新开工保障性安居工程740万套，基本建成511万套”
+        return label + prev.label[lead.end():] if lead and len(prev.label) - lead.end() >= 2 else label
     return label + _without_scope_verb(prev.label)
+
+
+#: A stage of the things a sentence counts (开工, 新开工, 基本建成, 竣工), with its adverb.
+_STAGE = re.compile("(?:新|基本)?(?:" + "|".join(sorted(SCOPE_VERBS, key=len, reverse=True)) + ")")
+_STAGE_LAST = re.compile(_STAGE.pattern + "$")
 
 
 #: Verbs that say how things were added (建设筹措, 新建及改造 …): the stock of them is named without.
