@@ -835,7 +835,9 @@ def _with_topic(s: _Sentence, label: str) -> str:
 
 
 #: Measures a list of names shares when only the last name carries it (“集成电路、汽车零配件、锂电池出口”).
-_SHARED_HEADS = (*MEASURE_HEADS, "出口", "进口", "销量", "投资")
+_SHARED_HEADS = (*MEASURE_HEADS, "出口", "进口", "销量", "投资", "排放总量", "排放量")
+#: Measures of what is given off, shared by the substances listed before them.
+_EMISSIONS = frozenset(("排放总量", "排放量"))
 
 
 def _shared_tail(parts: list[str]) -> list[str]:
@@ -847,7 +849,9 @@ def _shared_tail(parts: list[str]) -> list[str]:
             and "\u4e00" <= last[size] <= "\u9fff" and labels.balanced(last[:size]):
         return [p + last[size:] for p in parts[:-1]] + [last]
     head = next((h for h in _SHARED_HEADS if last.endswith(h) and len(last) > len(h)), "")
-    if head and all(len(p) >= 2 and not p.startswith("第") and not _NAMES_A_MEASURE.search(p) and not p.endswith(head)
+    # (an emission is of substances, whatever their names end with: 化学需氧量、二氧化硫排放量)
+    measure_named = (lambda p: False) if head in _EMISSIONS else _NAMES_A_MEASURE.search
+    if head and all(len(p) >= 2 and not p.startswith("第") and not measure_named(p) and not p.endswith(head)
                     for p in parts[:-1]):
         return [p + head for p in parts[:-1]] + [last]
     return parts
