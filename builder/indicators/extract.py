@@ -1258,9 +1258,7 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
                                        change_text=prev.change_text)
         return
     label = _increment_named(s, fig, _gap_to_a_wider_place(s, fig, label) if fig.percent else label)
-    per_period = _PER_PERIOD.search(raw) if prev is not None else None
-    if per_period and label in (per_period.group(), per_period.group("each")):
-        label = prev.label + per_period.group()  # “新登记注册企业增长21.6%，平均每天新增1.2万户”
+    label = _per_period_of_previous(s, raw, label)
     if not label and prev is not None:
         if "累计" in raw:
             label = _stock_of(prev.label)  # “新增公园127座，累计达到1100座”: all the parks there are
@@ -1423,12 +1421,23 @@ def _investment_of(s: _Sentence, fig: _Figure, label: str) -> str:
     return ""
 
 
+def _per_period_of_previous(s: _Sentence, raw: str, label: str) -> str:
+    """An increment per day or month with no subject (“新登记注册企业增长21.6%，平均每天新增1.2万户”): of the
+    thing before it, 平均 kept (新登记注册企业平均每天新增)."""
+    prev = s.items[-1] if s.items else None
+    per_period = _PER_PERIOD.search(raw) if prev is not None else None
+    if prev is None or per_period is None or label not in (per_period.group(), per_period.group("each")):
+        return label
+    return prev.label + per_period.group()
+
+
 #: An increment per day or month with no subject of its own (“平均每天新增”): of the thing before it.
 _PER_PERIOD = re.compile(r"(?<![\u4e00-\u9fff])(?:平均)?(?P<each>每(?:天|日|月|年|周)(?:新增|增加|减少))$")
 #: A label that is only an increase or decrease (of the thing named before it).
 _INCREMENT = frozenset(("增加", "减少", "增产", "减产", "增收", "减收", "新增", "多", "少"))
 #: The base of an increment (“比上年增产1199万吨”, “比上年预算减少198亿元”): the thing is the one before it.
-_COMPARED = re.compile(r"(?:比|较)(?:(?:[上去前]|上一)年(?:[末底]|同期)?|同期|" + YEAR + r"年)?(?:预算数?|执行数|同期)?")
+_COMPARED = re.compile(r"(?:比|较)(?:(?:[上去前]|上一)年(?:[末底]|同期)?|同期|" + YEAR + r"年)?"
+                       r"(?:预算数?|执行数|同期)?")
 #: Verbs that state an increment of the thing they govern (“增加中央预算内经常性建设投资100亿元”).
 _INCREMENT_VERBS = ("增加", "减少", "增产", "减产")
 
