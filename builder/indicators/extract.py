@@ -1303,7 +1303,8 @@ def _with_subject_of_previous(s: _Sentence, fig: _Figure, raw: str, label: str) 
     达到…”), a share or contribution (“X增加值增长8.1%、对规模以上工业增长贡献率达72.9%”)."""
     prev = s.items[-1] if s.items else None
     if prev is None or not prev.label:
-        when = _WHEN_ONLY.match(raw.strip("，、 ")) or _SAYS_ONLY_HOW.fullmatch(raw.strip("，、 "))
+        when = _WHEN_ONLY.match(raw.strip("，、 ")) or _SAYS_ONLY_HOW.fullmatch(raw.strip("，、 ")) \
+            and not s.text.startswith("的", fig.end)  # (“争取有百分之四十的产品…”: a share of what follows)
         says_when = not label or _ONLY_DATE.fullmatch(label) or label in _PLANNED_OR_ACTUAL
         return _topic_clause(s, fig) or label if when and says_when else label
     between = s.text[prev.end:fig.start]
