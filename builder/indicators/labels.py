@@ -213,8 +213,9 @@ _FIELD = r"[^，。；：、的用对为在]{1,10}"
 _FIELDS_LISTED = re.compile(rf"^(?:{_FIELD}、)+{_FIELD}等(?:领域|方面|行业|部门|区域)的?(?=[\u4e00-\u9fff“]{{3}})")
 
 
-#: A note in brackets on what a figure covers (“粮食（不包括大豆）的产量”): no part of the name.
-_SCOPE_NOTE = re.compile(r"（(?:不包括|包括|不含|含|折)[^（）]{1,20}）")
+#: A note in brackets on what a figure covers or how it is counted (“粮食（不包括大豆）的产量”,
+#: “化肥（按有效成份计算）”): no part of the name.
+_SCOPE_NOTE = re.compile(r"（(?:(?:不包括|包括|不含|含|折)[^（）]{1,20}|按[^（）]{1,16}(?:计算|计))）")
 #: 接待 before those it counts (“接待入境游客”): 游客 already names arrivals.
 _VISITORS_RECEIVED = re.compile(r"^接待(?=[^，。；]{0,6}(?:游客|旅客|游人))")
 

@@ -187,6 +187,7 @@ def test_every_extracted_label_is_balanced_and_starts_with_no_particle(clauses):
     ("取得重要科技成果", "重要科技成果"),
     ("推出“高效办成一件事”重点事项", "“高效办成一件事”重点事项"),
     ("使用外资", "使用外资"),  # 使 starting a word stays
+    ("化肥（按有效成份计算）", "化肥"),  # a basis note in brackets says how it is counted, not what
 ])
 def test_label_rules(raw, label):
     assert clean(raw) == label
