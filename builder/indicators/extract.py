@@ -49,8 +49,9 @@ COUNT_UNITS = (
     "栋", "床", "本", "期", "份", "架", "艘", "块", "株", "棵", "米", "起", "宗", "个点", "门", "P",
     # older and farm reports: 亿斤, 万担 (cotton), 亿度 (kWh), 千瓦小时, 万头, freight in 吨公里
     "斤", "担", "度", "头", "千瓦小时", "吨公里",
-    # an age, a figure only as a life expectancy or an average age (see _not_a_figure)
-    "岁",
+    # kinds counted (20种重大疾病); an age, a figure only as a life expectancy or an average age
+    # (see _not_a_figure)
+    "种", "岁",
 )
 PERCENT_UNITS = ("个百分点", "百分点", "%", "‰")
 _UNITS = sorted(PERCENT_UNITS + COUNT_UNITS, key=len, reverse=True)
@@ -64,6 +65,10 @@ QUALIFIERS_BEFORE = ("预计", "超过", "突破", "约", "近", "逾", "超")
 QUALIFIERS_AFTER = ("左右", "以上", "以内", "以下", "上下")
 
 CHANGE_UP = ("增长", "增加", "提高", "上升", "提升", "上涨", "增幅", "涨幅", "扩大", "增速")
+#: Change words that are nouns too: the rate of a thing (居民消费价格涨幅), named as such right before its value.
+RATE_NAMES = ("增幅", "涨幅", "降幅", "增速")
+#: The thing a rate is of, written right before the rate's name (a noun's last character, not a comma).
+_NAMED_RATE = re.compile(r"[\u4e00-\u9fff”）]$")
 CHANGE_DOWN = ("下降", "降低", "减少", "回落", "下滑", "缩小", "降幅", "下跌")
 
 #: A number: digits (in groups of three after the first, as older reports write them: 33,212), or
@@ -105,7 +110,7 @@ _COUNTED_YEARS = r"(?:连续)?[一二三四五六七八九十两]+年"
 #: Trimmed from the end of a label, repeatedly.
 _TAIL_TRIM = re.compile(
     r"(?:达到|达|为|是|完成|实现|均|突破|超过|接近|超|约|近|逾|保持在|保持|控制在|稳定在|提高到|提高至|提升到|提升至|"
-    r"增加到|增至|升至|降至|下降到|降低到|控制到|控制至|(?<=[值量入出额])计划|就已经|已经|[升降增减]为|从|由|总计|共计|累计|平均|分别|各|已|有|新增到|扩大到|，|、|和|的|"
+    r"增加到|增至|升至|降至|升到|降到|下降到|降低到|控制到|控制至|(?<=[值量入出额])计划|就已经|已经|[升降增减]为|从|由|总计|共计|累计|平均|分别|各|已|有|新增到|扩大到|，|、|和|的|"
     r"拟?定为|拟?定在|首次|首度|再次|再度|将近|将|要|又|按可比口径|按可比价格|按可比价|可比口径|同口径|逆势|实际|"
     # “经济增长速度的调控目标定为8%”: the target of a measure is named by the measure
     r"的(?:调控|预期|控制|发展)?目标|"
@@ -114,8 +119,15 @@ _TAIL_TRIM = re.compile(
     r"(?:上升|下降|提高|提升|增加|增长|降低|减少|扩大|缩小|缩减|回落|发展)(?:到|至|为)|"
     r"(?<![前近由从])" + _COUNTED_YEARS + "|" + YEAR + r"年|(?:比|较)" + YEAR + r"年|"
     r"迅速|大幅度?|稳步|逐步|明显|显著|预计|力争|确保|按|"
-    r"每(?![^\d，。；]{0,3}(?:提高|增加|减少|增长|下降|上涨))[^\d，。；]{1,4})$"
+    # what only says the figure is estimated, still so, or a bound (估计将增加, 仍然高达, 低于4.6%), and
+    # a price adjustment that only says how growth is compared (扣除价格因素增长7.8%)
+    r"估计|大约|高达|多达|应该|应当|可以|可能|能够|继续|进一步|仍然|依然|(?<!大大|明显|远远)(?<!略)低于|不低于|不超过|不高于|"
+    r"扣除(?:价格|物价)因素|"
+    r"每(?![^\d，。；]{0,3}(?:提高|增加|减少|增长|下降|上涨|新增))[^\d，。；]{1,4})$"
 )
+#: Adverbs and prepositions of one character that end a label only as words of their own (赤字率在2%,
+#: 竣工面积可达, 赤字率拟按, 涨幅仍高达, 共达, 就达): trimmed when the segmenter cuts them alone.
+_TAIL_WORD = re.compile(r"(?<=[\u4e00-\u9fff”）])(?:可|拟|仍|就|在|共|还|也|(?<!的)(?:只|仅)占)$")
 #: A time that ends a label (“…投资总额五年”): trimmed, unless it is all there is (then it says when, and
 #: the figure is named by what the sentence named before it).
 _TIME_AT_END = re.compile(_COUNTED_YEARS + "|" + YEAR + r"年")
@@ -317,6 +329,9 @@ def _find_change_verb(fig: _Figure, text: str) -> None:
     """Record the change verb (增长, 下降 …) in the 14 characters before a percentage ``fig``."""
     head = text[max(0, fig.start - 14):fig.start]
     verb = _CHANGE_VERB.search(head)
+    if verb and verb.group("verb") in RATE_NAMES and verb.end() == len(head) and verb.start() == verb.start("verb") \
+            and _NAMED_RATE.search(head, 0, verb.start()):
+        return  # “居民消费价格涨幅3%左右”: the report names the rate, and the figure is its value
     if verb:
         fig.change_verb = verb.group("verb")
         fig.verb_start = fig.start - (len(head) - verb.start("verb"))
@@ -348,7 +363,7 @@ def _figures(text: str) -> list[_Figure]:
         if fig.percent or fig.unit == "倍":
             _find_change_verb(fig, text)
         out.append(fig)
-    if "百分之" in text:
+    if "分之" in text:
         for fig in _percents_in_words(text, excluded):
             _find_change_verb(fig, text)
             out.append(fig)
@@ -357,8 +372,8 @@ def _figures(text: str) -> list[_Figure]:
 
 
 _CN_MAGNITUDE = re.compile("[十百千万亿点]")
-#: A percentage in words (“百分之三点七”, “百分之八十”), as older reports write them.
-_PERCENT_IN_WORDS = re.compile(r"(?P<pre>超过|近|约)?百分之(?P<num>" + CN_AMOUNT + r"|\d+(?:\.\d+)?)"
+#: A percentage or per-mille in words (“百分之三点七”, “百分之八十”, “千分之六点一”), as older reports write them.
+_PERCENT_IN_WORDS = re.compile(r"(?P<pre>超过|近|约)?(?P<base>[百千])分之(?P<num>" + CN_AMOUNT + r"|\d+(?:\.\d+)?)"
                                r"(?P<post>左右|以上|以下)?")
 
 
@@ -369,8 +384,10 @@ def _percents_in_words(text: str, excluded: list[tuple[int, int]]) -> list[_Figu
         digits = "" if num[0].isdigit() else cn_amount(num)
         if digits is None or _masked(text, m.start(), excluded):
             continue
-        figures.append(_Figure(start=m.start(), end=m.end(), num=num, mag="", unit="%", pre=m.group("pre") or "",
-                               post=m.group("post") or "", digits=digits, written=m.group()))
+        unit = "%" if m.group("base") == "百" else "‰"
+        figures.append(_Figure(start=m.start(), end=m.end(), num=num, mag="", unit=unit, pre=m.group("pre") or "",
+                               post=m.group("post") or "", digits=digits,
+                               written=text[m.start("base"):m.end("num")]))
     return figures
 
 
@@ -461,7 +478,19 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 def _clean_label(label: str) -> str:
     """The label in the raw words before a figure: light words and connectives trimmed from
     both ends, whole words only, brackets balanced (see :mod:`builder.indicators.labels`)."""
-    label = label.strip()
+    label = _trimmed(label.strip())
+    hedge = _HEDGED_INCREMENT.search(label)
+    if hedge and hedge.start() >= 2 and hedge.start() in labels.word_starts(label):
+        label = label[:hedge.start()] + hedge.group("verb")  # “收入估计将增加” -> 收入增加
+    return _last_words(_without_examples(label), 40)
+
+
+#: Words that only hedge or time an increment (“收入估计将增加”, “购买力就增加”): no part of its name.
+_HEDGED_INCREMENT = re.compile(r"(?:估计|预计|仍然|依然|也|还|就|将|可以|可能)+(?P<verb>增加|减少|增产|减产)$")
+
+
+def _trimmed(label: str) -> str:
+    """``label`` with light words trimmed from both ends until none is left."""
     for _ in range(6):
         before = label
         label = labels.clean(label)
@@ -471,12 +500,15 @@ def _clean_label(label: str) -> str:
         when_alone = tail is not None and tail.start() < 2 and _TIME_AT_END.fullmatch(tail.group())
         if tail and not when_alone and (tail.end() - tail.start() > 1 or label[-2:] not in _WORDS_ENDING_AS_TRIMMED):
             label = label[:tail.start()].strip()  # whole words only: not the 约 of 节约; a time alone stays
+        word = _TAIL_WORD.search(label, max(0, len(label) - 2))
+        if word and len(label) > 3 and word.start() in labels.word_starts(label):
+            label = label[:word.start()]
         since = _FROM.search(label)
         if since and since.start() in labels.word_starts(label):
             label = label[:since.start()]
         if label == before:
             break
-    return _last_words(_without_examples(label), 40)
+    return label
 
 
 def _without_examples(label: str) -> str:
@@ -707,9 +739,20 @@ def _with_stage_of_previous(s: _Sentence, label: str) -> str:
     """A label that is only a scope verb (“实施帮扶项目208个，竣工207个”) counts the things the
     value before it counts, at that stage: 竣工帮扶项目."""
     prev = s.items[-1] if s.items else None
-    if label not in SCOPE_VERBS or prev is None or prev.value is None:
+    if prev is None or prev.value is None or not _STAGE.fullmatch(label):
         return label
+    if label not in SCOPE_VERBS:  # (新开工, 基本建成: a stage with its adverb)
+        stage = _STAGE_LAST.search(prev.label)  # “城镇保障性住房基本建成470万套、新开工630万套”: noun then stage
+        if stage and stage.start() >= 2:
+            return prev.label[:stage.start()] + label
+        lead = _STAGE.match(prev.label)  # “新开工保障性安居工程740万套，基本建成511万套”
+        return label + prev.label[lead.end():] if lead and len(prev.label) - lead.end() >= 2 else label
     return label + _without_scope_verb(prev.label)
+
+
+#: A stage of the things a sentence counts (开工, 新开工, 基本建成, 竣工), with its adverb.
+_STAGE = re.compile("(?:新|基本)?(?:" + "|".join(sorted(SCOPE_VERBS, key=len, reverse=True)) + ")")
+_STAGE_LAST = re.compile(_STAGE.pattern + "$")
 
 
 #: Verbs that say how things were added (建设筹措, 新建及改造 …): the stock of them is named without.
@@ -757,20 +800,27 @@ def _with_list_verb(s: _Sentence, fig: _Figure, label: str) -> str:
 
 
 #: What the measures of one thing are called, longest first (“马铃薯总产量” -> 马铃薯).
-_MEASURES_OF_A_THING = tuple(sorted({*MEASURE_HEADS, *SIZE_HEADS, "种植面积", "播种面积", "总产量", "总产值", "总量"},
-                                    key=len, reverse=True))
+_MEASURES_OF_A_THING = tuple(sorted({*MEASURE_HEADS, *SIZE_HEADS, "种植面积", "播种面积", "总产量", "总产值", "总量",
+                                     "营收"}, key=len, reverse=True))
 
 
-#: Measures of what a thing yields, said of the thing the sentence is about (its area, its output).
-_OUTPUT_MEASURES = frozenset(("产量", "产值", "增加值", "营业收入", "销售收入"))
+#: Measures of what a thing yields, said of the thing the sentence is about (its area, its output), or
+#: of those it counted (游客…、总花费; 农业中学…，在校学生; 企业营收…、利润).
+_OUTPUT_MEASURES = frozenset(("产量", "总产量", "产值", "总产值", "增加值", "营业收入", "销售收入", "营收", "利润",
+                              "利税", "总花费", "在校学生", "在校生", "从业人员"))
+#: Measures that count the people of an institution (its students, its staff).
+_PEOPLE_OF_A_PLACE = frozenset(("在校学生", "在校生", "从业人员"))
+#: Measures whose subject the sentence opens with, in a clause of its own (“粮食连续五年增产，总产量…”).
+_TOPIC_MEASURES = frozenset(MEASURE_HEADS) - {"进出口总额"} | {"总产量", "总产值"}
 
 
 def _with_subject_of_measure(s: _Sentence, label: str) -> str:
     """A label that is only the name of a measure (产量, 产值) with the thing the figure before it in
     the sentence measured (“地产蔬菜种植面积达到2万亩，产量达到15万吨” -> 地产蔬菜产量)."""
     prev = s.items[-1] if s.items else None
-    if label not in _OUTPUT_MEASURES or prev is None:
-        return label
+    if label not in _OUTPUT_MEASURES or prev is None \
+            or label in _PEOPLE_OF_A_PLACE and prev.unit_normalized in ("人", "名", "人次"):
+        return label  # (毕业学生6.4万人，在校学生…: students are no measure of the graduates)
     head = next((h for h in _MEASURES_OF_A_THING if prev.label.endswith(h)), "")
     counted = prev.value is not None and prev.unit_normalized not in _MEASURES and prev.change is None
     thing = prev.label[: -len(head)] if head else prev.label if counted else ""  # (22家龙头企业…，销售收入…)
@@ -781,7 +831,7 @@ def _with_topic(s: _Sentence, label: str) -> str:
     """A label that is only the name of a measure (增加值) with the subject of its sentence, when
     the sentence opens with a clause that names it and states no figure (“服务业质效提升，实现
     增加值9700亿元” -> 服务业增加值)."""
-    if label not in MEASURE_HEADS:
+    if label not in _TOPIC_MEASURES:  # (进出口总额 names its own thing: “对外贸易继续扩大，全年进出口总额…”)
         return label
     sentence = s.text[s.start:s.end].lstrip()
     stop = _CLAUSE_END_RE.search(sentence)
@@ -793,7 +843,9 @@ def _with_topic(s: _Sentence, label: str) -> str:
 
 
 #: Measures a list of names shares when only the last name carries it (“集成电路、汽车零配件、锂电池出口”).
-_SHARED_HEADS = (*MEASURE_HEADS, "出口", "进口", "销量", "投资")
+_SHARED_HEADS = (*MEASURE_HEADS, "出口", "进口", "销量", "投资", "排放总量", "排放量")
+#: Measures of what is given off, shared by the substances listed before them.
+_EMISSIONS = frozenset(("排放总量", "排放量"))
 
 
 def _shared_tail(parts: list[str]) -> list[str]:
@@ -805,7 +857,9 @@ def _shared_tail(parts: list[str]) -> list[str]:
             and "\u4e00" <= last[size] <= "\u9fff" and labels.balanced(last[:size]):
         return [p + last[size:] for p in parts[:-1]] + [last]
     head = next((h for h in _SHARED_HEADS if last.endswith(h) and len(last) > len(h)), "")
-    if head and all(len(p) >= 2 and not p.startswith("第") and not _NAMES_A_MEASURE.search(p) and not p.endswith(head)
+    # (an emission is of substances, whatever their names end with: 化学需氧量、二氧化硫排放量)
+    measure_named = (lambda p: False) if head in _EMISSIONS else _NAMES_A_MEASURE.search
+    if head and all(len(p) >= 2 and not p.startswith("第") and not measure_named(p) and not p.endswith(head)
                     for p in parts[:-1]):
         return [p + head for p in parts[:-1]] + [last]
     return parts
@@ -1145,11 +1199,11 @@ def _listed_changes(s: _Sentence, k: int, group: list[_Figure]) -> list[_Figure]
 _GAP = re.compile(r"(?:高于|低于|高出|快于|慢于)(?:全国|全省|全市|全区)(?:平均水平|平均)?")
 
 
-def _gap_to_a_wider_place(s: _Sentence, label: str) -> str:
+def _gap_to_a_wider_place(s: _Sentence, fig: _Figure, label: str) -> str:
     """A gap named by the change it compares (“地区生产总值…增长5.4%、高于全国0.4个百分点” ->
-    地区生产总值增长高于全国)."""
+    地区生产总值增长高于全国), whether the gap is read as a change or as a value in points."""
     prev = s.items[-1] if s.items else None
-    if not _GAP.fullmatch(label) or prev is None or prev.change is None:
+    if not _GAP.fullmatch(label) or prev is None or prev.change is None or prev.end > fig.start:
         return label
     return prev.label + ("增长" if prev.change >= 0 else "下降") + label
 
@@ -1162,9 +1216,12 @@ def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
     """A change (增长6%): its own indicator when its clause names something; else the change
     of the value read just before it (“地区生产总值1.93万亿元，增长6%”), if that has none yet."""
     label = _with_subject_of_previous(s, fig, raw, _clean_label(raw))
+    if s.items and s.items[-1].change is not None and s.text[s.items[-1].end:fig.start].startswith("、") \
+            and not _CLAUSE_END_RE.search(s.text, s.items[-1].end, fig.start):
+        label = _with_subject_of_measure(s, label)  # “企业营收增长5.9%、利润增长5.5%” -> 企业利润
     if _COMPARED_WITH_YEAR.fullmatch(label) and s.items:
         label = s.items[-1].label  # “…增长7.3%，大大低于1985年增长44.6%的速度”: the same thing, another year
-    label = _gap_to_a_wider_place(s, label)
+    label = _gap_to_a_wider_place(s, fig, label)
     prev = s.items[-1] if s.items else None
     if (not label or _TIME_AT_END.fullmatch(label)) and prev is not None and _yearly_average(s.text, fig):
         label = prev.label  # “1992年…24000亿元，五年平均每年增长7.9%”: a change over years, not that year's
@@ -1208,7 +1265,8 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
         s.items[-1] = _value_indicator(s, fig, prev.label, change=prev.change, change_unit=prev.change_unit,
                                        change_text=prev.change_text)
         return
-    label = _increment_named(s, fig, label)
+    label = _increment_named(s, fig, _gap_to_a_wider_place(s, fig, label) if fig.percent else label)
+    label = _per_period_of_previous(s, raw, label)
     if not label and prev is not None:
         if "累计" in raw:
             label = _stock_of(prev.label)  # “新增公园127座，累计达到1100座”: all the parks there are
@@ -1217,6 +1275,8 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
     if label and not label.startswith("第"):
         s.items.append(_value_indicator(s, fig, label))
         written, year = _year_written(s, fig, raw)
+        if not written and prev is not None and _RESULT_OF_PLAN.fullmatch(raw.strip("，、 ")):
+            written, year = True, prev.year  # the result of the year planned just before it
         if written and s.items[-1].year != year:
             s.items[-1] = replace(s.items[-1], year=year)
 
@@ -1224,8 +1284,8 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
 #: A figure given in another currency or unit after the one before it (“…160.6亿美元、折合1148亿元”).
 _CONVERTED = re.compile(r"(?:折合|约合|相当于)")
 #: Between the two figures of “从21.7%回落到14.8%” / “由8500万减少到6500万”.
-_TO = re.compile("(?:" + "|".join(CHANGE_UP + CHANGE_DOWN) + ")?(?:到|至|为)"
-                 + r"(?:(?P<year>" + YEAR + r")年(?:底|末)?的?)?")
+_TO = re.compile("(?:" + "|".join(CHANGE_UP + CHANGE_DOWN) + "|降|升)?(?:到|至|为)"
+                 + r"(?:(?:(?P<year>" + YEAR + r")年(?:底|末)?|年[末底]|现在|目前|当前)的?)?")
 #: A time the words before a figure open with (“1995年达到…”, “由1954年的…”): what the figure is of
 #: is named before them.
 _WHEN_ONLY = re.compile(r"(?:将)?(?:[由从])?(?:" + YEAR + r"年|[去上今明]年[底末初]?|年[末底初]|上半年|下半年)")
@@ -1235,6 +1295,12 @@ _ONLY_DATE = re.compile(YEAR + r"年(?:末|底|初)?|年末|年底|年初")
 _RELATION = re.compile(r"(?P<verb>占|对)[^，。；]{2,}")
 
 
+#: A clause that says only how near a figure is or how it must be held (“…净收入，大约有七十元左右”,
+#: “…增长率，必须控制在千分之十三以下”): the figure is named by the clause before.
+_SAYS_ONLY_HOW = re.compile(r"(?:必须|应当|应该|要|大约|大概|约|将近|接近|力争|争取|确保)+"
+                            r"(?:有|控制在|保持在|稳定在|达到|达|为|在)?")
+#: A clause that only says a figure is the result, or the estimate, of the one planned before it.
+_RESULT_OF_PLAN = re.compile(r"(?:实际|预计|估计)(?:可以|可能|能够|将)?(?:达到|达|为)?")
 #: Words that say only which figure of a year it is (“一九八一年计划为…，实际达到…”).
 _PLANNED_OR_ACTUAL = frozenset(("计划", "实际", "预计", "原定", "执行结果", "实际执行结果"))
 
@@ -1245,7 +1311,8 @@ def _with_subject_of_previous(s: _Sentence, fig: _Figure, raw: str, label: str) 
     达到…”), a share or contribution (“X增加值增长8.1%、对规模以上工业增长贡献率达72.9%”)."""
     prev = s.items[-1] if s.items else None
     if prev is None or not prev.label:
-        when = _WHEN_ONLY.match(raw.strip("，、 "))
+        when = _WHEN_ONLY.match(raw.strip("，、 ")) or _SAYS_ONLY_HOW.fullmatch(raw.strip("，、 ")) \
+            and not s.text.startswith("的", fig.end)  # (“争取有百分之四十的产品…”: a share of what follows)
         says_when = not label or _ONLY_DATE.fullmatch(label) or label in _PLANNED_OR_ACTUAL
         return _topic_clause(s, fig) or label if when and says_when else label
     between = s.text[prev.end:fig.start]
@@ -1255,6 +1322,9 @@ def _with_subject_of_previous(s: _Sentence, fig: _Figure, raw: str, label: str) 
         return prev.label
     if _TO.fullmatch(between) and re.search(r"[由从][^，。；]{0,12}$", s.text[s.start:prev.start]):
         return prev.label
+    if not label and _RESULT_OF_PLAN.fullmatch(raw.strip("，、 ")) and prev.value is not None \
+            and prev.unit_normalized == _unit_normalized(fig.unit) + fig.per:
+        return prev.label  # “计划为百分之四，预计可以达到百分之六点四”: the same measure, its result
     if _ONLY_DATE.fullmatch(label) or (not label and _ONLY_DATE.match(raw.strip("，、 "))):
         # (the date is the figure's own: a change before it spans other years)
         same = prev.value is None or prev.unit_normalized == _unit_normalized(fig.unit) + fig.per
@@ -1269,8 +1339,8 @@ def _with_subject_of_previous(s: _Sentence, fig: _Figure, raw: str, label: str) 
 
 
 #: Where what is said of a topic starts (“覆盖面逐步扩大”): its adverbs and change words.
-_SAID_OF_TOPIC = re.compile("(?:逐步|不断|进一步|持续|稳步|明显|大幅|显著)"
-                            "|(?:" + _CHANGE_WORD.pattern + ")(?!速度|率|幅度)")
+_SAID_OF_TOPIC = re.compile("(?:逐步|不断|进一步|持续|稳步|明显|大幅|显著|(?:比|较)(?:去年|上年|上一年))"
+                            "|(?:" + _CHANGE_WORD.pattern + ")(?!速度|率|幅度|度)")
 
 
 def _year_written(s: _Sentence, fig: _Figure, raw: str) -> tuple[bool, int | None]:
@@ -1360,10 +1430,23 @@ def _investment_of(s: _Sentence, fig: _Figure, label: str) -> str:
     return ""
 
 
+def _per_period_of_previous(s: _Sentence, raw: str, label: str) -> str:
+    """An increment per day or month with no subject (“新登记注册企业增长21.6%，平均每天新增1.2万户”): of the
+    thing before it, 平均 kept (新登记注册企业平均每天新增)."""
+    prev = s.items[-1] if s.items else None
+    per_period = _PER_PERIOD.search(raw) if prev is not None else None
+    if prev is None or per_period is None or label not in (per_period.group(), per_period.group("each")):
+        return label
+    return prev.label + per_period.group()
+
+
+#: An increment per day or month with no subject of its own (“平均每天新增”): of the thing before it.
+_PER_PERIOD = re.compile(r"(?<![\u4e00-\u9fff])(?:平均)?(?P<each>每(?:天|日|月|年|周)(?:新增|增加|减少))$")
 #: A label that is only an increase or decrease (of the thing named before it).
 _INCREMENT = frozenset(("增加", "减少", "增产", "减产", "增收", "减收", "新增", "多", "少"))
 #: The base of an increment (“比上年增产1199万吨”, “比上年预算减少198亿元”): the thing is the one before it.
-_COMPARED = re.compile(r"(?:比|较)(?:[上去前]年|上年同期|同期|" + YEAR + r"年)?(?:预算数?|执行数|同期)?")
+_COMPARED = re.compile(r"(?:比|较)(?:(?:[上去前]|上一)年(?:[末底]|同期)?|同期|" + YEAR + r"年)?"
+                       r"(?:预算数?|执行数|同期)?")
 #: Verbs that state an increment of the thing they govern (“增加中央预算内经常性建设投资100亿元”).
 _INCREMENT_VERBS = ("增加", "减少", "增产", "减产")
 

@@ -50,6 +50,9 @@ LIGHT_LEAD = (
     "提供", "举办", "制定实施", "依法", "全力", "接受", "帮助", "抓好", "各类", "各项", "各位",
     "一年来", "两年来", "三年来", "五年来", "近年来", "有", "又", "再", "也", "即", "只", "仅", "才", "平均",
     "按可比价格计算", "按可比价计算", "按可比口径计算", "按可比口径", "和", "及", "与", "的", "了",
+    # the speaker, what must or should be done, and its causative (我们要力争使…人口增长率降到, 必须控制在,
+    # 要把…控制在), and that a result was obtained or launched (取得…科技成果, 推出…重点事项)
+    "我们", "必须", "应当", "应该", "要", "使", "把", "取得", "推出",
 )
 #: Leading light verbs that are removed only when they are the whole phrase before the
 #: counted noun (“建设80个网点”), since they also start ordinary names (建设用地).
@@ -210,8 +213,9 @@ _FIELD = r"[^，。；：、的用对为在]{1,10}"
 _FIELDS_LISTED = re.compile(rf"^(?:{_FIELD}、)+{_FIELD}等(?:领域|方面|行业|部门|区域)的?(?=[\u4e00-\u9fff“]{{3}})")
 
 
-#: A note in brackets on what a figure covers (“粮食（不包括大豆）的产量”): no part of the name.
-_SCOPE_NOTE = re.compile(r"（(?:不包括|包括|不含|含|折)[^（）]{1,20}）")
+#: A note in brackets on what a figure covers or how it is counted (“粮食（不包括大豆）的产量”,
+#: “化肥（按有效成份计算）”): no part of the name.
+_SCOPE_NOTE = re.compile(r"（(?:(?:不包括|包括|不含|含|折)[^（）]{1,20}|按[^（）]{1,16}(?:计算|计))）")
 #: 接待 before those it counts (“接待入境游客”): 游客 already names arrivals.
 _VISITORS_RECEIVED = re.compile(r"^接待(?=[^，。；]{0,6}(?:游客|旅客|游人))")
 

@@ -182,6 +182,12 @@ def test_every_extracted_label_is_balanced_and_starts_with_no_particle(clauses):
     ("释放政策红利", "政策红利"),
     ("8个主导产业产值", "主导产业产值"),  # a leading count only delimits the things measured
     ("到位资金", "到位资金"),  # 到 starting a word stays
+    ("我们要力争使全国人口增长率", "人口增长率"),  # the speaker, what must be done and its causative
+    ("要把商品零售物价上涨幅度", "商品零售物价上涨幅度"),
+    ("取得重要科技成果", "重要科技成果"),
+    ("推出“高效办成一件事”重点事项", "“高效办成一件事”重点事项"),
+    ("使用外资", "使用外资"),  # 使 starting a word stays
+    ("化肥（按有效成份计算）", "化肥"),  # a basis note in brackets says how it is counted, not what
 ])
 def test_label_rules(raw, label):
     assert clean(raw) == label
