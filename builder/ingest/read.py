@@ -14,6 +14,7 @@ the first problem as an ``InputError``.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -117,20 +118,35 @@ def parse_source(data: bytes, path: str) -> list[SourceDocument]:
 
 
 def decode_bytes(data: bytes, path: str) -> str:
-    """UTF-8 (BOM or not); else GB18030 or Big5, whichever reads as Chinese prose
-    (:func:`_frequent_share`; the charset an HTML or XML page declares wins a tie); refuse empty,
-    binary and undecodable files."""
+    """UTF-16 when a byte order mark says so; UTF-8 (BOM or not); else GB18030 or Big5, whichever
+    reads as Chinese prose (:func:`_frequent_share`; the charset an HTML or XML page declares wins
+    a tie); refuse empty, binary and undecodable files."""
     if not data.strip(b" \t\r\n\x0b\x0c"):
         raise InputError("empty page (nothing to ingest)", path=path)
-    if looks_binary(data):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's “Unicode text”, Notepad's “Unicode”
+        text = _decoded_utf16(data, path)
+    elif looks_binary(data):
         raise InputError("binary file, not a text, HTML or CSV page", path=path)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as utf8_error:
-        text = _decoded_as_chinese(data, utf8_error, path)
+    else:
+        text = _decoded_8bit(data, path)
     if not text.strip():
         raise InputError("empty page (nothing to ingest)", path=path)
     return text
+
+
+def _decoded_utf16(data: bytes, path: str) -> str:
+    try:
+        return data.decode("utf-16")
+    except UnicodeDecodeError as error:
+        raise InputError(f"cannot decode: UTF-16 by its byte order mark, but not at offset {error.start}",
+                         path=path) from None
+
+
+def _decoded_8bit(data: bytes, path: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8_error:
+        return _decoded_as_chinese(data, utf8_error, path)
 
 
 #: A page's own word for its charset: ``<meta charset=…>``, ``<meta … content="text/html; charset=…">``,

@@ -54,7 +54,7 @@ def test_empty_page_is_refused(data: bytes):
     assert str(error.value) == "site_src/scraped/e.txt: empty page (nothing to ingest)"
 
 
-@pytest.mark.parametrize("data", [bytes(range(256)) * 4, b"PK\x03\x04" + b"\x00" * 20, "abc text".encode("utf-16")])
+@pytest.mark.parametrize("data", [bytes(range(256)) * 4, b"PK\x03\x04" + b"\x00" * 20, "abc text".encode("utf-16-le")])
 def test_binary_file_is_refused(data: bytes):
     with pytest.raises(InputError) as error:
         parse_source(data, "b.txt")
@@ -91,6 +91,20 @@ def test_a_big5_page_is_read_as_big5():
     assert doc.lines == (TRADITIONAL,)
     [doc] = parse_source(TEXT.encode("gbk"), "cn.txt")
     assert "\n".join(doc.lines) == TEXT.replace("\r\n", "\n").rstrip("\n")
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be"])
+def test_a_utf16_file_with_a_byte_order_mark_is_text_not_binary(codec: str):
+    """Excel's “Unicode text” and Notepad's “Unicode” save UTF-16 with a byte order mark (its NUL
+    bytes made the file look binary)."""
+    data = TEXT.encode(codec)
+    if codec == "utf-16-be":
+        data = b"\xfe\xff" + data
+    [doc] = parse_source(data, "a.txt")
+    assert doc.lines == ("政府工作报告", "各位代表：", "现在，我代表市人民政府向大会报告工作。")
+    export = "title,content\n政府工作报告,各位代表：现在，我代表市人民政府向大会报告工作。\n".encode("utf-16")
+    [row] = parse_source(export, "export.csv")
+    assert row.format == "csv" and row.lines == ("各位代表：现在，我代表市人民政府向大会报告工作。",)
 
 
 @pytest.mark.parametrize("declared", ["big5", "BIG5-HKSCS", "cp950"])
