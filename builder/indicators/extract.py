@@ -47,8 +47,9 @@ COUNT_UNITS = (
     "微克", "美元", "元", "人", "户", "家", "个", "件", "所", "项", "条", "座", "名", "辆", "台", "套",
     "张", "篇", "部", "场", "批", "处", "次", "吨", "亩", "天", "小时", "倍", "例", "支", "位", "间",
     "栋", "床", "本", "期", "份", "架", "艘", "块", "株", "棵", "米", "起", "宗", "个点", "门", "P",
-    # older and farm reports: 亿斤, 万担 (cotton), 亿度 (kWh), 千瓦小时, 万头, freight in 吨公里
-    "斤", "担", "度", "头", "千瓦小时", "吨公里",
+    # older and farm reports: 亿斤, 万担 (cotton), 亿度 (kWh), 千瓦小时, 万头, freight in 吨公里; the
+    # metric units' names of the 1950s (and of Taiwan's usage): 公尺, 平方公尺, 公吨/公噸
+    "斤", "担", "度", "头", "千瓦小时", "吨公里", "平方公尺", "立方公尺", "公尺", "公吨", "公噸",
     # kinds counted (20种重大疾病); an age, a figure only as a life expectancy or an average age
     # (see _not_a_figure)
     "种", "岁",
@@ -71,10 +72,12 @@ RATE_NAMES = ("增幅", "涨幅", "降幅", "增速")
 _NAMED_RATE = re.compile(r"[\u4e00-\u9fff”）]$")
 CHANGE_DOWN = ("下降", "降低", "减少", "回落", "下滑", "缩小", "降幅", "下跌")
 
-#: A number: digits (in groups of three after the first, as older reports write them: 33,212), or
+#: A number: digits (in groups of three after the first, as older reports write them: 33,212; with
+#: a middle dot for the decimal point, as some do: 19·5%, only where a unit follows, so that a date
+#: named by its digits, “5·12”地震, is none), or
 #: Chinese numerals with a magnitude or a decimal point in them (八千七百一十, 三点七: a bare 三 is a
 #: word, “三个方面”, not a figure).
-_NUM = (r"(?<![A-Za-z0-9.\-])(?<!\d,)(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUM = (r"(?<![A-Za-z0-9.·\-])(?<!\d,)(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.·]\d+)?"
         r"|(?<![〇○零一二三四五六七八九十两百千万亿])(?=[〇○零一二三四五六七八九两]*[十百千万亿])" + CN_AMOUNT + ")")
 _FIGURE = re.compile(
     # the lookahead changes no match; it lets the scan skip every character no figure starts with
@@ -347,7 +350,7 @@ def _figures(text: str) -> list[_Figure]:
             continue
         pre, num, mag, about, unit, post = m.group("pre", "num", "mag", "about", "unit", "post")
         if num[0].isdigit():
-            digits = num.replace(",", "") if "," in num else ""
+            digits = num.replace(",", "").replace("·", ".") if "," in num or "·" in num else ""
         else:
             digits = cn_amount(num)
             if digits is None or len(num) < 2 or not mag and not _CN_MAGNITUDE.search(num):
