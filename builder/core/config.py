@@ -90,17 +90,28 @@ class Config:
                               hint="make it writable, or point paths.cache in config.yaml elsewhere") from None
 
     def relative(self, path: Path) -> str:
-        """A path as the user would name it: relative to the site folder when inside it."""
+        """A path as the user would name it: relative to the site folder when inside it.  Known
+        for the last 32,768 paths of the process (a build names each page and report file two or
+        three times; a file that becomes a link while ``builder serve`` runs keeps its name)."""
         text = str(path) if isinstance(path, Path) else str(Path(path))  # normalized as Path does
-        folder, name = os.path.split(text)
-        if os.path.isabs(text) and name not in ("", ".", "..") and not os.path.islink(text):
-            # = path.resolve().relative_to(root), resolving the folder once for all its files
-            inside = _inside(f"{_resolved_folder(folder)}/{name}", _root_text(self.root))
-            return inside if inside is not None else text
-        try:
-            return str(Path(text).resolve().relative_to(self.root))
-        except ValueError:
-            return text
+        return _absolute_relative(self.root, text) if os.path.isabs(text) else _relative(self.root, text)
+
+
+@lru_cache(maxsize=32768)
+def _absolute_relative(root: Path, text: str) -> str:
+    return _relative(root, text)
+
+
+def _relative(root: Path, text: str) -> str:
+    folder, name = os.path.split(text)
+    if os.path.isabs(text) and name not in ("", ".", "..") and not os.path.islink(text):
+        # = path.resolve().relative_to(root), resolving the folder once for all its files
+        inside = _inside(f"{_resolved_folder(folder)}/{name}", _root_text(root))
+        return inside if inside is not None else text
+    try:
+        return str(Path(text).resolve().relative_to(root))
+    except ValueError:
+        return text
 
 
 @lru_cache(maxsize=64)
