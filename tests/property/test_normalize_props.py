@@ -99,7 +99,10 @@ def _every_rewrite(line: str) -> str:
     line = clean._widen_punctuation(line)
     line = clean._SPACE_BEFORE_PUNCT.sub("", line)
     line = clean._SPACE_AFTER_PUNCT.sub("", line)
-    return clean._LETTER_SPACED.sub(lambda m: m.group(0).replace(" ", ""), line)
+    line = clean._LETTER_SPACED.sub(lambda m: m.group(0).replace(" ", ""), line)
+    if clean._DIGIT_SPACED.search(line):  # (a line that shows the spaced digits has all of them joined)
+        line = clean._SPACE_AFTER_DIGIT.sub("", line)
+    return clean._SPACE_BEFORE_PERCENT.sub("", line)
 
 
 @settings(max_examples=1000)
@@ -107,6 +110,8 @@ def _every_rewrite(line: str) -> str:
 @example("１，２３４，５６７万吨，３３，２１２万")
 @example(" 甲 乙 丙 ")
 @example("<U+00A0>增长 : 5")
+@example("0 %")
+@example("达到7 4 7 7 2 亿元")
 def test_skipping_rewrites_that_cannot_apply_changes_nothing(text: str):
     from builder.ingest.clean import _normalize_step
 
