@@ -99,6 +99,9 @@ class Options:
     index: bool = True
     """Make and time the search index after each cold build (``--no-index``: skip it, e.g. at
     N=10,000, where Pagefind's memory would dwarf everything else)."""
+    full_max: int = 2000
+    """Above this N, one round, without the search index (Pagefind peaks at 2 GB already at
+    N=1000) nor the edits inside ``builder serve`` (``--full-max``): a run of every N stays short."""
 
 
 def add(results: Results, key: str, value: float) -> None:
@@ -243,17 +246,21 @@ def bench(n: int, options: Options) -> Summary:
     timings = builder_supports("--timings")
     peers = peers_for(n, options)
     results: Results = {}
-    for r in range(options.rounds):
-        time_cold_build(ours, timings, results, options.index)
+    large = n > options.full_max
+    rounds = 1 if large else options.rounds
+    if large:
+        print(f"  N={n} is above --full-max {options.full_max}: one round, no search index, no edits in serve")
+    for r in range(rounds):
+        time_cold_build(ours, timings, results, options.index and not large)
         if r == 0:
             check_reports(ours, n)
         reports = time_rebuilds(ours, n, r, results)
-        if options.serve:
+        if options.serve and not large:
             time_serve(ours, reports, options.serve_rounds, results)
         peers = [peer for peer in peers if time_peer(peer, folder, results)]
-        print(f"  round {r + 1}/{options.rounds} done ({time.perf_counter() - started:.0f} s, {load_average()})",
+        print(f"  round {r + 1}/{rounds} done ({time.perf_counter() - started:.0f} s, {load_average()})",
               flush=True)
-    summary = summarize(n, options.rounds, results, phases_reported=timings)
+    summary = summarize(n, rounds, results, phases_reported=timings)
     print_summary(summary)
     return summary
 
@@ -299,6 +306,8 @@ def parse_options(argv: list[str] | None = None) -> tuple[list[int], Options]:
     parser.add_argument("--ours-only", action="store_true", help="skip Hugo and MkDocs")
     parser.add_argument("--no-serve", action="store_true", help="skip the edits timed inside `builder serve`")
     parser.add_argument("--no-index", action="store_true", help="do not make and time the search index")
+    parser.add_argument("--full-max", type=int, default=2000, metavar="N",
+                        help="above this N: one round, no search index, no edits in serve (default: 2000)")
     parser.add_argument("--quadratic-max", type=int, default=2000, metavar="N",
                         help="skip the peers whose pages list every page above this N (default: 2000)")
     args = parser.parse_args(argv)
@@ -306,7 +315,7 @@ def parse_options(argv: list[str] | None = None) -> tuple[list[int], Options]:
     rounds = args.rounds or 1
     serve_rounds = args.serve_rounds or (1 if args.quick else 3)
     return sizes, Options(rounds, serve_rounds, args.workdir, args.ours_only, not args.no_serve, args.quadratic_max,
-                          not args.no_index)
+                          not args.no_index, args.full_max)
 
 
 def main(argv: list[str] | None = None) -> None:
