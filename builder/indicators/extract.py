@@ -108,6 +108,8 @@ _QUOTED = re.compile(r"“[^”]{0,40}”|《[^》]{0,60}》|‘[^’]{0,40}’|
 #: A number of years (五年, 连续两年): how long a total or a change ran.
 _COUNTED_YEARS = r"(?:连续)?[一二三四五六七八九十两]+年"
 #: Trimmed from the end of a label, repeatedly.
+#: A time of a year the words before a figure end with (去年底, 年末, 今年, 上半年): when, not what.
+_TIMES_OF_YEAR = r"(?:" + YEAR + r"|[去今上明本])?年(?:底|末|初)|[去今明本]年|上半年|下半年"
 _TAIL_TRIM = re.compile(
     r"(?:达到|达|为|是|完成|实现|均|突破|超过|接近|超|约|近|逾|保持在|保持|控制在|稳定在|提高到|提高至|提升到|提升至|"
     r"增加到|增至|升至|降至|升到|降到|下降到|降低到|控制到|控制至|(?<=[值量入出额])计划|就已经|已经|[升降增减]为|从|由|总计|共计|累计|平均|分别|各|已|有|新增到|扩大到|，|、|和|的|"
@@ -121,16 +123,18 @@ _TAIL_TRIM = re.compile(
     r"迅速|大幅度?|稳步|逐步|明显|显著|预计|力争|确保|按|"
     # what only says the figure is estimated, still so, or a bound (估计将增加, 仍然高达, 低于4.6%), and
     # a price adjustment that only says how growth is compared (扣除价格因素增长7.8%)
-    r"估计|大约|高达|多达|应该|应当|可以|可能|能够|继续|进一步|仍然|依然|(?<!大大|明显|远远)(?<!略)低于|不低于|不超过|不高于|"
+    r"估计|大约|高达|多达|应该|应当|必须|争取|预定|可以|可能|能够|继续|进一步|仍然|依然|"
+    # a target's name for itself (…增长预期目标为7%), and when (…就业率去年底达到83%)
+    r"预期目标|" + _TIMES_OF_YEAR + r"|(?<!大大|明显|远远)(?<!略)低于|不低于|不超过|不高于|"
     r"扣除(?:价格|物价)因素|"
-    r"每(?![^\d，。；]{0,3}(?:提高|增加|减少|增长|下降|上涨|新增))[^\d，。；]{1,4})$"
+    r"每(?![^\d，。；]{0,3}(?:提高|增加|减少|增长|下降|上涨|新增|增产|减产))[^\d，。；]{1,4})$"
 )
 #: Adverbs and prepositions of one character that end a label only as words of their own (赤字率在2%,
 #: 竣工面积可达, 赤字率拟按, 涨幅仍高达, 共达, 就达): trimmed when the segmenter cuts them alone.
 _TAIL_WORD = re.compile(r"(?<=[\u4e00-\u9fff”）])(?:可|拟|仍|就|在|共|还|也|(?<!的)(?:只|仅)占)$")
 #: A time that ends a label (“…投资总额五年”): trimmed, unless it is all there is (then it says when, and
 #: the figure is named by what the sentence named before it).
-_TIME_AT_END = re.compile(_COUNTED_YEARS + "|" + YEAR + r"年")
+_TIME_AT_END = re.compile(_COUNTED_YEARS + "|" + YEAR + r"年|[去今上明本]?年(?:底|末|初)")
 #: When a change started (“贫困人口由“七五”末的8500万…”, “由2010年的5.24亿元…”): the time after 由 / 从
 #: says when the figure was, not what it is (but “从玉门向西铺轨” names a place).
 _WHEN = (r"(?P<year>" + YEAR + r")年(?:底|末|初)?|[上去今前]年(?:底|末|初|同期)?|年[初底末]|前[一二三两四五]年"
@@ -1285,12 +1289,12 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
 _CONVERTED = re.compile(r"(?:折合|约合|相当于)")
 #: Between the two figures of “从21.7%回落到14.8%” / “由8500万减少到6500万”.
 _TO = re.compile("(?:" + "|".join(CHANGE_UP + CHANGE_DOWN) + "|降|升)?(?:到|至|为)"
-                 + r"(?:(?:(?P<year>" + YEAR + r")年(?:底|末)?|年[末底]|现在|目前|当前)的?)?")
+                 + r"(?:(?:(?P<year>" + YEAR + r")年(?:底|末)?|[去上]?年[末底]|去年|上年|现在|目前|当前)的?)?")
 #: A time the words before a figure open with (“1995年达到…”, “由1954年的…”): what the figure is of
 #: is named before them.
 _WHEN_ONLY = re.compile(r"(?:将)?(?:[由从])?(?:" + YEAR + r"年|[去上今明]年[底末初]?|年[末底初]|上半年|下半年)")
 #: A label that only says when (“1995年达到57600多亿元”).
-_ONLY_DATE = re.compile(YEAR + r"年(?:末|底|初)?|年末|年底|年初")
+_ONLY_DATE = re.compile(r"(?:" + YEAR + r"年|[今去明上本]年)(?:末|底|初|上半年|下半年)?|年末|年底|年初|上半年|下半年")
 #: A share or a contribution whose subject is the clause's (“X增长6.5%、占…比重提高到45%”).
 _RELATION = re.compile(r"(?P<verb>占|对)[^，。；]{2,}")
 

@@ -38,7 +38,9 @@ WHOLE_JURISDICTION = ("全国", "全省", "全市", "全区", "全县", "全旗"
 NATIONAL_TITLES = ("人大", "政协", "文明", "先进", "模范", "示范", "百强", "重点", "优秀", "首",
                    "劳动模范", "五一", "第一", "前列", "之最", "最", "社会保障基金")
 #: Terms that start with a light word (再就业 is a statistic of its own, not 就业 again).
-TERMS_WITH_LIGHT_START = ("再就业", "再生", "再制造", "再融资", "再贷款", "再保险", "再教育", "再担保")
+TERMS_WITH_LIGHT_START = ("再就业", "再生", "再制造", "再融资", "再贷款", "再保险", "再教育", "再担保",
+                          # proposals counted as made (提出意见建议2979件): 提出 says which are counted
+                          "提出意见", "提出建议", "提出议案", "提出提案", "提出批评", "提出的")
 #: Leading words that name no part of the measured thing: verbs that only say the report's
 #: subject acted, adverbs, connectives, times.  Removed from the start only as whole words.
 LIGHT_LEAD = (
@@ -53,6 +55,11 @@ LIGHT_LEAD = (
     # the speaker, what must or should be done, and its causative (我们要力争使…人口增长率降到, 必须控制在,
     # 要把…控制在), and that a result was obtained or launched (取得…科技成果, 推出…重点事项)
     "我们", "必须", "应当", "应该", "要", "使", "把", "取得", "推出",
+    # a determiner of every kind (各种水果, like 各类), a connective of consequence (则), and what
+    # only says the figure is to be striven for or is guaranteed (保证每年增产, 努力做到, 进一步停建)
+    "各种形式的", "各种", "则",
+    # who set a target, and that it was set (中央提出今年经济增长预期目标为7%, 提出居民消费价格涨幅控制在4%)
+    "中央提出", "提出", "保证", "努力做到", "努力", "做到", "进一步", "总共",
 )
 #: Leading light verbs that are removed only when they are the whole phrase before the
 #: counted noun (“建设80个网点”), since they also start ordinary names (建设用地).
