@@ -1449,8 +1449,10 @@ _PER_PERIOD = re.compile(r"(?<![\u4e00-\u9fff])(?:平均)?(?P<each>每(?:天|日
 #: A label that is only an increase or decrease (of the thing named before it).
 _INCREMENT = frozenset(("增加", "减少", "增产", "减产", "增收", "减收", "新增", "多", "少"))
 #: The base of an increment (“比上年增产1199万吨”, “比上年预算减少198亿元”): the thing is the one before it.
-_COMPARED = re.compile(r"(?:比|较)(?:(?:[上去前]|上一)年(?:[末底]|同期)?|同期|" + YEAR + r"年)?"
-                       r"(?:预算数?|执行数|同期)?")
+_COMPARED = re.compile(r"(?:比|较)(?:(?:[上去前]|上一)年(?:[末底]|同期)?|同期|" + YEAR + r"年|年[初末底]"
+                       r"|[一二三四五六七八九十两\d]+年(?:以)?前)?(?:预算数?|执行数|同期)?")
+#: The base of an increment after the thing it is of (“…工资总额比上年增加60亿元”): says against what, not what.
+_COMPARED_INCREMENT = re.compile(_COMPARED.pattern + r"(?P<verb>增加|减少|增产|减产|增收|减收)$")
 #: Verbs that state an increment of the thing they govern (“增加中央预算内经常性建设投资100亿元”).
 _INCREMENT_VERBS = ("增加", "减少", "增产", "减产")
 
@@ -1463,6 +1465,9 @@ def _increment_named(s: _Sentence, fig: _Figure, label: str) -> str:
     prev = s.items[-1] if s.items else None
     compared = _COMPARED.match(label)
     verb = label[compared.end():] if compared else label
+    inner = _COMPARED_INCREMENT.search(label)
+    if inner and inner.start() >= 2 and inner.start() in labels.word_starts(label):
+        return label[:inner.start()] + inner.group("verb")  # “工资总额比上年增加60亿元” -> 工资总额增加
     if verb in _INCREMENT and prev is not None and prev.value is not None \
             and prev.unit_normalized == _unit_normalized(fig.unit) + fig.per:
         thing = prev.label

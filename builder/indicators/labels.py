@@ -64,8 +64,9 @@ LIGHT_LEAD = (
 #: Leading light verbs that are removed only when they are the whole phrase before the
 #: counted noun (“建设80个网点”), since they also start ordinary names (建设用地).
 LIGHT_VERB_ALONE = ("建设", "落实")
-#: Adverbs removed wherever they stand in a label as a word of their own.
-INNER_ADVERBS = frozenset({"共", "共计", "先后", "了", "全年"})
+#: Adverbs removed wherever they stand in a label as a word of their own (a total's 共, 总共; 只, 仅
+#: that only say the figure is small: 收入总共只增加了).
+INNER_ADVERBS = frozenset({"共", "共计", "总共", "只", "仅", "先后", "了", "全年"})
 #: Verbs between a subject and the measure it reached (“省属企业完成产业类投资”): they say only that it was.
 INNER_LIGHT_VERBS = frozenset({"完成", "实现"})
 #: The measures such a verb reaches (完成投资, 实现利润); before others it is part of the measure (完成预算 …).
@@ -189,7 +190,8 @@ def _drop_inner_adverbs(label: str) -> str:
     quoted, kept = 0, list[str]()
     for n, word in enumerate(words):
         quoted += sum(word.count(o) for o in OPENERS) - sum(word.count(c) for c in CLOSERS)
-        between = 0 < n < len(words) - 1 and len(words[n + 1]) >= 2
+        after = next((w for w in words[n + 1:] if w not in INNER_ADVERBS), "")  # (总共只增加: past 只 too)
+        between = n > 0 and len(after) >= 2
         if word in INNER_ADVERBS and not quoted and (between or word == "了"):
             continue
         if word in INNER_LIGHT_VERBS and between and len("".join(kept)) >= 2 \
