@@ -1230,9 +1230,11 @@ def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
     if (not label or _TIME_AT_END.fullmatch(label)) and prev is not None and _yearly_average(s.text, fig):
         label = prev.label  # “1992年…24000亿元，五年平均每年增长7.9%”: a change over years, not that year's
     if not label:
+        at = -2 if _of_a_plan(s) else -1  # (“粮食…3,680亿斤，完成年度计划的102%，比1954年增长9%”: the grain's)
+        prev = s.items[at] if s.items else None
         if prev is not None and prev.change is None and prev.value is not None:
             number, unit = _change(fig)
-            s.items[-1] = replace(prev, change=number, change_unit=unit,
+            s.items[at] = replace(prev, change=number, change_unit=unit,
                                   change_text=s.text[_change_start(s.text, fig):fig.end])
         return  # else a change of nothing named: not an indicator
     parts = _top_level_parts(label, "、")
@@ -1270,6 +1272,7 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
                                        change_text=prev.change_text)
         return
     label = _increment_named(s, fig, _gap_to_a_wider_place(s, fig, label) if fig.percent else label)
+    label = _plan_fulfilled(s, fig, raw, label)
     label = _per_period_of_previous(s, raw, label)
     if not label and prev is not None:
         if "累计" in raw:
@@ -1283,6 +1286,28 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
             written, year = True, prev.year  # the result of the year planned just before it
         if written and s.items[-1].year != year:
             s.items[-1] = replace(s.items[-1], year=year)
+
+
+#: A clause that only says how much of a plan was fulfilled (“完成年度计划的102%”, “超额完成计划”).
+_PLAN_FULFILLED = re.compile(r"(?P<verb>(?:超额)?完成了?|超过|超)(?P<plan>[^，。；：、\d]{0,6}?计划(?:原定数)?)的?")
+
+
+def _of_a_plan(s: _Sentence) -> bool:
+    """Whether the figure read last is the share of a plan fulfilled by the thing read before it."""
+    if len(s.items) < 2:
+        return False
+    thing, share = s.items[-2].label, s.items[-1].label
+    return share.startswith(thing) and bool(_PLAN_FULFILLED.fullmatch(share[len(thing):]))
+
+
+def _plan_fulfilled(s: _Sentence, fig: _Figure, raw: str, label: str) -> str:
+    """A share of a plan fulfilled, said after the figure of the thing (“粮食总产量达到3,680亿斤，完成年度
+    计划的102%”): of that thing (粮食总产量完成年度计划)."""
+    prev = s.items[-1] if s.items else None
+    done = _PLAN_FULFILLED.fullmatch(raw.strip("，、 ")) if fig.percent else None
+    if done is None or prev is None or prev.value is None or prev.end > fig.start:
+        return label
+    return prev.label + done.group("verb").rstrip("了") + done.group("plan")
 
 
 #: A figure given in another currency or unit after the one before it (“…160.6亿美元、折合1148亿元”).
