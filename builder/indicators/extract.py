@@ -666,6 +666,10 @@ def _with_counted_noun(s: _Sentence, fig: _Figure, label: str) -> str:
     if not noun and not predicate or (fig.unit in _MEASURES and len(label) > 2):
         return label  # an amount (亿元, 万吨) ends its phrase unless nothing names it (“突破3万亿元大关”)
     s.consumed = taken
+    noun = _COUNTY_LEVEL.sub("", noun)
+    places = _PLACES_DOING.fullmatch(noun) if not predicate else None
+    if places and not label:
+        return places.group("what") + "的" + places.group("place")  # 建立居民最低生活保障制度的城市
     noun = _without_shared_work(s, fig, noun)
     back = "" if label in _PREPOSITIONS else label  # (“在320个县开展…试点”: 在 names nothing)
     if back.endswith("等"):  # examples of the counted noun: only a scope verb before them stays
@@ -679,6 +683,14 @@ def _with_counted_noun(s: _Sentence, fig: _Figure, label: str) -> str:
     if predicate and not (back and noun) and (1 if noun else 2) <= len(noun or back) <= 12:
         return predicate + "的" + (noun or back)
     return labels.without_fields(back + noun)
+
+
+#: Counties written with the units of their level (县（市、区）): counties, as a count names them.
+_COUNTY_LEVEL = re.compile(r"(?<=县)（[市区旗、]+）")
+#: Places counted by what they set up or carry out (“300多个城市建立了居民最低生活保障制度”, “2147个县
+#: 实施…试点”): what is done + 的 + the places, as counted people take predicate + 的 + noun.
+_PLACES_DOING = re.compile(r"(?P<place>城市|县|市|区|乡镇|乡|镇|村|行政村|地区|省份?)(?:已经?|初步|全面|普遍)*"
+                           r"(?P<what>(?:建立|实施|实行)[^，。；：、]{4,20})")
 
 
 #: A count of those something was done for, said in the passive (“2411名受灾群众的基本生活得到保障”,
