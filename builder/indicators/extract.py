@@ -1285,6 +1285,7 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
         return
     label = _increment_named(s, fig, _gap_to_a_wider_place(s, fig, label) if fig.percent else label)
     label = _plan_fulfilled(s, fig, raw, label)
+    label = _other_side(s, fig, label)
     label = _per_period_of_previous(s, raw, label)
     if not label and prev is not None:
         if "累计" in raw:
@@ -1302,6 +1303,20 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
 
 #: A clause that only says how much of a plan was fulfilled (“完成年度计划的102%”, “超额完成计划”).
 _PLAN_FULFILLED = re.compile(r"(?P<verb>(?:超额)?完成了?|超过|超)(?P<plan>[^，。；：、\d]{0,6}?计划(?:原定数)?)的?")
+
+
+#: The two sides of a town-and-country pair: a second item named by its side alone takes the first's measure.
+_SIDES = {"城镇": ("农村",), "城市": ("农村",), "农村": ("城镇", "城市")}
+
+
+def _other_side(s: _Sentence, fig: _Figure, label: str) -> str:
+    """“城镇人均居住面积增加到8.7平方米，农村增加到22平方米” -> 农村人均居住面积: a second item of a pair
+    with no noun of its own is measured as the first."""
+    prev = s.items[-1] if s.items else None
+    if prev is None or prev.value is None or prev.unit_normalized != _unit_normalized(fig.unit) + fig.per:
+        return label
+    side = next((p for p, others in _SIDES.items() if label in others and prev.label.startswith(p)), "")
+    return label + prev.label[len(side):] if side and len(prev.label) - len(side) >= 2 else label
 
 
 def _of_a_plan(s: _Sentence) -> bool:
