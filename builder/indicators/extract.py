@@ -111,6 +111,8 @@ _QUOTED = re.compile(r"“[^”]{0,40}”|《[^》]{0,60}》|‘[^’]{0,40}’|
 #: A number of years (五年, 连续两年): how long a total or a change ran.
 _COUNTED_YEARS = r"(?:连续)?[一二三四五六七八九十两]+年"
 #: Trimmed from the end of a label, repeatedly.
+#: A time of a year the words before a figure end with (去年底, 年末, 今年, 上半年): when, not what.
+_TIMES_OF_YEAR = r"(?:" + YEAR + r"|[去今上明本])?年(?:底|末|初)|[去今明本]年|上半年|下半年"
 _TAIL_TRIM = re.compile(
     r"(?:达到|达|为|是|完成|实现|均|突破|超过|接近|超|约|近|逾|保持在|保持|控制在|稳定在|提高到|提高至|提升到|提升至|"
     r"增加到|增至|升至|降至|升到|降到|下降到|降低到|控制到|控制至|(?<=[值量入出额])计划|就已经|已经|[升降增减]为|从|由|总计|共计|累计|平均|分别|各|已|有|新增到|扩大到|，|、|和|的|"
@@ -124,16 +126,18 @@ _TAIL_TRIM = re.compile(
     r"迅速|大幅度?|稳步|逐步|明显|显著|预计|力争|确保|按|"
     # what only says the figure is estimated, still so, or a bound (估计将增加, 仍然高达, 低于4.6%), and
     # a price adjustment that only says how growth is compared (扣除价格因素增长7.8%)
-    r"估计|大约|高达|多达|应该|应当|可以|可能|能够|继续|进一步|仍然|依然|(?<!大大|明显|远远)(?<!略)低于|不低于|不超过|不高于|"
+    r"估计|大约|高达|多达|应该|应当|必须|争取|预定|可以|可能|能够|继续|进一步|仍然|依然|"
+    # a target's name for itself (…增长预期目标为7%), and when (…就业率去年底达到83%)
+    r"预期目标|" + _TIMES_OF_YEAR + r"|(?<!大大|明显|远远)(?<!略)低于|不低于|不超过|不高于|"
     r"扣除(?:价格|物价)因素|"
-    r"每(?![^\d，。；]{0,3}(?:提高|增加|减少|增长|下降|上涨|新增))[^\d，。；]{1,4})$"
+    r"每(?![^\d，。；]{0,3}(?:提高|增加|减少|增长|下降|上涨|新增|增产|减产))[^\d，。；]{1,4})$"
 )
 #: Adverbs and prepositions of one character that end a label only as words of their own (赤字率在2%,
 #: 竣工面积可达, 赤字率拟按, 涨幅仍高达, 共达, 就达): trimmed when the segmenter cuts them alone.
 _TAIL_WORD = re.compile(r"(?<=[\u4e00-\u9fff”）])(?:可|拟|仍|就|在|共|还|也|(?<!的)(?:只|仅)占)$")
 #: A time that ends a label (“…投资总额五年”): trimmed, unless it is all there is (then it says when, and
 #: the figure is named by what the sentence named before it).
-_TIME_AT_END = re.compile(_COUNTED_YEARS + "|" + YEAR + r"年")
+_TIME_AT_END = re.compile(_COUNTED_YEARS + "|" + YEAR + r"年|[去今上明本]?年(?:底|末|初)")
 #: When a change started (“贫困人口由“七五”末的8500万…”, “由2010年的5.24亿元…”): the time after 由 / 从
 #: says when the figure was, not what it is (but “从玉门向西铺轨” names a place).
 _WHEN = (r"(?P<year>" + YEAR + r")年(?:底|末|初)?|[上去今前]年(?:底|末|初|同期)?|年[初底末]|前[一二三两四五]年"
@@ -665,6 +669,10 @@ def _with_counted_noun(s: _Sentence, fig: _Figure, label: str) -> str:
     if not noun and not predicate or (fig.unit in _MEASURES and len(label) > 2):
         return label  # an amount (亿元, 万吨) ends its phrase unless nothing names it (“突破3万亿元大关”)
     s.consumed = taken
+    noun = _COUNTY_LEVEL.sub("", noun)
+    places = _PLACES_DOING.fullmatch(noun) if not predicate else None
+    if places and not label:
+        return places.group("what") + "的" + places.group("place")  # 建立居民最低生活保障制度的城市
     noun = _without_shared_work(s, fig, noun)
     back = "" if label in _PREPOSITIONS else label  # (“在320个县开展…试点”: 在 names nothing)
     if back.endswith("等"):  # examples of the counted noun: only a scope verb before them stays
@@ -678,6 +686,14 @@ def _with_counted_noun(s: _Sentence, fig: _Figure, label: str) -> str:
     if predicate and not (back and noun) and (1 if noun else 2) <= len(noun or back) <= 12:
         return predicate + "的" + (noun or back)
     return labels.without_fields(back + noun)
+
+
+#: Counties written with the units of their level (县（市、区）): counties, as a count names them.
+_COUNTY_LEVEL = re.compile(r"(?<=县)（[市区旗、]+）")
+#: Places counted by what they set up or carry out (“300多个城市建立了居民最低生活保障制度”, “2147个县
+#: 实施…试点”): what is done + 的 + the places, as counted people take predicate + 的 + noun.
+_PLACES_DOING = re.compile(r"(?P<place>城市|县|市|区|乡镇|乡|镇|村|行政村|地区|省份?)(?:已经?|初步|全面|普遍)*"
+                           r"(?P<what>(?:建立|实施|实行)[^，。；：、]{4,20})")
 
 
 #: A count of those something was done for, said in the passive (“2411名受灾群众的基本生活得到保障”,
@@ -1229,9 +1245,11 @@ def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
     if (not label or _TIME_AT_END.fullmatch(label)) and prev is not None and _yearly_average(s.text, fig):
         label = prev.label  # “1992年…24000亿元，五年平均每年增长7.9%”: a change over years, not that year's
     if not label:
+        at = -2 if _of_a_plan(s) else -1  # (“粮食…3,680亿斤，完成年度计划的102%，比1954年增长9%”: the grain's)
+        prev = s.items[at] if s.items else None
         if prev is not None and prev.change is None and prev.value is not None:
             number, unit = _change(fig)
-            s.items[-1] = replace(prev, change=number, change_unit=unit,
+            s.items[at] = replace(prev, change=number, change_unit=unit,
                                   change_text=s.text[_change_start(s.text, fig):fig.end])
         return  # else a change of nothing named: not an indicator
     parts = _top_level_parts(label, "、")
@@ -1269,6 +1287,8 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
                                        change_text=prev.change_text)
         return
     label = _increment_named(s, fig, _gap_to_a_wider_place(s, fig, label) if fig.percent else label)
+    label = _plan_fulfilled(s, fig, raw, label)
+    label = _other_side(s, fig, label)
     label = _per_period_of_previous(s, raw, label)
     if not label and prev is not None:
         if "累计" in raw:
@@ -1284,16 +1304,52 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
             s.items[-1] = replace(s.items[-1], year=year)
 
 
+#: A clause that only says how much of a plan was fulfilled (“完成年度计划的102%”, “超额完成计划”).
+_PLAN_FULFILLED = re.compile(r"(?P<verb>(?:超额)?完成了?|超过|超)(?P<plan>[^，。；：、\d]{0,6}?计划(?:原定数)?)的?")
+
+
+#: The two sides of a town-and-country pair: a second item named by its side alone takes the first's measure.
+_SIDES = {"城镇": ("农村",), "城市": ("农村",), "农村": ("城镇", "城市")}
+
+
+def _other_side(s: _Sentence, fig: _Figure, label: str) -> str:
+    """“城镇人均居住面积增加到8.7平方米，农村增加到22平方米” -> 农村人均居住面积: a second item of a pair
+    with no noun of its own is measured as the first."""
+    prev = s.items[-1] if s.items else None
+    if prev is None or prev.value is None or prev.unit_normalized != _unit_normalized(fig.unit) + fig.per:
+        return label
+    side = next((p for p, others in _SIDES.items() if label in others and prev.label.startswith(p)), "")
+    return label + prev.label[len(side):] if side and len(prev.label) - len(side) >= 2 else label
+
+
+def _of_a_plan(s: _Sentence) -> bool:
+    """Whether the figure read last is the share of a plan fulfilled by the thing read before it."""
+    if len(s.items) < 2:
+        return False
+    thing, share = s.items[-2].label, s.items[-1].label
+    return share.startswith(thing) and bool(_PLAN_FULFILLED.fullmatch(share[len(thing):]))
+
+
+def _plan_fulfilled(s: _Sentence, fig: _Figure, raw: str, label: str) -> str:
+    """A share of a plan fulfilled, said after the figure of the thing (“粮食总产量达到3,680亿斤，完成年度
+    计划的102%”): of that thing (粮食总产量完成年度计划)."""
+    prev = s.items[-1] if s.items else None
+    done = _PLAN_FULFILLED.fullmatch(raw.strip("，、 ")) if fig.percent else None
+    if done is None or prev is None or prev.value is None or prev.end > fig.start:
+        return label
+    return prev.label + done.group("verb").rstrip("了") + done.group("plan")
+
+
 #: A figure given in another currency or unit after the one before it (“…160.6亿美元、折合1148亿元”).
 _CONVERTED = re.compile(r"(?:折合|约合|相当于)")
 #: Between the two figures of “从21.7%回落到14.8%” / “由8500万减少到6500万”.
 _TO = re.compile("(?:" + "|".join(CHANGE_UP + CHANGE_DOWN) + "|降|升)?(?:到|至|为)"
-                 + r"(?:(?:(?P<year>" + YEAR + r")年(?:底|末)?|年[末底]|现在|目前|当前)的?)?")
+                 + r"(?:(?:(?P<year>" + YEAR + r")年(?:底|末)?|[去上]?年[末底]|去年|上年|现在|目前|当前)的?)?")
 #: A time the words before a figure open with (“1995年达到…”, “由1954年的…”): what the figure is of
 #: is named before them.
 _WHEN_ONLY = re.compile(r"(?:将)?(?:[由从])?(?:" + YEAR + r"年|[去上今明]年[底末初]?|年[末底初]|上半年|下半年)")
 #: A label that only says when (“1995年达到57600多亿元”).
-_ONLY_DATE = re.compile(YEAR + r"年(?:末|底|初)?|年末|年底|年初")
+_ONLY_DATE = re.compile(r"(?:" + YEAR + r"年|[今去明上本]年)(?:末|底|初|上半年|下半年)?|年末|年底|年初|上半年|下半年")
 #: A share or a contribution whose subject is the clause's (“X增长6.5%、占…比重提高到45%”).
 _RELATION = re.compile(r"(?P<verb>占|对)[^，。；]{2,}")
 
@@ -1448,8 +1504,10 @@ _PER_PERIOD = re.compile(r"(?<![\u4e00-\u9fff])(?:平均)?(?P<each>每(?:天|日
 #: A label that is only an increase or decrease (of the thing named before it).
 _INCREMENT = frozenset(("增加", "减少", "增产", "减产", "增收", "减收", "新增", "多", "少"))
 #: The base of an increment (“比上年增产1199万吨”, “比上年预算减少198亿元”): the thing is the one before it.
-_COMPARED = re.compile(r"(?:比|较)(?:(?:[上去前]|上一)年(?:[末底]|同期)?|同期|" + YEAR + r"年)?"
-                       r"(?:预算数?|执行数|同期)?")
+_COMPARED = re.compile(r"(?:比|较)(?:(?:[上去前]|上一)年(?:[末底]|同期)?|同期|" + YEAR + r"年|年[初末底]"
+                       r"|[一二三四五六七八九十两\d]+年(?:以)?前)?(?:预算数?|执行数|同期)?")
+#: The base of an increment after the thing it is of (“…工资总额比上年增加60亿元”): says against what, not what.
+_COMPARED_INCREMENT = re.compile(_COMPARED.pattern + r"(?P<verb>增加|减少|增产|减产|增收|减收)$")
 #: Verbs that state an increment of the thing they govern (“增加中央预算内经常性建设投资100亿元”).
 _INCREMENT_VERBS = ("增加", "减少", "增产", "减产")
 
@@ -1462,6 +1520,9 @@ def _increment_named(s: _Sentence, fig: _Figure, label: str) -> str:
     prev = s.items[-1] if s.items else None
     compared = _COMPARED.match(label)
     verb = label[compared.end():] if compared else label
+    inner = _COMPARED_INCREMENT.search(label)
+    if inner and inner.start() >= 2 and inner.start() in labels.word_starts(label):
+        return label[:inner.start()] + inner.group("verb")  # “工资总额比上年增加60亿元” -> 工资总额增加
     if verb in _INCREMENT and prev is not None and prev.value is not None \
             and prev.unit_normalized == _unit_normalized(fig.unit) + fig.per:
         thing = prev.label

@@ -38,7 +38,9 @@ WHOLE_JURISDICTION = ("全国", "全省", "全市", "全区", "全县", "全旗"
 NATIONAL_TITLES = ("人大", "政协", "文明", "先进", "模范", "示范", "百强", "重点", "优秀", "首",
                    "劳动模范", "五一", "第一", "前列", "之最", "最", "社会保障基金")
 #: Terms that start with a light word (再就业 is a statistic of its own, not 就业 again).
-TERMS_WITH_LIGHT_START = ("再就业", "再生", "再制造", "再融资", "再贷款", "再保险", "再教育", "再担保")
+TERMS_WITH_LIGHT_START = ("再就业", "再生", "再制造", "再融资", "再贷款", "再保险", "再教育", "再担保",
+                          # proposals counted as made (提出意见建议2979件): 提出 says which are counted
+                          "提出意见", "提出建议", "提出议案", "提出提案", "提出批评", "提出的")
 #: Leading words that name no part of the measured thing: verbs that only say the report's
 #: subject acted, adverbs, connectives, times.  Removed from the start only as whole words.
 LIGHT_LEAD = (
@@ -53,12 +55,18 @@ LIGHT_LEAD = (
     # the speaker, what must or should be done, and its causative (我们要力争使…人口增长率降到, 必须控制在,
     # 要把…控制在), and that a result was obtained or launched (取得…科技成果, 推出…重点事项)
     "我们", "必须", "应当", "应该", "要", "使", "把", "取得", "推出",
+    # a determiner of every kind (各种水果, like 各类), a connective of consequence (则), and what
+    # only says the figure is to be striven for or is guaranteed (保证每年增产, 努力做到, 进一步停建)
+    "各种形式的", "各种", "则",
+    # who set a target, and that it was set (中央提出今年经济增长预期目标为7%, 提出居民消费价格涨幅控制在4%)
+    "中央提出", "提出", "保证", "努力做到", "努力", "做到", "进一步", "总共",
 )
 #: Leading light verbs that are removed only when they are the whole phrase before the
 #: counted noun (“建设80个网点”), since they also start ordinary names (建设用地).
 LIGHT_VERB_ALONE = ("建设", "落实")
-#: Adverbs removed wherever they stand in a label as a word of their own.
-INNER_ADVERBS = frozenset({"共", "共计", "先后", "了", "全年"})
+#: Adverbs removed wherever they stand in a label as a word of their own (a total's 共, 总共; 只, 仅
+#: that only say the figure is small: 收入总共只增加了).
+INNER_ADVERBS = frozenset({"共", "共计", "总共", "只", "仅", "先后", "了", "全年"})
 #: Verbs between a subject and the measure it reached (“省属企业完成产业类投资”): they say only that it was.
 INNER_LIGHT_VERBS = frozenset({"完成", "实现"})
 #: The measures such a verb reaches (完成投资, 实现利润); before others it is part of the measure (完成预算 …).
@@ -182,7 +190,8 @@ def _drop_inner_adverbs(label: str) -> str:
     quoted, kept = 0, list[str]()
     for n, word in enumerate(words):
         quoted += sum(word.count(o) for o in OPENERS) - sum(word.count(c) for c in CLOSERS)
-        between = 0 < n < len(words) - 1 and len(words[n + 1]) >= 2
+        after = next((w for w in words[n + 1:] if w not in INNER_ADVERBS), "")  # (总共只增加: past 只 too)
+        between = n > 0 and len(after) >= 2
         if word in INNER_ADVERBS and not quoted and (between or word == "了"):
             continue
         if word in INNER_LIGHT_VERBS and between and len("".join(kept)) >= 2 \

@@ -169,12 +169,19 @@ def test_every_extracted_label_is_balanced_and_starts_with_no_particle(clauses):
     ("三城”建设资金", "三城建设资金"),
     ("共享农庄", "共享农庄"),  # 共 is trimmed only as a word of its own
     ("共提出建议", "提出建议"),
+    ("农民从集体分得的收入总共只增加了", "农民从集体分得的收入增加"),  # 总共, 只: a total, a small one
     ("实现增加值", "增加值"),
     ("贡献了全国", "贡献全国"),
     ("的有", ""),  # a light word alone names nothing
     ("清产核资后农村集体总资产", "农村集体总资产"),
     ("关停低端落后产能企业", "关停低端落后产能企业"),  # 落后 is no time phrase
-    ("进一步优化营商环境", "进一步优化营商环境"),
+    ("进一步停建、缓建大中型项目", "停建、缓建大中型项目"),  # 进一步 only says the government acted further
+    ("各种水果", "水果"),  # a determiner of every kind, like 各类
+    ("各种形式的成人高等教育在校学生", "成人高等教育在校学生"),
+    ("则本年收入", "本年收入"),  # a connective of consequence
+    ("保证每年增产原煤", "每年增产原煤"),  # what is guaranteed or striven for
+    ("提出居民消费价格涨幅", "居民消费价格涨幅"),  # that a target was set
+    ("提出意见建议", "提出意见建议"),  # …but proposals counted as made keep it
     ("争取到上级补助资金", "上级补助资金"),  # the result complement goes with its verb
     ("2024年末存款余额", "存款余额"),  # a leading date says when, not what
     ("年底贷款余额", "贷款余额"),
