@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -219,38 +219,60 @@ def glossary_page(glossary: Glossary, occurrences: Mapping[str, Sequence[Occurre
 
 def glossary_data(glossary: Glossary, occurrences: Mapping[str, Sequence[object]]) -> bytes:
     """The bytes of ``data/glossary.json``: every occurrence, whatever ``backlinks_max``."""
-    return (glossary_json_text(glossary, occurrences) + "\n").encode("utf-8")  # = json.dumps(...), faster
+    return b"".join(glossary_data_pieces(glossary, occurrences))
+
+
+def glossary_data_pieces(glossary: Glossary, occurrences: Mapping[str, Sequence[object]]) -> Iterator[bytes]:
+    """:func:`glossary_data` piece by piece (a large site's file is tens of MB: never held whole)."""
+    for piece in glossary_json_pieces(glossary, occurrences):
+        yield piece.encode("utf-8")
+    yield b"\n"
 
 
 def glossary_json_text(glossary: Glossary, occurrences: Mapping[str, Sequence[object]]) -> str:
-    """``json.dumps(glossary_json(glossary, occurrences), ensure_ascii=False, indent=2)``, with the
-    long ``occurrences`` lists (hundreds of thousands of items on a large site) written by a
-    format string instead of token by token.  ``occurrences``' items: {report, anchor} or tuples."""
-    from json.encoder import encode_basestring as quote
+    """``json.dumps(glossary_json(glossary, occurrences), ensure_ascii=False, indent=2)``, faster
+    (see :func:`glossary_json_pieces`)."""
+    return "".join(glossary_json_pieces(glossary, occurrences))
 
+
+def glossary_json_pieces(glossary: Glossary, occurrences: Mapping[str, Sequence[object]]) -> Iterator[str]:
+    """:func:`glossary_json_text` in pieces, with the long ``occurrences`` lists (hundreds of
+    thousands of items on a large site) written by a format string instead of token by token, each
+    when its turn comes.  ``occurrences``' items: {report, anchor} or tuples."""
     pairs = {term: [o if type(o) is tuple else (o["report"], o["anchor"]) for o in found]  # type: ignore[index]
              for term, found in occurrences.items()}
     shallow = glossary_json(glossary, {})
-    lists: list[str] = []
+    found_lists: list[list[tuple[str, str]]] = []
     for entry in shallow:
         found = pairs.get(str(entry["id"]), [])
         if not all(type(r) is str and type(a) is str for r, a in found):
-            return jsonout.dumps(glossary_json(glossary, {t: [{"report": r, "anchor": a} for r, a in f]
-                                                          for t, f in pairs.items()}), indent=2)
-        lists.append("[]" if not found else "[\n      " + ",\n      ".join(
-            f'{{\n        "report": {quote(r)},\n        "anchor": {quote(a)}\n      }}' for r, a in found)
-            + "\n    ]")
-        entry["occurrences"] = len(lists) - 1
+            yield _generic_glossary_json(glossary, pairs)
+            return
+        found_lists.append(found)
+        entry["occurrences"] = len(found_lists) - 1
     text = jsonout.dumps(shallow, indent=2)
     # each "occurrences": <index> (a number, so it cannot be confused with text) becomes its list
     pieces = re.split(r'(\n    "occurrences": )(\d+)(?=\n  \})', text)
-    if len(pieces) != 3 * len(lists) + 1:  # "occurrences" not last: the generic writer
-        return jsonout.dumps(glossary_json(glossary, {t: [{"report": r, "anchor": a} for r, a in f]
-                                                      for t, f in pairs.items()}), indent=2)
-    out = [pieces[0]]
+    if len(pieces) != 3 * len(found_lists) + 1:  # "occurrences" not last: the generic writer
+        yield _generic_glossary_json(glossary, pairs)
+        return
+    yield pieces[0]
     for i in range(1, len(pieces), 3):
-        out += [pieces[i], lists[int(pieces[i + 1])], pieces[i + 2]]
-    return "".join(out)
+        yield pieces[i]
+        yield _occurrence_list(found_lists[int(pieces[i + 1])])
+        yield pieces[i + 2]
+
+
+def _occurrence_list(found: Sequence[tuple[str, str]]) -> str:
+    from json.encoder import encode_basestring as quote
+
+    return "[]" if not found else "[\n      " + ",\n      ".join(
+        f'{{\n        "report": {quote(r)},\n        "anchor": {quote(a)}\n      }}' for r, a in found) + "\n    ]"
+
+
+def _generic_glossary_json(glossary: Glossary, pairs: Mapping[str, Sequence[tuple[Any, Any]]]) -> str:
+    return jsonout.dumps(glossary_json(glossary, {t: [{"report": r, "anchor": a} for r, a in f]
+                                                  for t, f in pairs.items()}), indent=2)
 
 
 def letter_id(value: str) -> str:

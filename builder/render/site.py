@@ -242,7 +242,7 @@ def _indicator_outputs(renderer: PageRenderer, parts: SiteParts,
             canonical_url=settings.base + "indicators/index.html" if settings.base else "",
             rows_html=Markup(rows_html), full_table=full_table, full_table_max=settings.full_table_max, total=total,
             reports=entries(), titles=titles, kind_labels=KIND_NAMES, report_counts=report_counts,
-            pairs=tables.pairs_table(parts.pair_rows())),)
+            pairs=tables.pairs_table(parts.pair_rows)),)
 
     yield SiteOutput("indicators/index.html", page, templates=(INDICATORS_TEMPLATE, INDICATOR_ROWS_PARTIAL),
                      parts=(ENTRY, PAIRS, ROWS) if full_table else (ENTRY, PAIRS),
@@ -294,7 +294,7 @@ def _glossary_outputs(renderer: PageRenderer, parts: SiteParts, glossary: Glossa
 
     yield SiteOutput(glossary_pages.GLOSSARY_PAGE, page, templates=(glossary_pages.GLOSSARY_TEMPLATE,),
                      parts=(LINK, OCCURRENCES, ENTRY), inputs=(settings.backlinks_max, glossary.terms))
-    yield SiteOutput(glossary_pages.GLOSSARY_DATA, lambda: (glossary_pages.glossary_data(glossary, term_places()),),
+    yield SiteOutput(glossary_pages.GLOSSARY_DATA, lambda: glossary_pages.glossary_data_pieces(glossary, term_places()),
                      parts=(LINK, OCCURRENCES), inputs=(glossary.terms,))
 
 

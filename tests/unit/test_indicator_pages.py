@@ -160,7 +160,7 @@ def test_targets_vs_results_from_per_report_tuples_equals_the_full_computation()
     for r in rows:
         r.update(place=meta[r["report"]][0], report_year=meta[r["report"]][1])
     pairs = [tables.pair_rows([r for r in rows if r["report"] == s], *meta[s]) for s in meta]
-    got = tables.pairs_table([p for part in pairs for p in part])
+    got = tables.pairs_table(lambda: (p for part in pairs for p in part))
     keep = lambda pair: {k: (pair[k] if k in ("label", "year") else  # noqa: E731
                              {f: pair[k][f] for f in ("kind", "label", "year", "span", "url")})
                          for k in ("label", "year", "target", "actual")}
