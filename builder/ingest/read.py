@@ -135,11 +135,18 @@ def decode_bytes(data: bytes, path: str) -> str:
 
 
 def _decoded_utf16(data: bytes, path: str) -> str:
+    """UTF-16 text, when what follows the byte order mark reads as text: ASCII, or Chinese prose
+    (bytes that only start like UTF-16 decode into characters no page is made of)."""
     try:
-        return data.decode("utf-16")
+        text = data.decode("utf-16")
     except UnicodeDecodeError as error:
         raise InputError(f"cannot decode: UTF-16 by its byte order mark, but not at offset {error.start}",
                          path=path) from None
+    wide = sum(c > "\x7f" for c in text[:_SAMPLE])
+    if wide > len(text[:_SAMPLE]) / 2 and _frequent_share(text) < _CHINESE_SHARE:
+        raise InputError("cannot decode: a UTF-16 byte order mark, but neither ASCII nor Chinese text after it",
+                         path=path)
+    return text
 
 
 def _decoded_8bit(data: bytes, path: str) -> str:
@@ -179,6 +186,9 @@ _FREQUENT_HANZI = frozenset(
     "縣總織羣義習聯聲聽與華萬處號衆術裏裝覆見規親觀計記設許話該認說調論證識議變資質車軍較轉辦農這連進運過"
     "達適選還邊鐵長門開間關隊階際離難電響須領頭題類風養馬驗體點黨")
 _SAMPLE = 20000
+#: The least share of frequent characters in Chinese prose (about half of a report's characters
+#: are among them; text decoded with a wrong codec has a few in a hundred).
+_CHINESE_SHARE = 0.15
 
 
 def _decoded_as_chinese(data: bytes, utf8_error: UnicodeDecodeError, path: str) -> str:
