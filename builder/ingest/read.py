@@ -503,38 +503,7 @@ def _labelled_lines(body: Tag, main: Tag, heading: Tag | None,
 
 def _block_lines(root: Tag) -> Iterator[str]:
     """Walk the tree: a block element or <br> ends a line; inline text joins the current one."""
-    from bs4 import Comment, Doctype, NavigableString, ProcessingInstruction, Tag
-
-    buffer: list[str] = []
-
-    def flush() -> Iterator[str]:
-        line = re.sub(r"[ \t\r\n\f]+", " ", "".join(buffer)).strip(" ")
-        buffer.clear()
-        if line:
-            yield line
-
-    def walk(node: Tag) -> Iterator[str]:
-        for child in node.children:
-            if isinstance(child, (Comment, Doctype, ProcessingInstruction)):
-                continue
-            if isinstance(child, NavigableString):
-                buffer.append(str(child))
-            elif not isinstance(child, Tag):
-                continue
-            elif child.name == "br":
-                yield from flush()
-            elif child.name == "pre":
-                yield from flush()
-                yield from (line for line in split_lines(child.get_text()) if line.strip())
-            elif child.name in _BLOCK_TAGS:
-                yield from flush()
-                yield from walk(child)
-                yield from flush()
-            else:
-                yield from walk(child)
-
-    yield from walk(root)
-    yield from flush()
+    return (line for line, _ in _labelled_lines(root, root, None, ()))
 
 
 # ---------------------------------------------------------------- exports: shared
