@@ -507,6 +507,7 @@ def clean_document(doc: SourceDocument, extra_patterns: Sequence[str] = (),
     _remove_config_patterns(page, extra_patterns)
     for _name, run in PASSES:
         run(page)
+    _note_outside(page, [text for line in raw.lines if line.number in outside and (text := normalize_line(line.text))])
     _fill_from_metadata(page, doc.metadata)
     joined = join_broken_lines([SourceLine(page.numbers[i], page.texts[i]) for i in page.kept()])
     log = _cleaning_log(_logged_repairs(raw.log), _removed_lines(page), _marked_outside(raw.lines, outside),
@@ -524,6 +525,18 @@ def _normalized_page(lines: Sequence[SourceLine], rules: Sequence[Rule]) -> _Pag
             page.texts.append(text)
             page.rules.append(None)
     return page
+
+
+def _note_outside(page: _Page, texts: Sequence[str]) -> None:
+    """What the chrome outside an HTML page's main content says that matters (a 来源/发布时间
+    header, a site banner, a breadcrumb's column), noted as the chrome rules note it in a text
+    page; what the main content's own chrome said comes first."""
+    for text in texts:
+        rule = strong_rule(text, page.strong_rules)
+        if rule is not None and rule.note is not None:
+            rule.note(page, text)
+        elif chrome_rule(text) == "page-header":
+            _note_header_fields(page, text)
 
 
 def _marked_outside(lines: Sequence[SourceLine], outside: Mapping[int, str]) -> list[RemovedLine]:

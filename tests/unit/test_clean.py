@@ -260,6 +260,17 @@ def _visible_text(html: bytes) -> list[str]:
     return [normalize_text(line) for line in soup.get_text("\n").split("\n") if line.strip()]
 
 
+def test_what_the_chrome_outside_the_main_content_says_is_provenance():
+    html = ("<html><head><title>2020年某市政府工作报告</title></head><body>"
+            "<div class='info'>来源：某市人民政府办公室 发布时间：2020-01-15 09:30 浏览次数：123</div>"
+            "<div id='content'><p>各位代表：</p><p>现在，我代表市人民政府向大会报告工作，请予审议。</p></div>"
+            "</body></html>").encode()
+    [doc] = parse_source(html, "page.html")
+    cleaned = clean_document(doc)
+    assert cleaned.provenance["scraped_at"] == "2020-01-15 09:30"
+    assert cleaned.removed[0].rule == "html-outside-main"
+
+
 def test_every_visible_sentence_of_an_html_page_is_kept_or_logged():
     """The main content is kept; the page's navigation, breadcrumbs, sidebars, share bars, related
     lists and footer are in the cleaning log, each under the rule of the markup that made it chrome."""
