@@ -158,7 +158,7 @@ _FORWARD_STOP = re.compile(r"以及|并|作为|通过|实现|全部|获得|获�
                            r"关闭|取消|开展|进行|"
                            r"(?<![方导定走面动意倾纵转趋外内双多指去取志投流风航])向|(?<![针反面相绝核])对(?![外口接象话比应策])|到(?![位期户村校])|[的和及]|[，。；：、（]")
 
-_TARGET_SECTION = re.compile(r"主要任务|预期目标|工作安排|工作建议|今后|下一步|展望|计划")
+_TARGET_SECTION = re.compile(r"主要任务|主要目标|目标任务|预期目标|工作安排|工作建议|今后|下一步|展望|计划")
 _ACTUAL_SECTION = re.compile(r"工作回顾|过去|回顾|主要工作|取得")
 _TARGET_SENTENCE = re.compile(r"预期目标|力争|确保|争取|计划(?:完成|实现|达到|新增|建设)|目标是|将达到|要达到")
 _TARGET_IN_REVIEW = re.compile(r"预期目标|力争")
@@ -1061,7 +1061,7 @@ def _extract(text: str, anchor: str, context: Context) -> list[Indicator]:
         return []
     found: list[Indicator] = []
     for sentence in _sentences_with_figures(text, figures, anchor, context):
-        found.extend(_read_sentence(sentence))
+        found.extend(_dated_items(_read_sentence(sentence), sentence, context.report_year))
     return found
 
 
@@ -1083,6 +1083,46 @@ def _sentences_with_figures(text: str, figures: list[_Figure], anchor: str, cont
         yield _Sentence(text=text, start=start, end=end, figs=figs, clause_ends=clause_ends, kind=kind,
                         year=_year(kind, context, section_year), forecast=sentence.lstrip().startswith("预计"),
                         anchor=anchor, report=context.report, section=section)
+
+
+#: A year that dates the figures after it in a sentence: “到2025年” (by then: a goal when it is
+#: still to come), or the year alone (“2020年，全市…”); not the base of a comparison (比2019年,
+#: 由2020年的) nor a start (2019年以来).
+_DATED = re.compile(r"(?:(?P<by>到|至)|(?<![比较由从]))(?:(?P<year>" + YEAR + r")年|(?P<rel>今|去|上|明)年)"
+                    r"(?:底|末|初)?(?!以来|来|起|的|同期)")
+#: The year a relative year word names, from the report's year.
+_RELATIVE_YEAR = {"今": 0, "去": -1, "上": -1, "明": 1}
+
+
+def _dated_items(items: list[Indicator], s: _Sentence, report_year: int | None) -> list[Indicator]:
+    """``items`` of sentence ``s``, each dated by the nearest year before it in the sentence: “到
+    2025年…达到1.5万亿元” in a report of 2021 is a goal for 2025, “2020年…为1.2万亿元” in its
+    targets section the base year's result.  A past year alone does not make a result of what the
+    sentence's own words make a plan (一九七九年计划建成…: the plan, as reported)."""
+    if report_year is None or not items:
+        return items
+    out = []
+    for item in items:
+        dated = _dated(s.text[s.start:item.start], report_year)
+        out.append(item if dated is None else replace(item, kind=dated[0], year=dated[1]))
+    return out
+
+
+#: Words between a past year and its figure that make the figure that year's plan, as reported.
+_PLANNED = re.compile(r"计划|预期|目标|力争|确保|争取|要求")
+
+
+def _dated(head: str, report_year: int) -> tuple[str, int] | None:
+    """(kind, year) by the last year ``head`` names, or None."""
+    match = next(reversed(list(_DATED.finditer(head))), None)
+    if match is None:
+        return None
+    year = year_number(match["year"]) if match["year"] else report_year + _RELATIVE_YEAR[match["rel"]]
+    if year is None:
+        return None
+    if match["by"]:
+        return (TARGET, year) if year >= report_year else (ACTUAL, year)
+    return (ACTUAL, year) if year < report_year and not _PLANNED.search(head, match.end()) else None
 
 
 def _read_sentence(s: _Sentence) -> list[Indicator]:
