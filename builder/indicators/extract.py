@@ -1099,11 +1099,14 @@ def _dated_items(items: list[Indicator], s: _Sentence, report_year: int | None) 
     2025年…达到1.5万亿元” in a report of 2021 is a goal for 2025, “2020年…为1.2万亿元” in its
     targets section the base year's result.  A past year alone does not make a result of what the
     sentence's own words make a plan (一九七九年计划建成…: the plan, as reported)."""
-    if report_year is None or not items:
+    dates = list(_DATED.finditer(s.text, s.start, s.end)) if report_year is not None and items else []
+    if not dates or report_year is None:
         return items
+    ends = [date.end() for date in dates]
     out = []
     for item in items:
-        dated = _dated(s.text[s.start:item.start], report_year)
+        k = bisect_right(ends, item.start)  # the years that end before the figure: the last of them
+        dated = _dated(dates[k - 1], s.text, item.start, report_year) if k else None
         out.append(item if dated is None else replace(item, kind=dated[0], year=dated[1]))
     return out
 
@@ -1112,17 +1115,14 @@ def _dated_items(items: list[Indicator], s: _Sentence, report_year: int | None) 
 _PLANNED = re.compile(r"计划|预期|目标|力争|确保|争取|要求")
 
 
-def _dated(head: str, report_year: int) -> tuple[str, int] | None:
-    """(kind, year) by the last year ``head`` names, or None."""
-    match = next(reversed(list(_DATED.finditer(head))), None)
-    if match is None:
-        return None
+def _dated(match: re.Match[str], text: str, figure: int, report_year: int) -> tuple[str, int] | None:
+    """(kind, year) of the figure at ``figure`` in ``text`` by the year ``match`` found before it, or None."""
     year = year_number(match["year"]) if match["year"] else report_year + _RELATIVE_YEAR[match["rel"]]
     if year is None:
         return None
     if match["by"]:
         return (TARGET, year) if year >= report_year else (ACTUAL, year)
-    return (ACTUAL, year) if year < report_year and not _PLANNED.search(head, match.end()) else None
+    return (ACTUAL, year) if year < report_year and not _PLANNED.search(text, match.end(), figure) else None
 
 
 def _read_sentence(s: _Sentence) -> list[Indicator]:
