@@ -122,26 +122,35 @@ _TAIL_TRIM = re.compile(
     # a change reached (上升到50.5%), a time a total or change is of (…五年, …一九九○年); 每 and a
     # measure (每万人), but not a standard's rise each month (每月提高183元: an increment, named so)
     r"(?:上升|下降|提高|提升|增加|增长|降低|减少|扩大|缩小|缩减|回落|发展)(?:到|至|为)|"
-    r"(?<![前近由从])" + _COUNTED_YEARS + "|" + YEAR + r"年|(?:比|较)" + YEAR + r"年|"
+    r"(?<![前近由从])在?" + _COUNTED_YEARS + r"(?:间|中|里|内)?|" + YEAR + r"年|(?:比|较)" + YEAR + r"年?|"
+    # an average that only says how the figure is summed up (城镇调查失业率平均值为5.0%), and adverbs
+    # of a series of figures (进出口总额接连突破8万亿元、9万亿元)
+    r"平均值|接连|相继|陆续|"
+    # the start of a span of years whose end was trimmed (…从一九五三年至一九八○年的二十八年间)
+    r"(?:从|由|自)?" + YEAR + r"年(?:至|到)|"
+    # a share that only says it is one (…的比重已占百分之五十)
+    r"(?<=比重|占比)(?:已经?)?占|"
     r"迅速|大幅度?|稳步|逐步|明显|显著|预计|力争|确保|按|"
     # what only says the figure is estimated, still so, or a bound (估计将增加, 仍然高达, 低于4.6%), and
     # a price adjustment that only says how growth is compared (扣除价格因素增长7.8%)
     r"估计|大约|高达|多达|应该|应当|必须|争取|预定|可以|可能|能够|继续|进一步|仍然|依然|"
     # a target's name for itself (…增长预期目标为7%), and when (…就业率去年底达到83%)
     r"预期目标|" + _TIMES_OF_YEAR + r"|(?<!大大|明显|远远)(?<!略)低于|不低于|不超过|不高于|"
-    r"扣除(?:价格|物价)因素|"
+    r"(?:扣除|考虑)(?:价格|物价)(?:上涨|下降|变动)?因素|"
     r"每(?![^\d，。；]{0,3}(?:提高|增加|减少|增长|下降|上涨|新增|增产|减产))[^\d，。；]{1,4})$"
 )
 #: Adverbs and prepositions of one character that end a label only as words of their own (赤字率在2%,
 #: 竣工面积可达, 赤字率拟按, 涨幅仍高达, 共达, 就达): trimmed when the segmenter cuts them alone.
-_TAIL_WORD = re.compile(r"(?<=[\u4e00-\u9fff”）])(?:可|拟|仍|就|在|共|还|也|(?<!的)(?:只|仅)占)$")
+_TAIL_WORD = re.compile(r"(?<=[\u4e00-\u9fff”）])(?:可|拟|仍|就|在|共|还|也|却|都|(?<!的)(?:只|仅)占)$")
 #: A time that ends a label (“…投资总额五年”): trimmed, unless it is all there is (then it says when, and
 #: the figure is named by what the sentence named before it).
 _TIME_AT_END = re.compile(_COUNTED_YEARS + "|" + YEAR + r"年|[去今上明本]?年(?:底|末|初)")
+#: A decade (“五十年代”, “1980年代末”).
+_DECADE = r"(?:[一二三四五六七八九]十|(?:19)?[5-9]0)年代(?:初期?|末期?|中期)?"
 #: When a change started (“贫困人口由“七五”末的8500万…”, “由2010年的5.24亿元…”): the time after 由 / 从
 #: says when the figure was, not what it is (but “从玉门向西铺轨” names a place).
 _WHEN = (r"(?P<year>" + YEAR + r")年(?:底|末|初)?|[上去今前]年(?:底|末|初|同期)?|年[初底末]|前[一二三两四五]年"
-         r"|“[^”]{1,6}”(?:末|期间|初)?")
+         r"|“[^”]{1,6}”(?:末|期间|初)?|" + _DECADE)
 _FROM = re.compile(r"(?:将|分别)?(?:由|从)(?P<when>(?:人均|月人均)$|" + _WHEN + r")(?:的|人均|月人均)?$")
 #: The base of a comparison (“较“十三五”末的9323.1亿元增加…”): the measure of the figure before it.
 _BASE = re.compile(r"(?:较|比)(?:" + _WHEN + r")的?")
@@ -149,9 +158,9 @@ _BASE = re.compile(r"(?:较|比)(?:" + _WHEN + r")的?")
 _WORDS_ENDING_AS_TRIMMED = frozenset((
     "节约", "大约", "制约", "接近", "附近", "最近", "将近", "靠近", "赶超", "拥有", "具有", "没有", "所有", "占有",
     "享有", "现有", "平均", "人均", "年均", "理由", "自由", "经由", "因为", "作为", "成为", "认为", "行为",
-    "主要", "重要", "需要", "必要", "纪要", "摘要", "提要", "首要", "次要", "大将", "老将", "武将", "名将"))
-#: The longest text _TAIL_TRIM trims (比1956年, 的调控目标, 每 and four characters).
-_TAIL_TRIM_MAX = 7
+    "主要", "重要", "需要", "必要", "纪要", "摘要", "提要", "首要", "次要", "大将", "老将", "武将", "名将", "总和"))
+#: The longest text _TAIL_TRIM trims (扣除物价上涨因素, 比1956年, 的调控目标, 每 and four characters).
+_TAIL_TRIM_MAX = 8
 #: Where the noun phrase after a count ends (“5家企业通过…认定” -> 企业).
 _FORWARD_STOP = re.compile(r"以及|并|作为|通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|参加|参与|列席|"
                            r"获评|新获评|发放|投放|拨付|"
@@ -588,7 +597,9 @@ _OF_ALL = ("全部", "均", "都")
 #: Verbs that say which things a count counts (新增 …); one before a list (“新增A 9万亩、B 4.2万亩”)
 #: is part of every listed label.
 SCOPE_VERBS = ("新增", "新建", "新设", "新辟", "新引育", "认定", "培育", "培训", "整治", "清理", "关停", "淘汰",
-               "建成", "开工建设", "开工", "竣工", "完工", "投产", "招引")
+               "建成", "开工建设", "开工", "竣工", "完工", "投产", "招引",
+               # what a disaster cost (损失工业总产值…，钢产量…): the loss of every listed thing
+               "损失")
 #: A verb (or two joined), examples listed, and their kind after 等.
 _EXAMPLES = re.compile(r"(?P<verb>[\u4e00-\u9fff]{2}(?:[及和、][\u4e00-\u9fff]{2})?)[^等，。；]+、[^等，。；]+等"
                        r"(?P<kind>[^、，。；等的]{2,12})")
@@ -1027,7 +1038,9 @@ class _Sentence:
     consumed: int = 0
     """Where the words after the last figure that its label took end (“新增72家企业关闭退出、
     1个…”: the next label starts after them)."""
-    """The indicators read so far; a later figure may complete the last ones."""
+    before: Indicator | None = None
+    """The last indicator of the sentence before, when a semicolon joins the two (“…学生，一九五二年
+    有十九万人，…；一九五八年又…达到六十六万人”: the second goes on about the first's thing)."""
 
 
 def extract_paragraph(text: str, anchor: str, context: Context = Context()) -> list[Indicator]:
@@ -1060,8 +1073,12 @@ def _extract(text: str, anchor: str, context: Context) -> list[Indicator]:
     if not figures:
         return []
     found: list[Indicator] = []
+    last_end = -1
     for sentence in _sentences_with_figures(text, figures, anchor, context):
+        if found and sentence.start == last_end and text[last_end - 1] in "；;":
+            sentence.before = found[-1]
         found.extend(_dated_items(_read_sentence(sentence), sentence, context.report_year))
+        last_end = sentence.end
     return found
 
 
@@ -1274,7 +1291,7 @@ _COMPARED_WITH_YEAR = re.compile(r"(?:大大|明显|远远|略)?(?:低于|高于
 def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
     """A change (增长6%): its own indicator when its clause names something; else the change
     of the value read just before it (“地区生产总值1.93万亿元，增长6%”), if that has none yet."""
-    label = _with_subject_of_previous(s, fig, raw, _clean_label(raw))
+    label = _share_of_whole(s, _with_subject_of_previous(s, fig, raw, _clean_label(raw)))
     if s.items and s.items[-1].change is not None and s.text[s.items[-1].end:fig.start].startswith("、") \
             and not _CLAUSE_END_RE.search(s.text, s.items[-1].end, fig.start):
         label = _with_subject_of_measure(s, label)  # “企业营收增长5.9%、利润增长5.5%” -> 企业利润
@@ -1315,6 +1332,7 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
     if not label and whole != raw:
         label = _clean_label(whole)
     label = _with_subject_of_previous(s, fig, raw, label) or _noun_of_list(s, fig, label)
+    label = _share_of_whole(s, label)
     label = _with_stage_of_previous(s, label)
     per = _PER.search(raw)
     if per and label and not label.startswith("每"):
@@ -1387,9 +1405,11 @@ _TO = re.compile("(?:" + "|".join(CHANGE_UP + CHANGE_DOWN) + "|降|升)?(?:到|�
                  + r"(?:(?:(?P<year>" + YEAR + r")年(?:底|末)?|[去上]?年[末底]|去年|上年|现在|目前|当前)的?)?")
 #: A time the words before a figure open with (“1995年达到…”, “由1954年的…”): what the figure is of
 #: is named before them.
-_WHEN_ONLY = re.compile(r"(?:将)?(?:[由从])?(?:" + YEAR + r"年|[去上今明]年[底末初]?|年[末底初]|上半年|下半年)")
+_WHEN_ONLY = re.compile(r"(?:将|已经?)?(?:[由从])?(?:" + _DECADE + "|" + YEAR
+                        + r"年|[去上今明]年[底末初]?|年[末底初]|上半年|下半年)")
 #: A label that only says when (“1995年达到57600多亿元”).
-_ONLY_DATE = re.compile(r"(?:" + YEAR + r"年|[今去明上本]年)(?:末|底|初|上半年|下半年)?|年末|年底|年初|上半年|下半年")
+_ONLY_DATE = re.compile(r"在?" + _COUNTED_YEARS + r"(?:间|中|里|内|来)?|(?:到|至)?(?:" + YEAR
+                        + r"年|[今去明上本]年)(?:末|底|初|上半年|下半年)?|年末|年底|年初|上半年|下半年")
 #: A share or a contribution whose subject is the clause's (“X增长6.5%、占…比重提高到45%”).
 _RELATION = re.compile(r"(?P<verb>占|对)[^，。；]{2,}")
 
@@ -1413,21 +1433,30 @@ def _with_subject_of_previous(s: _Sentence, fig: _Figure, raw: str, label: str) 
         when = _WHEN_ONLY.match(raw.strip("，、 ")) or _SAYS_ONLY_HOW.fullmatch(raw.strip("，、 ")) \
             and not s.text.startswith("的", fig.end)  # (“争取有百分之四十的产品…”: a share of what follows)
         says_when = not label or _ONLY_DATE.fullmatch(label) or label in _PLANNED_OR_ACTUAL
-        return _topic_clause(s, fig) or label if when and says_when else label
+        if not label and not when:  # “城镇居民人均可支配收入，考虑价格下降因素比上年实际增长9.3%”
+            topic = _topic_clause(s, fig)
+            return topic if _NAMES_A_MEASURE.search(topic) or topic.endswith(_SHARED_HEADS) else ""
+        if not (when and says_when):
+            return label
+        return _topic_clause(s, fig) or _thing_of_sentence_before(s, fig) or label
     between = s.text[prev.end:fig.start]
     if _CONVERTED.match(raw.strip("，、 ")) and prev.value is not None and len(between) <= 8:
         return prev.label
     if _BASE.fullmatch(raw.strip("，、 ")) and prev.value is not None:
         return prev.label
-    if _TO.fullmatch(between) and re.search(r"[由从][^，。；]{0,12}$", s.text[s.start:prev.start]):
+    if _TO.fullmatch(between.lstrip("，")) and re.search(r"[由从][^，。；]{0,12}$", s.text[s.start:prev.start]):
         return prev.label
     if not label and _RESULT_OF_PLAN.fullmatch(raw.strip("，、 ")) and prev.value is not None \
             and prev.unit_normalized == _unit_normalized(fig.unit) + fig.per:
         return prev.label  # “计划为百分之四，预计可以达到百分之六点四”: the same measure, its result
     if _ONLY_DATE.fullmatch(label) or (not label and _ONLY_DATE.match(raw.strip("，、 "))):
         # (the date is the figure's own: a change before it spans other years)
-        same = prev.value is None or prev.unit_normalized == _unit_normalized(fig.unit) + fig.per
+        same = prev.value is None or fig.is_change or prev.unit_normalized == _unit_normalized(fig.unit) + fig.per
         return prev.label if same else label
+    if fig.unit == "倍" and _RATIO_TO.fullmatch(label) and prev.value is not None:
+        return prev.label + label  # “…投资615亿元，是“十一五”时期的2.7倍”: the ratio of the thing before it
+    if _SHARE_IN.fullmatch(label) and between[:1] in "、，" and "在" in prev.label[2:]:
+        return prev.label[:prev.label.index("在", 2)] + label  # “X在零售总额中的比重…，在批发总额中的比重…”
     relation = _RELATION.fullmatch(label)
     if relation and between[:1] in "、，" and 0 in labels.word_starts(label) and 1 in labels.word_starts(label):
         subject = _subject_of(prev.label)
@@ -1435,6 +1464,36 @@ def _with_subject_of_previous(s: _Sentence, fig: _Figure, raw: str, label: str) 
             subject = next((subject[:-len(h)] for h in MEASURE_HEADS if subject.endswith(h)), subject)
         return subject + label if len(subject) >= 2 and not subject.startswith(("占", "对")) else label
     return label
+
+
+#: A ratio to a base whose thing is left out (“是“十一五”时期”, “为1997年”).
+_RATIO_TO = re.compile(r"(?:是|为|相当于|等于)[^，。；]{2,12}")
+#: A share whose part is left out (“在批发总额中的比重”): the part is the figure's before it.
+_SHARE_IN = re.compile(r"在[^，。；在]{2,16}?中的(?:比重|份额)")
+#: A part's share of the whole a clause before names (“在工农业总产值中，农业所占比重”).
+_PART_SHARE = re.compile(r"(?P<part>[^，。；]{2,16}?)所占的?比重")
+_WHOLE_BEFORE = re.compile(r"在(?P<whole>[^，。；在]{2,16}?)中，$")
+
+
+def _thing_of_sentence_before(s: _Sentence, fig: _Figure) -> str:
+    """The thing the sentence before (joined by a semicolon) was about, when this one only says when
+    and its figure is of the same measure, or ""."""
+    before = s.before
+    if before is None or before.value is None:
+        return ""
+    if not fig.is_change and before.unit_normalized != _unit_normalized(fig.unit) + fig.per:
+        return ""
+    return before.label
+
+
+def _share_of_whole(s: _Sentence, label: str) -> str:
+    """“在工农业总产值中，农业所占比重…” -> 农业占工农业总产值比重: a part's share named with its whole."""
+    share = _PART_SHARE.fullmatch(label)
+    if share is None:
+        return label
+    at = s.text.rfind(share.group("part") + "所占", s.start)
+    whole = _WHOLE_BEFORE.search(s.text, s.start, at) if at > 0 else None
+    return f"{share.group('part')}占{whole.group('whole')}比重" if whole else label
 
 
 #: Where what is said of a topic starts (“覆盖面逐步扩大”): its adverbs and change words.
@@ -1544,7 +1603,7 @@ _PER_PERIOD = re.compile(r"(?<![\u4e00-\u9fff])(?:平均)?(?P<each>每(?:天|日
 #: A label that is only an increase or decrease (of the thing named before it).
 _INCREMENT = frozenset(("增加", "减少", "增产", "减产", "增收", "减收", "新增", "多", "少"))
 #: The base of an increment (“比上年增产1199万吨”, “比上年预算减少198亿元”): the thing is the one before it.
-_COMPARED = re.compile(r"(?:比|较)(?:(?:[上去前]|上一)年(?:[末底]|同期)?|同期|" + YEAR + r"年|年[初末底]"
+_COMPARED = re.compile(r"(?:比|较)(?:(?:[上去前]|上一)年(?:[末底]|同期)?|同期|" + YEAR + r"年[末底初]?|年[初末底]"
                        r"|[一二三四五六七八九十两\d]+年(?:以)?前)?(?:预算数?|执行数|同期)?")
 #: The base of an increment after the thing it is of (“…工资总额比上年增加60亿元”): says against what, not what.
 _COMPARED_INCREMENT = re.compile(_COMPARED.pattern + r"(?P<verb>增加|减少|增产|减产|增收|减收)$")

@@ -40,7 +40,9 @@ NATIONAL_TITLES = ("人大", "政协", "文明", "先进", "模范", "示范", "
 #: Terms that start with a light word (再就业 is a statistic of its own, not 就业 again).
 TERMS_WITH_LIGHT_START = ("再就业", "再生", "再制造", "再融资", "再贷款", "再保险", "再教育", "再担保",
                           # proposals counted as made (提出意见建议2979件): 提出 says which are counted
-                          "提出意见", "提出建议", "提出议案", "提出提案", "提出批评", "提出的")
+                          "提出意见", "提出建议", "提出议案", "提出提案", "提出批评", "提出的",
+                          # a plan's own terms (计划内项目, 计划生育), not a plan said to set a figure
+                          "计划内", "计划外", "计划生育", "计划单列")
 #: Leading words that name no part of the measured thing: verbs that only say the report's
 #: subject acted, adverbs, connectives, times.  Removed from the start only as whole words.
 LIGHT_LEAD = (
@@ -60,6 +62,10 @@ LIGHT_LEAD = (
     "各种形式的", "各种", "则",
     # who set a target, and that it was set (中央提出今年经济增长预期目标为7%, 提出居民消费价格涨幅控制在4%)
     "中央提出", "提出", "保证", "努力做到", "努力", "做到", "进一步", "总共",
+    # connectives that open a clause (但是一九五三年…, 如一九五七年…), the year the sentence is in (同年,
+    # 当年), and that a plan set the figure (计划规定…, 计划将…): none names what is measured
+    "但是", "但", "如", "例如", "比如", "同年", "当年", "计划规定", "计划将", "计划的", "计划",
+    "国家计划", "国家准备", "准备", "要求", "累积", "大约", "年均",
 )
 #: Leading light verbs that are removed only when they are the whole phrase before the
 #: counted noun (“建设80个网点”), since they also start ordinary names (建设用地).
@@ -67,6 +73,8 @@ LIGHT_VERB_ALONE = ("建设", "落实")
 #: Adverbs removed wherever they stand in a label as a word of their own (a total's 共, 总共; 只, 仅
 #: that only say the figure is small: 收入总共只增加了).
 INNER_ADVERBS = frozenset({"共", "共计", "总共", "只", "仅", "先后", "了", "全年"})
+#: Times inside a label, after its subject (“大寨去年平均每人生产粮食”): when, not what.
+INNER_TIMES = frozenset({"去年", "今年", "上年", "当年", "同年"})
 #: Verbs between a subject and the measure it reached (“省属企业完成产业类投资”): they say only that it was.
 INNER_LIGHT_VERBS = frozenset({"完成", "实现"})
 #: The measures such a verb reaches (完成投资, 实现利润); before others it is part of the measure (完成预算 …).
@@ -77,10 +85,12 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+是|[一二三四
                         r"|（[一二三四五六七八九十\d]+）|\d+[.、])")
 #: A leading time phrase ending in 后 / 以来 (“清产核资后”, “十三五以来”) of a few words.
 _AFTER_TIME = re.compile(r"^[^，。；、\d]{1,8}?(?:后|以来)")
+#: A leading period (“在第一个五年计划期间”, ““十三五”期间”): when, not what.
+_DURING = re.compile(r"^在?[^，。；、\d]{1,12}?期间")
 #: A leading date: the year, or the end or start of it (“2025年末”, “年底”), says when, not what.
-_DATE = re.compile(r"^(?:" + YEAR + r"年(?:末|底|初)?|(?:去|上|今)?年(?:末|底|初)"
+_DATE = re.compile(r"^在?(?:" + YEAR + r"年(?:末|底|初)?(?:前|以前)?|(?:去|上|今)?年(?:末|底|初)|[上下]半年"
                    # a period a total is summed over (“五年间”, “过去五年”): when, not what; not a plan's name
-                   r"|(?:近|过去|这)?[一二三四五六七八九十两]+年(?:间|来|中|里|内)?(?!规划|计划|行动|攻坚|期|义务|制|一贯))")
+                   r"|(?:近|过去|这)?[一二三四五六七八九十两]{1,3}年(?:间|来|中|里|内)?(?!规划|计划|行动|攻坚|期|义务|制|一贯))")
 #: A leading count of the things a measure is of (“14个重点产业产值”): it delimits them, and is
 #: no part of the measure's name.
 _LEAD_COUNT = re.compile(r"^\d+[个家项所](?=[\u4e00-\u9fff]{2})")
@@ -164,6 +174,10 @@ def _trim_lead(label: str) -> str:
         if date and len(label) - date.end() >= 2 and date.end() in starts:
             label = label[date.end():]
             continue
+        during = _DURING.match(label)
+        if during and during.end() in starts and len(label) - during.end() >= 2:
+            label = label[during.end():]
+            continue
         time = _AFTER_TIME.match(label)
         if time and _own_word(time.group(), time.end(), starts) and len(label) - time.end() >= 2:
             label = label[time.end():]
@@ -184,7 +198,7 @@ def _trim_lead(label: str) -> str:
 def _drop_inner_adverbs(label: str) -> str:
     """共, 先后 before a word of two or more characters (代表们共提出), and 了; never inside a quoted
     name (“教共体”)."""
-    if not any(a in label for a in INNER_ADVERBS | INNER_LIGHT_VERBS):
+    if not any(a in label for a in INNER_ADVERBS | INNER_LIGHT_VERBS | INNER_TIMES):
         return label
     words = cut(label)
     quoted, kept = 0, list[str]()
@@ -194,6 +208,8 @@ def _drop_inner_adverbs(label: str) -> str:
         between = n > 0 and len(after) >= 2
         if word in INNER_ADVERBS and not quoted and (between or word == "了"):
             continue
+        if word in INNER_TIMES and between and kept and kept[-1] not in ("比", "较", "与", "同", "和"):
+            continue  # (比去年: the base of a comparison stays)
         if word in INNER_LIGHT_VERBS and between and len("".join(kept)) >= 2 \
                 and "".join(words[n + 1:]).endswith(REACHED_MEASURES):
             continue
