@@ -162,7 +162,11 @@ _WORDS_ENDING_AS_TRIMMED = frozenset((
 #: The longest text _TAIL_TRIM trims (扣除物价上涨因素, 比1956年, 的调控目标, 每 and four characters).
 _TAIL_TRIM_MAX = 8
 #: Where the noun phrase after a count ends (“5家企业通过…认定” -> 企业).
-_FORWARD_STOP = re.compile(r"以及|并|作为|通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|参加|参与|列席|"
+#: What a clause says was done to or by counted things (“115户家庭入住公租房”, “13项…技术项目首次纳入医保
+#: 报销”, “6.48万名监测对象稳定消除返贫致贫风险”): they are named by it, as counted people are.
+_DONE_TO = (r"(?:首次|稳定|率先|顺利|全面)?(?:入住(?!率)|纳入|开工建设(?!项目)|消除|用上|获批(?!项目))")
+_FORWARD_STOP = re.compile(_DONE_TO + r"|以及|并|作为|通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|"
+                           r"参加|参与|列席|"
                            r"获评|新获评|发放|投放|拨付|"
                            r"关闭|取消|开展|进行|"
                            r"(?<![方导定走面动意倾纵转趋外内双多指去取志投流风航])向|(?<![针反面相绝核])对(?![外口接象话比应策])|到(?![位期户村校])|[的和及]|[，。；：、（]")
@@ -573,7 +577,7 @@ def _listed(text: str, before: _Figure, after: _Figure) -> bool:
 
 #: Where the noun phrase after a count ends and what is said of it starts (“75名代表列席…”).
 _PREDICATE = re.compile(r"通过|实现|全部|入选|参加|参与|列席|(?<![方导定走面动意倾纵转趋外内双多指去取志投流风航])向|"
-                        r"被|作为|获评|新获评|关闭|取消|开展|进行")
+                        r"被|作为|获评|新获评|关闭|取消|开展|进行|" + _DONE_TO)
 #: Where what is said of a counted noun ends: the clause, or the next figure of a list.
 _PREDICATE_END = re.compile(r"[" + re.escape(_CLAUSE_END) + r"]|、(?=[\d一二三四五六七八九十])")
 #: A predicate that only says an action was carried out, named by what follows it (“进行专项检查”).

@@ -65,7 +65,7 @@ LIGHT_LEAD = (
     # connectives that open a clause (但是一九五三年…, 如一九五七年…), the year the sentence is in (同年,
     # 当年), and that a plan set the figure (计划规定…, 计划将…): none names what is measured
     "但是", "但", "如", "例如", "比如", "同年", "当年", "计划规定", "计划将", "计划的", "计划",
-    "国家计划", "国家准备", "准备", "要求", "累积", "大约", "年均",
+    "国家计划", "国家准备", "准备", "要求", "累积", "大约", "年均", "首次",
 )
 #: Leading light verbs that are removed only when they are the whole phrase before the
 #: counted noun (“建设80个网点”), since they also start ordinary names (建设用地).
