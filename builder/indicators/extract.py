@@ -125,7 +125,9 @@ _TAIL_TRIM = re.compile(
     r"(?<![前近由从])在?" + _COUNTED_YEARS + r"(?:间|中|里|内)?|" + YEAR + r"年|(?:比|较)" + YEAR + r"年?|"
     # an average that only says how the figure is summed up (城镇调查失业率平均值为5.0%), and adverbs
     # of a series of figures (进出口总额接连突破8万亿元、9万亿元)
-    r"平均值|接连|相继|陆续|"
+    r"平均值|(?<=率)均值|接连|相继|陆续|"
+    # the work a count is of, named as a task (老旧小区改造任务45个: the renovations are counted)
+    r"(?:(?<=改造|整治|治理|搬迁)|(?<=[^”]建设))任务|"
     # the start of a span of years whose end was trimmed (…从一九五三年至一九八○年的二十八年间)
     r"(?:从|由|自)?" + YEAR + r"年(?:至|到)|"
     # a share that only says it is one (…的比重已占百分之五十)
@@ -135,7 +137,7 @@ _TAIL_TRIM = re.compile(
     # a price adjustment that only says how growth is compared (扣除价格因素增长7.8%)
     r"估计|大约|高达|多达|应该|应当|必须|争取|预定|可以|可能|能够|继续|进一步|仍然|依然|"
     # a target's name for itself (…增长预期目标为7%), and when (…就业率去年底达到83%)
-    r"预期目标|" + _TIMES_OF_YEAR + r"|(?<!大大|明显|远远)(?<!略)低于|不低于|不超过|不高于|"
+    r"预期目标|" + _TIMES_OF_YEAR + r"|(?<!大大|明显|远远)(?<!略)低于|不低于|不超过|不高于|不少于|不多于|"
     r"(?:扣除|考虑)(?:价格|物价)(?:上涨|下降|变动)?因素|"
     r"每(?![^\d，。；]{0,3}(?:提高|增加|减少|增长|下降|上涨|新增|增产|减产))[^\d，。；]{1,4})$"
 )
@@ -164,7 +166,7 @@ _TAIL_TRIM_MAX = 8
 #: Where the noun phrase after a count ends (“5家企业通过…认定” -> 企业).
 #: What a clause says was done to or by counted things (“115户家庭入住公租房”, “13项…技术项目首次纳入医保
 #: 报销”, “6.48万名监测对象稳定消除返贫致贫风险”): they are named by it, as counted people are.
-_DONE_TO = (r"(?:首次|稳定|率先|顺利|全面)?(?:入住(?!率)|纳入|开工建设(?!项目)|消除|用上|获批(?!项目))")
+_DONE_TO = (r"(?:首次|稳定|率先|顺利|全面|免费)?(?:入住(?!率)|纳入|开工建设(?!项目)|消除|用上|获批(?!项目))")
 _FORWARD_STOP = re.compile(_DONE_TO + r"|以及|并|作为|通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|"
                            r"参加|参与|列席|"
                            r"获评|新获评|发放|投放|拨付|"
@@ -577,7 +579,7 @@ def _listed(text: str, before: _Figure, after: _Figure) -> bool:
 
 #: Where the noun phrase after a count ends and what is said of it starts (“75名代表列席…”).
 _PREDICATE = re.compile(r"通过|实现|全部|入选|参加|参与|列席|(?<![方导定走面动意倾纵转趋外内双多指去取志投流风航])向|"
-                        r"被|作为|获评|新获评|关闭|取消|开展|进行|" + _DONE_TO)
+                        r"被|作为|获评|新获评|获得|关闭|取消|开展|进行|" + _DONE_TO)
 #: Where what is said of a counted noun ends: the clause, or the next figure of a list.
 _PREDICATE_END = re.compile(r"[" + re.escape(_CLAUSE_END) + r"]|、(?=[\d一二三四五六七八九十])")
 #: A predicate that only says an action was carried out, named by what follows it (“进行专项检查”).
@@ -1663,6 +1665,8 @@ def _money_named(s: _Sentence, fig: _Figure, raw: str, label: str) -> str:
     before, spent = "".join(words[:at]), "".join(words[at + 1:])
     for_whom = before.startswith(("为", "向", "给", "通过", "对")) or any(f.end == raw_start for f in s.figs)
     spender = _WHEN_OR_HOW.sub("", before)  # (“中央财政五年投入”, “本年将发放”: when, not who)
+    named = labels.clean(spent)  # (“投入各类民生资金”: 各类 only says of every kind; but 各类补贴, not 补贴 alone)
+    spent = named if len(named) >= 3 else spent
     return spent if for_whom or len(spender) < 2 or _WHEN_OR_HOW.fullmatch(spender) else spender + spent
 
 

@@ -65,14 +65,15 @@ LIGHT_LEAD = (
     # connectives that open a clause (但是一九五三年…, 如一九五七年…), the year the sentence is in (同年,
     # 当年), and that a plan set the figure (计划规定…, 计划将…): none names what is measured
     "但是", "但", "如", "例如", "比如", "同年", "当年", "计划规定", "计划将", "计划的", "计划",
-    "国家计划", "国家准备", "准备", "要求", "累积", "大约", "年均", "首次",
+    "国家计划", "国家准备", "准备", "要求", "累积", "大约", "年均", "首次", "重点实施", "重点推进",
+    "出台", "接续办好", "免费", "不少于",
 )
 #: Leading light verbs that are removed only when they are the whole phrase before the
 #: counted noun (“建设80个网点”), since they also start ordinary names (建设用地).
 LIGHT_VERB_ALONE = ("建设", "落实")
 #: Adverbs removed wherever they stand in a label as a word of their own (a total's 共, 总共; 只, 仅
 #: that only say the figure is small: 收入总共只增加了).
-INNER_ADVERBS = frozenset({"共", "共计", "总共", "只", "仅", "先后", "了", "全年"})
+INNER_ADVERBS = frozenset({"共", "共计", "总共", "只", "仅", "先后", "了", "全年", "累计"})
 #: Times inside a label, after its subject (“大寨去年平均每人生产粮食”): when, not what.
 INNER_TIMES = frozenset({"去年", "今年", "上年", "当年", "同年"})
 #: Verbs between a subject and the measure it reached (“省属企业完成产业类投资”): they say only that it was.
