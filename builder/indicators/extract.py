@@ -535,14 +535,36 @@ def _trimmed(label: str) -> str:
 
 def _without_examples(label: str) -> str:
     """“新建及改造外环道路、旧城道路等城市主次干道” -> 新建及改造城市主次干道: after a verb that says what
-    was done, the examples listed before 等 are no part of the name; the kind after 等 is."""
-    if "等" not in label or "、" not in label:
+    was done, the examples listed before 等 are no part of the name; the kind after 等 is.  One
+    example before a kind named in three or more characters goes too (水池等调蓄设施 -> 调蓄设施)."""
+    if "等" not in label:
         return label
+    if "、" not in label:
+        return _without_one_example(label)
     listed = _EXAMPLES.fullmatch(label)
     if not listed or listed.group("verb").split("及")[0].split("、")[0] not in _DOING \
             or listed.group("kind") in _GENERIC_KINDS:
         return label  # (“发放低保金、…等资金”: 资金 alone would say less than the examples)
     return listed.group("verb") + listed.group("kind")
+
+
+#: One example and the kind it is an example of (“布局AED等群众可及急救设备”).
+_ONE_EXAMPLE = re.compile(r"(?P<before>[^等，。；、]{1,10}?)等(?P<kind>[^、，。；等的]{3,12})")
+
+
+def _without_one_example(label: str) -> str:
+    """The kind alone, after the verb the label opens with when it says what was done (布局, 新建)."""
+    one = _ONE_EXAMPLE.fullmatch(label)
+    if not one or one.group("kind") in _GENERIC_KINDS or "”" in one.group("kind")[:1]:
+        return label
+    at = one.end("before")
+    starts = labels.word_starts(label)
+    if at not in starts or at + 1 not in starts:
+        return label  # 等 inside a word (高等学校, 中等专业学校) names no example
+    verb = next((v for v in (*_DOING, "布局") if one.group("before").startswith(v)), "")
+    if len(one.group("before")) - len(verb) < 1:
+        return label
+    return verb + one.group("kind")
 
 
 def _last_words(label: str, limit: int) -> str:
@@ -668,6 +690,11 @@ def _forward_phrase(text: str, end: int, limit: int) -> tuple[str, str, int]:
     return noun, predicate, taken
 
 
+def _verb_alone(label: str) -> bool:
+    """Whether ``label`` only says what was done, a variant in brackets and all (“新（改）建”)."""
+    return re.sub(r"（[^（）]{1,4}）", "", label) in _DOING
+
+
 def _with_counted_noun(s: _Sentence, fig: _Figure, label: str) -> str:
     """``label`` completed by the noun after the figure: a count before its noun (“推进711项治气
     工程项目”, “新增‘苏州水八仙’等7个农产品区域公用品牌”) counts that noun; a figure whose noun
@@ -683,7 +710,7 @@ def _with_counted_noun(s: _Sentence, fig: _Figure, label: str) -> str:
         done = (passive.group("what") or "") + "得到" + passive.group("how")
         return done + "的" + labels.clean(passive.group("noun"))
     noun, predicate, taken = _forward_phrase(s.text, fig.end, s.end)
-    if not noun and not predicate or (fig.unit in _MEASURES and len(label) > 2):
+    if not noun and not predicate or (fig.unit in _MEASURES and len(label) > 2 and not _verb_alone(label)):
         return label  # an amount (亿元, 万吨) ends its phrase unless nothing names it (“突破3万亿元大关”)
     s.consumed = taken
     noun = _COUNTY_LEVEL.sub("", noun)
@@ -850,10 +877,18 @@ _PEOPLE_OF_A_PLACE = frozenset(("在校学生", "在校生", "从业人员"))
 _TOPIC_MEASURES = frozenset(MEASURE_HEADS) - {"进出口总额"} | {"总产量", "总产值"}
 
 
+#: The two sides of an account, each said after the other with the thing left out (收入…、支出…).
+_COUNTERPARTS = {"支出": "收入", "收入": "支出", "出口": "进口", "进口": "出口", "贷款余额": "存款余额",
+                 "存款余额": "贷款余额"}
+
+
 def _with_subject_of_measure(s: _Sentence, label: str) -> str:
     """A label that is only the name of a measure (产量, 产值) with the thing the figure before it in
     the sentence measured (“地产蔬菜种植面积达到2万亩，产量达到15万吨” -> 地产蔬菜产量)."""
     prev = s.items[-1] if s.items else None
+    other = _COUNTERPARTS.get(label, "")
+    if other and prev is not None and prev.label.endswith(other) and len(prev.label) > len(other) + 1:
+        return prev.label[: -len(other)] + label  # “一般公共预算收入增长2.3%、支出…” -> 一般公共预算支出
     if label not in _OUTPUT_MEASURES or prev is None \
             or label in _PEOPLE_OF_A_PLACE and prev.unit_normalized in ("人", "名", "人次"):
         return label  # (毕业学生6.4万人，在校学生…: students are no measure of the graduates)
@@ -1671,7 +1706,7 @@ def _money_named(s: _Sentence, fig: _Figure, raw: str, label: str) -> str:
 
 
 #: What follows a spending verb when it is no verb there: a time, an adverb of a total.
-_NOT_SPENT = re.compile(r"[一二三四五六七八九十两\d]+年|累计|共|达|总|合计|拟|安排")
+_NOT_SPENT = re.compile(r"[一二三四五六七八九十两\d]{1,3}年|累计|共|达|总|合计|拟|安排")
 #: Adverbs and times a spender is followed by (将, 已, 五年累计 …), or that stand alone (本年将).
 _WHEN_OR_HOW = re.compile(r"(?:将|要|拟|已|还|又|再|共|累计|全年|年内|今年|本年|明年|当年"
                           r"|[一二三四五六七八九十两\d]+年)+$")

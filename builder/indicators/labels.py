@@ -80,7 +80,7 @@ INNER_TIMES = frozenset({"去年", "今年", "上年", "当年", "同年"})
 INNER_LIGHT_VERBS = frozenset({"完成", "实现"})
 #: The measures such a verb reaches (完成投资, 实现利润); before others it is part of the measure (完成预算 …).
 REACHED_MEASURES = ("投资", "利润", "营业额", "产值", "增加值", "营业收入", "收入", "税收", "销售额", "交易额",
-                    "零售额", "进出口", "出口", "进口")
+                    "零售额", "进出口", "出口", "进口", "再就业")
 PARTICLES = "的了和及与、，"
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+是|[一二三四五六七八九十]+、"
                         r"|（[一二三四五六七八九十\d]+）|\d+[.、])")
@@ -211,7 +211,7 @@ def _drop_inner_adverbs(label: str) -> str:
             continue
         if word in INNER_TIMES and between and kept and kept[-1] not in ("比", "较", "与", "同", "和"):
             continue  # (比去年: the base of a comparison stays)
-        if word in INNER_LIGHT_VERBS and between and len("".join(kept)) >= 2 \
+        if word in INNER_LIGHT_VERBS and n > 0 and len("".join(kept)) >= 2 \
                 and "".join(words[n + 1:]).endswith(REACHED_MEASURES):
             continue
         kept.append(word)
