@@ -166,7 +166,8 @@ _TAIL_TRIM_MAX = 8
 #: Where the noun phrase after a count ends (“5家企业通过…认定” -> 企业).
 #: What a clause says was done to or by counted things (“115户家庭入住公租房”, “13项…技术项目首次纳入医保
 #: 报销”, “6.48万名监测对象稳定消除返贫致贫风险”): they are named by it, as counted people are.
-_DONE_TO = (r"(?:首次|稳定|率先|顺利|全面|免费)?(?:入住(?!率)|纳入|开工建设(?!项目)|消除|用上|获批(?!项目))")
+_DONE_TO = (r"(?:首次|稳定|率先|顺利|全面|免费)?(?:入住(?!率)|纳入|开工建设(?!项目)|消除|用上|获批(?!项目)"
+            r"|整[县乡镇村]建[成设])")
 _FORWARD_STOP = re.compile(_DONE_TO + r"|以及|并|作为|通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|"
                            r"参加|参与|列席|"
                            r"获评|新获评|发放|投放|拨付|"
@@ -1188,7 +1189,21 @@ def _read_sentence(s: _Sentence) -> list[Indicator]:
     i = 0
     while i < len(s.figs):
         i = _read_figure(s, i)
-    return s.items
+    return _with_shared_predicate(s)
+
+
+def _with_shared_predicate(s: _Sentence) -> list[Indicator]:
+    """Counted things listed before one predicate (“10所学校、12个专业群入选…”): what is said of the
+    last is said of each before it."""
+    items = s.items
+    for k in range(len(items) - 2, -1, -1):
+        first, second = items[k], items[k + 1]
+        said = re.fullmatch(r"(?P<what>[^的]{2,20})的(?P<noun>[^的]{1,12})", second.label)
+        if said and first.value is not None and len(first.label) <= 8 \
+                and s.text[first.end:second.start] == first.label + "、" \
+                and s.text.startswith(said.group("noun"), second.end):
+            items[k] = replace(first, label=said.group("what") + "的" + first.label)
+    return items
 
 
 def _read_figure(s: _Sentence, i: int) -> int:
