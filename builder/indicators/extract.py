@@ -166,7 +166,7 @@ _TAIL_TRIM_MAX = 8
 #: Where the noun phrase after a count ends (“5家企业通过…认定” -> 企业).
 #: What a clause says was done to or by counted things (“115户家庭入住公租房”, “13项…技术项目首次纳入医保
 #: 报销”, “6.48万名监测对象稳定消除返贫致贫风险”): they are named by it, as counted people are.
-_DONE_TO = (r"(?:首次|稳定|率先|顺利|全面|免费)?(?:入住(?!率)|纳入|开工建设(?!项目)|消除|用上|获批(?!项目)"
+_DONE_TO = (r"(?:首次|稳定|率先|顺利|全面|免费)?(?:入住(?!率)|纳入|开工建设(?!项目)|消除|用上|获批(?!项目)|晋升"
             r"|整[县乡镇村]建[成设])")
 _FORWARD_STOP = re.compile(_DONE_TO + r"|以及|并|作为|通过|实现|全部|获得|获批|入选|成为|被|完成|建成|达到|"
                            r"参加|参与|列席|"
@@ -684,9 +684,13 @@ def _forward_phrase(text: str, end: int, limit: int) -> tuple[str, str, int]:
     if said_of and m and (noun or m.start() == 0):
         clause = rest[m.start():]
         stop = _PREDICATE_END.search(clause)
+        while stop and clause.count("“", 0, stop.start()) > clause.count("”", 0, stop.start()):
+            stop = _PREDICATE_END.search(clause, stop.end())  # (“两不愁、三保障”: one name)
         said = clause[: stop.start()] if stop else clause
         if 2 <= len(said) <= 20 and not _DIGIT.search(said):
-            predicate = labels.balance(said) if said.startswith(_CARRY_OUT) else labels.clean(said)  # (its verb read)
+            # (its verb read; 实现 says what was reached: 实现“两不愁、三保障”的…人口)
+            predicate = labels.balance(said.replace("实现了", "实现")) if said.startswith((*_CARRY_OUT, "实现")) \
+                else labels.clean(said)
             taken = end + m.start() + len(said)
     return noun, predicate, taken
 
