@@ -626,7 +626,7 @@ _OF_ALL = ("全部", "均", "都")
 #: Verbs that say which things a count counts (新增 …); one before a list (“新增A 9万亩、B 4.2万亩”)
 #: is part of every listed label.
 SCOPE_VERBS = ("新增", "新建", "新设", "新辟", "新引育", "认定", "培育", "培训", "整治", "清理", "关停", "淘汰",
-               "建成", "开工建设", "开工", "竣工", "完工", "投产", "招引",
+               "建成", "开工建设", "开工", "竣工", "完工", "投产", "招引", "打造", "新入库",
                # what a disaster cost (损失工业总产值…，钢产量…): the loss of every listed thing
                "损失")
 #: A verb (or two joined), examples listed, and their kind after 等.
