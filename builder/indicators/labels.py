@@ -66,7 +66,7 @@ LIGHT_LEAD = (
     # 当年), and that a plan set the figure (计划规定…, 计划将…): none names what is measured
     "但是", "但", "如", "例如", "比如", "同年", "当年", "计划规定", "计划将", "计划的", "计划",
     "国家计划", "国家准备", "准备", "要求", "累积", "大约", "年均", "首次", "重点实施", "重点推进",
-    "出台", "接续办好", "免费", "不少于",
+    "出台", "接续办好", "免费", "不少于", "正式", "有序", "陆续", "相继",
 )
 #: Leading light verbs that are removed only when they are the whole phrase before the
 #: counted noun (“建设80个网点”), since they also start ordinary names (建设用地).
