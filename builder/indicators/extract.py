@@ -122,6 +122,7 @@ _TAIL_TRIM = re.compile(
     # a change reached (上升到50.5%), a time a total or change is of (…五年, …一九九○年); 每 and a
     # measure (每万人), but not a standard's rise each month (每月提高183元: an increment, named so)
     r"(?:上升|下降|提高|提升|增加|增长|降低|减少|扩大|缩小|缩减|回落|发展)(?:到|至|为)|"
+    r"(?:比|较)“[^”]{1,6}”(?:时期|期间|末)?|"
     r"(?<![前近由从])在?" + _COUNTED_YEARS + r"(?:间|中|里|内)?|" + YEAR + r"年|(?:比|较)" + YEAR + r"年?|"
     # an average that only says how the figure is summed up (城镇调查失业率平均值为5.0%), and adverbs
     # of a series of figures (进出口总额接连突破8万亿元、9万亿元)
@@ -547,8 +548,17 @@ def _without_examples(label: str) -> str:
     listed = _EXAMPLES.fullmatch(label)
     if not listed or listed.group("verb").split("及")[0].split("、")[0] not in _DOING \
             or listed.group("kind") in _GENERIC_KINDS:
+        only = _ONLY_EXAMPLES.fullmatch(label)  # (“文化演艺、体育赛事等促消费活动”: no verb before them)
+        verbs = tuple(_DOING | _INCREMENT | _SPENDING)
+        if only and only.group("kind") not in _GENERIC_KINDS and not label.startswith(verbs):
+            return only.group("kind")
         return label  # (“发放低保金、…等资金”: 资金 alone would say less than the examples)
     return listed.group("verb") + listed.group("kind")
+
+
+#: Examples listed and their kind, with nothing before them (“华为智能生活馆、砂之船奥莱等首店”).
+_ONLY_EXAMPLES = re.compile(r"(?:[^等，。；、在对用]{2,6}、)+[^等，。；、在对用]{2,6}等"
+                            r"(?P<kind>(?!方面|领域)[^、，。；等的]{2,12}?)(?<!增产|减产|增加|减少)")
 
 
 #: One example and the kind it is an example of (“布局AED等群众可及急救设备”).
@@ -1394,7 +1404,7 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
     if not label and whole != raw:
         label = _clean_label(whole)
     label = _with_subject_of_previous(s, fig, raw, label) or _noun_of_list(s, fig, label)
-    label = _share_of_whole(s, label)
+    label = _rate_of_counted(s, fig, raw, _share_of_whole(s, label))
     label = _with_stage_of_previous(s, label)
     per = _PER.search(raw)
     if per and label and not label.startswith("每"):
@@ -1546,6 +1556,37 @@ def _thing_of_sentence_before(s: _Sentence, fig: _Figure) -> str:
     if not fig.is_change and before.unit_normalized != _unit_normalized(fig.unit) + fig.per:
         return ""
     return before.label
+
+
+#: Rates of how many of the things counted just before were dealt with (“…建议95件，办结率100%”).
+_RATES_OF_COUNTED = frozenset(("办结率", "完成率", "满意率", "按期办结率", "答复率", "解决率"))
+
+
+def _rate_of_counted(s: _Sentence, fig: _Figure, raw: str, label: str) -> str:
+    """A bare rate of dealing with things, right after their count: the rate of those things (“办理
+    人大代表建议68件、政协委员提案118件，办结率100%” -> 人大代表建议和政协委员提案办结率); of each of them
+    when the clause says so (办结率均达100%: one indicator each, the same span)."""
+    if label not in _RATES_OF_COUNTED or not fig.percent:
+        return label
+    counted = _counted_run(s)
+    if not counted:
+        return label
+    if "均" not in raw:
+        return "和".join(counted) + label
+    for thing in counted[:-1]:
+        s.items.append(_value_indicator(s, fig, thing + label))
+    return counted[-1] + label
+
+
+def _counted_run(s: _Sentence) -> list[str]:
+    """The labels of the counts read last, listed with 、 (“建议95件、提案136件”), in order."""
+    run: list[Indicator] = []
+    for item in reversed(s.items):
+        if item.value is None or item.unit_normalized in ("%", "pp") \
+                or run and not s.text[item.end:run[0].start].rstrip(run[0].label).endswith("、"):
+            break
+        run.insert(0, item)
+    return [item.label for item in run]
 
 
 def _share_of_whole(s: _Sentence, label: str) -> str:

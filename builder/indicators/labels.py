@@ -67,6 +67,8 @@ LIGHT_LEAD = (
     "但是", "但", "如", "例如", "比如", "同年", "当年", "计划规定", "计划将", "计划的", "计划",
     "国家计划", "国家准备", "准备", "要求", "累积", "大约", "年均", "首次", "重点实施", "重点推进",
     "出台", "接续办好", "免费", "不少于", "正式", "有序", "陆续", "相继",
+    # handling or bringing in what is counted (办理人大代表建议, 引进首店, 谋划落地…项目)
+    "办理", "引进", "谋划",
 )
 #: Leading light verbs that are removed only when they are the whole phrase before the
 #: counted noun (“建设80个网点”), since they also start ordinary names (建设用地).
@@ -87,7 +89,7 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+是|[一二三四
 #: A leading time phrase ending in 后 / 以来 (“清产核资后”, “十三五以来”) of a few words.
 _AFTER_TIME = re.compile(r"^[^，。；、\d]{1,8}?(?:后|以来)")
 #: A leading period (“在第一个五年计划期间”, ““十三五”期间”): when, not what.
-_DURING = re.compile(r"^在?[^，。；、\d]{1,12}?期间")
+_DURING = re.compile(r"^在?[^，。；、\d]{1,12}?(?:期间|时期)")
 #: A leading date: the year, or the end or start of it (“2025年末”, “年底”), says when, not what.
 _DATE = re.compile(r"^在?(?:" + YEAR + r"年(?:末|底|初)?(?:前|以前)?|(?:去|上|今)?年(?:末|底|初)|[上下]半年"
                    # a period a total is summed over (“五年间”, “过去五年”): when, not what; not a plan's name
@@ -274,8 +276,13 @@ def _clean_and_cuts(label: str) -> tuple[str, tuple[str, ...]]:
     return result, tuple(texts)
 
 
+#: A unit note in brackets left from the figure before (“…万头（只）、蔬菜产量”): no part of the next name.
+_UNIT_NOTE_LEFT = re.compile(r"^（[^（）]{1,3}）[、，]?")
+
+
 def _clean(label: str) -> str:
-    label = without_fields(_SUMMED_UP.sub("", _SCOPE_NOTE.sub("", label.strip())))
+    label = _UNIT_NOTE_LEFT.sub("", label.strip())
+    label = without_fields(_SUMMED_UP.sub("", _SCOPE_NOTE.sub("", label)))
     label = _VISITORS_RECEIVED.sub("", label)
     label = _trim_lead(label)
     label = _drop_result_complement(_drop_inner_adverbs(label))

@@ -45,6 +45,10 @@ MIN_RECALL = 0.85
 #: set 9 on: the blind set's labeller had dropped it (千亿级先进制造业集群): 0.845.
 MIN_LABEL_ACCURACY = 0.85
 MIN_BLIND_LABEL_ACCURACY = 0.84
+#: The held-out set labels Hailar 2016's 办理人大代表建议68件…，办结率100% as “办理人大代表建议” and “办结率”;
+#: sets 19 and 24, labelled later from the written convention, drop 办理 and name whose rate it is (人大代表
+#: 建议和政协委员提案办结率), as the extractor now does: 0.847.
+MIN_HELDOUT_LABEL_ACCURACY = 0.84
 
 
 def _gold(path: Path = GOLD) -> dict:
@@ -157,7 +161,7 @@ def test_precision_and_recall_on_held_out_reports(request, capsys):
     line = (f"indicator extraction, held-out corpus reports: precision {result['precision']:.3f}, "
             f"recall {result['recall']:.3f} ({result['gold']} gold, {result['extracted']} extracted); "
             f"label accuracy {result['label_accuracy']:.3f} (exact, over the matches)")
-    _check(request, capsys, result, line, MIN_HELDOUT, MIN_HELDOUT)
+    _check(request, capsys, result, line, MIN_HELDOUT, MIN_HELDOUT, MIN_HELDOUT_LABEL_ACCURACY)
 
 
 def _corpus_line(name: str, result: dict) -> str:
