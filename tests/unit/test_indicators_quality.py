@@ -250,10 +250,10 @@ CORPUS_SETS = (
               "no longer blind"),
     CorpusSet("twenty-third blind set (corpus)", "indicators_blind23.yaml", 0.95, 0.94, 0.74,
               "paragraphs no earlier set labelled; blind at ff72b4a: P 0.964, R 0.955, labels 0.726; at "
-              "9f94afb and 0ed2394: labels 0.764"),
+              "9f94afb and 0ed2394: labels 0.764; no longer blind"),
     CorpusSet("twenty-fourth blind set (corpus)", "indicators_blind24.yaml", 0.95, 0.89, 0.59,
               "paragraphs no earlier set labelled; blind at ff72b4a, 9f94afb and 0ed2394: P 0.968, R 0.909, "
-              "labels 0.611"),
+              "labels 0.611; no longer blind"),
     CorpusSet("twenty-fifth blind set (corpus)", "indicators_blind25.yaml", 0.95, 0.91, 0.62,
               "paragraphs no earlier set labelled; blind at ff72b4a: P 0.957, R 0.918, labels 0.625; at "
               "17cf216 and 3c4a91a: P 0.958, R 0.926, labels 0.637; still blind"),
