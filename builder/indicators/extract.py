@@ -109,7 +109,7 @@ _CHANGE_WORD = re.compile("|".join(CHANGE_UP + CHANGE_DOWN))
 _QUOTED = re.compile(r"“[^”]{0,40}”|《[^》]{0,60}》|‘[^’]{0,40}’|\"[^\"]{0,40}\"")
 
 #: A number of years (五年, 连续两年): how long a total or a change ran.
-_COUNTED_YEARS = r"(?:连续)?[一二三四五六七八九十两]+年"
+_COUNTED_YEARS = r"(?:连续)?(?:[一二三四五六七八九十两]+|(?<=连续)\d{1,2})年"
 #: Trimmed from the end of a label, repeatedly.
 #: A time of a year the words before a figure end with (去年底, 年末, 今年, 上半年): when, not what.
 _TIMES_OF_YEAR = r"(?:" + YEAR + r"|[去今上明本])?年(?:底|末|初)|[去今明本]年|上半年|下半年"
@@ -508,9 +508,11 @@ def _clean_label(label: str) -> str:
     hedge = _HEDGED_INCREMENT.search(label)
     if hedge and hedge.start() >= 2 and hedge.start() in labels.word_starts(label):
         label = label[:hedge.start()] + hedge.group("verb")  # “收入估计将增加” -> 收入增加
-    return _last_words(_without_examples(label), 40)
+    return _last_words(_without_examples(_REFERRED.sub(r"提请审议的\g<what>", label)), 40)
 
 
+#: Bills referred to a standing committee (“提请市人大常委会审议地方性法规”): the bills referred.
+_REFERRED = re.compile(r"^提请[^，。；]{2,14}?审议(?P<what>[^，。；]{2,12})$")
 #: Words that only hedge or time an increment (“收入估计将增加”, “购买力就增加”): no part of its name.
 _HEDGED_INCREMENT = re.compile(r"(?:估计|预计|仍然|依然|也|还|就|将|可以|可能)+(?P<verb>增加|减少|增产|减产)$")
 
@@ -861,6 +863,11 @@ def _and_another_verb(verb: str) -> re.Pattern[str]:
     return re.compile(re.escape(verb) + r"[和及与、](?:" + "|".join(_DOING) + ")")
 
 
+#: Verbs that say which things are counted, or what work on them is counted (改造城镇老旧小区7323个、棚户区
+#: 5.2万套: the shanty-town housing renovated), carried to the names listed after the first.
+_LIST_VERBS = (*SCOPE_VERBS, "改扩建", "改造", "治理", "创建", "修复")
+
+
 def _with_list_verb(s: _Sentence, fig: _Figure, label: str) -> str:
     """A label listed after another (“新增高标准农田9万亩、现代农业园区4.2万亩”) with the scope verb
     of the first, when it has none of its own."""
@@ -871,7 +878,7 @@ def _with_list_verb(s: _Sentence, fig: _Figure, label: str) -> str:
         return label  # (the words before 、 are the noun the count before took: “新增2所高校、1所…”)
     if prev.value is None or gap[gap.index("、") + 1:].lstrip("“").startswith(SCOPE_VERBS):
         return label
-    verb = next((v for v in SCOPE_VERBS if prev.label.startswith(v)), "")
+    verb = next((v for v in _LIST_VERBS if prev.label.startswith(v)), "")
     both = _and_another_verb(verb).match(prev.label) if verb else None
     verb = both.group() if both else verb  # “新建和改造农村公路…、农村电网线路…”
     if not verb or verb in label or label.startswith(SCOPE_VERBS + _ACTION_VERBS) or labels.light_verb_only(label):
@@ -1222,6 +1229,10 @@ def _with_shared_predicate(s: _Sentence) -> list[Indicator]:
     return items
 
 
+#: A name of town and country together, of one thing (not “城乡居民养老保险和医疗保险…”: two things).
+_TOWN_AND_COUNTRY = re.compile(r"城乡[^和、及与]+$")
+
+
 def _read_figure(s: _Sentence, i: int) -> int:
     """Read ``s.figs[i]`` (and the figures listed with it); returns the index of the next one to read.
 
@@ -1235,8 +1246,9 @@ def _read_figure(s: _Sentence, i: int) -> int:
     group = _listed_group(s, i)
     if not fig.is_change and _ends_of_from_to(s, group):
         return i + len(group)
-    if len(group) > 1 and "分别" in (raw if begin == fig.start
-                                    else _backward_label(s.text, floor, fig.start, s.clause_ends)):
+    said = raw if begin == fig.start else _backward_label(s.text, floor, fig.start, s.clause_ends)
+    # (“城乡低保标准提高到每月815元和615元”: town and country, in that order, without 分别)
+    if len(group) > 1 and ("分别" in said or len(group) == 2 and _TOWN_AND_COUNTRY.match(labels.clean(said))):
         if fig.is_change and _changes_of_previous(s, raw, len(group)):
             _attach_changes(s, group, fig)
             return i + len(group)

@@ -245,7 +245,7 @@ _FIELDS_LISTED = re.compile(rf"^(?:{_FIELD}、)+{_FIELD}等(?:领域|方面|行�
 #: “化肥（按有效成份计算）”): no part of the name.
 _SCOPE_NOTE = re.compile(r"（(?:(?:不包括|包括|不含|含|折)[^（）]{1,20}|按[^（）]{1,16}(?:计算|计))）")
 #: 接待 before those it counts (“接待入境游客”): 游客 already names arrivals.
-_VISITORS_RECEIVED = re.compile(r"^接待(?=[^，。；]{0,6}(?:游客|旅客|游人))")
+_VISITORS_RECEIVED = re.compile(r"^接待(?=[^，。；]{0,6}(?:游客|旅客|游人|观众))")
 
 
 def without_fields(label: str) -> str:
