@@ -1405,11 +1405,39 @@ def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
         s.items.append(_change_indicator(s, fig, label))
 
 
+#: What an amount is of, said right after it (“投资3500万元的二三级供水管网改造、3800万元的背街巷道改造”).
+_AMOUNT_OF = re.compile(r"的(?P<what>[^，。；：、\d的]{2,20}?)(?=[、，。；]|等)")
+
+
+def _amount_of_what_follows(s: _Sentence, fig: _Figure, raw: str) -> str:
+    """An investment named by the work written after it with 的 (-> 二三级供水管网改造投资), for each of a
+    list of them; "" for any other figure."""
+    if fig.unit not in ("元", "美元"):
+        return ""
+    of = _AMOUNT_OF.match(s.text, fig.end, min(s.end, fig.end + 24))
+    if of is None:
+        return ""
+    before = raw.strip("、，, ")
+    prev = s.items[-1] if s.items else None
+    listed_on = not before and prev is not None and prev.label.endswith("投资") \
+        and s.text[prev.end:fig.start].endswith("、")
+    lists = re.match(r"、[\d.]+[万亿]*元的", s.text[of.end():of.end() + 12]) is not None
+    word = "总投资" if before.endswith("总投资") else "投资"
+    if not (listed_on or before.endswith("投资") and lists):
+        return ""
+    s.consumed = of.end()
+    return labels.clean(of.group("what")) + word
+
+
 def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
     """A value (1.93万亿元): labelled by its clause, else by the noun after it (“新建14家研究院”),
     else by the figure before it; or the value of a change read just before it.  ``whole``: the
     words before it with those the figure before it took (“14个重点产业产值占…总产值的80%以上”: when
     nothing is left to name it, they do)."""
+    named = _amount_of_what_follows(s, fig, raw)
+    if named:
+        s.items.append(_value_indicator(s, fig, named))
+        return
     label = _money_named(s, fig, raw, _clean_label(raw))
     label = _investment_of(s, fig, label) or label
     label = _with_topic(s, _with_subject_of_measure(s, _with_list_verb(s, fig, _with_counted_noun(s, fig, label))))
