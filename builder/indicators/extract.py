@@ -738,6 +738,9 @@ def _with_counted_noun(s: _Sentence, fig: _Figure, label: str) -> str:
         return places.group("what") + "的" + places.group("place")  # 建立居民最低生活保障制度的城市
     noun = _without_shared_work(s, fig, noun)
     back = "" if label in _PREPOSITIONS else label  # (“在320个县开展…试点”: 在 names nothing)
+    if back.endswith("等") and not predicate and noun in ("项目", "工程") \
+            and _EXAMPLES_OF_WORKS.fullmatch(labels.clean(back) + noun):
+        return labels.clean(back) + noun  # (“第五中学改扩建等5项工程”: a general kind keeps its examples)
     if back.endswith("等"):  # examples of the counted noun: only a scope verb before them stays
         back = next((v for v in SCOPE_VERBS if back.startswith(v)), "")
     elif labels.light_verb_only(back) and len(noun) > 2:
@@ -1465,7 +1468,7 @@ def _read_value(s: _Sentence, fig: _Figure, raw: str, whole: str) -> None:
             label = _stock_of(prev.label)  # “新增公园127座，累计达到1100座”: all the parks there are
         elif prev.end == fig.start:
             label = prev.label  # “贫困户301户611人”
-    if label and not label.startswith("第"):
+    if label and not _ORDINAL.match(label):
         s.items.append(_value_indicator(s, fig, label))
         written, year = _year_written(s, fig, raw)
         if not written and prev is not None and _RESULT_OF_PLAN.fullmatch(raw.strip("，、 ")):
@@ -1700,8 +1703,13 @@ _SPENT_ON = re.compile(r"(?:，(?:重点|集中|全面)?)?(?:完成了?|实施�
                        r"|正式|成功|如期|整体|年内|落地|通车|营业|开通|投用|交付|已|正在|[，。；：、]|$)")
 #: A count inside what was done (“三家污染企业”, “重点项目7个”): no part of its name.
 _COUNT_IN = re.compile(r"[一二三四五六七八九十两]+[家个座所项条处栋](?=[\u4e00-\u9fff])"
-                       r"|\d+(?:\.\d+)?[个项家座所条处栋套户间]$"
+                       r"|\d+(?:\.\d+)?[个项家座所条处栋套户间]$|(?<=等)\d+[个项家座所条处栋]"
                        r"|^\d+(?:\.\d+)?[个项家座所条处栋](?=[\u4e00-\u9fff])")
+
+
+#: Works named by examples of a general kind (“第五中学改扩建等工程”, “向阳幼儿园等项目”).
+_EXAMPLES_OF_WORKS = re.compile(r"[^等、]{2,16}等(?:项目|工程)")
+_ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+(?!中学|小学|中心|医院|人民医院|幼儿园|实验)")
 
 
 def _investment_of(s: _Sentence, fig: _Figure, label: str) -> str:
@@ -1719,8 +1727,10 @@ def _investment_of(s: _Sentence, fig: _Figure, label: str) -> str:
             what = what[listed[-1].end():]
         what = labels.clean(what.replace("进行", ""))
         # (a figure left in it has its own label: “…新增绿化面积66.3万平方米”)
-        named = len(what) >= 2 and not _FIGURE.search(what) and "等" not in what and not what.startswith("第") \
-            and what not in _GENERIC_KINDS
+        # (examples stay before a general kind: 第五中学改扩建等工程; an ordinal is no name: 第一批)
+        examples = "等" in what and not _EXAMPLES_OF_WORKS.fullmatch(what)
+        named = len(what) >= 2 and not _FIGURE.search(what) and not examples \
+            and not _ORDINAL.match(what) and what not in _GENERIC_KINDS
         return what + "投资" if named else ""
     if s.text[fig.end:fig.end + 1] not in _CLAUSE_END + "、":
         return ""
