@@ -122,7 +122,7 @@ _TAIL_TRIM = re.compile(
     # a change reached (上升到50.5%), a time a total or change is of (…五年, …一九九○年); 每 and a
     # measure (每万人), but not a standard's rise each month (每月提高183元: an increment, named so)
     r"(?:上升|下降|提高|提升|增加|增长|降低|减少|扩大|缩小|缩减|回落|发展)(?:到|至|为)|"
-    r"(?:比|较)“[^”]{1,6}”(?:时期|期间|末)?|"
+    r"(?:比|较)“[^”]{1,6}”(?:时期|期间|末)?|(?:到|至)" + YEAR + r"年(?:底|末)?|"
     r"(?<![前近由从])在?" + _COUNTED_YEARS + r"(?:间|中|里|内)?|" + YEAR + r"年|(?:比|较)" + YEAR + r"年?|"
     # an average that only says how the figure is summed up (城镇调查失业率平均值为5.0%), and adverbs
     # of a series of figures (进出口总额接连突破8万亿元、9万亿元)
@@ -508,7 +508,12 @@ def _clean_label(label: str) -> str:
     hedge = _HEDGED_INCREMENT.search(label)
     if hedge and hedge.start() >= 2 and hedge.start() in labels.word_starts(label):
         label = label[:hedge.start()] + hedge.group("verb")  # “收入估计将增加” -> 收入增加
-    return _last_words(_without_examples(_REFERRED.sub(r"提请审议的\g<what>", label)), 40)
+    label = _last_words(_without_examples(_REFERRED.sub(r"提请审议的\g<what>", label)), 40)
+    return "" if label in _ADVERB_ALONE else label  # (“到一九五八年就”: when, and an adverb)
+
+
+#: One adverb left of a label when its time is trimmed: it names nothing.
+_ADVERB_ALONE = frozenset("就只才也都还又已")
 
 
 #: Bills referred to a standing committee (“提请市人大常委会审议地方性法规”): the bills referred.
@@ -1523,7 +1528,7 @@ _TO = re.compile("(?:" + "|".join(CHANGE_UP + CHANGE_DOWN) + "|降|升)?(?:到|�
 _WHEN_ONLY = re.compile(r"(?:将|已经?)?(?:[由从])?(?:" + _DECADE + "|" + YEAR
                         + r"年|[去上今明]年[底末初]?|年[末底初]|上半年|下半年)")
 #: A label that only says when (“1995年达到57600多亿元”).
-_ONLY_DATE = re.compile(r"在?" + _COUNTED_YEARS + r"(?:间|中|里|内|来)?|(?:到|至)?(?:" + YEAR
+_ONLY_DATE = re.compile(r"在?" + _COUNTED_YEARS + r"(?:间|中|里|内|来)?|(?:到了?|至)?(?:" + YEAR
                         + r"年|[今去明上本]年)(?:末|底|初|上半年|下半年)?|年末|年底|年初|上半年|下半年")
 #: A share or a contribution whose subject is the clause's (“X增长6.5%、占…比重提高到45%”).
 _RELATION = re.compile(r"(?P<verb>占|对)[^，。；]{2,}")

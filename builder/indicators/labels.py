@@ -91,7 +91,7 @@ _AFTER_TIME = re.compile(r"^[^，。；、\d]{1,8}?(?:后|以来)")
 #: A leading period (“在第一个五年计划期间”, ““十三五”期间”): when, not what.
 _DURING = re.compile(r"^在?[^，。；、\d]{1,12}?(?:期间|时期)")
 #: A leading date: the year, or the end or start of it (“2025年末”, “年底”), says when, not what.
-_DATE = re.compile(r"^在?(?:" + YEAR + r"年(?:末|底|初)?(?:前|以前)?|(?:去|上|今)?年(?:末|底|初)|[上下]半年"
+_DATE = re.compile(r"^(?:在|到|至)?(?:" + YEAR + r"年(?:末|底|初)?(?:前|以前)?|(?:去|上|今)?年(?:末|底|初)|[上下]半年"
                    # a period a total is summed over (“五年间”, “过去五年”): when, not what; not a plan's name
                    r"|(?:近|过去|这)?[一二三四五六七八九十两]{1,3}年(?:间|来|中|里|内)?(?!规划|计划|行动|攻坚|期|义务|制|一贯))")
 #: A leading count of the things a measure is of (“14个重点产业产值”): it delimits them, and is
