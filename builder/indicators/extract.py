@@ -714,9 +714,13 @@ def _forward_phrase(text: str, end: int, limit: int) -> tuple[str, str, int]:
     return noun, predicate, taken
 
 
+#: A variant written in brackets inside a verb (the （改） of 新（改）建).
+_BRACKETED_VARIANT = re.compile(r"（[^（）]{1,4}）")
+
+
 def _verb_alone(label: str) -> bool:
     """Whether ``label`` only says what was done, a variant in brackets and all (“新（改）建”)."""
-    return re.sub(r"（[^（）]{1,4}）", "", label) in _DOING
+    return _BRACKETED_VARIANT.sub("", label) in _DOING
 
 
 def _with_counted_noun(s: _Sentence, fig: _Figure, label: str) -> str:
@@ -1223,13 +1227,17 @@ def _read_sentence(s: _Sentence) -> list[Indicator]:
     return _with_shared_predicate(s)
 
 
+#: A label that is what is said of a noun + 的 + the noun (入选…的专业群).
+_SAID_OF_NOUN = re.compile(r"(?P<what>[^的]{2,20})的(?P<noun>[^的]{1,12})")
+
+
 def _with_shared_predicate(s: _Sentence) -> list[Indicator]:
     """Counted things listed before one predicate (“10所学校、12个专业群入选…”): what is said of the
     last is said of each before it."""
     items = s.items
     for k in range(len(items) - 2, -1, -1):
         first, second = items[k], items[k + 1]
-        said = re.fullmatch(r"(?P<what>[^的]{2,20})的(?P<noun>[^的]{1,12})", second.label)
+        said = _SAID_OF_NOUN.fullmatch(second.label)
         if said and first.value is not None and len(first.label) <= 8 \
                 and s.text[first.end:second.start] == first.label + "、" \
                 and s.text.startswith(said.group("noun"), second.end):
@@ -1413,6 +1421,8 @@ def _read_change(s: _Sentence, fig: _Figure, raw: str) -> None:
         s.items.append(_change_indicator(s, fig, label))
 
 
+#: The next amount of a list of them, each of a work (“、3800万元的”).
+_NEXT_AMOUNT_OF = re.compile(r"、[\d.]+[万亿]*元的")
 #: What an amount is of, said right after it (“投资3500万元的二三级供水管网改造、3800万元的背街巷道改造”).
 _AMOUNT_OF = re.compile(r"的(?P<what>[^，。；：、\d的]{2,20}?)(?=[、，。；]|等)")
 
@@ -1429,7 +1439,7 @@ def _amount_of_what_follows(s: _Sentence, fig: _Figure, raw: str) -> str:
     prev = s.items[-1] if s.items else None
     listed_on = not before and prev is not None and prev.label.endswith("投资") \
         and s.text[prev.end:fig.start].endswith("、")
-    lists = re.match(r"、[\d.]+[万亿]*元的", s.text[of.end():of.end() + 12]) is not None
+    lists = _NEXT_AMOUNT_OF.match(s.text, of.end(), of.end() + 12) is not None
     word = "总投资" if before.endswith("总投资") else "投资"
     if not (listed_on or before.endswith("投资") and lists):
         return ""
@@ -1631,7 +1641,7 @@ def _counted_run(s: _Sentence) -> list[str]:
     run: list[Indicator] = []
     for item in reversed(s.items):
         if item.value is None or item.unit_normalized in ("%", "pp") \
-                or run and not s.text[item.end:run[0].start].rstrip(run[0].label).endswith("、"):
+                or run and not s.text[item.end:run[0].start].removesuffix(run[0].label).endswith("、"):
             break
         run.insert(0, item)
     return [item.label for item in run]
